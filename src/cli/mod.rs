@@ -1,0 +1,81 @@
+//! The command line: clap parses raw arguments, each command checks them and runs.
+//!
+//! Exit codes: 0 success, 1 failure while running (I/O), 2 bad input (arguments, scenario).
+
+mod erlang;
+mod progress;
+mod run;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ccsim",
+    version,
+    about = "A discrete-event contact-center simulator for capacity planners"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario and write reports.
+    Run(run::RunArgs),
+    /// Check a scenario file without running it.
+    Validate(validate::ValidateArgs),
+    /// Erlang B, C and A: the analytic answers to put beside a simulation.
+    Erlang(erlang::ErlangArgs),
+}
+
+/// An error of a command, and whose fault it was.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// Something failed while running: exit code 1.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<crate::scenario::ScenarioError> for CliError {
+    fn from(e: crate::scenario::ScenarioError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Failed(e.to_string())
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::validate(args),
+        Command::Erlang(args) => erlang::erlang(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(match e {
+                CliError::Input(_) => 2,
+                CliError::Failed(_) => 1,
+            })
+        }
+    }
+}

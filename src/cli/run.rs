@@ -1,0 +1,173 @@
+//! `ccsim run`: simulate a scenario's replications, write the reports, print a summary.
+
+use super::{CliError, progress};
+use crate::experiment::{self, RunOptions, RunResults};
+use crate::report;
+use crate::scenario::{Duration, Scenario};
+use crate::stats::{Estimate, Metric, Scope};
+use std::path::{Path, PathBuf};
+
+/// The bundled default scenario, used when `scenarios/default.toml` is not at hand.
+const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
+const DEFAULT_PATH: &str = "scenarios/default.toml";
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The scenario file (TOML); the bundled scenarios/default.toml when omitted.
+    scenario: Option<PathBuf>,
+    /// Replications (overrides the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Seed (overrides the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output folder (default: output/<scenario name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also write calls.csv, one row per contact.
+    #[arg(long)]
+    calls: bool,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
+}
+
+/// Reads the scenario named on the command line, or the default one.
+pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, CliError> {
+    Ok(match path {
+        Some(p) => Scenario::load(p)?,
+        None if Path::new(DEFAULT_PATH).exists() => Scenario::load(Path::new(DEFAULT_PATH))?,
+        None => Scenario::from_text(Path::new(DEFAULT_PATH), DEFAULT_SCENARIO)?,
+    })
+}
+
+pub fn run(args: RunArgs) -> Result<(), CliError> {
+    let scenario = load_scenario(args.scenario.as_deref())?;
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(scenario.replications),
+        seed: args.seed.unwrap_or(scenario.seed),
+        threads: args.threads.map_or(0, |t| t as usize),
+        calls: args.calls,
+    };
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let bar = progress::bar(u64::from(options.replications), "replications");
+    let results = experiment::run(&scenario, &options, &out, &|| bar.inc(1))
+        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+    bar.finish_and_clear();
+    let written = report::write_all(&results, &out, &report::exporters(options.calls))
+        .map_err(|e| CliError::Failed(format!("writing reports in {}: {e}", out.display())))?;
+    print_summary(&results);
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    println!("\nReports in {}/: {}", out.display(), names.join(", "));
+    Ok(())
+}
+
+/// Prints the headline metrics with their confidence intervals.
+fn print_summary(r: &RunResults) {
+    let s = &r.scenario;
+    let estimates = report::summary_estimates(r);
+    let find = |scope: Scope, metric: Metric| {
+        r.catalog
+            .iter()
+            .position(|&(sc, m)| sc == scope && m == metric)
+            .map(|i| estimates[i])
+    };
+    println!(
+        "{} — {} replications, seed {}, {} threads, {:.2} s ({} events)",
+        s.name,
+        r.replications.len(),
+        r.options.seed,
+        r.threads,
+        r.wall_time.as_secs_f64(),
+        r.events()
+    );
+    let cut = r.replications.iter().filter(|x| x.cut).count();
+    if cut > 0 {
+        println!(
+            "warning: {cut} replication(s) reached the drain limit ({}) with contacts still in the system; see waiting_at_end in summary.csv",
+            Duration::from_ticks(s.drain_limit)
+        );
+    }
+    let sl_label = format!(
+        "service level ({}, {})",
+        s.service_level.definition.name(),
+        Duration::from_ticks(s.service_level.threshold)
+    );
+    let mut scopes = vec![Scope::All];
+    if s.queues.len() > 1 {
+        scopes.extend((0..s.queues.len()).map(Scope::Queue));
+    }
+    for scope in scopes {
+        println!("\n{}", scope.label(s));
+        line(&sl_label, find(scope, Metric::ServiceLevel), Unit::Percent);
+        line("ASA", find(scope, Metric::AsaS), Unit::Seconds);
+        line(
+            "abandon rate",
+            find(scope, Metric::AbandonRate),
+            Unit::Percent,
+        );
+        line(
+            "blocking (no free port)",
+            find(scope, Metric::BlockRate),
+            Unit::Percent,
+        );
+        line("offered", find(scope, Metric::Offered), Unit::Count);
+        if scope == Scope::All {
+            line("occupancy", find(scope, Metric::Occupancy), Unit::Percent);
+            if !s.port_pools.is_empty() {
+                line(
+                    "port utilisation",
+                    find(scope, Metric::PortUtilisation),
+                    Unit::Percent,
+                );
+            }
+        }
+    }
+    for (g, group) in s.agent_groups.iter().enumerate() {
+        line(
+            &format!("occupancy of {}", group.name),
+            find(Scope::Group(g), Metric::Occupancy),
+            Unit::Percent,
+        );
+    }
+    for (p, pool) in s.port_pools.iter().enumerate() {
+        line(
+            &format!("peak busy ports of {} ({})", pool.name, pool.ports),
+            find(Scope::Pool(p), Metric::PortsBusyPeak),
+            Unit::Count,
+        );
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Percent,
+    Seconds,
+    Count,
+}
+
+fn line(label: &str, e: Option<Estimate>, unit: Unit) {
+    let Some(e) = e else { return };
+    let fmt = |v: f64| -> String {
+        if v.is_nan() {
+            return "—".into();
+        }
+        match unit {
+            Unit::Percent => format!("{:.1} %", v * 100.0),
+            Unit::Seconds => format!("{v:.1} s"),
+            Unit::Count => format!("{v:.1}"),
+        }
+    };
+    let ci = if e.ci_low.is_nan() {
+        String::new()
+    } else {
+        format!("95% CI {} – {}", fmt(e.ci_low), fmt(e.ci_high))
+    };
+    println!("  {label:<34} {:>10}   {ci}", fmt(e.mean));
+}

@@ -1,0 +1,231 @@
+//! Runs the replications of a scenario in parallel and gathers their results.
+//!
+//! Each replication streams its interval rows (and, with `--calls`, its call rows) to its own
+//! scratch file, so memory stays flat however long the horizon; reports merge the files in
+//! replication order, so output does not depend on the number of threads.
+
+use crate::model::Model;
+use crate::scenario::Scenario;
+use crate::stats::{CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, catalog};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// How to run a scenario.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub replications: u32,
+    pub seed: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Write one row per contact.
+    pub calls: bool,
+}
+
+impl RunOptions {
+    /// The scenario's own settings.
+    pub fn from_scenario(s: &Scenario) -> RunOptions {
+        RunOptions {
+            replications: s.replications,
+            seed: s.seed,
+            threads: 0,
+            calls: false,
+        }
+    }
+}
+
+/// What one replication produced, besides its scratch files.
+#[derive(Clone, Debug)]
+pub struct ReplicationResult {
+    /// Run-level metric values, aligned with `RunResults::catalog`.
+    pub metrics: Vec<f64>,
+    pub events: u64,
+    /// The drain limit was reached with contacts still in the system.
+    pub cut: bool,
+}
+
+/// Everything the reports need from a run.
+pub struct RunResults {
+    pub scenario: Scenario,
+    pub options: RunOptions,
+    pub threads: usize,
+    pub catalog: Vec<(Scope, Metric)>,
+    pub replications: Vec<ReplicationResult>,
+    pub wall_time: std::time::Duration,
+    scratch: ScratchDir,
+}
+
+impl RunResults {
+    pub fn events(&self) -> u64 {
+        self.replications.iter().map(|r| r.events).sum()
+    }
+
+    /// Per-replication readers of interval rows, in replication order.
+    pub fn interval_rows(&self) -> std::io::Result<Vec<IntervalRowReader>> {
+        (0..self.replications.len())
+            .map(|r| {
+                Ok(IntervalRowReader {
+                    inner: BufReader::new(File::open(self.scratch.intervals(r))?),
+                })
+            })
+            .collect()
+    }
+
+    /// Per-replication call files (rows without header), in replication order.
+    pub fn call_files(&self) -> Vec<PathBuf> {
+        if !self.options.calls {
+            return Vec::new();
+        }
+        (0..self.replications.len())
+            .map(|r| self.scratch.calls(r))
+            .collect()
+    }
+}
+
+/// A folder of scratch files, removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn intervals(&self, r: usize) -> PathBuf {
+        self.0.join(format!("intervals-{r}.bin"))
+    }
+    fn calls(&self, r: usize) -> PathBuf {
+        self.0.join(format!("calls-{r}.csv"))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An interval row as stored in scratch: interval, queue, then the values.
+pub type IntervalRow = (usize, usize, [f64; INTERVAL_COLUMNS.len()]);
+
+struct IntervalSpill(BufWriter<File>);
+
+impl IntervalSink for IntervalSpill {
+    fn row(
+        &mut self,
+        interval: usize,
+        queue: usize,
+        values: &[f64; INTERVAL_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        self.0.write_all(&(interval as u64).to_le_bytes())?;
+        self.0.write_all(&(queue as u64).to_le_bytes())?;
+        for v in values {
+            self.0.write_all(&v.to_le_bytes())?;
+        }
+        Ok(())
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Reads back the rows one replication spilled.
+pub struct IntervalRowReader {
+    inner: BufReader<File>,
+}
+
+impl Iterator for IntervalRowReader {
+    type Item = std::io::Result<IntervalRow>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut word = [0u8; 8];
+        match self.inner.read_exact(&mut word) {
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
+            Err(e) => return Some(Err(e)),
+            Ok(()) => {}
+        }
+        let interval = u64::from_le_bytes(word) as usize;
+        let mut read = || -> std::io::Result<u64> {
+            self.inner.read_exact(&mut word)?;
+            Ok(u64::from_le_bytes(word))
+        };
+        let row = (|| {
+            let queue = read()? as usize;
+            let mut values = [0.0; INTERVAL_COLUMNS.len()];
+            for v in &mut values {
+                *v = f64::from_bits(read()?);
+            }
+            Ok((interval, queue, values))
+        })();
+        Some(row)
+    }
+}
+
+/// Runs every replication of `scenario`; `scratch_parent` is where scratch files go (a
+/// folder is made in it and removed when the results are dropped). `on_replication` is
+/// called as each replication finishes (for progress bars).
+pub fn run(
+    scenario: &Scenario,
+    options: &RunOptions,
+    scratch_parent: &Path,
+    on_replication: &(dyn Fn() + Sync),
+) -> std::io::Result<RunResults> {
+    let started = std::time::Instant::now();
+    let mut scenario = scenario.clone();
+    scenario.seed = options.seed;
+    let model = Model::new(&scenario);
+    std::fs::create_dir_all(scratch_parent)?;
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let run_number = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = ScratchDir(scratch_parent.join(format!(
+        ".ccsim-scratch-{}-{run_number}",
+        std::process::id()
+    )));
+    std::fs::create_dir_all(&scratch.0)?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(std::io::Error::other)?;
+    let threads = pool.current_num_threads();
+    let replications = pool.install(|| {
+        (0..options.replications)
+            .into_par_iter()
+            .map(|r| {
+                let result = run_replication(&scenario, &model, r, options.calls, &scratch);
+                on_replication();
+                result
+            })
+            .collect::<std::io::Result<Vec<_>>>()
+    })?;
+    Ok(RunResults {
+        catalog: catalog(&scenario),
+        scenario,
+        options: options.clone(),
+        threads,
+        replications,
+        wall_time: started.elapsed(),
+        scratch,
+    })
+}
+
+fn run_replication(
+    s: &Scenario,
+    model: &Model,
+    r: u32,
+    calls: bool,
+    scratch: &ScratchDir,
+) -> std::io::Result<ReplicationResult> {
+    let sink = IntervalSpill(BufWriter::new(File::create(scratch.intervals(r as usize))?));
+    let log = if calls {
+        let file = BufWriter::new(File::create(scratch.calls(r as usize))?);
+        let queues = s.queues.iter().map(|q| q.name.clone()).collect();
+        let groups = s.agent_groups.iter().map(|g| g.name.clone()).collect();
+        Some(CallLog::new(r, s.start, queues, groups, Box::new(file)))
+    } else {
+        None
+    };
+    let mut rec = Recorder::new(s, Box::new(sink), log);
+    let end = model.simulate(r, &mut rec);
+    let metrics = rec.into_metrics()?;
+    Ok(ReplicationResult {
+        metrics: metrics.values,
+        events: end.events,
+        cut: end.cut,
+    })
+}

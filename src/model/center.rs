@@ -1,0 +1,470 @@
+//! One replication: the event loop and the state machine of contacts, ports and agents.
+
+use super::Model;
+use super::agents::AgentGroupState;
+use super::arrivals::ArrivalProcess;
+use super::contacts::{Contact, Contacts, Phase};
+use super::queue::{ContactQueue, Place};
+use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
+use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Arrival {
+        queue: u16,
+    },
+    IvrDone {
+        slot: u32,
+        generation: u32,
+    },
+    Patience {
+        slot: u32,
+        generation: u32,
+    },
+    TalkEnd {
+        slot: u32,
+        generation: u32,
+        group: u16,
+    },
+    WrapEnd {
+        group: u16,
+    },
+    Staffing {
+        interval: u32,
+    },
+}
+
+/// What the replication ended with.
+pub struct ReplicationEnd {
+    /// Events processed by the engine.
+    pub events: u64,
+    /// True when the drain limit was reached with contacts still in the system.
+    pub cut: bool,
+    /// When the last event was processed (or the cut time).
+    pub ended_at: Ticks,
+}
+
+/// Random streams of one queue, one per purpose.
+struct QueueStreams {
+    arrivals: Stream,
+    ivr: Stream,
+    handle: Stream,
+    wrap_up: Stream,
+    patience: Stream,
+}
+
+struct Center<'m, 'r> {
+    model: &'m Model,
+    events: EventQueue<Event>,
+    streams: Vec<QueueStreams>,
+    arrivals: Vec<ArrivalProcess<'m>>,
+    contacts: Contacts,
+    queues: Vec<ContactQueue>,
+    groups: Vec<AgentGroupState>,
+    ports_busy: Vec<u32>,
+    next_id: u64,
+    next_order: u64,
+    in_system: u64,
+    rec: &'r mut Recorder,
+}
+
+impl Model {
+    /// Simulates replication `replication`, reporting to `rec`.
+    pub fn simulate(&self, replication: u32, rec: &mut Recorder) -> ReplicationEnd {
+        let streams = RandomStreams::new(self.seed, u64::from(replication));
+        let mut c = Center {
+            model: self,
+            events: EventQueue::new(),
+            streams: self
+                .queues
+                .iter()
+                .map(|q| QueueStreams {
+                    arrivals: streams.stream("arrivals", &q.name),
+                    ivr: streams.stream("ivr", &q.name),
+                    handle: streams.stream("handle", &q.name),
+                    wrap_up: streams.stream("wrap_up", &q.name),
+                    patience: streams.stream("patience", &q.name),
+                })
+                .collect(),
+            arrivals: self
+                .queues
+                .iter()
+                .map(|q| ArrivalProcess::new(&q.rates, self.interval))
+                .collect(),
+            contacts: Contacts::default(),
+            queues: self
+                .queues
+                .iter()
+                .map(|q| ContactQueue::new(q.priority))
+                .collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|_| AgentGroupState::default())
+                .collect(),
+            ports_busy: vec![0; self.pool_sizes.len()],
+            next_id: 0,
+            next_order: 0,
+            in_system: 0,
+            rec,
+        };
+        c.run()
+    }
+}
+
+impl Center<'_, '_> {
+    fn run(&mut self) -> ReplicationEnd {
+        self.events.schedule(0, Event::Staffing { interval: 0 });
+        for q in 0..self.model.queues.len() {
+            self.schedule_arrival(q);
+        }
+        let cut_at = self.model.duration.saturating_add(self.model.drain_limit);
+        let mut cut = false;
+        while let Some((now, event)) = self.events.pop() {
+            if now > cut_at {
+                // Only stale timers may remain once the system is empty.
+                cut = self.in_system > 0;
+                break;
+            }
+            self.rec.advance(now);
+            match event {
+                Event::Arrival { queue } => self.arrival(queue as usize, now),
+                Event::IvrDone { slot, generation } => {
+                    if self
+                        .contacts
+                        .current(slot, generation, Phase::Ivr)
+                        .is_some()
+                    {
+                        self.enter_queue(slot, now);
+                    }
+                }
+                Event::Patience { slot, generation } => {
+                    if self
+                        .contacts
+                        .current(slot, generation, Phase::Waiting)
+                        .is_some()
+                    {
+                        self.abandon(slot, now);
+                    }
+                }
+                Event::TalkEnd {
+                    slot,
+                    generation,
+                    group,
+                } => {
+                    if self
+                        .contacts
+                        .current(slot, generation, Phase::Talking)
+                        .is_some()
+                    {
+                        self.talk_end(slot, group as usize, now);
+                    }
+                }
+                Event::WrapEnd { group } => self.agent_finished(group as usize, now),
+                Event::Staffing { interval } => self.staffing(interval as usize, now),
+            }
+        }
+        let ended_at = if cut { cut_at } else { self.events.now() };
+        self.finish(ended_at);
+        ReplicationEnd {
+            events: self.events.events_processed(),
+            cut,
+            ended_at,
+        }
+    }
+
+    fn schedule_arrival(&mut self, q: usize) {
+        if let Some(t) = self.arrivals[q].next(&mut self.streams[q].arrivals) {
+            self.events.schedule(t, Event::Arrival { queue: q as u16 });
+        }
+    }
+
+    fn arrival(&mut self, q: usize, now: Ticks) {
+        self.schedule_arrival(q);
+        let model = &self.model.queues[q];
+        let s = &mut self.streams[q];
+        // Every draw of a caller is taken at arrival, whatever then happens to the caller, so
+        // that callers are the same when only staffing or ports change.
+        let ivr = model.ivr.as_ref().map_or(0, |d| d.sample(&mut s.ivr));
+        let handle = model.handle.sample(&mut s.handle);
+        let wrap_up = model
+            .wrap_up
+            .as_ref()
+            .map_or(0, |d| d.sample(&mut s.wrap_up));
+        let patience = model.patience.as_ref().map(|d| d.sample(&mut s.patience));
+        let id = self.next_id;
+        self.next_id += 1;
+        let interval = self.rec.arrived(q, id, now);
+
+        let holds_port = match model.pool {
+            None => false,
+            Some(p) => {
+                if self.ports_busy[p] == self.model.pool_sizes[p] {
+                    self.rec.blocked(q, interval);
+                    self.rec.call(CallRecord {
+                        id,
+                        queue: q,
+                        interval,
+                        arrived: now,
+                        outcome: CallOutcome::Blocked,
+                        wait: 0,
+                        group: None,
+                        handle: 0,
+                        wrap_up: 0,
+                    });
+                    return;
+                }
+                self.ports_busy[p] += 1;
+                self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
+                true
+            }
+        };
+        self.in_system += 1;
+        let slot = self.contacts.insert(Contact {
+            id,
+            generation: 0,
+            phase: Phase::Ivr,
+            queue: q as u16,
+            interval,
+            arrived: now,
+            enqueued: now,
+            handle,
+            wrap_up,
+            patience,
+            holds_port,
+        });
+        if ivr > 0 {
+            let generation = self.contacts.get(slot).generation;
+            self.events
+                .schedule(now + ivr, Event::IvrDone { slot, generation });
+        } else {
+            self.enter_queue(slot, now);
+        }
+    }
+
+    /// The caller leaves the IVR and asks for an agent.
+    fn enter_queue(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get_mut(slot);
+        c.phase = Phase::Waiting;
+        c.generation = c.generation.wrapping_add(1);
+        c.enqueued = now;
+        let (q, interval, generation, patience) =
+            (c.queue as usize, c.interval, c.generation, c.patience);
+        self.rec.offered(q, interval);
+        if let Some(g) = self.longest_idle_group(q) {
+            self.groups[g].take_idle();
+            self.answer(slot, g, now);
+            return;
+        }
+        let order = self.next_order;
+        self.next_order += 1;
+        self.queues[q].push(Place {
+            slot,
+            generation,
+            enqueued: now,
+            order,
+        });
+        self.rec
+            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        if let Some(p) = patience {
+            self.events
+                .schedule(now + p, Event::Patience { slot, generation });
+        }
+    }
+
+    /// The group, among those serving `q`, whose longest-idle agent has been idle longest.
+    fn longest_idle_group(&self, q: usize) -> Option<usize> {
+        let mut best: Option<(Ticks, usize)> = None;
+        for &g in &self.model.queues[q].groups {
+            if let Some(since) = self.groups[g].longest_idle()
+                && best.is_none_or(|(b, _)| since < b)
+            {
+                best = Some((since, g));
+            }
+        }
+        best.map(|(_, g)| g)
+    }
+
+    /// An agent of group `g` (already counted busy) answers the contact in `slot`.
+    fn answer(&mut self, slot: u32, g: usize, now: Ticks) {
+        self.rec
+            .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+        let c = self.contacts.get_mut(slot);
+        c.phase = Phase::Talking;
+        c.generation = c.generation.wrapping_add(1);
+        let wait = now - c.enqueued;
+        let (q, generation, handle) = (c.queue as usize, c.generation, c.handle);
+        self.rec
+            .answered(q, g, c.interval, wait, c.handle, c.wrap_up, now);
+        self.rec.call(CallRecord {
+            id: c.id,
+            queue: q,
+            interval: c.interval,
+            arrived: c.arrived,
+            outcome: CallOutcome::Answered,
+            wait,
+            group: Some(g),
+            handle: c.handle,
+            wrap_up: c.wrap_up,
+        });
+        self.events.schedule(
+            now + handle,
+            Event::TalkEnd {
+                slot,
+                generation,
+                group: g as u16,
+            },
+        );
+    }
+
+    fn abandon(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get(slot);
+        let q = c.queue as usize;
+        let wait = now - c.enqueued;
+        self.rec.abandoned(q, c.interval, wait, now);
+        self.rec.call(CallRecord {
+            id: c.id,
+            queue: q,
+            interval: c.interval,
+            arrived: c.arrived,
+            outcome: CallOutcome::Abandoned,
+            wait,
+            group: None,
+            handle: 0,
+            wrap_up: 0,
+        });
+        self.queues[q].left();
+        self.rec
+            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        self.leave(slot, now);
+    }
+
+    /// The call ends: the port is released at once, the agent after wrap-up.
+    fn talk_end(&mut self, slot: u32, g: usize, now: Ticks) {
+        let wrap_up = self.contacts.get(slot).wrap_up;
+        self.leave(slot, now);
+        if wrap_up > 0 {
+            self.events
+                .schedule(now + wrap_up, Event::WrapEnd { group: g as u16 });
+        } else {
+            self.agent_finished(g, now);
+        }
+    }
+
+    /// The contact leaves the system, releasing its port.
+    fn leave(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get(slot);
+        if c.holds_port {
+            let p = self.model.queues[c.queue as usize]
+                .pool
+                .expect("a port holder's queue has a pool");
+            self.rec.port_released(p, c.interval, now - c.arrived);
+            self.ports_busy[p] -= 1;
+            self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
+        }
+        self.contacts.remove(slot);
+        self.in_system -= 1;
+    }
+
+    /// An agent of group `g` finished a contact (after wrap-up): it leaves if scheduled off,
+    /// else takes the best waiting contact or becomes idle.
+    fn agent_finished(&mut self, g: usize, now: Ticks) {
+        if self.groups[g].finish() {
+            if let Some(slot) = self.next_waiting_for(g) {
+                self.groups[g].resume();
+                self.answer(slot, g, now);
+                return;
+            }
+            self.groups[g].make_idle(now);
+        }
+        let group = &self.groups[g];
+        self.rec.level(Level::AgentsBusy(g), now, group.busy);
+        self.rec.level(Level::AgentsPresent(g), now, group.present);
+    }
+
+    /// Removes and returns the contact group `g` should take next: highest priority, then the
+    /// one that entered its queue first.
+    fn next_waiting_for(&mut self, g: usize) -> Option<u32> {
+        let mut best: Option<(usize, Place)> = None;
+        for &q in &self.model.groups[g].queues {
+            let contacts = &self.contacts;
+            let Some(head) = self.queues[q].head(|p| {
+                contacts
+                    .current(p.slot, p.generation, Phase::Waiting)
+                    .is_some()
+            }) else {
+                continue;
+            };
+            let better = match &best {
+                None => true,
+                Some((bq, b)) => {
+                    let (pa, pb) = (self.queues[q].priority, self.queues[*bq].priority);
+                    pa > pb || (pa == pb && (head.enqueued, head.order) < (b.enqueued, b.order))
+                }
+            };
+            if better {
+                best = Some((q, head));
+            }
+        }
+        let (q, place) = best?;
+        self.queues[q].pop_head();
+        let now = self.events.now();
+        self.rec
+            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        Some(place.slot)
+    }
+
+    fn staffing(&mut self, interval: usize, now: Ticks) {
+        for g in 0..self.groups.len() {
+            self.groups[g].set_scheduled(self.model.groups[g].staffing[interval], now);
+            // New agents take waiting contacts at once.
+            while self.groups[g].longest_idle().is_some() {
+                let Some(slot) = self.next_waiting_for(g) else {
+                    break;
+                };
+                self.groups[g].take_idle();
+                self.answer(slot, g, now);
+            }
+            self.rec
+                .level(Level::AgentsPresent(g), now, self.groups[g].present);
+        }
+        if interval + 1 < (self.model.duration / self.model.interval) as usize {
+            self.events.schedule(
+                self.model.interval * (interval as u64 + 1),
+                Event::Staffing {
+                    interval: interval as u32 + 1,
+                },
+            );
+        }
+    }
+
+    /// Reports what is still in the system and closes the statistics.
+    fn finish(&mut self, now: Ticks) {
+        for c in self.contacts.iter_live() {
+            let outcome = match c.phase {
+                Phase::Ivr => CallOutcome::InIvr,
+                Phase::Waiting => CallOutcome::Waiting,
+                // Answered contacts were reported when answered.
+                Phase::Talking => continue,
+            };
+            self.rec
+                .still_in_system(c.queue as usize, c.interval, c.phase);
+            self.rec.call(CallRecord {
+                id: c.id,
+                queue: c.queue as usize,
+                interval: c.interval,
+                arrived: c.arrived,
+                outcome,
+                wait: if c.phase == Phase::Waiting {
+                    now - c.enqueued
+                } else {
+                    0
+                },
+                group: None,
+                handle: 0,
+                wrap_up: 0,
+            });
+        }
+        self.rec.finish(now);
+    }
+}

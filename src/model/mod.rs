@@ -1,0 +1,95 @@
+//! The contact center: callers, ports, queues and agents reacting to events.
+//!
+//! [`Model`] is the scenario compiled for simulation (samplers, rates, routing), built once
+//! per run and shared by every replication; [`Model::simulate`] runs one replication and
+//! reports what happened to a [`Recorder`](crate::stats::Recorder).
+
+mod agents;
+mod arrivals;
+mod center;
+mod contacts;
+mod queue;
+mod sampler;
+
+pub use contacts::Phase;
+pub use sampler::Sampler;
+
+use crate::engine::Ticks;
+use crate::scenario::Scenario;
+
+/// One queue, ready to simulate.
+pub struct QueueModel {
+    pub name: String,
+    pub pool: Option<usize>,
+    pub priority: i32,
+    /// Expected arrivals per tick in each interval.
+    pub rates: Vec<f64>,
+    pub ivr: Option<Sampler>,
+    pub handle: Sampler,
+    pub wrap_up: Option<Sampler>,
+    pub patience: Option<Sampler>,
+    /// Groups that serve this queue.
+    pub groups: Vec<usize>,
+}
+
+pub struct GroupModel {
+    pub name: String,
+    pub queues: Vec<usize>,
+    pub staffing: Vec<u32>,
+}
+
+/// A scenario compiled for simulation.
+pub struct Model {
+    pub queues: Vec<QueueModel>,
+    pub groups: Vec<GroupModel>,
+    pub pool_sizes: Vec<u32>,
+    pub interval: Ticks,
+    pub duration: Ticks,
+    pub drain_limit: Ticks,
+    pub seed: u64,
+}
+
+impl Model {
+    pub fn new(s: &Scenario) -> Model {
+        let queues = s
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(qi, q)| QueueModel {
+                name: q.name.clone(),
+                pool: q.port_pool,
+                priority: q.priority,
+                rates: q
+                    .arrivals_per_interval
+                    .iter()
+                    .map(|c| c / s.interval as f64)
+                    .collect(),
+                ivr: q.ivr.as_ref().map(Sampler::new),
+                handle: Sampler::new(&q.handle),
+                wrap_up: q.wrap_up.as_ref().map(Sampler::new),
+                patience: q.patience.as_ref().map(Sampler::new),
+                groups: (0..s.agent_groups.len())
+                    .filter(|&g| s.agent_groups[g].queues.contains(&qi))
+                    .collect(),
+            })
+            .collect();
+        let groups = s
+            .agent_groups
+            .iter()
+            .map(|g| GroupModel {
+                name: g.name.clone(),
+                queues: g.queues.clone(),
+                staffing: g.staffing.clone(),
+            })
+            .collect();
+        Model {
+            queues,
+            groups,
+            pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
+            interval: s.interval,
+            duration: s.duration,
+            drain_limit: s.drain_limit,
+            seed: s.seed,
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! `calls.csv` (with `--calls`): one row per contact, replication by replication.
+
+use super::Exporter;
+use crate::experiment::RunResults;
+use crate::stats::CALL_COLUMNS;
+use std::io::Write;
+
+pub struct CallsCsv;
+
+impl Exporter for CallsCsv {
+    fn file_name(&self) -> &'static str {
+        "calls.csv"
+    }
+
+    fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "{}", CALL_COLUMNS.join(","))?;
+        for path in results.call_files() {
+            std::io::copy(&mut std::fs::File::open(path)?, out)?;
+        }
+        Ok(())
+    }
+}

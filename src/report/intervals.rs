@@ -1,0 +1,67 @@
+//! `intervals.csv`: one row per interval and queue, means over replications, with CIs for
+//! service level, ASA and abandonment. Merges the replications' scratch files in lockstep,
+//! so memory does not grow with the number of intervals.
+
+use super::{Exporter, number, timestamp_secs};
+use crate::experiment::RunResults;
+use crate::stats::{INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, MeanVariance};
+use std::io::Write;
+
+pub struct IntervalsCsv;
+
+impl Exporter for IntervalsCsv {
+    fn file_name(&self) -> &'static str {
+        "intervals.csv"
+    }
+
+    fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
+        let s = &results.scenario;
+        let mut w = csv::Writer::from_writer(out);
+        let mut header = vec!["interval_start".to_string(), "queue".to_string()];
+        for c in INTERVAL_COLUMNS {
+            header.push(c.to_string());
+            if INTERVAL_CI_COLUMNS.contains(&c) {
+                header.push(format!("{c}_ci95_low"));
+                header.push(format!("{c}_ci95_high"));
+            }
+        }
+        w.write_record(&header)?;
+        let mut readers = results.interval_rows()?;
+        loop {
+            let mut acc = [MeanVariance::default(); INTERVAL_COLUMNS.len()];
+            let mut key = None;
+            for reader in &mut readers {
+                let Some(row) = reader.next() else { break };
+                let (interval, queue, values) = row?;
+                match key {
+                    None => key = Some((interval, queue)),
+                    Some(k) if k != (interval, queue) => {
+                        return Err(std::io::Error::other(format!(
+                            "replications disagree on interval rows: {k:?} vs {:?}",
+                            (interval, queue)
+                        )));
+                    }
+                    Some(_) => {}
+                }
+                for (a, v) in acc.iter_mut().zip(values) {
+                    a.push(v);
+                }
+            }
+            let Some((interval, queue)) = key else { break };
+            let mut record = vec![
+                timestamp_secs(s.start, interval as u64 * s.interval),
+                s.queues[queue].name.clone(),
+            ];
+            for (c, a) in INTERVAL_COLUMNS.iter().zip(&acc) {
+                let e = a.estimate();
+                record.push(number(e.mean));
+                if INTERVAL_CI_COLUMNS.contains(c) {
+                    record.push(number(e.ci_low));
+                    record.push(number(e.ci_high));
+                }
+            }
+            w.write_record(&record)?;
+        }
+        w.flush()
+    }
+}

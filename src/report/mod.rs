@@ -1,0 +1,131 @@
+//! Reports: one [`Exporter`] per output file, each written atomically into the output folder.
+//!
+//! A file is written to a temporary name and renamed into place, so an interrupted run never
+//! leaves a half-written report that looks whole.
+
+mod calls;
+mod intervals;
+mod replications;
+mod run_json;
+mod summary;
+
+pub use calls::CallsCsv;
+pub use intervals::IntervalsCsv;
+pub use replications::ReplicationsCsv;
+pub use run_json::RunJson;
+pub use summary::{SummaryCsv, summary_estimates};
+
+use crate::engine::Ticks;
+use crate::experiment::RunResults;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes one report file from a run's results.
+pub trait Exporter {
+    fn file_name(&self) -> &'static str;
+    fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// The exporters of `ccsim run`: `calls.csv` only when asked for.
+pub fn exporters(calls: bool) -> Vec<Box<dyn Exporter>> {
+    let mut all: Vec<Box<dyn Exporter>> = vec![
+        Box::new(SummaryCsv),
+        Box::new(IntervalsCsv),
+        Box::new(ReplicationsCsv),
+    ];
+    if calls {
+        all.push(Box::new(CallsCsv));
+    }
+    all.push(Box::new(RunJson));
+    all
+}
+
+/// Writes every report into `dir`; returns the paths written.
+pub fn write_all(
+    results: &RunResults,
+    dir: &Path,
+    exporters: &[Box<dyn Exporter>],
+) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    exporters
+        .iter()
+        .map(|e| {
+            let path = dir.join(e.file_name());
+            write_atomically(&path, |out| e.write(results, out))?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// Writes `path` through a temporary file in the same folder, renamed into place on success.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    let result = (|| {
+        let mut out = BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// ISO 8601 UTC time of tick `t` after `start`, to the millisecond (`calls.csv`).
+pub fn timestamp(start: jiff::Timestamp, t: Ticks) -> String {
+    let at = start + jiff::SignedDuration::from_micros(t as i64);
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// ISO 8601 UTC time of tick `t` after `start`, to the second (interval starts).
+pub fn timestamp_secs(start: jiff::Timestamp, t: Ticks) -> String {
+    let at = start + jiff::SignedDuration::from_micros(t as i64);
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A number for CSV: at most six decimals, no trailing zeros; empty when undefined (NaN).
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short_and_nan_is_empty() {
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(12.0), "12");
+        assert_eq!(number(1.0 / 3.0), "0.333333");
+        assert_eq!(number(-0.0000001), "0");
+        assert_eq!(number(f64::NAN), "");
+    }
+
+    #[test]
+    fn timestamps_are_iso_8601_utc_with_milliseconds() {
+        let start: jiff::Timestamp = "2026-03-30T08:00:00Z".parse().unwrap();
+        assert_eq!(timestamp(start, 1_500_000), "2026-03-30T08:00:01.500Z");
+        assert_eq!(
+            timestamp(start, 3600 * 1_000_000),
+            "2026-03-30T09:00:00.000Z"
+        );
+    }
+}

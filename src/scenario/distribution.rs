@@ -1,0 +1,261 @@
+//! Probability distributions of durations (IVR, handle, wrap-up, patience), checked.
+
+use super::error::ScenarioError;
+use super::raw::RawDistribution;
+use super::validate::Checker;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// A distribution of durations in seconds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Distribution {
+    Constant {
+        value: f64,
+    },
+    Exponential {
+        mean: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    /// Lognormal with the given mean and coefficient of variation (sd / mean).
+    LogNormal {
+        mean: f64,
+        cv: f64,
+    },
+    /// Gamma with the given mean and coefficient of variation (shape = 1 / cv²).
+    Gamma {
+        mean: f64,
+        cv: f64,
+    },
+    /// Sum of `k` exponentials with total mean `mean` (a gamma with integer shape `k`).
+    Erlang {
+        mean: f64,
+        k: u32,
+    },
+    /// Observed values, each drawn with equal probability.
+    Empirical {
+        file: PathBuf,
+        values: Arc<[f64]>,
+    },
+}
+
+impl Distribution {
+    /// The mean in seconds.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Distribution::Constant { value } => *value,
+            Distribution::Uniform { min, max } => (min + max) / 2.0,
+            Distribution::Exponential { mean }
+            | Distribution::LogNormal { mean, .. }
+            | Distribution::Gamma { mean, .. }
+            | Distribution::Erlang { mean, .. } => *mean,
+            Distribution::Empirical { values, .. } => {
+                values.iter().sum::<f64>() / values.len() as f64
+            }
+        }
+    }
+}
+
+const KINDS: &str = "constant, exponential, uniform, lognormal, gamma, erlang, empirical";
+
+impl Checker<'_> {
+    /// Checks a distribution table at `key` (e.g. `queue.support.handle`).
+    pub fn distribution(
+        &self,
+        raw: &Spanned<RawDistribution>,
+        key: &str,
+    ) -> Result<Distribution, ScenarioError> {
+        let r = raw.get_ref();
+        let kind = r.dist.get_ref().as_str();
+        // Which keys each kind takes; any other key present is an error.
+        let takes: &[&str] = match kind {
+            "constant" => &["value"],
+            "exponential" => &["mean"],
+            "uniform" => &["min", "max"],
+            "lognormal" | "gamma" => &["mean", "cv"],
+            "erlang" => &["mean", "k"],
+            "empirical" => &["file"],
+            other => {
+                return Err(self.error(
+                    r.dist.span(),
+                    format!("{key}.dist"),
+                    format!("unknown distribution \"{other}\"; allowed: {KINDS}"),
+                ));
+            }
+        };
+        let present = [
+            ("value", r.value.as_ref().map(|s| s.span())),
+            ("mean", r.mean.as_ref().map(|s| s.span())),
+            ("cv", r.cv.as_ref().map(|s| s.span())),
+            ("min", r.min.as_ref().map(|s| s.span())),
+            ("max", r.max.as_ref().map(|s| s.span())),
+            ("k", r.k.as_ref().map(|s| s.span())),
+            ("file", r.file.as_ref().map(|s| s.span())),
+        ];
+        for (name, span) in present {
+            if let Some(span) = span
+                && !takes.contains(&name)
+            {
+                return Err(self.error(
+                    span,
+                    format!("{key}.{name}"),
+                    format!(
+                        "does not apply to dist = \"{kind}\", which takes: {}",
+                        takes.join(", ")
+                    ),
+                ));
+            }
+        }
+        let missing = |name: &str| {
+            self.error(
+                raw.span(),
+                format!("{key}.{name}"),
+                format!("missing: dist = \"{kind}\" needs {}", takes.join(" and ")),
+            )
+        };
+        let positive_mean = || -> Result<f64, ScenarioError> {
+            let mean = r.mean.as_ref().ok_or_else(|| missing("mean"))?;
+            if mean.get_ref().ticks() == 0 {
+                return Err(self.error(mean.span(), format!("{key}.mean"), "must be more than 0s"));
+            }
+            Ok(mean.get_ref().secs())
+        };
+        let positive_cv = || -> Result<f64, ScenarioError> {
+            let cv = r.cv.as_ref().ok_or_else(|| missing("cv"))?;
+            let v = *cv.get_ref();
+            if !(v.is_finite() && v > 0.0) {
+                return Err(self.error(
+                    cv.span(),
+                    format!("{key}.cv"),
+                    format!("must be a number more than 0 (the standard deviation over the mean), not {v}"),
+                ));
+            }
+            Ok(v)
+        };
+        Ok(match kind {
+            "constant" => Distribution::Constant {
+                value: r
+                    .value
+                    .as_ref()
+                    .ok_or_else(|| missing("value"))?
+                    .get_ref()
+                    .secs(),
+            },
+            "exponential" => Distribution::Exponential {
+                mean: positive_mean()?,
+            },
+            "uniform" => {
+                let min = r.min.as_ref().ok_or_else(|| missing("min"))?;
+                let max = r.max.as_ref().ok_or_else(|| missing("max"))?;
+                if max.get_ref() < min.get_ref() {
+                    return Err(self.error(
+                        max.span(),
+                        format!("{key}.max"),
+                        format!("must not be less than min ({})", min.get_ref()),
+                    ));
+                }
+                Distribution::Uniform {
+                    min: min.get_ref().secs(),
+                    max: max.get_ref().secs(),
+                }
+            }
+            "lognormal" => Distribution::LogNormal {
+                mean: positive_mean()?,
+                cv: positive_cv()?,
+            },
+            "gamma" => Distribution::Gamma {
+                mean: positive_mean()?,
+                cv: positive_cv()?,
+            },
+            "erlang" => {
+                let mean = positive_mean()?;
+                let k = r.k.as_ref().ok_or_else(|| missing("k"))?;
+                if *k.get_ref() == 0 {
+                    return Err(self.error(
+                        k.span(),
+                        format!("{key}.k"),
+                        "must be a whole number of 1 or more",
+                    ));
+                }
+                Distribution::Erlang {
+                    mean,
+                    k: *k.get_ref(),
+                }
+            }
+            "empirical" => {
+                let file = r.file.as_ref().ok_or_else(|| missing("file"))?;
+                let path = self.relative_path(file.get_ref());
+                let values = read_empirical(&path).map_err(|mut e| {
+                    if e.line == 0 {
+                        // The file itself could not be used: point at the key that names it.
+                        e = self.error(
+                            file.span(),
+                            format!("{key}.file"),
+                            format!("{}: {}", path.display(), e.message),
+                        );
+                    }
+                    e
+                })?;
+                Distribution::Empirical { file: path, values }
+            }
+            _ => unreachable!("kinds were matched above"),
+        })
+    }
+}
+
+/// Reads observed durations in seconds: one value a line, an optional header line first.
+pub fn read_empirical(path: &Path) -> Result<Arc<[f64]>, ScenarioError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::file(path, format!("cannot read the file: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut values = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 1;
+        let record = record.map_err(|e| ScenarioError::line(path, line, "value", e.to_string()))?;
+        if record.len() != 1 {
+            return Err(ScenarioError::line(
+                path,
+                line,
+                "value",
+                format!(
+                    "expected one value a line (seconds), found {} fields",
+                    record.len()
+                ),
+            ));
+        }
+        let field = &record[0];
+        match field.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => values.push(v),
+            Ok(v) => {
+                return Err(ScenarioError::line(
+                    path,
+                    line,
+                    "value",
+                    format!("{v} is not a duration: values must be 0 or more seconds"),
+                ));
+            }
+            Err(_) if line == 1 => {} // a header
+            Err(_) => {
+                return Err(ScenarioError::line(
+                    path,
+                    line,
+                    "value",
+                    format!("\"{field}\" is not a number of seconds"),
+                ));
+            }
+        }
+    }
+    if values.is_empty() {
+        return Err(ScenarioError::file(
+            path,
+            "holds no values: write one duration in seconds a line",
+        ));
+    }
+    Ok(values.into())
+}

@@ -1,0 +1,150 @@
+//! Scenario files: read the TOML, check every value, resolve every reference.
+//!
+//! `raw` mirrors the file; `validate` turns it into a [`Scenario`], the only form the rest of
+//! the program sees, in which durations are ticks, references are indices and per-interval
+//! lists have one entry per interval.
+
+mod distribution;
+pub mod duration;
+mod error;
+mod raw;
+mod validate;
+
+pub use distribution::{Distribution, read_empirical};
+pub use duration::Duration;
+pub use error::ScenarioError;
+
+use crate::engine::Ticks;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// A checked scenario, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    /// Where it was read from, and the SHA-256 of its text (for `run.json`).
+    pub path: PathBuf,
+    pub sha256: String,
+    pub start: jiff::Timestamp,
+    /// Arrivals are generated in [0, duration).
+    pub duration: Ticks,
+    pub interval: Ticks,
+    pub replications: u32,
+    pub seed: u64,
+    /// Statistics ignore contacts arriving, and time passing, before this.
+    pub warmup: Ticks,
+    /// How long after `duration` the system may drain before the run is cut.
+    pub drain_limit: Ticks,
+    pub service_level: ServiceLevel,
+    pub port_pools: Vec<PortPool>,
+    pub queues: Vec<Queue>,
+    pub agent_groups: Vec<AgentGroup>,
+}
+
+impl Scenario {
+    /// Reads and checks the scenario at `path`.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError::file(path, format!("cannot read the scenario: {e}")))?;
+        Scenario::from_text(path, &text)
+    }
+
+    /// Checks scenario `text`, which was read from `path` (used for messages and relative paths).
+    pub fn from_text(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+        let sha256 = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        validate::validate(path, text, sha256)
+    }
+
+    /// Number of reporting intervals in [0, duration).
+    pub fn intervals(&self) -> usize {
+        (self.duration / self.interval) as usize
+    }
+
+    /// The first interval that statistics cover (warm-up intervals are left out).
+    pub fn first_reported_interval(&self) -> usize {
+        (self.warmup / self.interval) as usize
+    }
+
+    pub fn queue_index(&self, name: &str) -> Option<usize> {
+        self.queues.iter().position(|q| q.name == name)
+    }
+}
+
+/// How service level is measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServiceLevel {
+    pub threshold: Ticks,
+    pub definition: SlDefinition,
+    /// Abandons within this wait are "short" (excluded by `short_abandons_excluded`).
+    pub short_abandon: Ticks,
+}
+
+/// The service-level definitions in use in the industry (DESIGN §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlDefinition {
+    /// answered within T / offered
+    Offered,
+    /// answered within T / answered
+    Answered,
+    /// answered within T / (offered − short abandons)
+    ShortAbandonsExcluded,
+    /// (answered within T + abandoned within T) / offered
+    AbandonsPositive,
+}
+
+impl SlDefinition {
+    pub const ALL: [SlDefinition; 4] = [
+        SlDefinition::Offered,
+        SlDefinition::Answered,
+        SlDefinition::ShortAbandonsExcluded,
+        SlDefinition::AbandonsPositive,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SlDefinition::Offered => "offered",
+            SlDefinition::Answered => "answered",
+            SlDefinition::ShortAbandonsExcluded => "short_abandons_excluded",
+            SlDefinition::AbandonsPositive => "abandons_positive",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SlDefinition> {
+        SlDefinition::ALL.into_iter().find(|d| d.name() == name)
+    }
+}
+
+/// A media server's voice ports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortPool {
+    pub name: String,
+    pub ports: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Queue {
+    pub name: String,
+    /// Index into `Scenario::port_pools`; `None` means ports are unlimited.
+    pub port_pool: Option<usize>,
+    /// Higher is served first when a group serves several queues.
+    pub priority: i32,
+    /// Expected arrivals in each interval (Poisson, constant rate within the interval).
+    pub arrivals_per_interval: Vec<f64>,
+    pub ivr: Option<Distribution>,
+    pub handle: Distribution,
+    pub wrap_up: Option<Distribution>,
+    /// `None`: callers never abandon.
+    pub patience: Option<Distribution>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgentGroup {
+    pub name: String,
+    /// Indices into `Scenario::queues`.
+    pub queues: Vec<usize>,
+    /// Agents scheduled in each interval.
+    pub staffing: Vec<u32>,
+}

@@ -1,0 +1,99 @@
+//! The scenario file as written: serde structs that mirror the TOML, with spans for errors.
+//!
+//! Nothing here is checked beyond types and unknown keys; `validate` turns this into a
+//! `Scenario` whose every value has been checked and every reference resolved.
+
+use super::duration::Duration;
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub simulation: Spanned<RawSimulation>,
+    pub service_level: Option<Spanned<RawServiceLevel>>,
+    #[serde(default)]
+    pub port_pool: Vec<Spanned<RawPortPool>>,
+    #[serde(default)]
+    pub queue: Vec<Spanned<RawQueue>>,
+    #[serde(default)]
+    pub agent_group: Vec<Spanned<RawAgentGroup>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub name: Option<Spanned<String>>,
+    pub start: Spanned<String>,
+    pub duration: Spanned<Duration>,
+    pub interval: Spanned<Duration>,
+    pub replications: Option<Spanned<u32>>,
+    pub seed: Option<Spanned<u64>>,
+    pub warmup: Option<Spanned<Duration>>,
+    pub drain_limit: Option<Spanned<Duration>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceLevel {
+    pub threshold: Option<Spanned<Duration>>,
+    pub definition: Option<Spanned<String>>,
+    pub short_abandon: Option<Spanned<Duration>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawPortPool {
+    pub name: Spanned<String>,
+    pub ports: Spanned<u32>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    pub name: Spanned<String>,
+    pub port_pool: Option<Spanned<String>>,
+    pub priority: Option<Spanned<i32>>,
+    pub arrivals: Spanned<RawArrivals>,
+    pub ivr: Option<Spanned<RawDistribution>>,
+    pub handle: Spanned<RawDistribution>,
+    pub wrap_up: Option<Spanned<RawDistribution>>,
+    pub patience: Option<Spanned<RawDistribution>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    pub per_interval: Option<Spanned<Vec<Spanned<f64>>>>,
+    pub per_hour: Option<Spanned<f64>>,
+}
+
+/// One table for every distribution; which keys apply depends on `dist`, and keys that do
+/// not apply are errors (checked in validation, where the message can say which apply).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistribution {
+    pub dist: Spanned<String>,
+    pub value: Option<Spanned<Duration>>,
+    pub mean: Option<Spanned<Duration>>,
+    pub cv: Option<Spanned<f64>>,
+    pub min: Option<Spanned<Duration>>,
+    pub max: Option<Spanned<Duration>>,
+    pub k: Option<Spanned<u32>>,
+    pub file: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgentGroup {
+    pub name: Spanned<String>,
+    pub queues: Spanned<Vec<Spanned<String>>>,
+    pub staffing: Spanned<RawStaffing>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaffing {
+    pub per_interval: Option<Spanned<Vec<Spanned<u32>>>>,
+    pub count: Option<Spanned<u32>>,
+}

@@ -1,0 +1,467 @@
+//! Checks a raw scenario and builds the [`Scenario`] the simulator runs.
+
+use super::error::ScenarioError;
+use super::raw::{RawArrivals, RawScenario, RawStaffing};
+use super::{AgentGroup, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
+use crate::engine::{TICKS_PER_SECOND, Ticks};
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+const DEFAULT_REPLICATIONS: u32 = 30;
+const DEFAULT_SEED: u64 = 1;
+const DEFAULT_DRAIN_LIMIT: Ticks = 4 * 3600 * TICKS_PER_SECOND;
+const DEFAULT_SL_THRESHOLD: Ticks = 20 * TICKS_PER_SECOND;
+const DEFAULT_SHORT_ABANDON: Ticks = 5 * TICKS_PER_SECOND;
+
+/// Makes located errors for one scenario file.
+pub struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    pub fn error(
+        &self,
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError::at(self.path, self.text, span, key, message)
+    }
+
+    /// A path written in the scenario, taken relative to the scenario's folder.
+    pub fn relative_path(&self, written: &str) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        dir.join(written)
+    }
+
+    /// A name used in reports and keys: letters, digits, `_` and `-`.
+    fn name(&self, name: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
+        let n = name.get_ref();
+        if n.is_empty()
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(self.error(
+                name.span(),
+                key,
+                format!("\"{n}\" is not a valid name: use letters, digits, `_` and `-` (as in \"tier-1\")"),
+            ));
+        }
+        Ok(n.clone())
+    }
+
+    fn unique(
+        &self,
+        seen: &mut HashSet<String>,
+        name: &Spanned<String>,
+        key: &str,
+        what: &str,
+    ) -> Result<(), ScenarioError> {
+        if !seen.insert(name.get_ref().clone()) {
+            return Err(self.error(
+                name.span(),
+                key,
+                format!(
+                    "two {what}s are named \"{}\": names must be unique",
+                    name.get_ref()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A per-interval list must have exactly one entry per interval.
+    fn per_interval_len<T>(
+        &self,
+        list: &Spanned<Vec<T>>,
+        key: &str,
+        intervals: usize,
+        interval: Ticks,
+    ) -> Result<(), ScenarioError> {
+        let n = list.get_ref().len();
+        if n != intervals {
+            let what = if n == 0 {
+                "is empty".to_string()
+            } else {
+                format!("has {n} values")
+            };
+            return Err(self.error(
+                list.span(),
+                key,
+                format!(
+                    "{what}, but the simulation has {intervals} intervals of {} (duration / interval): give one value per interval",
+                    super::Duration::from_ticks(interval)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, ScenarioError> {
+    let c = Checker { path, text };
+    let raw = parse(&c)?;
+    let sim = raw.simulation.get_ref();
+
+    let name = match &sim.name {
+        Some(n) => c.name(n, "simulation.name")?,
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into()),
+    };
+    let start: jiff::Timestamp = sim.start.get_ref().parse().map_err(|_| {
+        c.error(
+            sim.start.span(),
+            "simulation.start",
+            format!(
+                "\"{}\" is not a UTC time in ISO 8601: write it like \"2026-03-30T08:00:00Z\"",
+                sim.start.get_ref()
+            ),
+        )
+    })?;
+    let duration = sim.duration.get_ref().ticks();
+    if duration == 0 {
+        return Err(c.error(
+            sim.duration.span(),
+            "simulation.duration",
+            "must be more than 0s",
+        ));
+    }
+    let interval = sim.interval.get_ref().ticks();
+    if interval == 0 {
+        return Err(c.error(
+            sim.interval.span(),
+            "simulation.interval",
+            "must be more than 0s",
+        ));
+    }
+    if duration % interval != 0 {
+        return Err(c.error(
+            sim.duration.span(),
+            "simulation.duration",
+            format!(
+                "must be a whole number of intervals ({}), not {}",
+                sim.interval.get_ref(),
+                sim.duration.get_ref()
+            ),
+        ));
+    }
+    let intervals = (duration / interval) as usize;
+    let replications = sim
+        .replications
+        .as_ref()
+        .map_or(DEFAULT_REPLICATIONS, |r| *r.get_ref());
+    if replications == 0 {
+        let span = sim.replications.as_ref().map(|r| r.span()).unwrap_or(0..0);
+        return Err(c.error(span, "simulation.replications", "must be 1 or more"));
+    }
+    let seed = sim.seed.as_ref().map_or(DEFAULT_SEED, |s| *s.get_ref());
+    let warmup = match &sim.warmup {
+        None => 0,
+        Some(w) => {
+            let t = w.get_ref().ticks();
+            if t % interval != 0 || t >= duration {
+                return Err(c.error(
+                    w.span(),
+                    "simulation.warmup",
+                    format!(
+                        "must be a whole number of intervals ({}) and less than the duration",
+                        sim.interval.get_ref()
+                    ),
+                ));
+            }
+            t
+        }
+    };
+    let drain_limit = sim
+        .drain_limit
+        .as_ref()
+        .map_or(DEFAULT_DRAIN_LIMIT, |d| d.get_ref().ticks());
+
+    let service_level = match &raw.service_level {
+        None => ServiceLevel {
+            threshold: DEFAULT_SL_THRESHOLD,
+            definition: SlDefinition::Offered,
+            short_abandon: DEFAULT_SHORT_ABANDON,
+        },
+        Some(sl) => {
+            let sl = sl.get_ref();
+            let definition = match &sl.definition {
+                None => SlDefinition::Offered,
+                Some(d) => SlDefinition::from_name(d.get_ref()).ok_or_else(|| {
+                    let allowed: Vec<_> = SlDefinition::ALL.iter().map(|d| d.name()).collect();
+                    c.error(
+                        d.span(),
+                        "service_level.definition",
+                        format!(
+                            "unknown definition \"{}\"; allowed: {}",
+                            d.get_ref(),
+                            allowed.join(", ")
+                        ),
+                    )
+                })?,
+            };
+            ServiceLevel {
+                threshold: sl
+                    .threshold
+                    .as_ref()
+                    .map_or(DEFAULT_SL_THRESHOLD, |t| t.get_ref().ticks()),
+                definition,
+                short_abandon: sl
+                    .short_abandon
+                    .as_ref()
+                    .map_or(DEFAULT_SHORT_ABANDON, |t| t.get_ref().ticks()),
+            }
+        }
+    };
+
+    let mut port_pools = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, pool) in raw.port_pool.iter().enumerate() {
+        let p = pool.get_ref();
+        let key = format!("port_pool[{i}]");
+        let name = c.name(&p.name, &format!("{key}.name"))?;
+        c.unique(&mut seen, &p.name, &format!("{key}.name"), "port pool")?;
+        if *p.ports.get_ref() == 0 {
+            return Err(c.error(
+                p.ports.span(),
+                format!("port_pool.{name}.ports"),
+                "must be 1 or more",
+            ));
+        }
+        port_pools.push(PortPool {
+            name,
+            ports: *p.ports.get_ref(),
+        });
+    }
+
+    if raw.queue.is_empty() {
+        return Err(c.error(
+            0..0,
+            "queue",
+            "the scenario has no [[queue]]: add at least one",
+        ));
+    }
+    let mut queues = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, queue) in raw.queue.iter().enumerate() {
+        let q = queue.get_ref();
+        let name = c.name(&q.name, &format!("queue[{i}].name"))?;
+        c.unique(&mut seen, &q.name, &format!("queue[{i}].name"), "queue")?;
+        let key = format!("queue.{name}");
+        let port_pool = match &q.port_pool {
+            None => None,
+            Some(p) => Some(
+                port_pools
+                    .iter()
+                    .position(|pool| pool.name == *p.get_ref())
+                    .ok_or_else(|| {
+                        let known: Vec<_> = port_pools.iter().map(|p| p.name.as_str()).collect();
+                        c.error(
+                            p.span(),
+                            format!("{key}.port_pool"),
+                            format!(
+                                "no [[port_pool]] is named \"{}\"; defined: {}",
+                                p.get_ref(),
+                                list_or_none(&known)
+                            ),
+                        )
+                    })?,
+            ),
+        };
+        let optional = |d: &Option<Spanned<super::raw::RawDistribution>>, what: &str| {
+            d.as_ref()
+                .map(|d| c.distribution(d, &format!("{key}.{what}")))
+                .transpose()
+        };
+        queues.push(Queue {
+            port_pool,
+            priority: q.priority.as_ref().map_or(0, |p| *p.get_ref()),
+            arrivals_per_interval: arrivals(
+                &c,
+                &q.arrivals,
+                &format!("{key}.arrivals"),
+                intervals,
+                interval,
+            )?,
+            ivr: optional(&q.ivr, "ivr")?,
+            handle: c.distribution(&q.handle, &format!("{key}.handle"))?,
+            wrap_up: optional(&q.wrap_up, "wrap_up")?,
+            patience: optional(&q.patience, "patience")?,
+            name,
+        });
+    }
+
+    let mut agent_groups = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, group) in raw.agent_group.iter().enumerate() {
+        let g = group.get_ref();
+        let name = c.name(&g.name, &format!("agent_group[{i}].name"))?;
+        c.unique(
+            &mut seen,
+            &g.name,
+            &format!("agent_group[{i}].name"),
+            "agent group",
+        )?;
+        let key = format!("agent_group.{name}");
+        if g.queues.get_ref().is_empty() {
+            return Err(c.error(
+                g.queues.span(),
+                format!("{key}.queues"),
+                "is empty: name the queues this group serves",
+            ));
+        }
+        let mut served = Vec::new();
+        for q in g.queues.get_ref() {
+            let index = queues
+                .iter()
+                .position(|queue| queue.name == *q.get_ref())
+                .ok_or_else(|| {
+                    let known: Vec<_> = queues.iter().map(|q| q.name.as_str()).collect();
+                    c.error(
+                        q.span(),
+                        format!("{key}.queues"),
+                        format!(
+                            "no [[queue]] is named \"{}\"; defined: {}",
+                            q.get_ref(),
+                            list_or_none(&known)
+                        ),
+                    )
+                })?;
+            if served.contains(&index) {
+                return Err(c.error(
+                    q.span(),
+                    format!("{key}.queues"),
+                    format!("\"{}\" is listed twice", q.get_ref()),
+                ));
+            }
+            served.push(index);
+        }
+        agent_groups.push(AgentGroup {
+            staffing: staffing(
+                &c,
+                &g.staffing,
+                &format!("{key}.staffing"),
+                intervals,
+                interval,
+            )?,
+            queues: served,
+            name,
+        });
+    }
+    for (i, queue) in queues.iter().enumerate() {
+        if !agent_groups.iter().any(|g| g.queues.contains(&i)) {
+            return Err(c.error(
+                raw.queue[i].span(),
+                format!("queue.{}", queue.name),
+                "no [[agent_group]] serves this queue: list it in some group's `queues`",
+            ));
+        }
+    }
+
+    Ok(Scenario {
+        name,
+        path: path.to_path_buf(),
+        sha256,
+        start,
+        duration,
+        interval,
+        replications,
+        seed,
+        warmup,
+        drain_limit,
+        service_level,
+        port_pools,
+        queues,
+        agent_groups,
+    })
+}
+
+/// Parses the TOML into the raw structs; syntax errors, type errors and unknown keys all
+/// come back located, with the dotted key path.
+fn parse(c: &Checker) -> Result<RawScenario, ScenarioError> {
+    let deserializer = toml::Deserializer::parse(c.text).map_err(|e| toml_error(c, &e, ""))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let key = e.path().to_string();
+        toml_error(c, e.inner(), if key == "." { "" } else { &key })
+    })
+}
+
+fn toml_error(c: &Checker, e: &toml::de::Error, key: &str) -> ScenarioError {
+    let message = e.message().trim_end().replace('\n', " ");
+    match e.span() {
+        Some(span) => c.error(span, key, message),
+        None => ScenarioError {
+            key: key.to_string(),
+            ..ScenarioError::file(c.path, message)
+        },
+    }
+}
+
+fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn arrivals(
+    c: &Checker,
+    raw: &Spanned<RawArrivals>,
+    key: &str,
+    intervals: usize,
+    interval: Ticks,
+) -> Result<Vec<f64>, ScenarioError> {
+    let a = raw.get_ref();
+    let check = |v: &Spanned<f64>, key: &str| -> Result<f64, ScenarioError> {
+        let x = *v.get_ref();
+        if !(x.is_finite() && x >= 0.0) {
+            return Err(c.error(
+                v.span(),
+                key,
+                format!("{x} is not an expected number of calls: it must be 0 or more"),
+            ));
+        }
+        Ok(x)
+    };
+    match (&a.per_interval, &a.per_hour) {
+        (Some(list), None) => {
+            c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
+            list.get_ref().iter().map(|v| check(v, &format!("{key}.per_interval"))).collect()
+        }
+        (None, Some(rate)) => {
+            let per_hour = check(rate, &format!("{key}.per_hour"))?;
+            let per_interval = per_hour * interval as f64 / (3600 * TICKS_PER_SECOND) as f64;
+            Ok(vec![per_interval; intervals])
+        }
+        _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval) or `per_hour = N`")),
+    }
+}
+
+fn staffing(
+    c: &Checker,
+    raw: &Spanned<RawStaffing>,
+    key: &str,
+    intervals: usize,
+    interval: Ticks,
+) -> Result<Vec<u32>, ScenarioError> {
+    let s = raw.get_ref();
+    match (&s.per_interval, &s.count) {
+        (Some(list), None) => {
+            c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
+            Ok(list.get_ref().iter().map(|v| *v.get_ref()).collect())
+        }
+        (None, Some(count)) => Ok(vec![*count.get_ref(); intervals]),
+        _ => Err(c.error(
+            raw.span(),
+            key,
+            "give exactly one of `per_interval = [...]` (agents in each interval) or `count = N`",
+        )),
+    }
+}

@@ -1,0 +1,278 @@
+//! The metrics every report uses: their names, what they are computed from, and which
+//! direction is better.
+
+use crate::engine::{Ticks, secs_from_ticks};
+use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
+
+/// Contact counts and sums of one queue over an interval or a run. Contacts count in the
+/// interval in which they arrived.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct QueueCounts {
+    pub arrived: u64,
+    pub blocked: u64,
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub short_abandoned: u64,
+    /// Offered contacts that waited at all (not answered on entry).
+    pub waited: u64,
+    pub answered_within: u64,
+    pub abandoned_within: u64,
+    /// Seconds.
+    pub wait_answered: f64,
+    pub wait_abandoned: f64,
+    /// Talk plus wrap-up of answered contacts, seconds.
+    pub handle: f64,
+    pub waiting_at_end: u64,
+    pub in_ivr_at_end: u64,
+}
+
+impl QueueCounts {
+    pub fn add(&mut self, o: &QueueCounts) {
+        self.arrived += o.arrived;
+        self.blocked += o.blocked;
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.abandoned += o.abandoned;
+        self.short_abandoned += o.short_abandoned;
+        self.waited += o.waited;
+        self.answered_within += o.answered_within;
+        self.abandoned_within += o.abandoned_within;
+        self.wait_answered += o.wait_answered;
+        self.wait_abandoned += o.wait_abandoned;
+        self.handle += o.handle;
+        self.waiting_at_end += o.waiting_at_end;
+        self.in_ivr_at_end += o.in_ivr_at_end;
+    }
+
+    #[inline]
+    pub fn answered(&mut self, wait: Ticks, handle: Ticks, sl: &ServiceLevel) {
+        self.answered += 1;
+        self.waited += u64::from(wait > 0);
+        self.answered_within += u64::from(wait <= sl.threshold);
+        self.wait_answered += secs_from_ticks(wait);
+        self.handle += secs_from_ticks(handle);
+    }
+
+    #[inline]
+    pub fn abandoned(&mut self, wait: Ticks, sl: &ServiceLevel) {
+        self.abandoned += 1;
+        self.waited += u64::from(wait > 0);
+        self.abandoned_within += u64::from(wait <= sl.threshold);
+        self.short_abandoned += u64::from(wait <= sl.short_abandon);
+        self.wait_abandoned += secs_from_ticks(wait);
+    }
+
+    /// The service level under `definition`; NaN when its denominator is zero.
+    pub fn service_level(&self, definition: SlDefinition) -> f64 {
+        let (num, den) = match definition {
+            SlDefinition::Offered => (self.answered_within, self.offered),
+            SlDefinition::Answered => (self.answered_within, self.answered),
+            SlDefinition::ShortAbandonsExcluded => {
+                (self.answered_within, self.offered - self.short_abandoned)
+            }
+            SlDefinition::AbandonsPositive => {
+                (self.answered_within + self.abandoned_within, self.offered)
+            }
+        };
+        ratio(num as f64, den as f64)
+    }
+}
+
+/// `num / den`, or NaN when `den` is zero (the metric is undefined, not zero).
+#[inline]
+pub fn ratio(num: f64, den: f64) -> f64 {
+    if den == 0.0 { f64::NAN } else { num / den }
+}
+
+/// Whether a larger value is better, worse, or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+    Neutral,
+}
+
+/// Every run-level metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Metric {
+    Offered,
+    Blocked,
+    Answered,
+    Abandoned,
+    ShortAbandoned,
+    ServiceLevel,
+    PWait,
+    AsaS,
+    MeanWaitS,
+    P50WaitS,
+    P90WaitS,
+    P95WaitS,
+    AbandonRate,
+    BlockRate,
+    AhtS,
+    QueueMean,
+    WaitingAtEnd,
+    InIvrAtEnd,
+    Occupancy,
+    AgentsStaffed,
+    AgentsBusyMean,
+    Handled,
+    HandleTimeS,
+    PortUtilisation,
+    PortsBusyMean,
+    PortsBusyPeak,
+    Seizures,
+    PortHoldS,
+}
+
+impl Metric {
+    pub fn name(self) -> &'static str {
+        use Metric::*;
+        match self {
+            Offered => "offered",
+            Blocked => "blocked",
+            Answered => "answered",
+            Abandoned => "abandoned",
+            ShortAbandoned => "short_abandoned",
+            ServiceLevel => "service_level",
+            PWait => "p_wait",
+            AsaS => "asa_s",
+            MeanWaitS => "mean_wait_s",
+            P50WaitS => "p50_wait_s",
+            P90WaitS => "p90_wait_s",
+            P95WaitS => "p95_wait_s",
+            AbandonRate => "abandon_rate",
+            BlockRate => "block_rate",
+            AhtS => "aht_s",
+            QueueMean => "queue_mean",
+            WaitingAtEnd => "waiting_at_end",
+            InIvrAtEnd => "in_ivr_at_end",
+            Occupancy => "occupancy",
+            AgentsStaffed => "agents_staffed",
+            AgentsBusyMean => "agents_busy_mean",
+            Handled => "handled",
+            HandleTimeS => "handle_time_s",
+            PortUtilisation => "port_utilisation",
+            PortsBusyMean => "ports_busy_mean",
+            PortsBusyPeak => "ports_busy_peak",
+            Seizures => "seizures",
+            PortHoldS => "port_hold_s",
+        }
+    }
+
+    pub fn direction(self) -> Direction {
+        use Metric::*;
+        match self {
+            ServiceLevel => Direction::HigherIsBetter,
+            PWait | AsaS | MeanWaitS | P50WaitS | P90WaitS | P95WaitS | AbandonRate | BlockRate
+            | QueueMean | WaitingAtEnd => Direction::LowerIsBetter,
+            _ => Direction::Neutral,
+        }
+    }
+
+    /// Metrics of contacts, reported for `all` and for each queue.
+    pub const CONTACT: [Metric; 18] = {
+        use Metric::*;
+        [
+            Offered,
+            Blocked,
+            Answered,
+            Abandoned,
+            ShortAbandoned,
+            ServiceLevel,
+            PWait,
+            AsaS,
+            MeanWaitS,
+            P50WaitS,
+            P90WaitS,
+            P95WaitS,
+            AbandonRate,
+            BlockRate,
+            AhtS,
+            QueueMean,
+            WaitingAtEnd,
+            InIvrAtEnd,
+        ]
+    };
+    /// Metrics of an agent group.
+    pub const GROUP: [Metric; 5] = [
+        Metric::Occupancy,
+        Metric::AgentsStaffed,
+        Metric::AgentsBusyMean,
+        Metric::Handled,
+        Metric::HandleTimeS,
+    ];
+    /// Metrics of a port pool.
+    pub const POOL: [Metric; 7] = [
+        Metric::PortUtilisation,
+        Metric::PortsBusyMean,
+        Metric::PortsBusyPeak,
+        Metric::Seizures,
+        Metric::PortHoldS,
+        Metric::Blocked,
+        Metric::BlockRate,
+    ];
+}
+
+/// What a metric is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    All,
+    Queue(usize),
+    Group(usize),
+    Pool(usize),
+}
+
+impl Scope {
+    /// As written in reports: `all`, `queue:support`, `group:tier1`, `pool:media-1`.
+    pub fn label(self, s: &Scenario) -> String {
+        match self {
+            Scope::All => "all".into(),
+            Scope::Queue(q) => format!("queue:{}", s.queues[q].name),
+            Scope::Group(g) => format!("group:{}", s.agent_groups[g].name),
+            Scope::Pool(p) => format!("pool:{}", s.port_pools[p].name),
+        }
+    }
+}
+
+/// The (scope, metric) pairs of a scenario's run-level reports, in report order.
+pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
+    let mut out: Vec<(Scope, Metric)> = Metric::CONTACT.iter().map(|&m| (Scope::All, m)).collect();
+    out.push((Scope::All, Metric::Occupancy));
+    if !s.port_pools.is_empty() {
+        out.push((Scope::All, Metric::PortUtilisation));
+    }
+    for q in 0..s.queues.len() {
+        out.extend(Metric::CONTACT.iter().map(|&m| (Scope::Queue(q), m)));
+    }
+    for g in 0..s.agent_groups.len() {
+        out.extend(Metric::GROUP.iter().map(|&m| (Scope::Group(g), m)));
+    }
+    for p in 0..s.port_pools.len() {
+        out.extend(Metric::POOL.iter().map(|&m| (Scope::Pool(p), m)));
+    }
+    out
+}
+
+/// Columns of `intervals.csv` computed for each interval and queue, in order.
+pub const INTERVAL_COLUMNS: [&str; 15] = [
+    "offered",
+    "blocked",
+    "answered",
+    "abandoned",
+    "p_wait",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "aht_s",
+    "occupancy",
+    "agents_staffed",
+    "ports_busy_mean",
+    "ports_busy_peak",
+    "queue_mean",
+    "waiting_at_end",
+];
+
+/// Interval columns that also get 95 % CI columns.
+pub const INTERVAL_CI_COLUMNS: [&str; 3] = ["service_level", "asa_s", "abandon_rate"];

@@ -1,0 +1,19 @@
+//! Statistics: what one replication records, and estimates over replications.
+//!
+//! A [`Recorder`] consumes the model's observations as they happen and streams interval rows
+//! out as intervals close; [`Estimate`] turns per-replication values into a mean with a
+//! Student-t confidence interval.
+
+mod call_log;
+mod estimate;
+mod histogram;
+mod metrics;
+mod recorder;
+
+pub use call_log::{CALL_COLUMNS, CallLog, CallOutcome, CallRecord};
+pub use estimate::{Estimate, MeanVariance, t_quantile_975};
+pub use histogram::WaitHistogram;
+pub use metrics::{
+    Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio,
+};
+pub use recorder::{IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};

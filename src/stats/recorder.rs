@@ -1,0 +1,557 @@
+//! Accumulates one replication's observations into interval rows and run totals.
+//!
+//! Memory does not grow with the horizon: an interval's row is computed and handed to an
+//! [`IntervalSink`] as soon as its time has passed and every contact that arrived in it has
+//! left the queue, and only the open intervals are kept.
+
+use super::call_log::{CallLog, CallRecord};
+use super::histogram::WaitHistogram;
+use super::metrics::{INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio};
+use crate::engine::{Ticks, secs_from_ticks};
+use crate::model::Phase;
+use crate::scenario::{Scenario, ServiceLevel};
+use std::collections::VecDeque;
+
+/// A piecewise-constant quantity whose time-average is reported.
+#[derive(Clone, Copy, Debug)]
+pub enum Level {
+    /// Contacts waiting in a queue.
+    Waiting(usize),
+    /// Busy ports of a pool.
+    PortsBusy(usize),
+    /// Agents of a group busy with contacts (talking or in wrap-up).
+    AgentsBusy(usize),
+    /// Agents of a group present (on shift, or finishing a contact after it).
+    AgentsPresent(usize),
+}
+
+/// Receives interval rows (the values of [`INTERVAL_COLUMNS`]) as intervals close, in order.
+pub trait IntervalSink: Send {
+    fn row(
+        &mut self,
+        interval: usize,
+        queue: usize,
+        values: &[f64; INTERVAL_COLUMNS.len()],
+    ) -> std::io::Result<()>;
+    /// Called once after the last row.
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Keeps interval rows in memory (for library users and tests).
+#[derive(Default)]
+pub struct IntervalRows {
+    pub rows: Vec<(usize, usize, [f64; INTERVAL_COLUMNS.len()])>,
+}
+
+impl IntervalSink for IntervalRows {
+    fn row(
+        &mut self,
+        interval: usize,
+        queue: usize,
+        values: &[f64; INTERVAL_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        self.rows.push((interval, queue, *values));
+        Ok(())
+    }
+}
+
+/// Totals of one open interval.
+struct IntervalTotals {
+    queues: Vec<QueueCounts>,
+    /// Integral of each level over the interval, in value·ticks.
+    area: Vec<f64>,
+    peak: Vec<u32>,
+    /// Contacts that arrived in this interval and are in the IVR or the queue.
+    live: u64,
+}
+
+/// Where each level lives in the flat level arrays.
+#[derive(Clone, Copy)]
+struct LevelLayout {
+    queues: usize,
+    pools: usize,
+    groups: usize,
+}
+
+impl LevelLayout {
+    #[inline]
+    fn index(self, l: Level) -> usize {
+        match l {
+            Level::Waiting(q) => q,
+            Level::PortsBusy(p) => self.queues + p,
+            Level::AgentsBusy(g) => self.queues + self.pools + g,
+            Level::AgentsPresent(g) => self.queues + self.pools + self.groups + g,
+        }
+    }
+
+    fn len(self) -> usize {
+        self.queues + self.pools + 2 * self.groups
+    }
+}
+
+/// The run-level values of one replication, aligned with [`catalog`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationMetrics {
+    pub values: Vec<f64>,
+}
+
+pub struct Recorder {
+    layout: LevelLayout,
+    sl: ServiceLevel,
+    interval: Ticks,
+    intervals: usize,
+    first_reported: usize,
+    /// Length of the reported window [warm-up, duration), in ticks.
+    window: Ticks,
+    queue_groups: Vec<Vec<usize>>,
+    queue_pool: Vec<Option<usize>>,
+    pool_sizes: Vec<u32>,
+    catalog: Vec<(Scope, Metric)>,
+
+    /// The interval the clock is in, and when it ends.
+    current: usize,
+    next_boundary: Ticks,
+    values: Vec<u32>,
+    since: Vec<Ticks>,
+    open: VecDeque<IntervalTotals>,
+    /// Interval index of `open[0]`.
+    base: usize,
+
+    run_queues: Vec<QueueCounts>,
+    run_area: Vec<f64>,
+    run_peak: Vec<u32>,
+    waits: Vec<WaitHistogram>,
+    group_handled: Vec<u64>,
+    group_handle: Vec<f64>,
+    pool_seizures: Vec<u64>,
+    pool_hold: Vec<f64>,
+
+    sink: Box<dyn IntervalSink>,
+    calls: Option<CallLog>,
+    io_error: Option<std::io::Error>,
+}
+
+impl Recorder {
+    pub fn new(s: &Scenario, sink: Box<dyn IntervalSink>, calls: Option<CallLog>) -> Recorder {
+        let layout = LevelLayout {
+            queues: s.queues.len(),
+            pools: s.port_pools.len(),
+            groups: s.agent_groups.len(),
+        };
+        let n = layout.len();
+        let mut r = Recorder {
+            layout,
+            sl: s.service_level,
+            interval: s.interval,
+            intervals: s.intervals(),
+            first_reported: s.first_reported_interval(),
+            window: s.duration - s.warmup,
+            queue_groups: (0..s.queues.len())
+                .map(|q| {
+                    (0..s.agent_groups.len())
+                        .filter(|&g| s.agent_groups[g].queues.contains(&q))
+                        .collect()
+                })
+                .collect(),
+            queue_pool: s.queues.iter().map(|q| q.port_pool).collect(),
+            pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
+            catalog: catalog(s),
+            current: 0,
+            next_boundary: s.interval,
+            values: vec![0; n],
+            since: vec![0; n],
+            open: VecDeque::new(),
+            base: s.first_reported_interval(),
+            run_queues: vec![QueueCounts::default(); s.queues.len()],
+            run_area: vec![0.0; n],
+            run_peak: vec![0; n],
+            waits: vec![WaitHistogram::default(); s.queues.len()],
+            group_handled: vec![0; s.agent_groups.len()],
+            group_handle: vec![0.0; s.agent_groups.len()],
+            pool_seizures: vec![0; s.port_pools.len()],
+            pool_hold: vec![0.0; s.port_pools.len()],
+            sink,
+            calls,
+            io_error: None,
+        };
+        if r.first_reported == 0 {
+            r.open_interval();
+        }
+        r
+    }
+
+    /// Moves the clock to `now`, closing the time accounts of intervals that have ended.
+    /// Called once per event, before the event changes anything.
+    #[inline]
+    pub fn advance(&mut self, now: Ticks) {
+        if now >= self.next_boundary {
+            self.roll(now);
+        }
+    }
+
+    fn roll(&mut self, now: Ticks) {
+        while now >= self.next_boundary {
+            let boundary = self.next_boundary;
+            if self.is_reported(self.current) {
+                let totals = self.open.back_mut().expect("the current interval is open");
+                for (i, (&v, since)) in self.values.iter().zip(self.since.iter_mut()).enumerate() {
+                    totals.area[i] += f64::from(v) * (boundary - *since) as f64;
+                    *since = boundary;
+                }
+            } else {
+                self.since.iter_mut().for_each(|s| *s = boundary);
+            }
+            self.current += 1;
+            if self.current >= self.intervals {
+                self.next_boundary = Ticks::MAX;
+            } else {
+                self.next_boundary += self.interval;
+                if self.is_reported(self.current) {
+                    self.open_interval();
+                }
+            }
+        }
+        self.close_finished();
+    }
+
+    fn is_reported(&self, k: usize) -> bool {
+        k >= self.first_reported && k < self.intervals
+    }
+
+    fn open_interval(&mut self) {
+        self.open.push_back(IntervalTotals {
+            queues: vec![QueueCounts::default(); self.layout.queues],
+            area: vec![0.0; self.values.len()],
+            peak: self.values.clone(),
+            live: 0,
+        });
+    }
+
+    #[inline]
+    fn totals(&mut self, interval: u32) -> &mut IntervalTotals {
+        &mut self.open[interval as usize - self.base]
+    }
+
+    /// A quantity changed to `value` at `now`.
+    #[inline]
+    pub fn level(&mut self, l: Level, now: Ticks, value: u32) {
+        let i = self.layout.index(l);
+        if self.is_reported(self.current) {
+            let (old, since) = (self.values[i], self.since[i]);
+            let totals = self.open.back_mut().expect("the current interval is open");
+            totals.area[i] += f64::from(old) * (now - since) as f64;
+            totals.peak[i] = totals.peak[i].max(value);
+        }
+        self.values[i] = value;
+        self.since[i] = now;
+    }
+
+    /// A contact arrived; returns the interval it counts in (`None` in the warm-up).
+    #[inline]
+    pub fn arrived(&mut self, q: usize, id: u64, now: Ticks) -> Option<u32> {
+        debug_assert_eq!(self.current as u64, now / self.interval);
+        if !self.is_reported(self.current) {
+            return None;
+        }
+        let k = self.current as u32;
+        let t = self.totals(k);
+        t.queues[q].arrived += 1;
+        t.live += 1;
+        if let Some(log) = &mut self.calls {
+            log.expect(id);
+        }
+        Some(k)
+    }
+
+    #[inline]
+    pub fn blocked(&mut self, q: usize, interval: Option<u32>) {
+        if let Some(k) = interval {
+            let t = self.totals(k);
+            t.queues[q].blocked += 1;
+            t.live -= 1;
+            self.close_finished();
+        }
+    }
+
+    #[inline]
+    pub fn offered(&mut self, q: usize, interval: Option<u32>) {
+        if let Some(k) = interval {
+            self.totals(k).queues[q].offered += 1;
+        }
+    }
+
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn answered(
+        &mut self,
+        q: usize,
+        g: usize,
+        interval: Option<u32>,
+        wait: Ticks,
+        handle: Ticks,
+        wrap_up: Ticks,
+        _now: Ticks,
+    ) {
+        if let Some(k) = interval {
+            let sl = self.sl;
+            let t = self.totals(k);
+            t.queues[q].answered(wait, handle + wrap_up, &sl);
+            t.live -= 1;
+            self.waits[q].record(wait);
+            self.group_handled[g] += 1;
+            self.group_handle[g] += secs_from_ticks(handle + wrap_up);
+            self.close_finished();
+        }
+    }
+
+    #[inline]
+    pub fn abandoned(&mut self, q: usize, interval: Option<u32>, wait: Ticks, _now: Ticks) {
+        if let Some(k) = interval {
+            let sl = self.sl;
+            let t = self.totals(k);
+            t.queues[q].abandoned(wait, &sl);
+            t.live -= 1;
+            self.waits[q].record(wait);
+            self.close_finished();
+        }
+    }
+
+    /// A contact released a port it held for `hold`.
+    #[inline]
+    pub fn port_released(&mut self, p: usize, interval: Option<u32>, hold: Ticks) {
+        if interval.is_some() {
+            self.pool_seizures[p] += 1;
+            self.pool_hold[p] += secs_from_ticks(hold);
+        }
+    }
+
+    /// A contact was still in the IVR or the queue when the run ended.
+    pub fn still_in_system(&mut self, q: usize, interval: Option<u32>, phase: Phase) {
+        if let Some(k) = interval {
+            let t = self.totals(k);
+            match phase {
+                Phase::Ivr => t.queues[q].in_ivr_at_end += 1,
+                Phase::Waiting => t.queues[q].waiting_at_end += 1,
+                Phase::Talking => return,
+            }
+            t.live -= 1;
+        }
+    }
+
+    /// A contact's outcome is known (for `calls.csv`).
+    #[inline]
+    pub fn call(&mut self, record: CallRecord) {
+        if let (Some(log), Some(_)) = (&mut self.calls, record.interval)
+            && let Err(e) = log.record(record)
+        {
+            self.io_error.get_or_insert(e);
+        }
+    }
+
+    /// Emits every interval whose time has passed and whose contacts have all left the queue.
+    fn close_finished(&mut self) {
+        while let Some(front) = self.open.front() {
+            if self.base >= self.current || front.live > 0 {
+                break;
+            }
+            self.close_front();
+        }
+    }
+
+    fn close_front(&mut self) {
+        let totals = self.open.pop_front().expect("an open interval");
+        let k = self.base;
+        self.base += 1;
+        let span = self.interval as f64;
+        for q in 0..self.layout.queues {
+            let c = &totals.queues[q];
+            let groups = &self.queue_groups[q];
+            let busy: f64 = groups
+                .iter()
+                .map(|&g| totals.area[self.layout.index(Level::AgentsBusy(g))])
+                .sum();
+            let present: f64 = groups
+                .iter()
+                .map(|&g| totals.area[self.layout.index(Level::AgentsPresent(g))])
+                .sum();
+            let (ports_mean, ports_peak) = match self.queue_pool[q] {
+                Some(p) => {
+                    let i = self.layout.index(Level::PortsBusy(p));
+                    (totals.area[i] / span, f64::from(totals.peak[i]))
+                }
+                None => (f64::NAN, f64::NAN),
+            };
+            let row = [
+                c.offered as f64,
+                c.blocked as f64,
+                c.answered as f64,
+                c.abandoned as f64,
+                ratio(c.waited as f64, c.offered as f64),
+                c.service_level(self.sl.definition),
+                ratio(c.wait_answered, c.answered as f64),
+                ratio(c.abandoned as f64, c.offered as f64),
+                ratio(c.handle, c.answered as f64),
+                ratio(busy, present),
+                present / span,
+                ports_mean,
+                ports_peak,
+                totals.area[self.layout.index(Level::Waiting(q))] / span,
+                c.waiting_at_end as f64,
+            ];
+            if let Err(e) = self.sink.row(k, q, &row) {
+                self.io_error.get_or_insert(e);
+            }
+            self.run_queues[q].add(c);
+        }
+        for (i, (&a, &p)) in totals.area.iter().zip(&totals.peak).enumerate() {
+            self.run_area[i] += a;
+            self.run_peak[i] = self.run_peak[i].max(p);
+        }
+    }
+
+    /// Ends the replication at `now`: closes every interval (contacts still in the system
+    /// were reported by `still_in_system`) and the call log.
+    pub fn finish(&mut self, now: Ticks) {
+        // Time accounts run to the end of the last interval even if the last event came earlier.
+        self.advance(now.max(self.intervals as Ticks * self.interval));
+        while !self.open.is_empty() {
+            self.close_front();
+        }
+        if let Err(e) = self.sink.finish() {
+            self.io_error.get_or_insert(e);
+        }
+        if let Some(log) = &mut self.calls
+            && let Err(e) = log.finish()
+        {
+            self.io_error.get_or_insert(e);
+        }
+    }
+
+    /// The run-level metrics, and the first I/O error of the sinks if there was one.
+    pub fn into_metrics(self) -> std::io::Result<ReplicationMetrics> {
+        if let Some(e) = self.io_error {
+            return Err(e);
+        }
+        let values = self
+            .catalog
+            .iter()
+            .map(|&(scope, metric)| self.metric(scope, metric))
+            .collect();
+        Ok(ReplicationMetrics { values })
+    }
+
+    fn metric(&self, scope: Scope, metric: Metric) -> f64 {
+        let window = self.window as f64;
+        let area = |l: Level| self.run_area[self.layout.index(l)];
+        match scope {
+            Scope::All => {
+                let mut c = QueueCounts::default();
+                let mut waits = WaitHistogram::default();
+                for (q, counts) in self.run_queues.iter().enumerate() {
+                    c.add(counts);
+                    waits.add(&self.waits[q]);
+                }
+                let waiting: f64 = (0..self.layout.queues)
+                    .map(|q| area(Level::Waiting(q)))
+                    .sum();
+                match metric {
+                    Metric::Occupancy => {
+                        let busy: f64 = (0..self.layout.groups)
+                            .map(|g| area(Level::AgentsBusy(g)))
+                            .sum();
+                        let present: f64 = (0..self.layout.groups)
+                            .map(|g| area(Level::AgentsPresent(g)))
+                            .sum();
+                        ratio(busy, present)
+                    }
+                    Metric::PortUtilisation => {
+                        let busy: f64 = (0..self.layout.pools)
+                            .map(|p| area(Level::PortsBusy(p)))
+                            .sum();
+                        let size: f64 = self.pool_sizes.iter().map(|&s| f64::from(s)).sum();
+                        ratio(busy, size * window)
+                    }
+                    m => self.contact_metric(m, &c, &waits, waiting / window),
+                }
+            }
+            Scope::Queue(q) => self.contact_metric(
+                metric,
+                &self.run_queues[q],
+                &self.waits[q],
+                area(Level::Waiting(q)) / window,
+            ),
+            Scope::Group(g) => {
+                let (busy, present) = (area(Level::AgentsBusy(g)), area(Level::AgentsPresent(g)));
+                match metric {
+                    Metric::Occupancy => ratio(busy, present),
+                    Metric::AgentsStaffed => present / window,
+                    Metric::AgentsBusyMean => busy / window,
+                    Metric::Handled => self.group_handled[g] as f64,
+                    Metric::HandleTimeS => {
+                        ratio(self.group_handle[g], self.group_handled[g] as f64)
+                    }
+                    m => unreachable!("{m:?} is not a group metric"),
+                }
+            }
+            Scope::Pool(p) => {
+                let busy = area(Level::PortsBusy(p)) / window;
+                let blocked: u64 = (0..self.layout.queues)
+                    .filter(|&q| self.queue_pool[q] == Some(p))
+                    .map(|q| self.run_queues[q].blocked)
+                    .sum();
+                let offered: u64 = (0..self.layout.queues)
+                    .filter(|&q| self.queue_pool[q] == Some(p))
+                    .map(|q| self.run_queues[q].offered)
+                    .sum();
+                match metric {
+                    Metric::PortUtilisation => busy / f64::from(self.pool_sizes[p]),
+                    Metric::PortsBusyMean => busy,
+                    Metric::PortsBusyPeak => {
+                        f64::from(self.run_peak[self.layout.index(Level::PortsBusy(p))])
+                    }
+                    Metric::Seizures => self.pool_seizures[p] as f64,
+                    Metric::PortHoldS => ratio(self.pool_hold[p], self.pool_seizures[p] as f64),
+                    Metric::Blocked => blocked as f64,
+                    Metric::BlockRate => ratio(blocked as f64, (offered + blocked) as f64),
+                    m => unreachable!("{m:?} is not a pool metric"),
+                }
+            }
+        }
+    }
+
+    fn contact_metric(
+        &self,
+        metric: Metric,
+        c: &QueueCounts,
+        waits: &WaitHistogram,
+        queue_mean: f64,
+    ) -> f64 {
+        let quantile = |p: f64| waits.quantile(p).map_or(f64::NAN, secs_from_ticks);
+        match metric {
+            Metric::Offered => c.offered as f64,
+            Metric::Blocked => c.blocked as f64,
+            Metric::Answered => c.answered as f64,
+            Metric::Abandoned => c.abandoned as f64,
+            Metric::ShortAbandoned => c.short_abandoned as f64,
+            Metric::ServiceLevel => c.service_level(self.sl.definition),
+            Metric::PWait => ratio(c.waited as f64, c.offered as f64),
+            Metric::AsaS => ratio(c.wait_answered, c.answered as f64),
+            Metric::MeanWaitS => ratio(
+                c.wait_answered + c.wait_abandoned,
+                (c.answered + c.abandoned) as f64,
+            ),
+            Metric::P50WaitS => quantile(0.5),
+            Metric::P90WaitS => quantile(0.9),
+            Metric::P95WaitS => quantile(0.95),
+            Metric::AbandonRate => ratio(c.abandoned as f64, c.offered as f64),
+            Metric::BlockRate => ratio(c.blocked as f64, (c.offered + c.blocked) as f64),
+            Metric::AhtS => ratio(c.handle, c.answered as f64),
+            Metric::QueueMean => queue_mean,
+            Metric::WaitingAtEnd => c.waiting_at_end as f64,
+            Metric::InIvrAtEnd => c.in_ivr_at_end as f64,
+            m => unreachable!("{m:?} is not a contact metric"),
+        }
+    }
+}
