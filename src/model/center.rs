@@ -164,6 +164,8 @@ impl Center<'_, '_> {
                 Event::Staffing { interval } => self.staffing(interval as usize, now),
             }
         }
+        // Contacts left when no event remains can never be served (nobody is staffed).
+        cut |= self.in_system > 0;
         let ended_at = if cut { cut_at } else { self.events.now() };
         self.finish(ended_at);
         ReplicationEnd {

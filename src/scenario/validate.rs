@@ -387,8 +387,13 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
 fn parse(c: &Checker) -> Result<RawScenario, ScenarioError> {
     let deserializer = toml::Deserializer::parse(c.text).map_err(|e| toml_error(c, &e, ""))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let key = e.path().to_string();
-        toml_error(c, e.inner(), if key == "." { "" } else { &key })
+        // Spanned<T> adds an internal segment to the path; leave it out of what users see.
+        let path = e.path().to_string();
+        let key: Vec<&str> = path
+            .split('.')
+            .filter(|s| !s.is_empty() && !s.starts_with("$__serde_spanned"))
+            .collect();
+        toml_error(c, e.inner(), &key.join("."))
     })
 }
 

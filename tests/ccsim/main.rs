@@ -1,0 +1,10 @@
+//! ccsim's integration tests: the CLI run end to end, checked against theory and invariants.
+
+mod harness;
+
+mod bad_scenarios;
+mod conservation;
+mod determinism;
+mod erlang_cli;
+mod golden;
+mod theory;
