@@ -133,26 +133,17 @@ pub struct IntervalRowReader {
 impl Iterator for IntervalRowReader {
     type Item = std::io::Result<IntervalRow>;
     fn next(&mut self) -> Option<Self::Item> {
-        let mut word = [0u8; 8];
-        match self.inner.read_exact(&mut word) {
+        const WORDS: usize = 2 + INTERVAL_COLUMNS.len();
+        let mut bytes = [0u8; 8 * WORDS];
+        match self.inner.read_exact(&mut bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
             Err(e) => return Some(Err(e)),
             Ok(()) => {}
         }
-        let interval = u64::from_le_bytes(word) as usize;
-        let mut read = || -> std::io::Result<u64> {
-            self.inner.read_exact(&mut word)?;
-            Ok(u64::from_le_bytes(word))
-        };
-        let row = (|| {
-            let queue = read()? as usize;
-            let mut values = [0.0; INTERVAL_COLUMNS.len()];
-            for v in &mut values {
-                *v = f64::from_bits(read()?);
-            }
-            Ok((interval, queue, values))
-        })();
-        Some(row)
+        let word =
+            |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"));
+        let values = std::array::from_fn(|c| f64::from_bits(word(2 + c)));
+        Some(Ok((word(0) as usize, word(1) as usize, values)))
     }
 }
 

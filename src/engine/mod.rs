@@ -21,8 +21,9 @@ pub const TICKS_PER_SECOND: Ticks = 1_000_000;
 /// Negative and NaN inputs become 0; values beyond the representable range saturate.
 #[inline]
 pub fn ticks_from_secs(secs: f64) -> Ticks {
-    // `as` saturates for out-of-range floats and maps NaN to 0.
-    (secs * TICKS_PER_SECOND as f64).round() as Ticks
+    // `as` truncates, saturates out-of-range floats and maps NaN to 0; adding ½ first rounds
+    // to nearest without a call to libm's `round`.
+    (secs * TICKS_PER_SECOND as f64 + 0.5) as Ticks
 }
 
 /// Converts ticks to seconds.

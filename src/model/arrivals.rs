@@ -14,6 +14,9 @@ pub struct ArrivalProcess<'a> {
     interval: f64,
     /// Continuous time of the last arrival, in ticks (kept unrounded so rounding never accumulates).
     t: f64,
+    /// The interval `t` is in, and when it ends.
+    k: usize,
+    end: f64,
 }
 
 impl<'a> ArrivalProcess<'a> {
@@ -22,6 +25,8 @@ impl<'a> ArrivalProcess<'a> {
             rates,
             interval: interval as f64,
             t: 0.0,
+            k: 0,
+            end: interval as f64,
         }
     }
 
@@ -29,17 +34,18 @@ impl<'a> ArrivalProcess<'a> {
     pub fn next(&mut self, rng: &mut Stream) -> Option<Ticks> {
         let mut budget: f64 = rng.sample(Exp1);
         loop {
-            let k = (self.t / self.interval) as usize;
-            let rate = *self.rates.get(k)?;
-            let end = (k + 1) as f64 * self.interval;
-            let room = (end - self.t) * rate;
+            let rate = *self.rates.get(self.k)?;
+            let room = (self.end - self.t) * rate;
             if budget < room {
-                self.t += budget / rate;
+                // Never past the end of the interval, whatever the rounding.
+                self.t = (self.t + budget / rate).min(self.end);
                 // Floor keeps arrivals inside the interval whose rate produced them.
-                return Some(self.t as Ticks);
+                return Some((self.t as Ticks).min(self.end as Ticks - 1));
             }
             budget -= room;
-            self.t = end;
+            self.t = self.end;
+            self.k += 1;
+            self.end = (self.k + 1) as f64 * self.interval;
         }
     }
 }

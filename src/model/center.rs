@@ -8,30 +8,66 @@ use super::queue::{ContactQueue, Place};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
 use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Event {
-    Arrival {
-        queue: u16,
-    },
-    IvrDone {
-        slot: u32,
-        generation: u32,
-    },
-    Patience {
-        slot: u32,
-        generation: u32,
-    },
-    TalkEnd {
-        slot: u32,
-        generation: u32,
-        group: u16,
-    },
-    WrapEnd {
-        group: u16,
-    },
-    Staffing {
-        interval: u32,
-    },
+    Arrival { queue: u32 },
+    IvrDone { slot: u32, generation: u32 },
+    Patience { slot: u32, generation: u32 },
+    TalkEnd { slot: u32, generation: u32 },
+    WrapEnd { group: u32 },
+    Staffing { interval: u32 },
+}
+
+/// An event packed into one word — kind (3 bits), index (29 bits), generation (32 bits) — so
+/// a heap entry is 24 bytes: the heap is the hottest data in the program.
+#[derive(Clone, Copy, Debug)]
+struct PackedEvent(u64);
+
+const INDEX_BITS: u32 = 29;
+const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
+
+impl From<Event> for PackedEvent {
+    #[inline]
+    fn from(e: Event) -> Self {
+        let (kind, index, generation) = match e {
+            Event::Arrival { queue } => (0, queue, 0),
+            Event::IvrDone { slot, generation } => (1, slot, generation),
+            Event::Patience { slot, generation } => (2, slot, generation),
+            Event::TalkEnd { slot, generation } => (3, slot, generation),
+            Event::WrapEnd { group } => (4, group, 0),
+            Event::Staffing { interval } => (5, interval, 0),
+        };
+        debug_assert!(
+            u64::from(index) <= INDEX_MASK,
+            "index fits in {INDEX_BITS} bits"
+        );
+        PackedEvent(kind << 61 | (u64::from(index) & INDEX_MASK) << 32 | u64::from(generation))
+    }
+}
+
+impl From<PackedEvent> for Event {
+    #[inline]
+    fn from(p: PackedEvent) -> Self {
+        let index = ((p.0 >> 32) & INDEX_MASK) as u32;
+        let generation = p.0 as u32;
+        match p.0 >> 61 {
+            0 => Event::Arrival { queue: index },
+            1 => Event::IvrDone {
+                slot: index,
+                generation,
+            },
+            2 => Event::Patience {
+                slot: index,
+                generation,
+            },
+            3 => Event::TalkEnd {
+                slot: index,
+                generation,
+            },
+            4 => Event::WrapEnd { group: index },
+            _ => Event::Staffing { interval: index },
+        }
+    }
 }
 
 /// What the replication ended with.
@@ -55,7 +91,7 @@ struct QueueStreams {
 
 struct Center<'m, 'r> {
     model: &'m Model,
-    events: EventQueue<Event>,
+    events: EventQueue<PackedEvent>,
     streams: Vec<QueueStreams>,
     arrivals: Vec<ArrivalProcess<'m>>,
     contacts: Contacts,
@@ -114,20 +150,20 @@ impl Model {
 
 impl Center<'_, '_> {
     fn run(&mut self) -> ReplicationEnd {
-        self.events.schedule(0, Event::Staffing { interval: 0 });
+        self.schedule(0, Event::Staffing { interval: 0 });
         for q in 0..self.model.queues.len() {
             self.schedule_arrival(q);
         }
         let cut_at = self.model.duration.saturating_add(self.model.drain_limit);
         let mut cut = false;
-        while let Some((now, event)) = self.events.pop() {
+        while let Some((now, packed)) = self.events.pop() {
             if now > cut_at {
                 // Only stale timers may remain once the system is empty.
                 cut = self.in_system > 0;
                 break;
             }
             self.rec.advance(now);
-            match event {
+            match Event::from(packed) {
                 Event::Arrival { queue } => self.arrival(queue as usize, now),
                 Event::IvrDone { slot, generation } => {
                     if self
@@ -147,17 +183,10 @@ impl Center<'_, '_> {
                         self.abandon(slot, now);
                     }
                 }
-                Event::TalkEnd {
-                    slot,
-                    generation,
-                    group,
-                } => {
-                    if self
-                        .contacts
-                        .current(slot, generation, Phase::Talking)
-                        .is_some()
-                    {
-                        self.talk_end(slot, group as usize, now);
+                Event::TalkEnd { slot, generation } => {
+                    if let Some(c) = self.contacts.current(slot, generation, Phase::Talking) {
+                        let group = c.group as usize;
+                        self.talk_end(slot, group, now);
                     }
                 }
                 Event::WrapEnd { group } => self.agent_finished(group as usize, now),
@@ -175,9 +204,14 @@ impl Center<'_, '_> {
         }
     }
 
+    #[inline]
+    fn schedule(&mut self, time: Ticks, event: Event) {
+        self.events.schedule(time, event.into());
+    }
+
     fn schedule_arrival(&mut self, q: usize) {
         if let Some(t) = self.arrivals[q].next(&mut self.streams[q].arrivals) {
-            self.events.schedule(t, Event::Arrival { queue: q as u16 });
+            self.schedule(t, Event::Arrival { queue: q as u32 });
         }
     }
 
@@ -234,11 +268,11 @@ impl Center<'_, '_> {
             wrap_up,
             patience,
             holds_port,
+            group: 0,
         });
         if ivr > 0 {
             let generation = self.contacts.get(slot).generation;
-            self.events
-                .schedule(now + ivr, Event::IvrDone { slot, generation });
+            self.schedule(now + ivr, Event::IvrDone { slot, generation });
         } else {
             self.enter_queue(slot, now);
         }
@@ -254,7 +288,7 @@ impl Center<'_, '_> {
             (c.queue as usize, c.interval, c.generation, c.patience);
         self.rec.offered(q, interval);
         if let Some(g) = self.longest_idle_group(q) {
-            self.groups[g].take_idle();
+            self.take_idle_agent(g, now);
             self.answer(slot, g, now);
             return;
         }
@@ -269,8 +303,7 @@ impl Center<'_, '_> {
         self.rec
             .level(Level::Waiting(q), now, self.queues[q].waiting());
         if let Some(p) = patience {
-            self.events
-                .schedule(now + p, Event::Patience { slot, generation });
+            self.schedule(now + p, Event::Patience { slot, generation });
         }
     }
 
@@ -287,13 +320,12 @@ impl Center<'_, '_> {
         best.map(|(_, g)| g)
     }
 
-    /// An agent of group `g` (already counted busy) answers the contact in `slot`.
+    /// An agent of group `g` (already counted busy, and recorded so) answers the contact in `slot`.
     fn answer(&mut self, slot: u32, g: usize, now: Ticks) {
-        self.rec
-            .level(Level::AgentsBusy(g), now, self.groups[g].busy);
         let c = self.contacts.get_mut(slot);
         c.phase = Phase::Talking;
         c.generation = c.generation.wrapping_add(1);
+        c.group = g as u16;
         let wait = now - c.enqueued;
         let (q, generation, handle) = (c.queue as usize, c.generation, c.handle);
         self.rec
@@ -309,14 +341,7 @@ impl Center<'_, '_> {
             handle: c.handle,
             wrap_up: c.wrap_up,
         });
-        self.events.schedule(
-            now + handle,
-            Event::TalkEnd {
-                slot,
-                generation,
-                group: g as u16,
-            },
-        );
+        self.schedule(now + handle, Event::TalkEnd { slot, generation });
     }
 
     fn abandon(&mut self, slot: u32, now: Ticks) {
@@ -346,8 +371,7 @@ impl Center<'_, '_> {
         let wrap_up = self.contacts.get(slot).wrap_up;
         self.leave(slot, now);
         if wrap_up > 0 {
-            self.events
-                .schedule(now + wrap_up, Event::WrapEnd { group: g as u16 });
+            self.schedule(now + wrap_up, Event::WrapEnd { group: g as u32 });
         } else {
             self.agent_finished(g, now);
         }
@@ -371,17 +395,31 @@ impl Center<'_, '_> {
     /// An agent of group `g` finished a contact (after wrap-up): it leaves if scheduled off,
     /// else takes the best waiting contact or becomes idle.
     fn agent_finished(&mut self, g: usize, now: Ticks) {
-        if self.groups[g].finish() {
-            if let Some(slot) = self.next_waiting_for(g) {
+        if !self.groups[g].finish() {
+            self.rec
+                .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+            self.rec
+                .level(Level::AgentsPresent(g), now, self.groups[g].present);
+            return;
+        }
+        match self.next_waiting_for(g) {
+            Some(slot) => {
                 self.groups[g].resume();
                 self.answer(slot, g, now);
-                return;
             }
-            self.groups[g].make_idle(now);
+            None => {
+                self.groups[g].make_idle(now);
+                self.rec
+                    .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+            }
         }
-        let group = &self.groups[g];
-        self.rec.level(Level::AgentsBusy(g), now, group.busy);
-        self.rec.level(Level::AgentsPresent(g), now, group.present);
+    }
+
+    /// The longest-idle agent of group `g` takes a contact.
+    fn take_idle_agent(&mut self, g: usize, now: Ticks) {
+        self.groups[g].take_idle();
+        self.rec
+            .level(Level::AgentsBusy(g), now, self.groups[g].busy);
     }
 
     /// Removes and returns the contact group `g` should take next: highest priority, then the
@@ -424,14 +462,14 @@ impl Center<'_, '_> {
                 let Some(slot) = self.next_waiting_for(g) else {
                     break;
                 };
-                self.groups[g].take_idle();
+                self.take_idle_agent(g, now);
                 self.answer(slot, g, now);
             }
             self.rec
                 .level(Level::AgentsPresent(g), now, self.groups[g].present);
         }
         if interval + 1 < (self.model.duration / self.model.interval) as usize {
-            self.events.schedule(
+            self.schedule(
                 self.model.interval * (interval as u64 + 1),
                 Event::Staffing {
                     interval: interval as u32 + 1,
@@ -447,7 +485,7 @@ impl Center<'_, '_> {
                 Phase::Ivr => CallOutcome::InIvr,
                 Phase::Waiting => CallOutcome::Waiting,
                 // Answered contacts were reported when answered.
-                Phase::Talking => continue,
+                Phase::Talking | Phase::Left => continue,
             };
             self.rec
                 .still_in_system(c.queue as usize, c.interval, c.phase);
@@ -468,5 +506,35 @@ impl Center<'_, '_> {
             });
         }
         self.rec.finish(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_pack_into_one_word_and_back() {
+        let max = INDEX_MASK as u32;
+        for e in [
+            Event::Arrival { queue: 3 },
+            Event::IvrDone {
+                slot: max,
+                generation: u32::MAX,
+            },
+            Event::Patience {
+                slot: 0,
+                generation: 7,
+            },
+            Event::TalkEnd {
+                slot: 123_456,
+                generation: 1 << 31,
+            },
+            Event::WrapEnd { group: 2 },
+            Event::Staffing { interval: 47 },
+        ] {
+            assert_eq!(Event::from(PackedEvent::from(e)), e);
+        }
+        assert_eq!(std::mem::size_of::<PackedEvent>(), 8);
     }
 }

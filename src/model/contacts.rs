@@ -8,6 +8,8 @@ pub enum Phase {
     Ivr,
     Waiting,
     Talking,
+    /// The contact has left; its slot is free.
+    Left,
 }
 
 /// One contact in the system.
@@ -28,13 +30,14 @@ pub struct Contact {
     pub patience: Option<Ticks>,
     /// Whether it holds a port of its queue's pool.
     pub holds_port: bool,
+    /// The agent group that answered it (valid while talking).
+    pub group: u16,
 }
 
 /// Slots of contacts; a freed slot keeps its generation counter so stale references fail.
 #[derive(Default)]
 pub struct Contacts {
     slots: Vec<Contact>,
-    live: Vec<bool>,
     free: Vec<u32>,
 }
 
@@ -46,12 +49,10 @@ impl Contacts {
                 let s = slot as usize;
                 contact.generation = self.slots[s].generation.wrapping_add(1);
                 self.slots[s] = contact;
-                self.live[s] = true;
                 slot
             }
             None => {
                 self.slots.push(contact);
-                self.live.push(true);
                 (self.slots.len() - 1) as u32
             }
         }
@@ -60,7 +61,7 @@ impl Contacts {
     pub fn remove(&mut self, slot: u32) {
         let s = slot as usize;
         self.slots[s].generation = self.slots[s].generation.wrapping_add(1);
-        self.live[s] = false;
+        self.slots[s].phase = Phase::Left;
         self.free.push(slot);
     }
 
@@ -78,15 +79,11 @@ impl Contacts {
     #[inline]
     pub fn current(&self, slot: u32, generation: u32, phase: Phase) -> Option<&Contact> {
         let c = &self.slots[slot as usize];
-        (self.live[slot as usize] && c.generation == generation && c.phase == phase).then_some(c)
+        (c.generation == generation && c.phase == phase).then_some(c)
     }
 
     /// Contacts still in the system, in slot order.
     pub fn iter_live(&self) -> impl Iterator<Item = &Contact> {
-        self.slots
-            .iter()
-            .zip(&self.live)
-            .filter(|(_, live)| **live)
-            .map(|(c, _)| c)
+        self.slots.iter().filter(|c| c.phase != Phase::Left)
     }
 }

@@ -2,7 +2,7 @@
 //! service level, ASA and abandonment. Merges the replications' scratch files in lockstep,
 //! so memory does not grow with the number of intervals.
 
-use super::{Exporter, number, timestamp_secs};
+use super::{Exporter, push_number, timestamp_secs};
 use crate::experiment::RunResults;
 use crate::stats::{INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, MeanVariance};
 use std::io::Write;
@@ -26,7 +26,12 @@ impl Exporter for IntervalsCsv {
             }
         }
         w.write_record(&header)?;
+        let with_ci: Vec<bool> = INTERVAL_COLUMNS
+            .iter()
+            .map(|c| INTERVAL_CI_COLUMNS.contains(c))
+            .collect();
         let mut readers = results.interval_rows()?;
+        let mut field = String::new();
         loop {
             let mut acc = [MeanVariance::default(); INTERVAL_COLUMNS.len()];
             let mut key = None;
@@ -48,19 +53,22 @@ impl Exporter for IntervalsCsv {
                 }
             }
             let Some((interval, queue)) = key else { break };
-            let mut record = vec![
-                timestamp_secs(s.start, interval as u64 * s.interval),
-                s.queues[queue].name.clone(),
-            ];
-            for (c, a) in INTERVAL_COLUMNS.iter().zip(&acc) {
+            w.write_field(timestamp_secs(s.start, interval as u64 * s.interval))?;
+            w.write_field(&s.queues[queue].name)?;
+            for (&ci, a) in with_ci.iter().zip(&acc) {
                 let e = a.estimate();
-                record.push(number(e.mean));
-                if INTERVAL_CI_COLUMNS.contains(c) {
-                    record.push(number(e.ci_low));
-                    record.push(number(e.ci_high));
+                let values: &[f64] = if ci {
+                    &[e.mean, e.ci_low, e.ci_high]
+                } else {
+                    &[e.mean]
+                };
+                for &v in values {
+                    field.clear();
+                    push_number(&mut field, v);
+                    w.write_field(&field)?;
                 }
             }
-            w.write_record(&record)?;
+            w.write_record(None::<&[u8]>)?;
         }
         w.flush()
     }

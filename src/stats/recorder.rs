@@ -60,11 +60,22 @@ impl IntervalSink for IntervalRows {
 /// Totals of one open interval.
 struct IntervalTotals {
     queues: Vec<QueueCounts>,
-    /// Integral of each level over the interval, in value·ticks.
+    /// Integral of each level over the interval, in value·ticks (set when the interval ends).
     area: Vec<f64>,
     peak: Vec<u32>,
     /// Contacts that arrived in this interval and are in the IVR or the queue.
     live: u64,
+}
+
+/// A level's value and its account in the current interval.
+#[derive(Clone, Copy, Default)]
+struct LevelState {
+    value: u32,
+    /// Largest value in the current interval.
+    peak: u32,
+    since: Ticks,
+    /// Integral over the current interval so far, in value·ticks.
+    area: f64,
 }
 
 /// Where each level lives in the flat level arrays.
@@ -113,8 +124,7 @@ pub struct Recorder {
     /// The interval the clock is in, and when it ends.
     current: usize,
     next_boundary: Ticks,
-    values: Vec<u32>,
-    since: Vec<Ticks>,
+    levels: Vec<LevelState>,
     open: VecDeque<IntervalTotals>,
     /// Interval index of `open[0]`.
     base: usize,
@@ -160,8 +170,7 @@ impl Recorder {
             catalog: catalog(s),
             current: 0,
             next_boundary: s.interval,
-            values: vec![0; n],
-            since: vec![0; n],
+            levels: vec![LevelState::default(); n],
             open: VecDeque::new(),
             base: s.first_reported_interval(),
             run_queues: vec![QueueCounts::default(); s.queues.len()],
@@ -194,14 +203,20 @@ impl Recorder {
     fn roll(&mut self, now: Ticks) {
         while now >= self.next_boundary {
             let boundary = self.next_boundary;
+            for l in &mut self.levels {
+                l.area += f64::from(l.value) * (boundary - l.since) as f64;
+                l.since = boundary;
+            }
             if self.is_reported(self.current) {
                 let totals = self.open.back_mut().expect("the current interval is open");
-                for (i, (&v, since)) in self.values.iter().zip(self.since.iter_mut()).enumerate() {
-                    totals.area[i] += f64::from(v) * (boundary - *since) as f64;
-                    *since = boundary;
+                for (i, l) in self.levels.iter().enumerate() {
+                    totals.area[i] = l.area;
+                    totals.peak[i] = l.peak;
                 }
-            } else {
-                self.since.iter_mut().for_each(|s| *s = boundary);
+            }
+            for l in &mut self.levels {
+                l.area = 0.0;
+                l.peak = l.value;
             }
             self.current += 1;
             if self.current >= self.intervals {
@@ -223,8 +238,8 @@ impl Recorder {
     fn open_interval(&mut self) {
         self.open.push_back(IntervalTotals {
             queues: vec![QueueCounts::default(); self.layout.queues],
-            area: vec![0.0; self.values.len()],
-            peak: self.values.clone(),
+            area: vec![0.0; self.levels.len()],
+            peak: vec![0; self.levels.len()],
             live: 0,
         });
     }
@@ -237,15 +252,11 @@ impl Recorder {
     /// A quantity changed to `value` at `now`.
     #[inline]
     pub fn level(&mut self, l: Level, now: Ticks, value: u32) {
-        let i = self.layout.index(l);
-        if self.is_reported(self.current) {
-            let (old, since) = (self.values[i], self.since[i]);
-            let totals = self.open.back_mut().expect("the current interval is open");
-            totals.area[i] += f64::from(old) * (now - since) as f64;
-            totals.peak[i] = totals.peak[i].max(value);
-        }
-        self.values[i] = value;
-        self.since[i] = now;
+        let s = &mut self.levels[self.layout.index(l)];
+        s.area += f64::from(s.value) * (now - s.since) as f64;
+        s.peak = s.peak.max(value);
+        s.value = value;
+        s.since = now;
     }
 
     /// A contact arrived; returns the interval it counts in (`None` in the warm-up).
@@ -334,7 +345,7 @@ impl Recorder {
             match phase {
                 Phase::Ivr => t.queues[q].in_ivr_at_end += 1,
                 Phase::Waiting => t.queues[q].waiting_at_end += 1,
-                Phase::Talking => return,
+                Phase::Talking | Phase::Left => return,
             }
             t.live -= 1;
         }

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Benchmark ccsim against the bare event loop (../shared/bench/floor) on the same workloads.
+
+Each program is timed as a whole process (start to exit), best of --runs, alternating the two
+so that both see the same machine state; the ratio is what counts. Also checks that ccsim's
+peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS).
+
+usage: python3 bench/compare.py [--runs N] [--floor DIR]
+"""
+import argparse, os, re, resource, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKLOADS = [  # name, scenario, floor arguments (calls/min, talk min, agents, patience min, horizon min)
+    ("small", "scenarios/bench/small.toml", ["2", "4", "10", "3", "200000"]),
+    ("large", "scenarios/bench/large.toml", ["250", "4", "1000", "3", "20000"]),
+]
+
+
+def timed(cmd):
+    """Wall seconds and peak RSS (KiB) of one run of cmd."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    # ru_maxrss of children is the largest so far; each probe runs in its own process below.
+    return elapsed, out.stdout, before
+
+
+def peak_rss(cmd):
+    """Peak RSS (KiB) of cmd, measured in a fresh child so earlier runs do not mask it."""
+    probe = ("import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True, "
+             "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe] + cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    return int(out.stdout.strip())
+
+
+def ccsim_calls(out_dir):
+    """Calls ccsim simulated: offered + blocked from summary.csv."""
+    total = 0.0
+    with open(os.path.join(out_dir, "summary.csv")) as f:
+        for line in f:
+            scope, metric, mean = line.split(",")[:3]
+            if scope == "all" and metric in ("offered", "blocked"):
+                total += float(mean)
+    return total
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--floor", default=os.path.join(ROOT, "..", "shared", "bench", "floor"))
+    args = p.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], check=True, cwd=ROOT)
+    ccsim = os.path.join(ROOT, "target", "release", "ccsim")
+    floor = None
+    if os.path.isdir(args.floor):
+        target = os.path.join(tempfile.gettempdir(), "ccsim-floor-target")
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path",
+                        os.path.join(args.floor, "Cargo.toml"), "--target-dir", target], check=True)
+        floor = os.path.join(target, "release", "floor")
+    else:
+        print(f"note: {args.floor} not found; timing ccsim alone")
+
+    tmp = tempfile.mkdtemp(prefix="ccsim-bench-")
+    print(f"{'workload':<8} {'ccsim calls/s':>14} {'floor calls/s':>14} {'ratio':>6}   (best of {args.runs})")
+    for name, scenario, floor_args in WORKLOADS:
+        out = os.path.join(tmp, name)
+        ccsim_cmd = [ccsim, "run", scenario, "--out", out, "--threads", "1"]
+        best_c, best_f, floor_calls = float("inf"), float("inf"), None
+        for _ in range(args.runs):
+            best_c = min(best_c, timed(ccsim_cmd)[0])
+            if floor:
+                t, stdout, _ = timed([floor] + floor_args)
+                best_f = min(best_f, t)
+                floor_calls = int(re.search(r"calls=(\d+)", stdout).group(1))
+        calls = ccsim_calls(out)
+        c_rate = calls / best_c
+        if floor:
+            f_rate = floor_calls / best_f
+            print(f"{name:<8} {c_rate:>14,.0f} {f_rate:>14,.0f} {c_rate / f_rate:>6.2f}")
+        else:
+            print(f"{name:<8} {c_rate:>14,.0f}")
+
+    # Memory against the horizon: the small workload at 1x and 10x its duration.
+    text = open(os.path.join(ROOT, "scenarios/bench/small.toml")).read()
+    long_path = os.path.join(tmp, "small-10x.toml")
+    with open(long_path, "w") as f:
+        f.write(text.replace('duration = "200000m"', 'duration = "2000000m"'))
+    rss_1 = peak_rss([ccsim, "run", "scenarios/bench/small.toml", "--out", os.path.join(tmp, "m1"), "--threads", "1"])
+    rss_10 = peak_rss([ccsim, "run", long_path, "--out", os.path.join(tmp, "m10"), "--threads", "1"])
+    print(f"peak RSS: {rss_1} KiB at 200 000 min, {rss_10} KiB at 2 000 000 min: {rss_10 / rss_1:.2f}x (limit 1.2x)")
+    subprocess.run(["rm", "-rf", tmp])
+    return 0 if rss_10 <= 1.2 * rss_1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
