@@ -118,7 +118,7 @@ pub fn push_number(out: &mut String, v: f64) {
     let mut frac = micro % 1_000_000;
     if frac > 0 {
         let mut width = 6;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }
