@@ -7,7 +7,7 @@ peak memory does not grow with the horizon (10x the horizon: at most 1.2x the pe
 
 usage: python3 bench/compare.py [--runs N] [--floor DIR]
 """
-import argparse, os, re, resource, subprocess, sys, tempfile, time
+import argparse, os, re, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOADS = [  # name, scenario, floor arguments (calls/min, talk min, agents, patience min, horizon min)
@@ -17,21 +17,17 @@ WORKLOADS = [  # name, scenario, floor arguments (calls/min, talk min, agents, p
 
 
 def timed(cmd):
-    """Wall seconds and peak RSS (KiB) of one run of cmd."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and standard output of one run of cmd."""
     start = time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
-    # ru_maxrss of children is the largest so far; each probe runs in its own process below.
-    return elapsed, out.stdout, before
+    return time.perf_counter() - start, out.stdout
 
 
 def peak_rss(cmd):
-    """Peak RSS (KiB) of cmd, measured in a fresh child so earlier runs do not mask it."""
-    probe = ("import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True, "
-             "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", probe] + cmd, check=True, capture_output=True, text=True, cwd=ROOT)
-    return int(out.stdout.strip())
+    """Peak RSS (KiB) of cmd, by GNU time (a Python child's own figure would include the
+    interpreter it was forked from)."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    return int(out.stderr.strip().splitlines()[-1])
 
 
 def ccsim_calls(out_dir):
@@ -70,7 +66,7 @@ def main():
         for _ in range(args.runs):
             best_c = min(best_c, timed(ccsim_cmd)[0])
             if floor:
-                t, stdout, _ = timed([floor] + floor_args)
+                t, stdout = timed([floor] + floor_args)
                 best_f = min(best_f, t)
                 floor_calls = int(re.search(r"calls=(\d+)", stdout).group(1))
         calls = ccsim_calls(out)

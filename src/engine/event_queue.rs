@@ -89,6 +89,27 @@ impl<E> EventQueue<E> {
         self.heap.peek().map(|s| s.time)
     }
 
+    /// Removes the next event if it comes before `limit` (strictly), advancing the clock.
+    ///
+    /// With [`advance_to`](Self::advance_to) this merges the queue with an outside stream of
+    /// events that is already in time order (arrivals): the stream's next event is `limit`,
+    /// and at equal times the stream goes first.
+    #[inline]
+    pub fn pop_before(&mut self, limit: Ticks) -> Option<(Ticks, E)> {
+        match self.heap.peek() {
+            Some(s) if s.time < limit => self.pop(),
+            _ => None,
+        }
+    }
+
+    /// Moves the clock to `time` for an event of an outside stream (see `pop_before`).
+    #[inline]
+    pub fn advance_to(&mut self, time: Ticks) {
+        debug_assert!(time >= self.now, "the clock never goes back");
+        self.now = time;
+        self.popped += 1;
+    }
+
     /// Removes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Ticks, E)> {
@@ -124,6 +145,20 @@ mod tests {
         assert_eq!(order, vec!['a', 'b', 'x', 'c', 'd']);
         assert_eq!(q.now(), 30);
         assert_eq!(q.events_processed(), 5);
+    }
+
+    #[test]
+    fn pop_before_merges_an_outside_stream_which_goes_first_at_ties() {
+        let mut q = EventQueue::new();
+        q.schedule(10, 'a');
+        q.schedule(20, 'b');
+        assert_eq!(q.pop_before(10), None, "a stream event at 10 goes before the queue's");
+        q.advance_to(10);
+        assert_eq!(q.pop_before(15), Some((10, 'a')));
+        assert_eq!(q.pop_before(15), None);
+        q.advance_to(15);
+        assert_eq!((q.now(), q.events_processed()), (15, 3));
+        assert_eq!(q.pop_before(Ticks::MAX), Some((20, 'b')));
     }
 
     #[test]

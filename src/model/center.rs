@@ -10,7 +10,6 @@ use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Event {
-    Arrival { queue: u32 },
     IvrDone { slot: u32, generation: u32 },
     Patience { slot: u32, generation: u32 },
     TalkEnd { slot: u32, generation: u32 },
@@ -30,12 +29,11 @@ impl From<Event> for PackedEvent {
     #[inline]
     fn from(e: Event) -> Self {
         let (kind, index, generation) = match e {
-            Event::Arrival { queue } => (0, queue, 0),
-            Event::IvrDone { slot, generation } => (1, slot, generation),
-            Event::Patience { slot, generation } => (2, slot, generation),
-            Event::TalkEnd { slot, generation } => (3, slot, generation),
-            Event::WrapEnd { group } => (4, group, 0),
-            Event::Staffing { interval } => (5, interval, 0),
+            Event::IvrDone { slot, generation } => (0, slot, generation),
+            Event::Patience { slot, generation } => (1, slot, generation),
+            Event::TalkEnd { slot, generation } => (2, slot, generation),
+            Event::WrapEnd { group } => (3, group, 0),
+            Event::Staffing { interval } => (4, interval, 0),
         };
         debug_assert!(
             u64::from(index) <= INDEX_MASK,
@@ -51,20 +49,19 @@ impl From<PackedEvent> for Event {
         let index = ((p.0 >> 32) & INDEX_MASK) as u32;
         let generation = p.0 as u32;
         match p.0 >> 61 {
-            0 => Event::Arrival { queue: index },
-            1 => Event::IvrDone {
+            0 => Event::IvrDone {
                 slot: index,
                 generation,
             },
-            2 => Event::Patience {
+            1 => Event::Patience {
                 slot: index,
                 generation,
             },
-            3 => Event::TalkEnd {
+            2 => Event::TalkEnd {
                 slot: index,
                 generation,
             },
-            4 => Event::WrapEnd { group: index },
+            3 => Event::WrapEnd { group: index },
             _ => Event::Staffing { interval: index },
         }
     }
@@ -94,6 +91,11 @@ struct Center<'m, 'r> {
     events: EventQueue<PackedEvent>,
     streams: Vec<QueueStreams>,
     arrivals: Vec<ArrivalProcess<'m>>,
+    /// Each queue's next arrival. Arrivals are a stream already in time order, so they are
+    /// merged with the event queue rather than pushed through it.
+    next_arrival: Vec<Option<Ticks>>,
+    /// The earliest of `next_arrival` (time, queue); ties go to the first queue.
+    earliest_arrival: Option<(Ticks, usize)>,
     contacts: Contacts,
     queues: Vec<ContactQueue>,
     groups: Vec<AgentGroupState>,
@@ -127,6 +129,8 @@ impl Model {
                 .iter()
                 .map(|q| ArrivalProcess::new(&q.rates, self.interval))
                 .collect(),
+            next_arrival: vec![None; self.queues.len()],
+            earliest_arrival: None,
             contacts: Contacts::default(),
             queues: self
                 .queues
@@ -156,7 +160,16 @@ impl Center<'_, '_> {
         }
         let cut_at = self.model.duration.saturating_add(self.model.drain_limit);
         let mut cut = false;
-        while let Some((now, packed)) = self.events.pop() {
+        loop {
+            let limit = self.earliest_arrival.map_or(Ticks::MAX, |(t, _)| t);
+            let Some((now, packed)) = self.events.pop_before(limit) else {
+                // The next arrival comes first (they all come before `duration`).
+                let Some((now, q)) = self.earliest_arrival else { break };
+                self.events.advance_to(now);
+                self.rec.advance(now);
+                self.arrival(q, now);
+                continue;
+            };
             if now > cut_at {
                 // Only stale timers may remain once the system is empty.
                 cut = self.in_system > 0;
@@ -164,7 +177,6 @@ impl Center<'_, '_> {
             }
             self.rec.advance(now);
             match Event::from(packed) {
-                Event::Arrival { queue } => self.arrival(queue as usize, now),
                 Event::IvrDone { slot, generation } => {
                     if self
                         .contacts
@@ -210,9 +222,16 @@ impl Center<'_, '_> {
     }
 
     fn schedule_arrival(&mut self, q: usize) {
-        if let Some(t) = self.arrivals[q].next(&mut self.streams[q].arrivals) {
-            self.schedule(t, Event::Arrival { queue: q as u32 });
+        self.next_arrival[q] = self.arrivals[q].next(&mut self.streams[q].arrivals);
+        let mut earliest: Option<(Ticks, usize)> = None;
+        for (q, &t) in self.next_arrival.iter().enumerate() {
+            if let Some(t) = t
+                && earliest.is_none_or(|(e, _)| t < e)
+            {
+                earliest = Some((t, q));
+            }
         }
+        self.earliest_arrival = earliest;
     }
 
     fn arrival(&mut self, q: usize, now: Ticks) {
@@ -517,7 +536,6 @@ mod tests {
     fn events_pack_into_one_word_and_back() {
         let max = INDEX_MASK as u32;
         for e in [
-            Event::Arrival { queue: 3 },
             Event::IvrDone {
                 slot: max,
                 generation: u32::MAX,

@@ -18,11 +18,11 @@ pub struct QueueCounts {
     pub waited: u64,
     pub answered_within: u64,
     pub abandoned_within: u64,
-    /// Seconds.
-    pub wait_answered: f64,
-    pub wait_abandoned: f64,
-    /// Talk plus wrap-up of answered contacts, seconds.
-    pub handle: f64,
+    /// Sums of waits, in ticks: integers, so totals are exact and independent of order.
+    pub wait_answered: Ticks,
+    pub wait_abandoned: Ticks,
+    /// Talk plus wrap-up of answered contacts, ticks.
+    pub handle: Ticks,
     pub waiting_at_end: u64,
     pub in_ivr_at_end: u64,
 }
@@ -50,8 +50,8 @@ impl QueueCounts {
         self.answered += 1;
         self.waited += u64::from(wait > 0);
         self.answered_within += u64::from(wait <= sl.threshold);
-        self.wait_answered += secs_from_ticks(wait);
-        self.handle += secs_from_ticks(handle);
+        self.wait_answered += wait;
+        self.handle += handle;
     }
 
     #[inline]
@@ -60,10 +60,25 @@ impl QueueCounts {
         self.waited += u64::from(wait > 0);
         self.abandoned_within += u64::from(wait <= sl.threshold);
         self.short_abandoned += u64::from(wait <= sl.short_abandon);
-        self.wait_abandoned += secs_from_ticks(wait);
+        self.wait_abandoned += wait;
     }
 
     /// The service level under `definition`; NaN when its denominator is zero.
+    /// Mean wait of answered contacts, seconds.
+    pub fn asa(&self) -> f64 {
+        ratio(secs_from_ticks(self.wait_answered), self.answered as f64)
+    }
+
+    /// Mean wait of answered and abandoned contacts, seconds.
+    pub fn mean_wait(&self) -> f64 {
+        ratio(secs_from_ticks(self.wait_answered + self.wait_abandoned), (self.answered + self.abandoned) as f64)
+    }
+
+    /// Mean talk plus wrap-up of answered contacts, seconds.
+    pub fn aht(&self) -> f64 {
+        ratio(secs_from_ticks(self.handle), self.answered as f64)
+    }
+
     pub fn service_level(&self, definition: SlDefinition) -> f64 {
         let (num, den) = match definition {
             SlDefinition::Offered => (self.answered_within, self.offered),

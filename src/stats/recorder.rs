@@ -134,9 +134,11 @@ pub struct Recorder {
     run_peak: Vec<u32>,
     waits: Vec<WaitHistogram>,
     group_handled: Vec<u64>,
-    group_handle: Vec<f64>,
+    /// Ticks of talk plus wrap-up.
+    group_handle: Vec<Ticks>,
     pool_seizures: Vec<u64>,
-    pool_hold: Vec<f64>,
+    /// Ticks ports were held.
+    pool_hold: Vec<Ticks>,
 
     sink: Box<dyn IntervalSink>,
     calls: Option<CallLog>,
@@ -178,9 +180,9 @@ impl Recorder {
             run_peak: vec![0; n],
             waits: vec![WaitHistogram::default(); s.queues.len()],
             group_handled: vec![0; s.agent_groups.len()],
-            group_handle: vec![0.0; s.agent_groups.len()],
+            group_handle: vec![0; s.agent_groups.len()],
             pool_seizures: vec![0; s.port_pools.len()],
-            pool_hold: vec![0.0; s.port_pools.len()],
+            pool_hold: vec![0; s.port_pools.len()],
             sink,
             calls,
             io_error: None,
@@ -312,7 +314,7 @@ impl Recorder {
             t.live -= 1;
             self.waits[q].record(wait);
             self.group_handled[g] += 1;
-            self.group_handle[g] += secs_from_ticks(handle + wrap_up);
+            self.group_handle[g] += handle + wrap_up;
             self.close_finished();
         }
     }
@@ -334,7 +336,7 @@ impl Recorder {
     pub fn port_released(&mut self, p: usize, interval: Option<u32>, hold: Ticks) {
         if interval.is_some() {
             self.pool_seizures[p] += 1;
-            self.pool_hold[p] += secs_from_ticks(hold);
+            self.pool_hold[p] += hold;
         }
     }
 
@@ -401,9 +403,9 @@ impl Recorder {
                 c.abandoned as f64,
                 ratio(c.waited as f64, c.offered as f64),
                 c.service_level(self.sl.definition),
-                ratio(c.wait_answered, c.answered as f64),
+                c.asa(),
                 ratio(c.abandoned as f64, c.offered as f64),
-                ratio(c.handle, c.answered as f64),
+                c.aht(),
                 ratio(busy, present),
                 present / span,
                 ports_mean,
@@ -501,7 +503,7 @@ impl Recorder {
                     Metric::AgentsBusyMean => busy / window,
                     Metric::Handled => self.group_handled[g] as f64,
                     Metric::HandleTimeS => {
-                        ratio(self.group_handle[g], self.group_handled[g] as f64)
+                        ratio(secs_from_ticks(self.group_handle[g]), self.group_handled[g] as f64)
                     }
                     m => unreachable!("{m:?} is not a group metric"),
                 }
@@ -523,7 +525,7 @@ impl Recorder {
                         f64::from(self.run_peak[self.layout.index(Level::PortsBusy(p))])
                     }
                     Metric::Seizures => self.pool_seizures[p] as f64,
-                    Metric::PortHoldS => ratio(self.pool_hold[p], self.pool_seizures[p] as f64),
+                    Metric::PortHoldS => ratio(secs_from_ticks(self.pool_hold[p]), self.pool_seizures[p] as f64),
                     Metric::Blocked => blocked as f64,
                     Metric::BlockRate => ratio(blocked as f64, (offered + blocked) as f64),
                     m => unreachable!("{m:?} is not a pool metric"),
@@ -548,17 +550,14 @@ impl Recorder {
             Metric::ShortAbandoned => c.short_abandoned as f64,
             Metric::ServiceLevel => c.service_level(self.sl.definition),
             Metric::PWait => ratio(c.waited as f64, c.offered as f64),
-            Metric::AsaS => ratio(c.wait_answered, c.answered as f64),
-            Metric::MeanWaitS => ratio(
-                c.wait_answered + c.wait_abandoned,
-                (c.answered + c.abandoned) as f64,
-            ),
+            Metric::AsaS => c.asa(),
+            Metric::MeanWaitS => c.mean_wait(),
             Metric::P50WaitS => quantile(0.5),
             Metric::P90WaitS => quantile(0.9),
             Metric::P95WaitS => quantile(0.95),
             Metric::AbandonRate => ratio(c.abandoned as f64, c.offered as f64),
             Metric::BlockRate => ratio(c.blocked as f64, (c.offered + c.blocked) as f64),
-            Metric::AhtS => ratio(c.handle, c.answered as f64),
+            Metric::AhtS => c.aht(),
             Metric::QueueMean => queue_mean,
             Metric::WaitingAtEnd => c.waiting_at_end as f64,
             Metric::InIvrAtEnd => c.in_ivr_at_end as f64,
