@@ -152,7 +152,11 @@ mod tests {
         let mut q = EventQueue::new();
         q.schedule(10, 'a');
         q.schedule(20, 'b');
-        assert_eq!(q.pop_before(10), None, "a stream event at 10 goes before the queue's");
+        assert_eq!(
+            q.pop_before(10),
+            None,
+            "a stream event at 10 goes before the queue's"
+        );
         q.advance_to(10);
         assert_eq!(q.pop_before(15), Some((10, 'a')));
         assert_eq!(q.pop_before(15), None);

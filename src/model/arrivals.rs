@@ -1,6 +1,7 @@
 //! Poisson arrivals whose rate is constant within each interval and changes between them.
 
 use crate::engine::{Stream, Ticks};
+use crate::scenario::PerInterval;
 use rand::Rng;
 use rand_distr::Exp1;
 
@@ -9,8 +10,9 @@ use rand_distr::Exp1;
 /// Each arrival consumes one unit-exponential draw, spent against the integrated rate:
 /// exact (by the memoryless property) and independent of everything else in the model.
 pub struct ArrivalProcess<'a> {
-    /// Expected arrivals per tick in each interval.
-    rates: &'a [f64],
+    /// Expected arrivals per tick in each interval, and how many intervals there are.
+    rates: &'a PerInterval<f64>,
+    intervals: usize,
     interval: f64,
     /// Continuous time of the last arrival, in ticks (kept unrounded so rounding never accumulates).
     t: f64,
@@ -20,8 +22,9 @@ pub struct ArrivalProcess<'a> {
 }
 
 impl<'a> ArrivalProcess<'a> {
-    pub fn new(rates: &'a [f64], interval: Ticks) -> Self {
+    pub fn new(rates: &'a PerInterval<f64>, intervals: usize, interval: Ticks) -> Self {
         ArrivalProcess {
+            intervals,
             rates,
             interval: interval as f64,
             t: 0.0,
@@ -34,7 +37,10 @@ impl<'a> ArrivalProcess<'a> {
     pub fn next(&mut self, rng: &mut Stream) -> Option<Ticks> {
         let mut budget: f64 = rng.sample(Exp1);
         loop {
-            let rate = *self.rates.get(self.k)?;
+            if self.k >= self.intervals {
+                return None;
+            }
+            let rate = self.rates.get(self.k);
             let room = (self.end - self.t) * rate;
             if budget < room {
                 // Never past the end of the interval, whatever the rounding.
@@ -60,12 +66,12 @@ mod tests {
         let interval: Ticks = 1_000_000;
         // Expected calls per interval: 50, 0, 200; rates per tick.
         let per_interval = [50.0, 0.0, 200.0];
-        let rates: Vec<f64> = per_interval.iter().map(|c| c / interval as f64).collect();
+        let rates = PerInterval::Values(per_interval.iter().map(|c| c / interval as f64).collect());
         let reps = 400;
         let mut counts = [0u64; 3];
         for r in 0..reps {
             let mut rng = RandomStreams::new(9, r).stream("arrivals", "q");
-            let mut p = ArrivalProcess::new(&rates, interval);
+            let mut p = ArrivalProcess::new(&rates, 3, interval);
             while let Some(t) = p.next(&mut rng) {
                 counts[(t / interval) as usize] += 1;
             }

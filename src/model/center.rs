@@ -127,7 +127,7 @@ impl Model {
             arrivals: self
                 .queues
                 .iter()
-                .map(|q| ArrivalProcess::new(&q.rates, self.interval))
+                .map(|q| ArrivalProcess::new(&q.rates, self.intervals, self.interval))
                 .collect(),
             next_arrival: vec![None; self.queues.len()],
             earliest_arrival: None,
@@ -164,7 +164,9 @@ impl Center<'_, '_> {
             let limit = self.earliest_arrival.map_or(Ticks::MAX, |(t, _)| t);
             let Some((now, packed)) = self.events.pop_before(limit) else {
                 // The next arrival comes first (they all come before `duration`).
-                let Some((now, q)) = self.earliest_arrival else { break };
+                let Some((now, q)) = self.earliest_arrival else {
+                    break;
+                };
                 self.events.advance_to(now);
                 self.rec.advance(now);
                 self.arrival(q, now);
@@ -475,7 +477,7 @@ impl Center<'_, '_> {
 
     fn staffing(&mut self, interval: usize, now: Ticks) {
         for g in 0..self.groups.len() {
-            self.groups[g].set_scheduled(self.model.groups[g].staffing[interval], now);
+            self.groups[g].set_scheduled(self.model.groups[g].staffing.get(interval), now);
             // New agents take waiting contacts at once.
             while self.groups[g].longest_idle().is_some() {
                 let Some(slot) = self.next_waiting_for(g) else {
@@ -487,7 +489,7 @@ impl Center<'_, '_> {
             self.rec
                 .level(Level::AgentsPresent(g), now, self.groups[g].present);
         }
-        if interval + 1 < (self.model.duration / self.model.interval) as usize {
+        if interval + 1 < self.model.intervals {
             self.schedule(
                 self.model.interval * (interval as u64 + 1),
                 Event::Staffing {

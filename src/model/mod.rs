@@ -15,7 +15,7 @@ pub use contacts::Phase;
 pub use sampler::Sampler;
 
 use crate::engine::Ticks;
-use crate::scenario::Scenario;
+use crate::scenario::{PerInterval, Scenario};
 
 /// One queue, ready to simulate.
 pub struct QueueModel {
@@ -23,7 +23,7 @@ pub struct QueueModel {
     pub pool: Option<usize>,
     pub priority: i32,
     /// Expected arrivals per tick in each interval.
-    pub rates: Vec<f64>,
+    pub rates: PerInterval<f64>,
     pub ivr: Option<Sampler>,
     pub handle: Sampler,
     pub wrap_up: Option<Sampler>,
@@ -35,7 +35,7 @@ pub struct QueueModel {
 pub struct GroupModel {
     pub name: String,
     pub queues: Vec<usize>,
-    pub staffing: Vec<u32>,
+    pub staffing: PerInterval<u32>,
 }
 
 /// A scenario compiled for simulation.
@@ -44,6 +44,7 @@ pub struct Model {
     pub groups: Vec<GroupModel>,
     pub pool_sizes: Vec<u32>,
     pub interval: Ticks,
+    pub intervals: usize,
     pub duration: Ticks,
     pub drain_limit: Ticks,
     pub seed: u64,
@@ -59,11 +60,7 @@ impl Model {
                 name: q.name.clone(),
                 pool: q.port_pool,
                 priority: q.priority,
-                rates: q
-                    .arrivals_per_interval
-                    .iter()
-                    .map(|c| c / s.interval as f64)
-                    .collect(),
+                rates: q.arrivals.map(|c| c / s.interval as f64),
                 ivr: q.ivr.as_ref().map(Sampler::new),
                 handle: Sampler::new(&q.handle),
                 wrap_up: q.wrap_up.as_ref().map(Sampler::new),
@@ -87,6 +84,7 @@ impl Model {
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
             interval: s.interval,
+            intervals: s.intervals(),
             duration: s.duration,
             drain_limit: s.drain_limit,
             seed: s.seed,

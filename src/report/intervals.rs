@@ -18,7 +18,9 @@ impl Exporter for IntervalsCsv {
         let s = &results.scenario;
         // No field can need quoting (numbers, ISO times, names checked to [A-Za-z0-9_-]), so
         // the writer need not scan each one.
-        let mut w = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Never).from_writer(out);
+        let mut w = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Never)
+            .from_writer(out);
         let mut header = vec!["interval_start".to_string(), "queue".to_string()];
         for c in INTERVAL_COLUMNS {
             header.push(c.to_string());

@@ -132,7 +132,7 @@ pub struct Queue {
     /// Higher is served first when a group serves several queues.
     pub priority: i32,
     /// Expected arrivals in each interval (Poisson, constant rate within the interval).
-    pub arrivals_per_interval: Vec<f64>,
+    pub arrivals: PerInterval<f64>,
     pub ivr: Option<Distribution>,
     pub handle: Distribution,
     pub wrap_up: Option<Distribution>,
@@ -146,5 +146,33 @@ pub struct AgentGroup {
     /// Indices into `Scenario::queues`.
     pub queues: Vec<usize>,
     /// Agents scheduled in each interval.
-    pub staffing: Vec<u32>,
+    pub staffing: PerInterval<u32>,
+}
+
+/// A value for each interval: one for all (kept once, so memory does not grow with the
+/// horizon), or one each.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PerInterval<T> {
+    Constant(T),
+    Values(Vec<T>),
+}
+
+impl<T: Copy> PerInterval<T> {
+    /// The value in interval `k` (which must be within the scenario's intervals).
+    #[inline]
+    pub fn get(&self, k: usize) -> T {
+        match self {
+            PerInterval::Constant(v) => *v,
+            PerInterval::Values(values) => values[k],
+        }
+    }
+
+    pub fn map<U>(&self, f: impl Fn(T) -> U) -> PerInterval<U> {
+        match self {
+            PerInterval::Constant(v) => PerInterval::Constant(f(*v)),
+            PerInterval::Values(values) => {
+                PerInterval::Values(values.iter().map(|&v| f(v)).collect())
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::error::ScenarioError;
 use super::raw::{RawArrivals, RawScenario, RawStaffing};
-use super::{AgentGroup, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
+use super::{AgentGroup, PerInterval, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -282,7 +282,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         queues.push(Queue {
             port_pool,
             priority: q.priority.as_ref().map_or(0, |p| *p.get_ref()),
-            arrivals_per_interval: arrivals(
+            arrivals: arrivals(
                 &c,
                 &q.arrivals,
                 &format!("{key}.arrivals"),
@@ -422,7 +422,7 @@ fn arrivals(
     key: &str,
     intervals: usize,
     interval: Ticks,
-) -> Result<Vec<f64>, ScenarioError> {
+) -> Result<PerInterval<f64>, ScenarioError> {
     let a = raw.get_ref();
     let check = |v: &Spanned<f64>, key: &str| -> Result<f64, ScenarioError> {
         let x = *v.get_ref();
@@ -438,12 +438,13 @@ fn arrivals(
     match (&a.per_interval, &a.per_hour) {
         (Some(list), None) => {
             c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
-            list.get_ref().iter().map(|v| check(v, &format!("{key}.per_interval"))).collect()
+            let values = list.get_ref().iter().map(|v| check(v, &format!("{key}.per_interval")));
+            Ok(PerInterval::Values(values.collect::<Result<_, _>>()?))
         }
         (None, Some(rate)) => {
             let per_hour = check(rate, &format!("{key}.per_hour"))?;
             let per_interval = per_hour * interval as f64 / (3600 * TICKS_PER_SECOND) as f64;
-            Ok(vec![per_interval; intervals])
+            Ok(PerInterval::Constant(per_interval))
         }
         _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval) or `per_hour = N`")),
     }
@@ -455,14 +456,16 @@ fn staffing(
     key: &str,
     intervals: usize,
     interval: Ticks,
-) -> Result<Vec<u32>, ScenarioError> {
+) -> Result<PerInterval<u32>, ScenarioError> {
     let s = raw.get_ref();
     match (&s.per_interval, &s.count) {
         (Some(list), None) => {
             c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
-            Ok(list.get_ref().iter().map(|v| *v.get_ref()).collect())
+            Ok(PerInterval::Values(
+                list.get_ref().iter().map(|v| *v.get_ref()).collect(),
+            ))
         }
-        (None, Some(count)) => Ok(vec![*count.get_ref(); intervals]),
+        (None, Some(count)) => Ok(PerInterval::Constant(*count.get_ref())),
         _ => Err(c.error(
             raw.span(),
             key,

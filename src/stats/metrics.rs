@@ -71,7 +71,10 @@ impl QueueCounts {
 
     /// Mean wait of answered and abandoned contacts, seconds.
     pub fn mean_wait(&self) -> f64 {
-        ratio(secs_from_ticks(self.wait_answered + self.wait_abandoned), (self.answered + self.abandoned) as f64)
+        ratio(
+            secs_from_ticks(self.wait_answered + self.wait_abandoned),
+            (self.answered + self.abandoned) as f64,
+        )
     }
 
     /// Mean talk plus wrap-up of answered contacts, seconds.

@@ -502,9 +502,10 @@ impl Recorder {
                     Metric::AgentsStaffed => present / window,
                     Metric::AgentsBusyMean => busy / window,
                     Metric::Handled => self.group_handled[g] as f64,
-                    Metric::HandleTimeS => {
-                        ratio(secs_from_ticks(self.group_handle[g]), self.group_handled[g] as f64)
-                    }
+                    Metric::HandleTimeS => ratio(
+                        secs_from_ticks(self.group_handle[g]),
+                        self.group_handled[g] as f64,
+                    ),
                     m => unreachable!("{m:?} is not a group metric"),
                 }
             }
@@ -525,7 +526,10 @@ impl Recorder {
                         f64::from(self.run_peak[self.layout.index(Level::PortsBusy(p))])
                     }
                     Metric::Seizures => self.pool_seizures[p] as f64,
-                    Metric::PortHoldS => ratio(secs_from_ticks(self.pool_hold[p]), self.pool_seizures[p] as f64),
+                    Metric::PortHoldS => ratio(
+                        secs_from_ticks(self.pool_hold[p]),
+                        self.pool_seizures[p] as f64,
+                    ),
                     Metric::Blocked => blocked as f64,
                     Metric::BlockRate => ratio(blocked as f64, (offered + blocked) as f64),
                     m => unreachable!("{m:?} is not a pool metric"),
