@@ -112,11 +112,13 @@ fn print_summary(r: &RunResults) {
             find(scope, Metric::AbandonRate),
             Unit::Percent,
         );
-        line(
-            "blocking (no free port)",
-            find(scope, Metric::BlockRate),
-            Unit::Percent,
-        );
+        if !s.port_pools.is_empty() {
+            line(
+                "blocking (no free port)",
+                find(scope, Metric::BlockRate),
+                Unit::Percent,
+            );
+        }
         line("offered", find(scope, Metric::Offered), Unit::Count);
         if scope == Scope::All {
             line("occupancy", find(scope, Metric::Occupancy), Unit::Percent);
@@ -158,11 +160,19 @@ fn line(label: &str, e: Option<Estimate>, unit: Unit) {
         if v.is_nan() {
             return "—".into();
         }
-        match unit {
-            Unit::Percent => format!("{:.1} %", v * 100.0),
-            Unit::Seconds => format!("{v:.1} s"),
-            Unit::Count => format!("{v:.1}"),
-        }
+        let (v, suffix) = match unit {
+            Unit::Percent => (v * 100.0, " %"),
+            Unit::Seconds => (v, " s"),
+            Unit::Count => (v, ""),
+        };
+        // A CI bound of -0.0 (rounding noise around zero) reads as 0.0.
+        let text = format!("{v:.1}");
+        let text = if text == "-0.0" {
+            "0.0".to_string()
+        } else {
+            text
+        };
+        format!("{text}{suffix}")
     };
     let ci = if e.ci_low.is_nan() {
         String::new()
