@@ -56,7 +56,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let results = experiment::run(&scenario, &options, &out, &|| bar.inc(1))
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     bar.finish_and_clear();
-    let written = report::write_all(&results, &out, &report::exporters(options.calls))
+    let exporters = report::exporters(options.calls);
+    report::remove_unwritten(&out, &exporters)
+        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+    let written = report::write_all(&results, &out, &exporters)
         .map_err(|e| CliError::Failed(format!("writing reports in {}: {e}", out.display())))?;
     print_summary(&results);
     let names: Vec<String> = written
@@ -90,7 +93,7 @@ fn print_summary(r: &RunResults) {
     let cut = r.replications.iter().filter(|x| x.cut).count();
     if cut > 0 {
         println!(
-            "warning: {cut} replication(s) reached the drain limit ({}) with contacts still in the system; see waiting_at_end in summary.csv",
+            "warning: {cut} replication(s) reached the drain limit ({}) with contacts still in the system; see waiting_at_end, in_ivr_at_end and talking_at_end in summary.csv",
             Duration::from_ticks(s.drain_limit)
         );
     }

@@ -293,7 +293,7 @@ impl Center<'_, '_> {
         });
         if ivr > 0 {
             let generation = self.contacts.get(slot).generation;
-            self.schedule(now + ivr, Event::IvrDone { slot, generation });
+            self.schedule(now.saturating_add(ivr), Event::IvrDone { slot, generation });
         } else {
             self.enter_queue(slot, now);
         }
@@ -324,7 +324,7 @@ impl Center<'_, '_> {
         self.rec
             .level(Level::Waiting(q), now, self.queues[q].waiting());
         if let Some(p) = patience {
-            self.schedule(now + p, Event::Patience { slot, generation });
+            self.schedule(now.saturating_add(p), Event::Patience { slot, generation });
         }
     }
 
@@ -362,7 +362,10 @@ impl Center<'_, '_> {
             handle: c.handle,
             wrap_up: c.wrap_up,
         });
-        self.schedule(now + handle, Event::TalkEnd { slot, generation });
+        self.schedule(
+            now.saturating_add(handle),
+            Event::TalkEnd { slot, generation },
+        );
     }
 
     fn abandon(&mut self, slot: u32, now: Ticks) {
@@ -381,10 +384,16 @@ impl Center<'_, '_> {
             handle: 0,
             wrap_up: 0,
         });
-        self.queues[q].left();
+        // Leave first, so that the place is stale if the queue compacts.
+        self.leave(slot, now);
+        let contacts = &self.contacts;
+        self.queues[q].left(|p| {
+            contacts
+                .current(p.slot, p.generation, Phase::Waiting)
+                .is_some()
+        });
         self.rec
             .level(Level::Waiting(q), now, self.queues[q].waiting());
-        self.leave(slot, now);
     }
 
     /// The call ends: the port is released at once, the agent after wrap-up.
@@ -392,7 +401,10 @@ impl Center<'_, '_> {
         let wrap_up = self.contacts.get(slot).wrap_up;
         self.leave(slot, now);
         if wrap_up > 0 {
-            self.schedule(now + wrap_up, Event::WrapEnd { group: g as u32 });
+            self.schedule(
+                now.saturating_add(wrap_up),
+                Event::WrapEnd { group: g as u32 },
+            );
         } else {
             self.agent_finished(g, now);
         }
@@ -502,25 +514,26 @@ impl Center<'_, '_> {
     /// Reports what is still in the system and closes the statistics.
     fn finish(&mut self, now: Ticks) {
         for c in self.contacts.iter_live() {
+            let wait = if c.phase == Phase::Waiting {
+                now - c.enqueued
+            } else {
+                0
+            };
+            self.rec
+                .still_in_system(c.queue as usize, c.interval, c.phase, wait);
             let outcome = match c.phase {
                 Phase::Ivr => CallOutcome::InIvr,
                 Phase::Waiting => CallOutcome::Waiting,
                 // Answered contacts were reported when answered.
                 Phase::Talking | Phase::Left => continue,
             };
-            self.rec
-                .still_in_system(c.queue as usize, c.interval, c.phase);
             self.rec.call(CallRecord {
                 id: c.id,
                 queue: c.queue as usize,
                 interval: c.interval,
                 arrived: c.arrived,
                 outcome,
-                wait: if c.phase == Phase::Waiting {
-                    now - c.enqueued
-                } else {
-                    0
-                },
+                wait,
                 group: None,
                 handle: 0,
                 wrap_up: 0,

@@ -58,8 +58,43 @@ impl ContactQueue {
         self.waiting -= 1;
     }
 
-    /// A waiting contact left by itself; its place goes stale.
-    pub fn left(&mut self) {
+    /// A waiting contact left by itself; its place goes stale. Stale places are dropped
+    /// when they outnumber the waiting (a queue nobody serves never reaches its head).
+    pub fn left(&mut self, is_current: impl Fn(&Place) -> bool) {
         self.waiting -= 1;
+        if self.places.len() > 2 * self.waiting as usize + 64 {
+            self.places.retain(is_current);
+        }
+    }
+
+    /// Places held, stale ones included.
+    #[cfg(test)]
+    pub fn places(&self) -> usize {
+        self.places.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_places_do_not_pile_up() {
+        let mut q = ContactQueue::new(0);
+        for i in 0..1000u32 {
+            q.push(Place {
+                slot: i,
+                generation: 0,
+                enqueued: u64::from(i),
+                order: u64::from(i),
+            });
+        }
+        // Everyone but slot 999 abandons; nobody reaches the head.
+        for _ in 0..999 {
+            q.left(|p| p.slot == 999);
+        }
+        assert_eq!(q.waiting(), 1);
+        assert!(q.places() <= 66, "{} places kept", q.places());
+        assert_eq!(q.head(|p| p.slot == 999).map(|p| p.slot), Some(999));
     }
 }

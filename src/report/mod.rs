@@ -40,6 +40,20 @@ pub fn exporters(calls: bool) -> Vec<Box<dyn Exporter>> {
     all
 }
 
+/// Removes reports of an earlier run in `dir` that this run does not write (a `calls.csv`
+/// left from a run with `--calls` would otherwise look current).
+pub fn remove_unwritten(dir: &Path, written: &[Box<dyn Exporter>]) -> std::io::Result<()> {
+    for e in exporters(true) {
+        if !written.iter().any(|w| w.file_name() == e.file_name()) {
+            match std::fs::remove_file(dir.join(e.file_name())) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes every report into `dir`; returns the paths written.
 pub fn write_all(
     results: &RunResults,

@@ -189,12 +189,20 @@ impl Checker<'_> {
                 let file = r.file.as_ref().ok_or_else(|| missing("file"))?;
                 let path = self.relative_path(file.get_ref());
                 let values = read_empirical(&path).map_err(|mut e| {
+                    let named_at = self.error(file.span(), format!("{key}.file"), String::new());
                     if e.line == 0 {
                         // The file itself could not be used: point at the key that names it.
                         e = self.error(
                             file.span(),
                             format!("{key}.file"),
                             format!("{}: {}", path.display(), e.message),
+                        );
+                    } else {
+                        e.message = format!(
+                            "{} (in the file named by `{key}.file` at {}:{})",
+                            e.message,
+                            named_at.file.display(),
+                            named_at.line
                         );
                     }
                     e
@@ -206,41 +214,40 @@ impl Checker<'_> {
     }
 }
 
-/// Reads observed durations in seconds: one value a line, an optional header line first.
+/// Reads observed durations in seconds: one value a line, an optional header line first,
+/// blank lines ignored.
 pub fn read_empirical(path: &Path) -> Result<Arc<[f64]>, ScenarioError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ScenarioError::file(path, format!("cannot read the file: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
     let mut values = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 1;
-        let record = record.map_err(|e| ScenarioError::line(path, line, "value", e.to_string()))?;
-        if record.len() != 1 {
+    let mut first = true;
+    for (index, raw) in text.lines().enumerate() {
+        let (line, field) = (index + 1, raw.trim());
+        if field.is_empty() {
+            continue;
+        }
+        let is_first = std::mem::replace(&mut first, false);
+        if field.contains(',') {
             return Err(ScenarioError::line(
                 path,
                 line,
                 "value",
-                format!(
-                    "expected one value a line (seconds), found {} fields",
-                    record.len()
-                ),
+                "expected one value a line (seconds), found several fields",
             ));
         }
-        let field = &record[0];
         match field.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => values.push(v),
+            Ok(v) if v.is_finite() && (0.0..=MAX_SECONDS).contains(&v) => values.push(v),
             Ok(v) => {
                 return Err(ScenarioError::line(
                     path,
                     line,
                     "value",
-                    format!("{v} is not a duration: values must be 0 or more seconds"),
+                    format!(
+                        "{v} is not a duration: values must be from 0 to {MAX_SECONDS} seconds"
+                    ),
                 ));
             }
-            Err(_) if line == 1 => {} // a header
+            Err(_) if is_first => {} // a header
             Err(_) => {
                 return Err(ScenarioError::line(
                     path,
@@ -259,3 +266,6 @@ pub fn read_empirical(path: &Path) -> Result<Arc<[f64]>, ScenarioError> {
     }
     Ok(values.into())
 }
+
+/// The longest duration an empirical file may hold (about 31 years).
+const MAX_SECONDS: f64 = 1e9;

@@ -15,6 +15,13 @@ const DEFAULT_DRAIN_LIMIT: Ticks = 4 * 3600 * TICKS_PER_SECOND;
 const DEFAULT_SL_THRESHOLD: Ticks = 20 * TICKS_PER_SECOND;
 const DEFAULT_SHORT_ABANDON: Ticks = 5 * TICKS_PER_SECOND;
 
+// Limits far beyond any contact center, so that a typo cannot exhaust memory or run forever.
+const MAX_INTERVALS: usize = 10_000_000;
+const MAX_AGENTS: u32 = 1_000_000;
+const MAX_PORTS: u32 = 10_000_000;
+const MAX_CALLS_PER_INTERVAL: f64 = 100_000_000.0;
+const MAX_REPLICATIONS: u32 = 1_000_000;
+
 /// Makes located errors for one scenario file.
 pub struct Checker<'a> {
     path: &'a Path,
@@ -152,6 +159,13 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         ));
     }
     let intervals = (duration / interval) as usize;
+    if intervals > MAX_INTERVALS {
+        return Err(c.error(
+            sim.interval.span(),
+            "simulation.interval",
+            format!("gives {intervals} intervals (duration / interval); at most {MAX_INTERVALS} are allowed"),
+        ));
+    }
     let replications = sim
         .replications
         .as_ref()
@@ -159,6 +173,14 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
     if replications == 0 {
         let span = sim.replications.as_ref().map(|r| r.span()).unwrap_or(0..0);
         return Err(c.error(span, "simulation.replications", "must be 1 or more"));
+    }
+    if replications > MAX_REPLICATIONS {
+        let span = sim.replications.as_ref().map(|r| r.span()).unwrap_or(0..0);
+        return Err(c.error(
+            span,
+            "simulation.replications",
+            format!("must be at most {MAX_REPLICATIONS}"),
+        ));
     }
     let seed = sim.seed.as_ref().map_or(DEFAULT_SEED, |s| *s.get_ref());
     let warmup = match &sim.warmup {
@@ -227,11 +249,11 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         let key = format!("port_pool[{i}]");
         let name = c.name(&p.name, &format!("{key}.name"))?;
         c.unique(&mut seen, &p.name, &format!("{key}.name"), "port pool")?;
-        if *p.ports.get_ref() == 0 {
+        if !(1..=MAX_PORTS).contains(p.ports.get_ref()) {
             return Err(c.error(
                 p.ports.span(),
                 format!("port_pool.{name}.ports"),
-                "must be 1 or more",
+                format!("must be from 1 to {MAX_PORTS}"),
             ));
         }
         port_pools.push(PortPool {
@@ -438,12 +460,21 @@ fn arrivals(
     match (&a.per_interval, &a.per_hour) {
         (Some(list), None) => {
             c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
-            let values = list.get_ref().iter().map(|v| check(v, &format!("{key}.per_interval")));
+            let values = list.get_ref().iter().map(|v| {
+                let x = check(v, &format!("{key}.per_interval"))?;
+                if x > MAX_CALLS_PER_INTERVAL {
+                    return Err(c.error(v.span(), format!("{key}.per_interval"), format!("{x} calls is more than the {MAX_CALLS_PER_INTERVAL} allowed in an interval")));
+                }
+                Ok(x)
+            });
             Ok(PerInterval::Values(values.collect::<Result<_, _>>()?))
         }
         (None, Some(rate)) => {
             let per_hour = check(rate, &format!("{key}.per_hour"))?;
             let per_interval = per_hour * interval as f64 / (3600 * TICKS_PER_SECOND) as f64;
+            if per_interval > MAX_CALLS_PER_INTERVAL {
+                return Err(c.error(rate.span(), format!("{key}.per_hour"), format!("gives {per_interval} calls an interval; at most {MAX_CALLS_PER_INTERVAL} are allowed")));
+            }
             Ok(PerInterval::Constant(per_interval))
         }
         _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval) or `per_hour = N`")),
@@ -461,15 +492,40 @@ fn staffing(
     match (&s.per_interval, &s.count) {
         (Some(list), None) => {
             c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
-            Ok(PerInterval::Values(
-                list.get_ref().iter().map(|v| *v.get_ref()).collect(),
-            ))
+            let agents = list
+                .get_ref()
+                .iter()
+                .map(|v| at_most(c, v, &format!("{key}.per_interval"), MAX_AGENTS, "agents"));
+            Ok(PerInterval::Values(agents.collect::<Result<_, _>>()?))
         }
-        (None, Some(count)) => Ok(PerInterval::Constant(*count.get_ref())),
+        (None, Some(count)) => Ok(PerInterval::Constant(at_most(
+            c,
+            count,
+            &format!("{key}.count"),
+            MAX_AGENTS,
+            "agents",
+        )?)),
         _ => Err(c.error(
             raw.span(),
             key,
             "give exactly one of `per_interval = [...]` (agents in each interval) or `count = N`",
         )),
     }
+}
+
+fn at_most(
+    c: &Checker,
+    v: &Spanned<u32>,
+    key: &str,
+    max: u32,
+    what: &str,
+) -> Result<u32, ScenarioError> {
+    if *v.get_ref() > max {
+        return Err(c.error(
+            v.span(),
+            key,
+            format!("{} {what} is more than the {max} allowed", v.get_ref()),
+        ));
+    }
+    Ok(*v.get_ref())
 }

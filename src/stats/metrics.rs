@@ -25,6 +25,8 @@ pub struct QueueCounts {
     pub handle: Ticks,
     pub waiting_at_end: u64,
     pub in_ivr_at_end: u64,
+    /// Answered contacts still talking when the run was cut (run totals only).
+    pub talking_at_end: u64,
 }
 
 impl QueueCounts {
@@ -43,6 +45,7 @@ impl QueueCounts {
         self.handle += o.handle;
         self.waiting_at_end += o.waiting_at_end;
         self.in_ivr_at_end += o.in_ivr_at_end;
+        self.talking_at_end += o.talking_at_end;
     }
 
     #[inline]
@@ -132,6 +135,7 @@ pub enum Metric {
     QueueMean,
     WaitingAtEnd,
     InIvrAtEnd,
+    TalkingAtEnd,
     Occupancy,
     AgentsStaffed,
     AgentsBusyMean,
@@ -166,6 +170,7 @@ impl Metric {
             QueueMean => "queue_mean",
             WaitingAtEnd => "waiting_at_end",
             InIvrAtEnd => "in_ivr_at_end",
+            TalkingAtEnd => "talking_at_end",
             Occupancy => "occupancy",
             AgentsStaffed => "agents_staffed",
             AgentsBusyMean => "agents_busy_mean",
@@ -190,7 +195,7 @@ impl Metric {
     }
 
     /// Metrics of contacts, reported for `all` and for each queue.
-    pub const CONTACT: [Metric; 18] = {
+    pub const CONTACT: [Metric; 19] = {
         use Metric::*;
         [
             Offered,
@@ -211,6 +216,7 @@ impl Metric {
             QueueMean,
             WaitingAtEnd,
             InIvrAtEnd,
+            TalkingAtEnd,
         ]
     };
     /// Metrics of an agent group.
@@ -274,7 +280,7 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.
-pub const INTERVAL_COLUMNS: [&str; 15] = [
+pub const INTERVAL_COLUMNS: [&str; 16] = [
     "offered",
     "blocked",
     "answered",
@@ -290,6 +296,7 @@ pub const INTERVAL_COLUMNS: [&str; 15] = [
     "ports_busy_peak",
     "queue_mean",
     "waiting_at_end",
+    "in_ivr_at_end",
 ];
 
 /// Interval columns that also get 95 % CI columns.

@@ -341,15 +341,24 @@ impl Recorder {
     }
 
     /// A contact was still in the IVR or the queue when the run ended.
-    pub fn still_in_system(&mut self, q: usize, interval: Option<u32>, phase: Phase) {
+    /// `wait` is how long a waiting contact had waited.
+    pub fn still_in_system(&mut self, q: usize, interval: Option<u32>, phase: Phase, wait: Ticks) {
         if let Some(k) = interval {
-            let t = self.totals(k);
+            let c = &mut self.totals(k).queues[q];
             match phase {
-                Phase::Ivr => t.queues[q].in_ivr_at_end += 1,
-                Phase::Waiting => t.queues[q].waiting_at_end += 1,
-                Phase::Talking | Phase::Left => return,
+                Phase::Ivr => c.in_ivr_at_end += 1,
+                Phase::Waiting => {
+                    c.waiting_at_end += 1;
+                    c.waited += u64::from(wait > 0);
+                }
+                // Answered already: it left the queue, and its interval may have closed.
+                Phase::Talking => {
+                    self.run_queues[q].talking_at_end += 1;
+                    return;
+                }
+                Phase::Left => return,
             }
-            t.live -= 1;
+            self.totals(k).live -= 1;
         }
     }
 
@@ -412,6 +421,7 @@ impl Recorder {
                 ports_peak,
                 totals.area[self.layout.index(Level::Waiting(q))] / span,
                 c.waiting_at_end as f64,
+                c.in_ivr_at_end as f64,
             ];
             if let Err(e) = self.sink.row(k, q, &row) {
                 self.io_error.get_or_insert(e);
@@ -565,6 +575,7 @@ impl Recorder {
             Metric::QueueMean => queue_mean,
             Metric::WaitingAtEnd => c.waiting_at_end as f64,
             Metric::InIvrAtEnd => c.in_ivr_at_end as f64,
+            Metric::TalkingAtEnd => c.talking_at_end as f64,
             m => unreachable!("{m:?} is not a contact metric"),
         }
     }

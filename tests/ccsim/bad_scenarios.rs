@@ -216,6 +216,28 @@ const CASES: &[Case] = &[
         key: "ports",
         words: "invalid value",
     },
+    // Limits that keep a typo from exhausting memory or running forever.
+    Case {
+        old: "ports = 10",
+        new: "ports = 20000000",
+        marker: "ports",
+        key: "port_pool.media-1.ports",
+        words: "from 1 to",
+    },
+    Case {
+        old: "[3, 4, 5, 6]",
+        new: "[3, 4, 5000000, 6]",
+        marker: "staffing",
+        key: "agent_group.tier1.staffing.per_interval",
+        words: "more than the",
+    },
+    Case {
+        old: "duration = \"2h\"\ninterval = \"30m\"",
+        new: "duration = \"10000h\"\ninterval = \"1s\"",
+        marker: "interval =",
+        key: "simulation.interval",
+        words: "at most",
+    },
 ];
 
 #[test]
@@ -330,6 +352,19 @@ fn empirical_files_are_checked_line_by_line() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("handle.csv:4") && run.stderr.contains("\"long\" is not a number"),
+        "{}",
+        run.stderr
+    );
+    // Blank lines count in line numbers, and the message names the key that points at the file.
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("handle.csv", "seconds\n200\n\n-5\n")
+        .args(["validate", "s.toml"])
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("handle.csv:4"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("queue.support.handle.file"),
         "{}",
         run.stderr
     );

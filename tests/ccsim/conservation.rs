@@ -110,6 +110,30 @@ fn a_run_cut_at_the_drain_limit_reports_who_was_still_waiting() {
         waiting_rows as f64,
         s.get("all", "waiting_at_end").mean * 5.0
     );
+    // Nobody is staffed in the last interval: everyone offered then waited (and still waits).
+    let rows = csv_rows(&run.path("out/intervals.csv"));
+    let last = rows.last().unwrap();
+    assert_eq!(
+        last["p_wait"], "1",
+        "callers still waiting at the cut waited: {last:?}"
+    );
+    assert_eq!(last["waiting_at_end"], last["offered"]);
+}
+
+/// A cut while calls are still talking says so.
+#[test]
+fn a_cut_reports_calls_still_talking() {
+    let scenario = CUT
+        .replace("drain_limit = \"30m\"", "drain_limit = \"0s\"")
+        .replace("[5, 5, 5, 0]", "[5, 5, 5, 5]");
+    let run = Ccsim::simulate(&scenario, &[]);
+    check_conservation(&run);
+    let s = run.summary();
+    assert!(
+        s.get("all", "talking_at_end").mean > 0.0,
+        "calls answered but not finished at the cut"
+    );
+    assert!(run.stdout.contains("talking_at_end"), "{}", run.stdout);
 }
 
 /// `calls.csv` has every contact exactly once, in id order, and agrees with the counts.

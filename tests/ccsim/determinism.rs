@@ -99,3 +99,22 @@ fn common_random_numbers_across_staffing() {
         "staffing must matter: {compared} compared, {outcome_changed} changed"
     );
 }
+
+/// Reusing an output folder without `--calls` removes the earlier run's `calls.csv`, which
+/// would otherwise look current.
+#[test]
+fn a_rerun_without_calls_removes_the_old_calls_csv() {
+    let run = Ccsim::simulate(&scenario(), &["--calls", "--replications", "2"]);
+    assert!(run.path("out/calls.csv").exists());
+    let again = run.again([
+        "run",
+        "scenario.toml",
+        "--out",
+        "out",
+        "--replications",
+        "2",
+    ]);
+    assert!(again.status.success());
+    assert!(!run.path("out/calls.csv").exists());
+    assert!(run.path("out/summary.csv").exists());
+}

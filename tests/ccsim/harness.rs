@@ -82,6 +82,16 @@ impl Run {
         self
     }
 
+    /// Runs `ccsim` again in the same folder (the reports of this run are overwritten).
+    pub fn again<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, args: I) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args(args.into_iter().map(|a| a.as_ref().to_string()))
+            .current_dir(&self.dir)
+            .env("CI", "true")
+            .output()
+            .expect("ccsim runs")
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
     }

@@ -7,4 +7,5 @@ mod conservation;
 mod determinism;
 mod erlang_cli;
 mod golden;
+mod model_rules;
 mod theory;
