@@ -6,7 +6,9 @@
 
 use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::stats::{CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, catalog};
+use crate::stats::{
+    CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, TraceLog, catalog,
+};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -21,6 +23,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Write one row per contact.
     pub calls: bool,
+    /// Write one row per callback state change.
+    pub trace: bool,
 }
 
 impl RunOptions {
@@ -31,6 +35,7 @@ impl RunOptions {
             seed: s.seed,
             threads: 0,
             calls: false,
+            trace: false,
         }
     }
 }
@@ -81,6 +86,16 @@ impl RunResults {
             .map(|r| self.scratch.calls(r))
             .collect()
     }
+
+    /// Per-replication trace files (rows without header), in replication order.
+    pub fn trace_files(&self) -> Vec<PathBuf> {
+        if !self.options.trace {
+            return Vec::new();
+        }
+        (0..self.replications.len())
+            .map(|r| self.scratch.trace(r))
+            .collect()
+    }
 }
 
 /// A folder of scratch files, removed when dropped.
@@ -92,6 +107,9 @@ impl ScratchDir {
     }
     fn calls(&self, r: usize) -> PathBuf {
         self.0.join(format!("calls-{r}.csv"))
+    }
+    fn trace(&self, r: usize) -> PathBuf {
+        self.0.join(format!("events-{r}.csv"))
     }
 }
 
@@ -178,7 +196,7 @@ pub fn run(
         (0..options.replications)
             .into_par_iter()
             .map(|r| {
-                let result = run_replication(&scenario, &model, r, options.calls, &scratch);
+                let result = run_replication(&scenario, &model, r, options, &scratch);
                 on_replication();
                 result
             })
@@ -199,19 +217,31 @@ fn run_replication(
     s: &Scenario,
     model: &Model,
     r: u32,
-    calls: bool,
+    options: &RunOptions,
     scratch: &ScratchDir,
 ) -> std::io::Result<ReplicationResult> {
     let sink = IntervalSpill(BufWriter::new(File::create(scratch.intervals(r as usize))?));
-    let log = if calls {
+    let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
+    let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();
+    let log = if options.calls {
         let file = BufWriter::new(File::create(scratch.calls(r as usize))?);
-        let queues = s.queues.iter().map(|q| q.name.clone()).collect();
-        let groups = s.agent_groups.iter().map(|g| g.name.clone()).collect();
-        Some(CallLog::new(r, s.start, queues, groups, Box::new(file)))
+        Some(CallLog::new(
+            r,
+            s.start,
+            queues.clone(),
+            groups.clone(),
+            Box::new(file),
+        ))
     } else {
         None
     };
-    let mut rec = Recorder::new(s, Box::new(sink), log);
+    let trace = if options.trace {
+        let file = BufWriter::new(File::create(scratch.trace(r as usize))?);
+        Some(TraceLog::new(r, s.start, queues, groups, Box::new(file)))
+    } else {
+        None
+    };
+    let mut rec = Recorder::new(s, Box::new(sink), log, trace);
     let end = model.simulate(r, &mut rec);
     let metrics = rec.into_metrics()?;
     Ok(ReplicationResult {

@@ -27,6 +27,9 @@ pub struct RunArgs {
     /// Also write calls.csv, one row per contact.
     #[arg(long)]
     calls: bool,
+    /// Also write events.csv, one row per callback state change.
+    #[arg(long)]
+    trace: bool,
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     threads: Option<u32>,
@@ -43,11 +46,15 @@ pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, CliError> {
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = load_scenario(args.scenario.as_deref())?;
+    for w in &scenario.warnings {
+        eprintln!("warning: {w}");
+    }
     let options = RunOptions {
         replications: args.replications.unwrap_or(scenario.replications),
         seed: args.seed.unwrap_or(scenario.seed),
         threads: args.threads.map_or(0, |t| t as usize),
         calls: args.calls,
+        trace: args.trace,
     };
     let out = args
         .out
@@ -56,7 +63,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let results = experiment::run(&scenario, &options, &out, &|| bar.inc(1))
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     bar.finish_and_clear();
-    let exporters = report::exporters(options.calls);
+    let exporters = report::exporters(&options);
     report::remove_unwritten(&out, &exporters)
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     let written = report::write_all(&results, &out, &exporters)

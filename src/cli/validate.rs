@@ -12,6 +12,9 @@ pub struct ValidateArgs {
 
 pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     let s = Scenario::load(&args.scenario)?;
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
     println!(
         "{}: valid — \"{}\": {} queue(s), {} agent group(s), {} port pool(s), {} intervals of {}, {} replications",
         args.scenario.display(),

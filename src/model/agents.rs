@@ -7,9 +7,12 @@ use std::collections::VecDeque;
 /// and the times its idle agents became idle (longest idle first).
 #[derive(Default)]
 pub struct AgentGroupState {
-    /// Agents on shift, plus those scheduled off who are finishing a contact.
+    /// Agents on shift, plus those scheduled off who are finishing a contact (present =
+    /// busy + refused + idle).
     pub present: u32,
     pub busy: u32,
+    /// Agents in the refused state (not idle, not with a contact).
+    pub refused: u32,
     /// Busy agents who leave when they finish their contact.
     leaving: u32,
     idle_since: VecDeque<Ticks>,
@@ -43,6 +46,19 @@ impl AgentGroupState {
         }
     }
 
+    /// A busy agent refuses the contact it was given and is unavailable for a while.
+    pub fn start_refusal(&mut self) {
+        self.busy -= 1;
+        self.refused += 1;
+    }
+
+    /// A refused agent is available again: it counts as busy until `finish` decides whether
+    /// it stays (and takes work or becomes idle) or leaves.
+    pub fn end_refusal(&mut self) {
+        self.refused -= 1;
+        self.busy += 1;
+    }
+
     /// A present agent with nothing to do becomes idle at `now`.
     #[inline]
     pub fn make_idle(&mut self, now: Ticks) {
@@ -59,6 +75,7 @@ impl AgentGroupState {
     /// fewer are scheduled, idle agents leave first (the most recently idle), and busy ones
     /// finish their contact before they go.
     pub fn set_scheduled(&mut self, scheduled: u32, now: Ticks) {
+        // Busy and refused agents finish (the contact, the refusal) before they leave.
         let staying = self.present - self.leaving;
         if scheduled >= staying {
             let mut add = scheduled - staying;

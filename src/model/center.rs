@@ -1,4 +1,7 @@
 //! One replication: the event loop and the state machine of contacts, ports and agents.
+//!
+//! Inbound calls are handled here; callbacks, which share the queues, agents and ports, in
+//! `callbacks.rs`.
 
 use super::Model;
 use super::agents::AgentGroupState;
@@ -7,39 +10,89 @@ use super::contacts::{Contact, Contacts, Phase};
 use super::queue::{ContactQueue, Place};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
 use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
+use rand::Rng;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Event {
-    IvrDone { slot: u32, generation: u32 },
-    Patience { slot: u32, generation: u32 },
-    TalkEnd { slot: u32, generation: u32 },
-    WrapEnd { group: u32 },
-    Staffing { interval: u32 },
+pub(super) enum Event {
+    IvrDone {
+        slot: u32,
+        generation: u32,
+    },
+    Patience {
+        slot: u32,
+        generation: u32,
+    },
+    TalkEnd {
+        slot: u32,
+        generation: u32,
+    },
+    WrapEnd {
+        group: u32,
+    },
+    Staffing {
+        interval: u32,
+    },
+    /// A waiting caller is offered a callback (after `offer_after`).
+    Offer {
+        slot: u32,
+        generation: u32,
+    },
+    /// A callback's due time (scheduled, or a retry) has come.
+    CallbackDue {
+        slot: u32,
+        generation: u32,
+    },
+    /// The call delay is over: the customer is dialed.
+    Dial {
+        slot: u32,
+        generation: u32,
+    },
+    /// The dial's ringing ends with its result.
+    RingEnd {
+        slot: u32,
+        generation: u32,
+    },
+    /// A callback's window closes. It carries the contact's id (its low 32 bits) rather than
+    /// a generation, because the window ends whatever state the callback is in.
+    Expire {
+        slot: u32,
+        id: u32,
+    },
+    /// An agent's refused state ends.
+    RefusalEnd {
+        group: u32,
+    },
 }
 
-/// An event packed into one word — kind (3 bits), index (29 bits), generation (32 bits) — so
+/// An event packed into one word — kind (4 bits), index (28 bits), generation (32 bits) — so
 /// a heap entry is 24 bytes: the heap is the hottest data in the program.
 #[derive(Clone, Copy, Debug)]
-struct PackedEvent(u64);
+pub(super) struct PackedEvent(u64);
 
-const INDEX_BITS: u32 = 29;
+const INDEX_BITS: u32 = 28;
 const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
 
 impl From<Event> for PackedEvent {
     #[inline]
     fn from(e: Event) -> Self {
-        let (kind, index, generation) = match e {
+        let (kind, index, generation): (u64, u32, u32) = match e {
             Event::IvrDone { slot, generation } => (0, slot, generation),
             Event::Patience { slot, generation } => (1, slot, generation),
             Event::TalkEnd { slot, generation } => (2, slot, generation),
             Event::WrapEnd { group } => (3, group, 0),
             Event::Staffing { interval } => (4, interval, 0),
+            Event::Offer { slot, generation } => (5, slot, generation),
+            Event::CallbackDue { slot, generation } => (6, slot, generation),
+            Event::Dial { slot, generation } => (7, slot, generation),
+            Event::RingEnd { slot, generation } => (8, slot, generation),
+            Event::Expire { slot, id } => (9, slot, id),
+            Event::RefusalEnd { group } => (10, group, 0),
         };
         debug_assert!(
             u64::from(index) <= INDEX_MASK,
             "index fits in {INDEX_BITS} bits"
         );
-        PackedEvent(kind << 61 | (u64::from(index) & INDEX_MASK) << 32 | u64::from(generation))
+        PackedEvent(kind << 60 | (u64::from(index) & INDEX_MASK) << 32 | u64::from(generation))
     }
 }
 
@@ -48,21 +101,22 @@ impl From<PackedEvent> for Event {
     fn from(p: PackedEvent) -> Self {
         let index = ((p.0 >> 32) & INDEX_MASK) as u32;
         let generation = p.0 as u32;
-        match p.0 >> 61 {
-            0 => Event::IvrDone {
-                slot: index,
-                generation,
+        let (slot, group) = (index, index);
+        match p.0 >> 60 {
+            0 => Event::IvrDone { slot, generation },
+            1 => Event::Patience { slot, generation },
+            2 => Event::TalkEnd { slot, generation },
+            3 => Event::WrapEnd { group },
+            4 => Event::Staffing { interval: index },
+            5 => Event::Offer { slot, generation },
+            6 => Event::CallbackDue { slot, generation },
+            7 => Event::Dial { slot, generation },
+            8 => Event::RingEnd { slot, generation },
+            9 => Event::Expire {
+                slot,
+                id: generation,
             },
-            1 => Event::Patience {
-                slot: index,
-                generation,
-            },
-            2 => Event::TalkEnd {
-                slot: index,
-                generation,
-            },
-            3 => Event::WrapEnd { group: index },
-            _ => Event::Staffing { interval: index },
+            _ => Event::RefusalEnd { group },
         }
     }
 }
@@ -78,32 +132,49 @@ pub struct ReplicationEnd {
 }
 
 /// Random streams of one queue, one per purpose.
-struct QueueStreams {
+pub(super) struct QueueStreams {
     arrivals: Stream,
     ivr: Stream,
     handle: Stream,
     wrap_up: Stream,
     patience: Stream,
+    /// Whether callers accept callback offers.
+    callback_accept: Stream,
+    /// Results of callback dials.
+    pub(super) callback_result: Stream,
+    /// Ring times of callback dials.
+    pub(super) callback_ring: Stream,
 }
 
-struct Center<'m, 'r> {
-    model: &'m Model,
-    events: EventQueue<PackedEvent>,
-    streams: Vec<QueueStreams>,
+/// Weight of the newest handle time in a queue's running estimate (about the last 20 calls).
+const RECENT_HANDLE_WEIGHT: f64 = 0.05;
+
+pub(super) struct Center<'m, 'r> {
+    pub(super) model: &'m Model,
+    pub(super) events: EventQueue<PackedEvent>,
+    pub(super) streams: Vec<QueueStreams>,
+    /// Talk and wrap-up times of scheduled callback requests.
+    pub(super) request_stream: Stream,
     arrivals: Vec<ArrivalProcess<'m>>,
     /// Each queue's next arrival. Arrivals are a stream already in time order, so they are
     /// merged with the event queue rather than pushed through it.
     next_arrival: Vec<Option<Ticks>>,
     /// The earliest of `next_arrival` (time, queue); ties go to the first queue.
     earliest_arrival: Option<(Ticks, usize)>,
-    contacts: Contacts,
-    queues: Vec<ContactQueue>,
-    groups: Vec<AgentGroupState>,
+    pub(super) contacts: Contacts,
+    pub(super) queues: Vec<ContactQueue>,
+    pub(super) groups: Vec<AgentGroupState>,
+    /// Agents of each group reserved for a callback (call delay and ringing).
+    pub(super) reserved: Vec<u32>,
     ports_busy: Vec<u32>,
-    next_id: u64,
-    next_order: u64,
-    in_system: u64,
-    rec: &'r mut Recorder,
+    ports_callback: Vec<u32>,
+    /// Each queue's recent talk plus wrap-up (ticks, exponentially weighted), as an ACD
+    /// keeps it for its wait estimates.
+    recent_handle: Vec<f64>,
+    pub(super) next_id: u64,
+    pub(super) next_order: u64,
+    pub(super) in_system: u64,
+    pub(super) rec: &'r mut Recorder,
 }
 
 impl Model {
@@ -122,8 +193,12 @@ impl Model {
                     handle: streams.stream("handle", &q.name),
                     wrap_up: streams.stream("wrap_up", &q.name),
                     patience: streams.stream("patience", &q.name),
+                    callback_accept: streams.stream("callback_accept", &q.name),
+                    callback_result: streams.stream("callback_result", &q.name),
+                    callback_ring: streams.stream("callback_ring", &q.name),
                 })
                 .collect(),
+            request_stream: streams.stream("handle", "callback_requests"),
             arrivals: self
                 .queues
                 .iter()
@@ -142,7 +217,14 @@ impl Model {
                 .iter()
                 .map(|_| AgentGroupState::default())
                 .collect(),
+            reserved: vec![0; self.groups.len()],
             ports_busy: vec![0; self.pool_sizes.len()],
+            ports_callback: vec![0; self.pool_sizes.len()],
+            recent_handle: self
+                .queues
+                .iter()
+                .map(|q| q.expected_handle as f64)
+                .collect(),
             next_id: 0,
             next_order: 0,
             in_system: 0,
@@ -155,6 +237,7 @@ impl Model {
 impl Center<'_, '_> {
     fn run(&mut self) -> ReplicationEnd {
         self.schedule(0, Event::Staffing { interval: 0 });
+        self.load_requests();
         for q in 0..self.model.queues.len() {
             self.schedule_arrival(q);
         }
@@ -178,34 +261,7 @@ impl Center<'_, '_> {
                 break;
             }
             self.rec.advance(now);
-            match Event::from(packed) {
-                Event::IvrDone { slot, generation } => {
-                    if self
-                        .contacts
-                        .current(slot, generation, Phase::Ivr)
-                        .is_some()
-                    {
-                        self.enter_queue(slot, now);
-                    }
-                }
-                Event::Patience { slot, generation } => {
-                    if self
-                        .contacts
-                        .current(slot, generation, Phase::Waiting)
-                        .is_some()
-                    {
-                        self.abandon(slot, now);
-                    }
-                }
-                Event::TalkEnd { slot, generation } => {
-                    if let Some(c) = self.contacts.current(slot, generation, Phase::Talking) {
-                        let group = c.group as usize;
-                        self.talk_end(slot, group, now);
-                    }
-                }
-                Event::WrapEnd { group } => self.agent_finished(group as usize, now),
-                Event::Staffing { interval } => self.staffing(interval as usize, now),
-            }
+            self.handle(Event::from(packed), now);
         }
         // Contacts left when no event remains can never be served (nobody is staffed).
         cut |= self.in_system > 0;
@@ -218,8 +274,56 @@ impl Center<'_, '_> {
         }
     }
 
+    fn handle(&mut self, event: Event, now: Ticks) {
+        let current =
+            |c: &Contacts, slot, generation, phase| c.current(slot, generation, phase).is_some();
+        match event {
+            Event::IvrDone { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Ivr) =>
+            {
+                self.enter_queue(slot, now)
+            }
+            Event::Patience { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Waiting) =>
+            {
+                self.abandon(slot, now)
+            }
+            Event::TalkEnd { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Talking) =>
+            {
+                self.talk_end(slot, now)
+            }
+            Event::WrapEnd { group } => self.agent_finished(group as usize, now),
+            Event::Staffing { interval } => self.staffing(interval as usize, now),
+            Event::Offer { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Waiting) =>
+            {
+                self.offer_callback(slot, false, now);
+            }
+            Event::CallbackDue { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::CallbackTimer) =>
+            {
+                self.callback_due(slot, now)
+            }
+            Event::Dial { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::CallbackReserved) =>
+            {
+                self.dial(slot, now)
+            }
+            Event::RingEnd { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::CallbackRinging) =>
+            {
+                self.ring_end(slot, now)
+            }
+            Event::Expire { slot, id } => self.expire(slot, id, now),
+            Event::RefusalEnd { group } => self.refusal_end(group as usize, now),
+            // A timer whose contact has moved on.
+            _ => {}
+        }
+    }
+
     #[inline]
-    fn schedule(&mut self, time: Ticks, event: Event) {
+    pub(super) fn schedule(&mut self, time: Ticks, event: Event) {
         self.events.schedule(time, event.into());
     }
 
@@ -249,31 +353,37 @@ impl Center<'_, '_> {
             .as_ref()
             .map_or(0, |d| d.sample(&mut s.wrap_up));
         let patience = model.patience.as_ref().map(|d| d.sample(&mut s.patience));
+        let accepts = match &model.callback {
+            Some(cb) if cb.policy.offers() => {
+                let accept = cb.policy.accept;
+                [
+                    s.callback_accept.random::<f64>() < accept,
+                    s.callback_accept.random::<f64>() < accept,
+                ]
+            }
+            _ => [false; 2],
+        };
         let id = self.next_id;
         self.next_id += 1;
         let interval = self.rec.arrived(q, id, now);
 
-        let holds_port = match model.pool {
-            None => false,
+        let port = match model.pool {
+            None => None,
             Some(p) => {
                 if self.ports_busy[p] == self.model.pool_sizes[p] {
                     self.rec.blocked(q, interval);
-                    self.rec.call(CallRecord {
+                    self.rec.call(CallRecord::ended(
                         id,
-                        queue: q,
+                        q,
                         interval,
-                        arrived: now,
-                        outcome: CallOutcome::Blocked,
-                        wait: 0,
-                        group: None,
-                        handle: 0,
-                        wrap_up: 0,
-                    });
+                        now,
+                        CallOutcome::Blocked,
+                        0,
+                    ));
                     return;
                 }
-                self.ports_busy[p] += 1;
-                self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
-                true
+                self.seize_port(p, false, now);
+                Some(p as u16)
             }
         };
         self.in_system += 1;
@@ -285,11 +395,15 @@ impl Center<'_, '_> {
             interval,
             arrived: now,
             enqueued: now,
+            order: 0,
             handle,
             wrap_up,
             patience,
-            holds_port,
+            port,
+            port_since: now,
             group: 0,
+            accepts,
+            callback: None,
         });
         if ivr > 0 {
             let generation = self.contacts.get(slot).generation;
@@ -301,10 +415,13 @@ impl Center<'_, '_> {
 
     /// The caller leaves the IVR and asks for an agent.
     fn enter_queue(&mut self, slot: u32, now: Ticks) {
+        let order = self.next_order;
+        self.next_order += 1;
         let c = self.contacts.get_mut(slot);
         c.phase = Phase::Waiting;
         c.generation = c.generation.wrapping_add(1);
         c.enqueued = now;
+        c.order = order;
         let (q, interval, generation, patience) =
             (c.queue as usize, c.interval, c.generation, c.patience);
         self.rec.offered(q, interval);
@@ -313,23 +430,51 @@ impl Center<'_, '_> {
             self.answer(slot, g, now);
             return;
         }
-        let order = self.next_order;
-        self.next_order += 1;
+        let policy = self.model.queues[q].callback.as_ref().map(|cb| &cb.policy);
+        let offer_on_entry = policy
+            .and_then(|p| p.offer_on_entry_over)
+            .is_some_and(|limit| self.estimated_wait(q) > limit);
+        let offer_after = policy.and_then(|p| p.offer_after);
         self.queues[q].push(Place {
             slot,
             generation,
             enqueued: now,
             order,
         });
+        if offer_on_entry && self.offer_callback(slot, true, now) {
+            return;
+        }
         self.rec
             .level(Level::Waiting(q), now, self.queues[q].waiting());
         if let Some(p) = patience {
             self.schedule(now.saturating_add(p), Event::Patience { slot, generation });
         }
+        // Offered after `offer_after`, unless the caller will have hung up by then.
+        if let Some(after) = offer_after
+            && patience.is_none_or(|p| p > after)
+        {
+            self.schedule(now.saturating_add(after), Event::Offer { slot, generation });
+        }
+    }
+
+    /// The wait a caller joining queue `q` now can expect, as an ACD estimates it: its
+    /// position (callers and callbacks ahead, plus one) times the queue's recent handle time,
+    /// shared among the agents present in the groups that serve the queue.
+    fn estimated_wait(&self, q: usize) -> Ticks {
+        let agents: u32 = self.model.queues[q]
+            .groups
+            .iter()
+            .map(|&g| self.groups[g].present - self.groups[g].refused)
+            .sum();
+        if agents == 0 {
+            return Ticks::MAX;
+        }
+        let position = f64::from(self.queues[q].places_held() + 1);
+        (position * self.recent_handle[q] / f64::from(agents)) as Ticks
     }
 
     /// The group, among those serving `q`, whose longest-idle agent has been idle longest.
-    fn longest_idle_group(&self, q: usize) -> Option<usize> {
+    pub(super) fn longest_idle_group(&self, q: usize) -> Option<usize> {
         let mut best: Option<(Ticks, usize)> = None;
         for &g in &self.model.queues[q].groups {
             if let Some(since) = self.groups[g].longest_idle()
@@ -341,7 +486,35 @@ impl Center<'_, '_> {
         best.map(|(_, g)| g)
     }
 
-    /// An agent of group `g` (already counted busy, and recorded so) answers the contact in `slot`.
+    /// The longest-idle agent of group `g` takes a contact.
+    pub(super) fn take_idle_agent(&mut self, g: usize, now: Ticks) {
+        self.groups[g].take_idle();
+        self.rec
+            .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+    }
+
+    /// An agent of group `g` (already counted busy) takes the contact in `slot`: a caller is
+    /// answered, a callback is distributed.
+    fn serve(&mut self, slot: u32, g: usize, now: Ticks) {
+        if self.contacts.get(slot).phase == Phase::CallbackQueued {
+            self.distribute_callback(slot, g, now);
+        } else {
+            self.answer(slot, g, now);
+        }
+    }
+
+    /// Idle agents of the groups serving `q` take its contacts while there are both.
+    pub(super) fn dispatch(&mut self, q: usize, now: Ticks) {
+        while let Some(g) = self.longest_idle_group(q) {
+            let Some(slot) = self.pop_head(q, now) else {
+                break;
+            };
+            self.take_idle_agent(g, now);
+            self.serve(slot, g, now);
+        }
+    }
+
+    /// An agent of group `g` (already counted busy, and recorded so) answers the caller in `slot`.
     fn answer(&mut self, slot: u32, g: usize, now: Ticks) {
         let c = self.contacts.get_mut(slot);
         c.phase = Phase::Talking;
@@ -352,15 +525,10 @@ impl Center<'_, '_> {
         self.rec
             .answered(q, g, c.interval, wait, c.handle, c.wrap_up, now);
         self.rec.call(CallRecord {
-            id: c.id,
-            queue: q,
-            interval: c.interval,
-            arrived: c.arrived,
-            outcome: CallOutcome::Answered,
-            wait,
             group: Some(g),
             handle: c.handle,
             wrap_up: c.wrap_up,
+            ..CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Answered, wait)
         });
         self.schedule(
             now.saturating_add(handle),
@@ -373,32 +541,33 @@ impl Center<'_, '_> {
         let q = c.queue as usize;
         let wait = now - c.enqueued;
         self.rec.abandoned(q, c.interval, wait, now);
-        self.rec.call(CallRecord {
-            id: c.id,
-            queue: q,
-            interval: c.interval,
-            arrived: c.arrived,
-            outcome: CallOutcome::Abandoned,
+        self.rec.call(CallRecord::ended(
+            c.id,
+            q,
+            c.interval,
+            c.arrived,
+            CallOutcome::Abandoned,
             wait,
-            group: None,
-            handle: 0,
-            wrap_up: 0,
-        });
+        ));
         // Leave first, so that the place is stale if the queue compacts.
         self.leave(slot, now);
-        let contacts = &self.contacts;
-        self.queues[q].left(|p| {
-            contacts
-                .current(p.slot, p.generation, Phase::Waiting)
-                .is_some()
-        });
+        self.queue_left(q, false);
         self.rec
             .level(Level::Waiting(q), now, self.queues[q].waiting());
     }
 
+    /// A contact (caller or callback) left queue `q` by itself.
+    pub(super) fn queue_left(&mut self, q: usize, is_callback: bool) {
+        let contacts = &self.contacts;
+        self.queues[q].left(is_callback, |p| contacts.in_queue(p.slot, p.generation));
+    }
+
     /// The call ends: the port is released at once, the agent after wrap-up.
-    fn talk_end(&mut self, slot: u32, g: usize, now: Ticks) {
-        let wrap_up = self.contacts.get(slot).wrap_up;
+    fn talk_end(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get(slot);
+        let (q, g, handle, wrap_up) = (c.queue as usize, c.group as usize, c.handle, c.wrap_up);
+        let recent = &mut self.recent_handle[q];
+        *recent += RECENT_HANDLE_WEIGHT * ((handle + wrap_up) as f64 - *recent);
         self.leave(slot, now);
         if wrap_up > 0 {
             self.schedule(
@@ -410,24 +579,50 @@ impl Center<'_, '_> {
         }
     }
 
-    /// The contact leaves the system, releasing its port.
-    fn leave(&mut self, slot: u32, now: Ticks) {
-        let c = self.contacts.get(slot);
-        if c.holds_port {
-            let p = self.model.queues[c.queue as usize]
-                .pool
-                .expect("a port holder's queue has a pool");
-            self.rec.port_released(p, c.interval, now - c.arrived);
-            self.ports_busy[p] -= 1;
-            self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
+    pub(super) fn seize_port(&mut self, p: usize, callback: bool, now: Ticks) {
+        self.ports_busy[p] += 1;
+        self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
+        if callback {
+            self.ports_callback[p] += 1;
+            self.rec
+                .level(Level::PortsCallback(p), now, self.ports_callback[p]);
         }
+    }
+
+    pub(super) fn port_free(&self, p: usize) -> bool {
+        self.ports_busy[p] < self.model.pool_sizes[p]
+    }
+
+    /// Releases the port the contact in `slot` holds, if any. A callback's port is its dial's.
+    pub(super) fn release_port(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get_mut(slot);
+        let Some(p) = c.port.take() else { return };
+        let (p, callback, interval, hold) = (
+            p as usize,
+            c.callback.is_some(),
+            c.interval,
+            now - c.port_since,
+        );
+        self.rec.port_released(p, interval, hold);
+        self.ports_busy[p] -= 1;
+        self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
+        if callback {
+            self.ports_callback[p] -= 1;
+            self.rec
+                .level(Level::PortsCallback(p), now, self.ports_callback[p]);
+        }
+    }
+
+    /// The contact leaves the system, releasing its port.
+    pub(super) fn leave(&mut self, slot: u32, now: Ticks) {
+        self.release_port(slot, now);
         self.contacts.remove(slot);
         self.in_system -= 1;
     }
 
-    /// An agent of group `g` finished a contact (after wrap-up): it leaves if scheduled off,
-    /// else takes the best waiting contact or becomes idle.
-    fn agent_finished(&mut self, g: usize, now: Ticks) {
+    /// An agent of group `g` finished (a contact after wrap-up, a failed dial, a refusal):
+    /// it leaves if scheduled off, else takes the best waiting contact or becomes idle.
+    pub(super) fn agent_finished(&mut self, g: usize, now: Ticks) {
         if !self.groups[g].finish() {
             self.rec
                 .level(Level::AgentsBusy(g), now, self.groups[g].busy);
@@ -435,10 +630,10 @@ impl Center<'_, '_> {
                 .level(Level::AgentsPresent(g), now, self.groups[g].present);
             return;
         }
-        match self.next_waiting_for(g) {
+        match self.next_waiting_for(g, now) {
             Some(slot) => {
                 self.groups[g].resume();
-                self.answer(slot, g, now);
+                self.serve(slot, g, now);
             }
             None => {
                 self.groups[g].make_idle(now);
@@ -448,24 +643,32 @@ impl Center<'_, '_> {
         }
     }
 
-    /// The longest-idle agent of group `g` takes a contact.
-    fn take_idle_agent(&mut self, g: usize, now: Ticks) {
-        self.groups[g].take_idle();
-        self.rec
-            .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+    /// The head of queue `q`, if any, removed.
+    fn pop_head(&mut self, q: usize, now: Ticks) -> Option<u32> {
+        let contacts = &self.contacts;
+        let head = self.queues[q].head(|p| contacts.in_queue(p.slot, p.generation))?;
+        self.take_place(q, head, now);
+        Some(head.slot)
+    }
+
+    /// Removes `place`, the head of queue `q`.
+    fn take_place(&mut self, q: usize, place: Place, now: Ticks) {
+        let is_callback = self.contacts.get(place.slot).phase == Phase::CallbackQueued;
+        self.queues[q].pop_head(is_callback);
+        if !is_callback {
+            self.rec
+                .level(Level::Waiting(q), now, self.queues[q].waiting());
+        }
     }
 
     /// Removes and returns the contact group `g` should take next: highest priority, then the
     /// one that entered its queue first.
-    fn next_waiting_for(&mut self, g: usize) -> Option<u32> {
+    fn next_waiting_for(&mut self, g: usize, now: Ticks) -> Option<u32> {
         let mut best: Option<(usize, Place)> = None;
         for &q in &self.model.groups[g].queues {
             let contacts = &self.contacts;
-            let Some(head) = self.queues[q].head(|p| {
-                contacts
-                    .current(p.slot, p.generation, Phase::Waiting)
-                    .is_some()
-            }) else {
+            let Some(head) = self.queues[q].head(|p| contacts.in_queue(p.slot, p.generation))
+            else {
                 continue;
             };
             let better = match &best {
@@ -480,10 +683,7 @@ impl Center<'_, '_> {
             }
         }
         let (q, place) = best?;
-        self.queues[q].pop_head();
-        let now = self.events.now();
-        self.rec
-            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        self.take_place(q, place, now);
         Some(place.slot)
     }
 
@@ -492,28 +692,29 @@ impl Center<'_, '_> {
             self.groups[g].set_scheduled(self.model.groups[g].staffing.get(interval), now);
             // New agents take waiting contacts at once.
             while self.groups[g].longest_idle().is_some() {
-                let Some(slot) = self.next_waiting_for(g) else {
+                let Some(slot) = self.next_waiting_for(g, now) else {
                     break;
                 };
                 self.take_idle_agent(g, now);
-                self.answer(slot, g, now);
+                self.serve(slot, g, now);
             }
             self.rec
                 .level(Level::AgentsPresent(g), now, self.groups[g].present);
         }
         if interval + 1 < self.model.intervals {
+            let next = interval as u32 + 1;
             self.schedule(
-                self.model.interval * (interval as u64 + 1),
-                Event::Staffing {
-                    interval: interval as u32 + 1,
-                },
+                self.model.interval * u64::from(next),
+                Event::Staffing { interval: next },
             );
         }
     }
 
     /// Reports what is still in the system and closes the statistics.
     fn finish(&mut self, now: Ticks) {
-        for c in self.contacts.iter_live() {
+        let left: Vec<u32> = self.contacts.live_slots().collect();
+        for slot in left {
+            let c = self.contacts.get(slot);
             let wait = if c.phase == Phase::Waiting {
                 now - c.enqueued
             } else {
@@ -524,20 +725,24 @@ impl Center<'_, '_> {
             let outcome = match c.phase {
                 Phase::Ivr => CallOutcome::InIvr,
                 Phase::Waiting => CallOutcome::Waiting,
+                Phase::CallbackTimer
+                | Phase::CallbackQueued
+                | Phase::CallbackReserved
+                | Phase::CallbackRinging => {
+                    self.callback_row(slot);
+                    continue;
+                }
                 // Answered contacts were reported when answered.
                 Phase::Talking | Phase::Left => continue,
             };
-            self.rec.call(CallRecord {
-                id: c.id,
-                queue: c.queue as usize,
-                interval: c.interval,
-                arrived: c.arrived,
+            self.rec.call(CallRecord::ended(
+                c.id,
+                c.queue as usize,
+                c.interval,
+                c.arrived,
                 outcome,
                 wait,
-                group: None,
-                handle: 0,
-                wrap_up: 0,
-            });
+            ));
         }
         self.rec.finish(now);
     }
@@ -565,6 +770,27 @@ mod tests {
             },
             Event::WrapEnd { group: 2 },
             Event::Staffing { interval: 47 },
+            Event::Offer {
+                slot: 5,
+                generation: 6,
+            },
+            Event::CallbackDue {
+                slot: max,
+                generation: 1,
+            },
+            Event::Dial {
+                slot: 9,
+                generation: 10,
+            },
+            Event::RingEnd {
+                slot: 11,
+                generation: 12,
+            },
+            Event::Expire {
+                slot: 13,
+                id: u32::MAX,
+            },
+            Event::RefusalEnd { group: 3 },
         ] {
             assert_eq!(Event::from(PackedEvent::from(e)), e);
         }

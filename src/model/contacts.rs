@@ -2,11 +2,23 @@
 //! the system rather than the number simulated.
 
 use crate::engine::Ticks;
+use crate::scenario::CallResult;
+use crate::stats::{CallbackKind, CallbackStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Ivr,
+    /// A caller on the line, in the queue.
     Waiting,
+    /// A callback waiting for its due time (scheduled, or a retry).
+    CallbackTimer,
+    /// A callback holding a place in the queue (no port).
+    CallbackQueued,
+    /// An agent is reserved for the callback, waiting `call_delay` before the dial.
+    CallbackReserved,
+    /// The customer is being dialed.
+    CallbackRinging,
+    /// With an agent: talking (wrap-up is the agent's, after the contact has left).
     Talking,
     /// The contact has left; its slot is free.
     Left,
@@ -25,13 +37,46 @@ pub struct Contact {
     pub interval: Option<u32>,
     pub arrived: Ticks,
     pub enqueued: Ticks,
+    /// Order of queue entry, with `enqueued` the contact's place in its queue.
+    pub order: u64,
     pub handle: Ticks,
     pub wrap_up: Ticks,
     pub patience: Option<Ticks>,
-    /// Whether it holds a port of its queue's pool.
-    pub holds_port: bool,
-    /// The agent group that answered it (valid while talking).
+    /// The pool whose port it holds, if any, and since when.
+    pub port: Option<u16>,
+    pub port_since: Ticks,
+    /// The agent group serving it (valid while reserved, ringing or talking).
     pub group: u16,
+    /// Whether the caller would accept a callback offered on entry, and after waiting
+    /// (drawn at arrival, like every draw of a caller).
+    pub accepts: [bool; 2],
+    pub callback: Option<CallbackState>,
+}
+
+impl Contact {
+    pub fn callback(&self) -> &CallbackState {
+        self.callback.as_ref().expect("a callback contact")
+    }
+
+    pub fn callback_mut(&mut self) -> &mut CallbackState {
+        self.callback.as_mut().expect("a callback contact")
+    }
+}
+
+/// A callback's life so far.
+#[derive(Clone, Debug)]
+pub struct CallbackState {
+    pub kind: CallbackKind,
+    /// When it (first) became due: acceptance, or `ClientAvailableFrom`.
+    pub due: Ticks,
+    /// It may be connected until then (`due + CallbackTimeExpiryDuration`).
+    pub window_end: Ticks,
+    pub retry_after: Ticks,
+    /// The pool it dials on.
+    pub pool: Option<u16>,
+    pub attempts: u32,
+    pub result: Option<CallResult>,
+    pub status: CallbackStatus,
 }
 
 /// Slots of contacts; a freed slot keeps its generation counter so stale references fail.
@@ -75,6 +120,14 @@ impl Contacts {
         &mut self.slots[slot as usize]
     }
 
+    /// The contact in `slot` if it is still waiting in a queue (a caller or a queued
+    /// callback) at `generation`.
+    #[inline]
+    pub fn in_queue(&self, slot: u32, generation: u32) -> bool {
+        let c = &self.slots[slot as usize];
+        c.generation == generation && matches!(c.phase, Phase::Waiting | Phase::CallbackQueued)
+    }
+
     /// The contact in `slot` if it is still in `phase` at `generation`.
     #[inline]
     pub fn current(&self, slot: u32, generation: u32, phase: Phase) -> Option<&Contact> {
@@ -82,8 +135,12 @@ impl Contacts {
         (c.generation == generation && c.phase == phase).then_some(c)
     }
 
-    /// Contacts still in the system, in slot order.
-    pub fn iter_live(&self) -> impl Iterator<Item = &Contact> {
-        self.slots.iter().filter(|c| c.phase != Phase::Left)
+    /// Slots of contacts still in the system, in slot order.
+    pub fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.phase != Phase::Left)
+            .map(|(i, _)| i as u32)
     }
 }

@@ -6,6 +6,7 @@
 
 mod agents;
 mod arrivals;
+mod callbacks;
 mod center;
 mod contacts;
 mod queue;
@@ -15,7 +16,7 @@ pub use contacts::Phase;
 pub use sampler::Sampler;
 
 use crate::engine::Ticks;
-use crate::scenario::{PerInterval, Scenario};
+use crate::scenario::{CallResult, CallbackPolicy, CallbackRequest, PerInterval, Scenario};
 
 /// One queue, ready to simulate.
 pub struct QueueModel {
@@ -30,6 +31,44 @@ pub struct QueueModel {
     pub patience: Option<Sampler>,
     /// Groups that serve this queue.
     pub groups: Vec<usize>,
+    pub callback: Option<CallbackModel>,
+    /// Mean talk plus wrap-up the scenario expects: the wait estimator's starting point.
+    pub expected_handle: Ticks,
+}
+
+/// A queue's callback policy, ready to simulate.
+pub struct CallbackModel {
+    pub policy: CallbackPolicy,
+    pub answer_after: Sampler,
+    /// Results with cumulative probabilities, for drawing one.
+    pub results: Vec<(f64, CallResult)>,
+}
+
+impl CallbackModel {
+    fn new(policy: &CallbackPolicy) -> CallbackModel {
+        let mut total = 0.0;
+        let results = policy
+            .results
+            .iter()
+            .map(|&(code, p)| {
+                total += p;
+                (total, code)
+            })
+            .collect();
+        CallbackModel {
+            policy: policy.clone(),
+            answer_after: Sampler::new(&policy.answer_after),
+            results,
+        }
+    }
+
+    /// The result for a uniform draw `u` in [0, 1).
+    pub fn result(&self, u: f64) -> CallResult {
+        self.results
+            .iter()
+            .find(|(cumulative, _)| u < *cumulative)
+            .map_or(self.results[self.results.len() - 1].1, |r| r.1)
+    }
 }
 
 pub struct GroupModel {
@@ -43,6 +82,7 @@ pub struct Model {
     pub queues: Vec<QueueModel>,
     pub groups: Vec<GroupModel>,
     pub pool_sizes: Vec<u32>,
+    pub requests: Vec<CallbackRequest>,
     pub interval: Ticks,
     pub intervals: usize,
     pub duration: Ticks,
@@ -65,6 +105,10 @@ impl Model {
                 handle: Sampler::new(&q.handle),
                 wrap_up: q.wrap_up.as_ref().map(Sampler::new),
                 patience: q.patience.as_ref().map(Sampler::new),
+                callback: q.callback.as_ref().map(CallbackModel::new),
+                expected_handle: crate::engine::ticks_from_secs(
+                    q.handle.mean() + q.wrap_up.as_ref().map_or(0.0, |w| w.mean()),
+                ),
                 groups: (0..s.agent_groups.len())
                     .filter(|&g| s.agent_groups[g].queues.contains(&qi))
                     .collect(),
@@ -83,6 +127,7 @@ impl Model {
             queues,
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
+            requests: s.callback_requests.clone(),
             interval: s.interval,
             intervals: s.intervals(),
             duration: s.duration,

@@ -13,12 +13,17 @@ pub struct Place {
     pub order: u64,
 }
 
-/// Contacts waiting in one queue. Contacts that leave (abandon) are not searched for: their
-/// places go stale and are dropped when they reach the head.
+/// Contacts waiting in one queue: callers on the line and callbacks keeping their place.
+/// Contacts that leave (abandon, expire) are not searched for: their places go stale and
+/// are dropped when they reach the head.
 pub struct ContactQueue {
     pub priority: i32,
+    /// In order of (enqueued, order).
     places: VecDeque<Place>,
+    /// Callers on the line.
     waiting: u32,
+    /// Callbacks keeping a place.
+    callbacks: u32,
 }
 
 impl ContactQueue {
@@ -27,17 +32,39 @@ impl ContactQueue {
             priority,
             places: VecDeque::new(),
             waiting: 0,
+            callbacks: 0,
         }
     }
 
-    /// Contacts really waiting (stale places excluded).
+    /// Callers on the line (stale places excluded).
     pub fn waiting(&self) -> u32 {
         self.waiting
     }
 
+    /// Callers and callbacks holding a place.
+    pub fn places_held(&self) -> u32 {
+        self.waiting + self.callbacks
+    }
+
+    /// A caller joins at the back.
     pub fn push(&mut self, place: Place) {
         self.places.push_back(place);
         self.waiting += 1;
+    }
+
+    /// A callback takes (back) its place, in order of (enqueued, order): a retry keeps the
+    /// place of the call it came from.
+    pub fn insert_callback(&mut self, place: Place) {
+        let key = (place.enqueued, place.order);
+        let at = self.places.partition_point(|p| (p.enqueued, p.order) < key);
+        self.places.insert(at, place);
+        self.callbacks += 1;
+    }
+
+    /// A waiting caller accepted a callback: same place, no longer on the line.
+    pub fn became_callback(&mut self) {
+        self.waiting -= 1;
+        self.callbacks += 1;
     }
 
     /// Drops stale places at the head (`is_current` says whether a place still holds a
@@ -53,16 +80,24 @@ impl ContactQueue {
     }
 
     /// Removes the head returned by `head`.
-    pub fn pop_head(&mut self) {
+    pub fn pop_head(&mut self, is_callback: bool) {
         self.places.pop_front();
-        self.waiting -= 1;
+        if is_callback {
+            self.callbacks -= 1;
+        } else {
+            self.waiting -= 1;
+        }
     }
 
     /// A waiting contact left by itself; its place goes stale. Stale places are dropped
     /// when they outnumber the waiting (a queue nobody serves never reaches its head).
-    pub fn left(&mut self, is_current: impl Fn(&Place) -> bool) {
-        self.waiting -= 1;
-        if self.places.len() > 2 * self.waiting as usize + 64 {
+    pub fn left(&mut self, is_callback: bool, is_current: impl Fn(&Place) -> bool) {
+        if is_callback {
+            self.callbacks -= 1;
+        } else {
+            self.waiting -= 1;
+        }
+        if self.places.len() > 2 * self.places_held() as usize + 64 {
             self.places.retain(is_current);
         }
     }
@@ -91,10 +126,36 @@ mod tests {
         }
         // Everyone but slot 999 abandons; nobody reaches the head.
         for _ in 0..999 {
-            q.left(|p| p.slot == 999);
+            q.left(false, |p| p.slot == 999);
         }
         assert_eq!(q.waiting(), 1);
         assert!(q.places() <= 66, "{} places kept", q.places());
         assert_eq!(q.head(|p| p.slot == 999).map(|p| p.slot), Some(999));
+    }
+
+    #[test]
+    fn a_callback_takes_back_its_place() {
+        let mut q = ContactQueue::new(0);
+        for i in [1u32, 2, 4] {
+            q.push(Place {
+                slot: i,
+                generation: 0,
+                enqueued: u64::from(i),
+                order: u64::from(i),
+            });
+        }
+        q.insert_callback(Place {
+            slot: 3,
+            generation: 0,
+            enqueued: 3,
+            order: 3,
+        });
+        let mut order = Vec::new();
+        while let Some(p) = q.head(|_| true) {
+            order.push(p.slot);
+            q.pop_head(p.slot == 3);
+        }
+        assert_eq!(order, vec![1, 2, 3, 4]);
+        assert_eq!(q.places_held(), 0);
     }
 }

@@ -1,6 +1,6 @@
 //! `calls.csv` (with `--calls`): one row per contact, replication by replication.
 
-use super::Exporter;
+use super::{Exporter, concatenate};
 use crate::experiment::RunResults;
 use crate::stats::CALL_COLUMNS;
 use std::io::Write;
@@ -13,10 +13,6 @@ impl Exporter for CallsCsv {
     }
 
     fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(out, "{}", CALL_COLUMNS.join(","))?;
-        for path in results.call_files() {
-            std::io::copy(&mut std::fs::File::open(path)?, out)?;
-        }
-        Ok(())
+        concatenate(&CALL_COLUMNS, &results.call_files(), out)
     }
 }

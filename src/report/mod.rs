@@ -4,19 +4,21 @@
 //! leaves a half-written report that looks whole.
 
 mod calls;
+mod events;
 mod intervals;
 mod replications;
 mod run_json;
 mod summary;
 
 pub use calls::CallsCsv;
+pub use events::EventsCsv;
 pub use intervals::IntervalsCsv;
 pub use replications::ReplicationsCsv;
 pub use run_json::RunJson;
 pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::Ticks;
-use crate::experiment::RunResults;
+use crate::experiment::{RunOptions, RunResults};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -26,15 +28,18 @@ pub trait Exporter {
     fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The exporters of `ccsim run`: `calls.csv` only when asked for.
-pub fn exporters(calls: bool) -> Vec<Box<dyn Exporter>> {
+/// The exporters of a run: `calls.csv` and `events.csv` only when asked for.
+pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(SummaryCsv),
         Box::new(IntervalsCsv),
         Box::new(ReplicationsCsv),
     ];
-    if calls {
+    if options.calls {
         all.push(Box::new(CallsCsv));
+    }
+    if options.trace {
+        all.push(Box::new(EventsCsv));
     }
     all.push(Box::new(RunJson));
     all
@@ -43,7 +48,14 @@ pub fn exporters(calls: bool) -> Vec<Box<dyn Exporter>> {
 /// Removes reports of an earlier run in `dir` that this run does not write (a `calls.csv`
 /// left from a run with `--calls` would otherwise look current).
 pub fn remove_unwritten(dir: &Path, written: &[Box<dyn Exporter>]) -> std::io::Result<()> {
-    for e in exporters(true) {
+    let everything = RunOptions {
+        replications: 1,
+        seed: 0,
+        threads: 0,
+        calls: true,
+        trace: true,
+    };
+    for e in exporters(&everything) {
         if !written.iter().any(|w| w.file_name() == e.file_name()) {
             match std::fs::remove_file(dir.join(e.file_name())) {
                 Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
@@ -92,6 +104,15 @@ pub fn write_atomically(
             Err(e)
         }
     }
+}
+
+/// Writes `header`, then the replications' scratch files (rows without header) in order.
+fn concatenate(header: &[&str], files: &[PathBuf], out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", header.join(","))?;
+    for path in files {
+        std::io::copy(&mut std::fs::File::open(path)?, out)?;
+    }
+    Ok(())
 }
 
 /// ISO 8601 UTC time of tick `t` after `start`, to the millisecond (`calls.csv`).

@@ -4,12 +4,16 @@
 //! the program sees, in which durations are ticks, references are indices and per-interval
 //! lists have one entry per interval.
 
+mod callback;
 mod distribution;
 pub mod duration;
 mod error;
 mod raw;
 mod validate;
 
+pub use callback::{
+    CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, Ring,
+};
 pub use distribution::{Distribution, read_empirical};
 pub use duration::Duration;
 pub use error::ScenarioError;
@@ -39,6 +43,10 @@ pub struct Scenario {
     pub port_pools: Vec<PortPool>,
     pub queues: Vec<Queue>,
     pub agent_groups: Vec<AgentGroup>,
+    /// Scheduled callback requests (`callback_requests`), in file order.
+    pub callback_requests: Vec<CallbackRequest>,
+    /// Things the scenario does that are allowed but probably not meant (printed on load).
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {
@@ -138,6 +146,8 @@ pub struct Queue {
     pub wrap_up: Option<Distribution>,
     /// `None`: callers never abandon.
     pub patience: Option<Distribution>,
+    /// `[queue.callback]`: how callbacks are offered and returned.
+    pub callback: Option<CallbackPolicy>,
 }
 
 #[derive(Clone, Debug)]

@@ -5,11 +5,14 @@
 
 use super::duration::Duration;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
+    /// A JSON-lines file of scheduled callback requests, relative to the scenario.
+    pub callback_requests: Option<Spanned<String>>,
     pub simulation: Spanned<RawSimulation>,
     pub service_level: Option<Spanned<RawServiceLevel>>,
     #[serde(default)]
@@ -59,6 +62,7 @@ pub struct RawQueue {
     pub handle: Spanned<RawDistribution>,
     pub wrap_up: Option<Spanned<RawDistribution>>,
     pub patience: Option<Spanned<RawDistribution>>,
+    pub callback: Option<Spanned<RawCallback>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -96,4 +100,58 @@ pub struct RawAgentGroup {
 pub struct RawStaffing {
     pub per_interval: Option<Spanned<Vec<Spanned<u32>>>>,
     pub count: Option<Spanned<u32>>,
+}
+
+/// `[queue.callback]`.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    pub offer_after: Option<Spanned<Duration>>,
+    pub offer_on_entry_over: Option<Spanned<Duration>>,
+    pub accept: Option<Spanned<f64>>,
+    pub call_delay: Option<Spanned<Duration>>,
+    pub ring_timeout: Option<Spanned<Duration>>,
+    pub answer_after: Option<Spanned<RawDistribution>>,
+    pub signal_after: Option<Spanned<Duration>>,
+    pub results: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub retry_after: Option<Spanned<Duration>>,
+    pub expires_after: Option<Spanned<Duration>>,
+    pub max_attempts: Option<Spanned<u32>>,
+    pub counts_in_service_level: Option<Spanned<bool>>,
+    pub refused_for: Option<Spanned<Duration>>,
+}
+
+/// One line of the callback requests file, with the field names of the source (seed 000).
+/// Fields the model has no use for are still checked, so that a malformed file is caught.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallbackRequest {
+    #[serde(rename = "CustomerName")]
+    pub _customer_name: Option<String>,
+    #[serde(rename = "CustomerNumber")]
+    pub _customer_number: String,
+    #[serde(rename = "DestinationNumber")]
+    pub _destination_number: String,
+    #[serde(rename = "CallRecord")]
+    pub _call_record: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "MediaServer")]
+    pub media_server: Option<String>,
+    #[serde(rename = "CallbackSubroutine")]
+    pub callback_subroutine: String,
+    #[serde(rename = "VariableList")]
+    pub _variable_list: Option<Vec<String>>,
+    #[serde(rename = "OtherCallbackProperties")]
+    pub properties: RawCallbackProperties,
+}
+
+/// `OtherCallbackProperties` of a request.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallbackProperties {
+    #[serde(rename = "ClientAvailableFrom")]
+    pub client_available_from: String,
+    #[serde(rename = "CallbackTimeExpiryDuration")]
+    pub callback_time_expiry_duration: Option<String>,
+    #[serde(rename = "RequestTimeExpirationDuration")]
+    pub request_time_expiration_duration: Option<serde_json::Value>,
 }

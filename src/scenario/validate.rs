@@ -38,6 +38,16 @@ impl Checker<'_> {
         ScenarioError::at(self.path, self.text, span, key, message)
     }
 
+    /// The scenario file.
+    pub fn path(&self) -> &Path {
+        self.path
+    }
+
+    /// 1-based line and column of byte `offset` in the scenario.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        super::error::line_column(self.text, offset)
+    }
+
     /// A path written in the scenario, taken relative to the scenario's folder.
     pub fn relative_path(&self, written: &str) -> PathBuf {
         let dir = self.path.parent().unwrap_or(Path::new(""));
@@ -270,6 +280,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         ));
     }
     let mut queues = Vec::new();
+    let mut warnings = Vec::new();
     let mut seen = HashSet::new();
     for (i, queue) in raw.queue.iter().enumerate() {
         let q = queue.get_ref();
@@ -315,6 +326,11 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             handle: c.distribution(&q.handle, &format!("{key}.handle"))?,
             wrap_up: optional(&q.wrap_up, "wrap_up")?,
             patience: optional(&q.patience, "patience")?,
+            callback: q
+                .callback
+                .as_ref()
+                .map(|cb| c.callback(cb, &format!("{key}.callback"), &mut warnings))
+                .transpose()?,
             name,
         });
     }
@@ -386,6 +402,27 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         }
     }
 
+    let callback_requests = match &raw.callback_requests {
+        None => Vec::new(),
+        Some(file) => {
+            let path = c.relative_path(file.get_ref());
+            let pools: Vec<String> = port_pools.iter().map(|p| p.name.clone()).collect();
+            let names: Vec<String> = queues.iter().map(|q| q.name.clone()).collect();
+            let policies: Vec<_> = queues.iter().map(|q| q.callback.clone()).collect();
+            super::callback::read_requests(&path, start, duration, &pools, &names, &policies)
+                .map_err(|e| {
+                    if e.line == 0 {
+                        c.error(
+                            file.span(),
+                            "callback_requests",
+                            format!("{}: {}", path.display(), e.message),
+                        )
+                    } else {
+                        e
+                    }
+                })?
+        }
+    };
     Ok(Scenario {
         name,
         path: path.to_path_buf(),
@@ -401,6 +438,8 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         port_pools,
         queues,
         agent_groups,
+        callback_requests,
+        warnings,
     })
 }
 

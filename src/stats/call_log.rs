@@ -1,6 +1,7 @@
 //! `calls.csv` rows of one replication, written in contact-id order as outcomes become known.
 
 use crate::engine::{Ticks, secs_from_ticks};
+use crate::scenario::CallResult;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -13,6 +14,9 @@ pub enum CallOutcome {
     Waiting,
     /// Still in the IVR when the run was cut.
     InIvr,
+    /// Became a callback (accepted an offer), or was a scheduled request: see the callback
+    /// columns for how it ended.
+    Callback,
 }
 
 impl CallOutcome {
@@ -23,8 +27,76 @@ impl CallOutcome {
             CallOutcome::Blocked => "blocked",
             CallOutcome::Waiting => "waiting",
             CallOutcome::InIvr => "in_ivr",
+            CallOutcome::Callback => "callback",
         }
     }
+}
+
+/// `callback_type` of seed 002.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallbackKind {
+    /// Offered to a waiting caller: due at once.
+    Asap,
+    /// From the requests file: due at `ClientAvailableFrom`.
+    Scheduled,
+}
+
+impl CallbackKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CallbackKind::Asap => "ASAP",
+            CallbackKind::Scheduled => "SCHEDULED",
+        }
+    }
+}
+
+/// `callback_status` of seed 002, as far as a simulation reaches them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallbackStatus {
+    Received,
+    /// Waiting for its due time (scheduled, or a retry).
+    Timer,
+    Queued,
+    /// Routed to an agent, who is reserved.
+    Distributed,
+    /// The customer is dialed for the agent (after `CallDelaySec`).
+    SubmittedToAgt,
+    /// The agent was in the refused state (`CallDelaySec` of 60 s or more).
+    RejectedByAgt,
+    /// Connected: the customer and the agent talk.
+    ProcessedByAgt,
+    EndtimeExpired,
+    /// Attempts exhausted.
+    Final,
+}
+
+impl CallbackStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            CallbackStatus::Received => "RECEIVED",
+            CallbackStatus::Timer => "TIMER",
+            CallbackStatus::Queued => "QUEUED",
+            CallbackStatus::Distributed => "DISTRIBUTED",
+            CallbackStatus::SubmittedToAgt => "SUBMITTED_TO_AGT",
+            CallbackStatus::RejectedByAgt => "REJECTED_BY_AGT",
+            CallbackStatus::ProcessedByAgt => "PROCESSED_BY_AGT",
+            CallbackStatus::EndtimeExpired => "ENDTIME_EXPIRED",
+            CallbackStatus::Final => "FINAL",
+        }
+    }
+}
+
+/// The callback part of a contact's row.
+#[derive(Clone, Copy, Debug)]
+pub struct CallbackRecord {
+    pub kind: CallbackKind,
+    pub status: CallbackStatus,
+    /// Of the last attempt.
+    pub result: Option<CallResult>,
+    pub attempts: u32,
+    /// The window: due time and expiry.
+    pub start: Ticks,
+    pub end: Ticks,
 }
 
 /// What happened to one contact.
@@ -40,9 +112,35 @@ pub struct CallRecord {
     pub group: Option<usize>,
     pub handle: Ticks,
     pub wrap_up: Ticks,
+    pub callback: Option<CallbackRecord>,
 }
 
-pub const CALL_COLUMNS: [&str; 9] = [
+impl CallRecord {
+    /// A contact that ended (or was cut) without an agent: no talk, no callback.
+    pub fn ended(
+        id: u64,
+        queue: usize,
+        interval: Option<u32>,
+        arrived: Ticks,
+        outcome: CallOutcome,
+        wait: Ticks,
+    ) -> Self {
+        CallRecord {
+            id,
+            queue,
+            interval,
+            arrived,
+            outcome,
+            wait,
+            group: None,
+            handle: 0,
+            wrap_up: 0,
+            callback: None,
+        }
+    }
+}
+
+pub const CALL_COLUMNS: [&str; 15] = [
     "replication",
     "id",
     "queue",
@@ -52,6 +150,12 @@ pub const CALL_COLUMNS: [&str; 9] = [
     "agent_group",
     "handle_s",
     "wrap_s",
+    "callback_type",
+    "callback_status",
+    "call_result",
+    "attempts",
+    "start_time",
+    "end_time",
 ];
 
 /// Writes call rows (no header) in id order: a row waits until every earlier contact's
@@ -110,30 +214,45 @@ impl CallLog {
     }
 
     fn write(&mut self, r: &CallRecord) -> std::io::Result<()> {
-        let answered = r.outcome == CallOutcome::Answered;
+        // Talk and wrap-up are known for answered calls and connected callbacks.
+        let handled = r.group.is_some();
         let secs = |t: Ticks| format!("{:.3}", secs_from_ticks(t));
+        let has_wait = matches!(
+            r.outcome,
+            CallOutcome::Answered | CallOutcome::Abandoned | CallOutcome::Waiting
+        ) || r.callback.is_some_and(|cb| cb.kind == CallbackKind::Asap);
+        let cb = r.callback;
+        let time = |t: Ticks| crate::report::timestamp(self.start, t);
         self.out.write_record([
             self.replication.to_string(),
             r.id.to_string(),
             self.queues[r.queue].clone(),
-            crate::report::timestamp(self.start, r.arrived),
-            if r.outcome == CallOutcome::Blocked || r.outcome == CallOutcome::InIvr {
-                String::new()
-            } else {
+            time(r.arrived),
+            if has_wait {
                 secs(r.wait)
+            } else {
+                String::new()
             },
             r.outcome.name().to_string(),
             r.group.map(|g| self.groups[g].clone()).unwrap_or_default(),
-            if answered {
+            if handled {
                 secs(r.handle)
             } else {
                 String::new()
             },
-            if answered {
+            if handled {
                 secs(r.wrap_up)
             } else {
                 String::new()
             },
+            cb.map(|c| c.kind.name().to_string()).unwrap_or_default(),
+            cb.map(|c| c.status.name().to_string()).unwrap_or_default(),
+            cb.and_then(|c| c.result)
+                .map(|x| x.name().to_string())
+                .unwrap_or_default(),
+            cb.map(|c| c.attempts.to_string()).unwrap_or_default(),
+            cb.map(|c| time(c.start)).unwrap_or_default(),
+            cb.map(|c| time(c.end)).unwrap_or_default(),
         ])?;
         Ok(())
     }

@@ -27,6 +27,22 @@ pub struct QueueCounts {
     pub in_ivr_at_end: u64,
     /// Answered contacts still talking when the run was cut (run totals only).
     pub talking_at_end: u64,
+    /// Callback offers made (a caller may be offered on entry and again after waiting).
+    pub callbacks_offered: u64,
+    pub callbacks_accepted: u64,
+    /// Scheduled requests that became due.
+    pub callbacks_requested: u64,
+    pub callbacks_connected: u64,
+    /// Connected callbacks from offers that count as answered within the threshold.
+    pub callbacks_credited: u64,
+    pub callbacks_expired: u64,
+    /// Attempts exhausted.
+    pub callbacks_failed: u64,
+    /// Attempts made by callbacks that ended (connected, expired or failed).
+    pub callback_attempts: u64,
+    /// Sum of due-to-connected waits of connected callbacks, ticks.
+    pub callback_wait: Ticks,
+    pub callbacks_pending_at_end: u64,
 }
 
 impl QueueCounts {
@@ -46,6 +62,16 @@ impl QueueCounts {
         self.waiting_at_end += o.waiting_at_end;
         self.in_ivr_at_end += o.in_ivr_at_end;
         self.talking_at_end += o.talking_at_end;
+        self.callbacks_offered += o.callbacks_offered;
+        self.callbacks_accepted += o.callbacks_accepted;
+        self.callbacks_requested += o.callbacks_requested;
+        self.callbacks_connected += o.callbacks_connected;
+        self.callbacks_credited += o.callbacks_credited;
+        self.callbacks_expired += o.callbacks_expired;
+        self.callbacks_failed += o.callbacks_failed;
+        self.callback_attempts += o.callback_attempts;
+        self.callback_wait += o.callback_wait;
+        self.callbacks_pending_at_end += o.callbacks_pending_at_end;
     }
 
     #[inline]
@@ -85,16 +111,30 @@ impl QueueCounts {
         ratio(secs_from_ticks(self.handle), self.answered as f64)
     }
 
+    /// Mean attempts of callbacks that ended.
+    pub fn callback_attempts_mean(&self) -> f64 {
+        let ended = self.callbacks_connected + self.callbacks_expired + self.callbacks_failed;
+        ratio(self.callback_attempts as f64, ended as f64)
+    }
+
+    /// Mean wait of connected callbacks from due to connection, seconds.
+    pub fn callback_wait_mean(&self) -> f64 {
+        ratio(
+            secs_from_ticks(self.callback_wait),
+            self.callbacks_connected as f64,
+        )
+    }
+
+    /// The service level under `definition`; NaN when its denominator is zero. Connected
+    /// callbacks from offers count as answered within the threshold when their queue's
+    /// policy says so (`callbacks_credited`), and otherwise as not within it.
     pub fn service_level(&self, definition: SlDefinition) -> f64 {
+        let within = self.answered_within + self.callbacks_credited;
         let (num, den) = match definition {
-            SlDefinition::Offered => (self.answered_within, self.offered),
-            SlDefinition::Answered => (self.answered_within, self.answered),
-            SlDefinition::ShortAbandonsExcluded => {
-                (self.answered_within, self.offered - self.short_abandoned)
-            }
-            SlDefinition::AbandonsPositive => {
-                (self.answered_within + self.abandoned_within, self.offered)
-            }
+            SlDefinition::Offered => (within, self.offered),
+            SlDefinition::Answered => (within, self.answered + self.callbacks_credited),
+            SlDefinition::ShortAbandonsExcluded => (within, self.offered - self.short_abandoned),
+            SlDefinition::AbandonsPositive => (within + self.abandoned_within, self.offered),
         };
         ratio(num as f64, den as f64)
     }
@@ -136,16 +176,31 @@ pub enum Metric {
     WaitingAtEnd,
     InIvrAtEnd,
     TalkingAtEnd,
+    CallbacksOffered,
+    CallbacksAccepted,
+    CallbacksRequested,
+    CallbacksConnected,
+    CallbacksExpired,
+    CallbacksFailed,
+    CallbackAttempts,
+    CallbackWaitS,
+    CallbackWaitP90S,
+    CallbacksPendingAtEnd,
     Occupancy,
     AgentsStaffed,
     AgentsBusyMean,
     Handled,
     HandleTimeS,
+    AgentMinutesReserved,
+    AgentMinutesRefused,
     PortUtilisation,
     PortsBusyMean,
     PortsBusyPeak,
     Seizures,
     PortHoldS,
+    PortMinutesInbound,
+    PortMinutesCallback,
+    PortMinutesBilledOutbound,
 }
 
 impl Metric {
@@ -171,6 +226,21 @@ impl Metric {
             WaitingAtEnd => "waiting_at_end",
             InIvrAtEnd => "in_ivr_at_end",
             TalkingAtEnd => "talking_at_end",
+            CallbacksOffered => "callbacks_offered",
+            CallbacksAccepted => "callbacks_accepted",
+            CallbacksRequested => "callbacks_requested",
+            CallbacksConnected => "callbacks_connected",
+            CallbacksExpired => "callbacks_expired",
+            CallbacksFailed => "callbacks_failed",
+            CallbackAttempts => "callback_attempts",
+            CallbackWaitS => "callback_wait_s",
+            CallbackWaitP90S => "callback_wait_p90_s",
+            CallbacksPendingAtEnd => "callbacks_pending_at_end",
+            AgentMinutesReserved => "agent_minutes_reserved",
+            AgentMinutesRefused => "agent_minutes_refused",
+            PortMinutesInbound => "port_minutes_inbound",
+            PortMinutesCallback => "port_minutes_callback",
+            PortMinutesBilledOutbound => "port_minutes_billed_outbound",
             Occupancy => "occupancy",
             AgentsStaffed => "agents_staffed",
             AgentsBusyMean => "agents_busy_mean",
@@ -188,14 +258,25 @@ impl Metric {
         use Metric::*;
         match self {
             ServiceLevel => Direction::HigherIsBetter,
-            PWait | AsaS | MeanWaitS | P50WaitS | P90WaitS | P95WaitS | AbandonRate | BlockRate
-            | QueueMean | WaitingAtEnd => Direction::LowerIsBetter,
+            PWait
+            | AsaS
+            | MeanWaitS
+            | P50WaitS
+            | P90WaitS
+            | P95WaitS
+            | AbandonRate
+            | BlockRate
+            | QueueMean
+            | WaitingAtEnd
+            | CallbackWaitS
+            | CallbackWaitP90S
+            | CallbacksPendingAtEnd => Direction::LowerIsBetter,
             _ => Direction::Neutral,
         }
     }
 
     /// Metrics of contacts, reported for `all` and for each queue.
-    pub const CONTACT: [Metric; 19] = {
+    pub const CONTACT: [Metric; 29] = {
         use Metric::*;
         [
             Offered,
@@ -217,18 +298,30 @@ impl Metric {
             WaitingAtEnd,
             InIvrAtEnd,
             TalkingAtEnd,
+            CallbacksOffered,
+            CallbacksAccepted,
+            CallbacksRequested,
+            CallbacksConnected,
+            CallbacksExpired,
+            CallbacksFailed,
+            CallbackAttempts,
+            CallbackWaitS,
+            CallbackWaitP90S,
+            CallbacksPendingAtEnd,
         ]
     };
     /// Metrics of an agent group.
-    pub const GROUP: [Metric; 5] = [
+    pub const GROUP: [Metric; 7] = [
         Metric::Occupancy,
         Metric::AgentsStaffed,
         Metric::AgentsBusyMean,
         Metric::Handled,
         Metric::HandleTimeS,
+        Metric::AgentMinutesReserved,
+        Metric::AgentMinutesRefused,
     ];
     /// Metrics of a port pool.
-    pub const POOL: [Metric; 7] = [
+    pub const POOL: [Metric; 10] = [
         Metric::PortUtilisation,
         Metric::PortsBusyMean,
         Metric::PortsBusyPeak,
@@ -236,6 +329,9 @@ impl Metric {
         Metric::PortHoldS,
         Metric::Blocked,
         Metric::BlockRate,
+        Metric::PortMinutesInbound,
+        Metric::PortMinutesCallback,
+        Metric::PortMinutesBilledOutbound,
     ];
 }
 
@@ -280,7 +376,7 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.
-pub const INTERVAL_COLUMNS: [&str; 16] = [
+pub const INTERVAL_COLUMNS: [&str; 28] = [
     "offered",
     "blocked",
     "answered",
@@ -297,6 +393,18 @@ pub const INTERVAL_COLUMNS: [&str; 16] = [
     "queue_mean",
     "waiting_at_end",
     "in_ivr_at_end",
+    "callbacks_offered",
+    "callbacks_accepted",
+    "callbacks_requested",
+    "callbacks_connected",
+    "callbacks_expired",
+    "callbacks_failed",
+    "callback_attempts",
+    "callback_wait_s",
+    "port_minutes_inbound",
+    "port_minutes_callback",
+    "agent_minutes_reserved",
+    "agent_minutes_refused",
 ];
 
 /// Interval columns that also get 95 % CI columns.

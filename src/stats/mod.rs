@@ -9,11 +9,15 @@ mod estimate;
 mod histogram;
 mod metrics;
 mod recorder;
+mod trace;
 
-pub use call_log::{CALL_COLUMNS, CallLog, CallOutcome, CallRecord};
+pub use call_log::{
+    CALL_COLUMNS, CallLog, CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus,
+};
 pub use estimate::{Estimate, MeanVariance, t_quantile_975};
 pub use histogram::WaitHistogram;
 pub use metrics::{
     Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio,
 };
 pub use recorder::{IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
+pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};

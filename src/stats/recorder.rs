@@ -7,6 +7,7 @@
 use super::call_log::{CallLog, CallRecord};
 use super::histogram::WaitHistogram;
 use super::metrics::{INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio};
+use super::trace::{TraceLog, TraceRecord};
 use crate::engine::{Ticks, secs_from_ticks};
 use crate::model::Phase;
 use crate::scenario::{Scenario, ServiceLevel};
@@ -17,12 +18,18 @@ use std::collections::VecDeque;
 pub enum Level {
     /// Contacts waiting in a queue.
     Waiting(usize),
-    /// Busy ports of a pool.
+    /// Busy ports of a pool (every use).
     PortsBusy(usize),
+    /// Ports of a pool busy with callback dials (ringing or talking).
+    PortsCallback(usize),
     /// Agents of a group busy with contacts (talking or in wrap-up).
     AgentsBusy(usize),
     /// Agents of a group present (on shift, or finishing a contact after it).
     AgentsPresent(usize),
+    /// Agents of a group reserved for a callback (the call delay and the ringing).
+    AgentsReserved(usize),
+    /// Agents of a group in the refused state.
+    AgentsRefused(usize),
 }
 
 /// Receives interval rows (the values of [`INTERVAL_COLUMNS`]) as intervals close, in order.
@@ -92,13 +99,16 @@ impl LevelLayout {
         match l {
             Level::Waiting(q) => q,
             Level::PortsBusy(p) => self.queues + p,
-            Level::AgentsBusy(g) => self.queues + self.pools + g,
-            Level::AgentsPresent(g) => self.queues + self.pools + self.groups + g,
+            Level::PortsCallback(p) => self.queues + self.pools + p,
+            Level::AgentsBusy(g) => self.queues + 2 * self.pools + g,
+            Level::AgentsPresent(g) => self.queues + 2 * self.pools + self.groups + g,
+            Level::AgentsReserved(g) => self.queues + 2 * self.pools + 2 * self.groups + g,
+            Level::AgentsRefused(g) => self.queues + 2 * self.pools + 3 * self.groups + g,
         }
     }
 
     fn len(self) -> usize {
-        self.queues + self.pools + 2 * self.groups
+        self.queues + 2 * self.pools + 4 * self.groups
     }
 }
 
@@ -133,6 +143,10 @@ pub struct Recorder {
     run_area: Vec<f64>,
     run_peak: Vec<u32>,
     waits: Vec<WaitHistogram>,
+    /// Due-to-connected waits of callbacks, per queue.
+    callback_waits: Vec<WaitHistogram>,
+    /// Whether each queue's connected callbacks count as answered within the threshold.
+    credit_callbacks: Vec<bool>,
     group_handled: Vec<u64>,
     /// Ticks of talk plus wrap-up.
     group_handle: Vec<Ticks>,
@@ -142,11 +156,17 @@ pub struct Recorder {
 
     sink: Box<dyn IntervalSink>,
     calls: Option<CallLog>,
+    trace: Option<TraceLog>,
     io_error: Option<std::io::Error>,
 }
 
 impl Recorder {
-    pub fn new(s: &Scenario, sink: Box<dyn IntervalSink>, calls: Option<CallLog>) -> Recorder {
+    pub fn new(
+        s: &Scenario,
+        sink: Box<dyn IntervalSink>,
+        calls: Option<CallLog>,
+        trace: Option<TraceLog>,
+    ) -> Recorder {
         let layout = LevelLayout {
             queues: s.queues.len(),
             pools: s.port_pools.len(),
@@ -179,12 +199,23 @@ impl Recorder {
             run_area: vec![0.0; n],
             run_peak: vec![0; n],
             waits: vec![WaitHistogram::default(); s.queues.len()],
+            callback_waits: vec![WaitHistogram::default(); s.queues.len()],
+            credit_callbacks: s
+                .queues
+                .iter()
+                .map(|q| {
+                    q.callback
+                        .as_ref()
+                        .is_some_and(|c| c.counts_in_service_level)
+                })
+                .collect(),
             group_handled: vec![0; s.agent_groups.len()],
             group_handle: vec![0; s.agent_groups.len()],
             pool_seizures: vec![0; s.port_pools.len()],
             pool_hold: vec![0; s.port_pools.len()],
             sink,
             calls,
+            trace,
             io_error: None,
         };
         if r.first_reported == 0 {
@@ -351,7 +382,14 @@ impl Recorder {
                     c.waiting_at_end += 1;
                     c.waited += u64::from(wait > 0);
                 }
-                // Answered already: it left the queue, and its interval may have closed.
+                Phase::CallbackTimer
+                | Phase::CallbackQueued
+                | Phase::CallbackReserved
+                | Phase::CallbackRinging => {
+                    c.callbacks_pending_at_end += 1;
+                }
+                // Answered (or connected) already: it left the queue, and its interval may
+                // have closed.
                 Phase::Talking => {
                     self.run_queues[q].talking_at_end += 1;
                     return;
@@ -359,6 +397,109 @@ impl Recorder {
                 Phase::Left => return,
             }
             self.totals(k).live -= 1;
+        }
+    }
+
+    /// Whether contacts arriving (or due) at `t` are counted.
+    pub fn reports(&self, t: Ticks) -> bool {
+        self.is_reported((t / self.interval) as usize)
+    }
+
+    /// A callback was offered to a waiting caller.
+    #[inline]
+    pub fn callback_offered(&mut self, q: usize, interval: Option<u32>) {
+        if let Some(k) = interval {
+            self.totals(k).queues[q].callbacks_offered += 1;
+        }
+    }
+
+    /// A caller who had waited `wait` accepted a callback and hung up. The contact stays
+    /// open (in its arrival interval) until the callback ends.
+    pub fn callback_accepted(&mut self, q: usize, interval: Option<u32>, wait: Ticks) {
+        if let Some(k) = interval {
+            let c = &mut self.totals(k).queues[q];
+            c.callbacks_accepted += 1;
+            c.waited += u64::from(wait > 0);
+        }
+    }
+
+    /// A scheduled request became due at `now`; returns the interval it counts in.
+    pub fn callback_requested(&mut self, q: usize, now: Ticks) -> Option<u32> {
+        debug_assert_eq!(self.current as u64, now / self.interval);
+        if !self.is_reported(self.current) {
+            return None;
+        }
+        let k = self.current as u32;
+        let t = self.totals(k);
+        t.queues[q].callbacks_requested += 1;
+        t.live += 1;
+        Some(k)
+    }
+
+    /// Contact `id` will have a `calls.csv` row (for requests, known before they are due).
+    pub fn expect_call(&mut self, id: u64) {
+        if let Some(log) = &mut self.calls {
+            log.expect(id);
+        }
+    }
+
+    /// A callback connected after `attempts` dials, `wait` after it was due; `from_offer`
+    /// tells a callback a caller accepted from a scheduled request.
+    #[allow(clippy::too_many_arguments)]
+    pub fn callback_connected(
+        &mut self,
+        q: usize,
+        g: usize,
+        interval: Option<u32>,
+        wait: Ticks,
+        handle: Ticks,
+        wrap_up: Ticks,
+        attempts: u32,
+        from_offer: bool,
+    ) {
+        if let Some(k) = interval {
+            let credit = from_offer && self.credit_callbacks[q];
+            let c = &mut self.totals(k).queues[q];
+            c.callbacks_connected += 1;
+            c.callbacks_credited += u64::from(credit);
+            c.callback_attempts += u64::from(attempts);
+            c.callback_wait += wait;
+            self.totals(k).live -= 1;
+            self.callback_waits[q].record(wait);
+            self.group_handled[g] += 1;
+            self.group_handle[g] += handle + wrap_up;
+            self.close_finished();
+        }
+    }
+
+    /// A callback ended unconnected: its window closed (`expired`), or its attempts ran out.
+    pub fn callback_ended(
+        &mut self,
+        q: usize,
+        interval: Option<u32>,
+        expired: bool,
+        attempts: u32,
+    ) {
+        if let Some(k) = interval {
+            let c = &mut self.totals(k).queues[q];
+            if expired {
+                c.callbacks_expired += 1;
+            } else {
+                c.callbacks_failed += 1;
+            }
+            c.callback_attempts += u64::from(attempts);
+            self.totals(k).live -= 1;
+            self.close_finished();
+        }
+    }
+
+    /// A callback changed state (for `events.csv`); `reported` says whether its contact counts.
+    #[inline]
+    pub fn trace(&mut self, reported: bool, record: TraceRecord) {
+        if let (Some(log), true) = (&mut self.trace, reported)
+            && let Err(e) = log.record(&record)
+        {
+            self.io_error.get_or_insert(e);
         }
     }
 
@@ -398,13 +539,30 @@ impl Recorder {
                 .iter()
                 .map(|&g| totals.area[self.layout.index(Level::AgentsPresent(g))])
                 .sum();
-            let (ports_mean, ports_peak) = match self.queue_pool[q] {
-                Some(p) => {
-                    let i = self.layout.index(Level::PortsBusy(p));
-                    (totals.area[i] / span, f64::from(totals.peak[i]))
-                }
-                None => (f64::NAN, f64::NAN),
+            let groups_area = |l: fn(usize) -> Level| -> f64 {
+                groups
+                    .iter()
+                    .map(|&g| totals.area[self.layout.index(l(g))])
+                    .sum()
             };
+            let (reserved, refused) = (
+                groups_area(Level::AgentsReserved),
+                groups_area(Level::AgentsRefused),
+            );
+            let (ports_mean, ports_peak, port_min_inbound, port_min_callback) =
+                match self.queue_pool[q] {
+                    Some(p) => {
+                        let i = self.layout.index(Level::PortsBusy(p));
+                        let cb = totals.area[self.layout.index(Level::PortsCallback(p))];
+                        (
+                            totals.area[i] / span,
+                            f64::from(totals.peak[i]),
+                            minutes(totals.area[i] - cb),
+                            minutes(cb),
+                        )
+                    }
+                    None => (f64::NAN, f64::NAN, f64::NAN, f64::NAN),
+                };
             let row = [
                 c.offered as f64,
                 c.blocked as f64,
@@ -422,6 +580,18 @@ impl Recorder {
                 totals.area[self.layout.index(Level::Waiting(q))] / span,
                 c.waiting_at_end as f64,
                 c.in_ivr_at_end as f64,
+                c.callbacks_offered as f64,
+                c.callbacks_accepted as f64,
+                c.callbacks_requested as f64,
+                c.callbacks_connected as f64,
+                c.callbacks_expired as f64,
+                c.callbacks_failed as f64,
+                c.callback_attempts_mean(),
+                c.callback_wait_mean(),
+                port_min_inbound,
+                port_min_callback,
+                minutes(reserved),
+                minutes(refused),
             ];
             if let Err(e) = self.sink.row(k, q, &row) {
                 self.io_error.get_or_insert(e);
@@ -450,6 +620,11 @@ impl Recorder {
         {
             self.io_error.get_or_insert(e);
         }
+        if let Some(log) = &mut self.trace
+            && let Err(e) = log.finish()
+        {
+            self.io_error.get_or_insert(e);
+        }
     }
 
     /// The run-level metrics, and the first I/O error of the sinks if there was one.
@@ -472,9 +647,11 @@ impl Recorder {
             Scope::All => {
                 let mut c = QueueCounts::default();
                 let mut waits = WaitHistogram::default();
+                let mut callback_waits = WaitHistogram::default();
                 for (q, counts) in self.run_queues.iter().enumerate() {
                     c.add(counts);
                     waits.add(&self.waits[q]);
+                    callback_waits.add(&self.callback_waits[q]);
                 }
                 let waiting: f64 = (0..self.layout.queues)
                     .map(|q| area(Level::Waiting(q)))
@@ -496,13 +673,14 @@ impl Recorder {
                         let size: f64 = self.pool_sizes.iter().map(|&s| f64::from(s)).sum();
                         ratio(busy, size * window)
                     }
-                    m => self.contact_metric(m, &c, &waits, waiting / window),
+                    m => self.contact_metric(m, &c, &waits, &callback_waits, waiting / window),
                 }
             }
             Scope::Queue(q) => self.contact_metric(
                 metric,
                 &self.run_queues[q],
                 &self.waits[q],
+                &self.callback_waits[q],
                 area(Level::Waiting(q)) / window,
             ),
             Scope::Group(g) => {
@@ -516,6 +694,8 @@ impl Recorder {
                         secs_from_ticks(self.group_handle[g]),
                         self.group_handled[g] as f64,
                     ),
+                    Metric::AgentMinutesReserved => minutes(area(Level::AgentsReserved(g))),
+                    Metric::AgentMinutesRefused => minutes(area(Level::AgentsRefused(g))),
                     m => unreachable!("{m:?} is not a group metric"),
                 }
             }
@@ -540,6 +720,13 @@ impl Recorder {
                         secs_from_ticks(self.pool_hold[p]),
                         self.pool_seizures[p] as f64,
                     ),
+                    Metric::PortMinutesInbound => {
+                        minutes(area(Level::PortsBusy(p)) - area(Level::PortsCallback(p)))
+                    }
+                    // Callbacks show as inbound in reporting but as outbound in billing (seed 001).
+                    Metric::PortMinutesCallback | Metric::PortMinutesBilledOutbound => {
+                        minutes(area(Level::PortsCallback(p)))
+                    }
                     Metric::Blocked => blocked as f64,
                     Metric::BlockRate => ratio(blocked as f64, (offered + blocked) as f64),
                     m => unreachable!("{m:?} is not a pool metric"),
@@ -553,6 +740,7 @@ impl Recorder {
         metric: Metric,
         c: &QueueCounts,
         waits: &WaitHistogram,
+        callback_waits: &WaitHistogram,
         queue_mean: f64,
     ) -> f64 {
         let quantile = |p: f64| waits.quantile(p).map_or(f64::NAN, secs_from_ticks);
@@ -576,7 +764,24 @@ impl Recorder {
             Metric::WaitingAtEnd => c.waiting_at_end as f64,
             Metric::InIvrAtEnd => c.in_ivr_at_end as f64,
             Metric::TalkingAtEnd => c.talking_at_end as f64,
+            Metric::CallbacksOffered => c.callbacks_offered as f64,
+            Metric::CallbacksAccepted => c.callbacks_accepted as f64,
+            Metric::CallbacksRequested => c.callbacks_requested as f64,
+            Metric::CallbacksConnected => c.callbacks_connected as f64,
+            Metric::CallbacksExpired => c.callbacks_expired as f64,
+            Metric::CallbacksFailed => c.callbacks_failed as f64,
+            Metric::CallbackAttempts => c.callback_attempts_mean(),
+            Metric::CallbackWaitS => c.callback_wait_mean(),
+            Metric::CallbackWaitP90S => callback_waits
+                .quantile(0.9)
+                .map_or(f64::NAN, secs_from_ticks),
+            Metric::CallbacksPendingAtEnd => c.callbacks_pending_at_end as f64,
             m => unreachable!("{m:?} is not a contact metric"),
         }
     }
+}
+
+/// Minutes of an area in value·ticks (agent-minutes, port-minutes).
+fn minutes(area: f64) -> f64 {
+    area / (60 * crate::engine::TICKS_PER_SECOND) as f64
 }

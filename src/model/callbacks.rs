@@ -1,0 +1,446 @@
+//! The callback part of the state machine (seeds 000–002).
+//!
+//! A callback keeps its caller's place, priority and contact id in the queue but holds no
+//! port. When it reaches an agent the agent is reserved; after `CallDelaySec` the customer is
+//! dialed on a port; the dial rings and ends with a `call_result`. OK connects customer and
+//! agent; any other result frees both, and the callback is retried after the retry interval
+//! (at its old place in the queue) until its attempts run out (FINAL) or its window closes
+//! (ENDTIME_EXPIRED). With a `CallDelaySec` of 60 s or more the agent refuses instead.
+
+use super::center::{Center, Event};
+use super::contacts::{CallbackState, Contact, Phase};
+use super::queue::Place;
+use crate::engine::Ticks;
+use crate::scenario::{CallResult, Ring};
+use crate::stats::{
+    CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, Level, TraceRecord,
+};
+use rand::Rng;
+
+impl Center<'_, '_> {
+    /// Creates the scheduled requests at the start: each waits (TIMER) until it is due. A
+    /// request talks as its queue's callers do; its times are drawn now, in file order, from
+    /// a stream of their own, so that they are the same whatever else changes.
+    pub(super) fn load_requests(&mut self) {
+        for r in &self.model.requests {
+            let queue = &self.model.queues[r.queue];
+            let handle = queue.handle.sample(&mut self.request_stream);
+            let wrap_up = queue
+                .wrap_up
+                .as_ref()
+                .map_or(0, |d| d.sample(&mut self.request_stream));
+            let id = self.next_id;
+            self.next_id += 1;
+            if self.rec.reports(r.due) {
+                self.rec.expect_call(id);
+            }
+            self.in_system += 1;
+            let window_end = r.due.saturating_add(r.expires_after);
+            let pool = r.pool.or(self.model.queues[r.queue].pool).map(|p| p as u16);
+            let slot = self.contacts.insert(Contact {
+                id,
+                generation: 0,
+                phase: Phase::CallbackTimer,
+                queue: r.queue as u16,
+                interval: None,
+                arrived: r.due,
+                enqueued: r.due,
+                order: 0,
+                handle,
+                wrap_up,
+                patience: None,
+                port: None,
+                port_since: 0,
+                group: 0,
+                accepts: [false; 2],
+                callback: Some(CallbackState {
+                    kind: CallbackKind::Scheduled,
+                    due: r.due,
+                    window_end,
+                    retry_after: r.retry_after,
+                    pool,
+                    attempts: 0,
+                    result: None,
+                    status: CallbackStatus::Received,
+                }),
+            });
+            self.trace(slot, CallbackStatus::Received, 0);
+            self.set_status(slot, CallbackStatus::Timer, 0);
+            let generation = self.contacts.get(slot).generation;
+            self.schedule(r.due, Event::CallbackDue { slot, generation });
+            self.schedule(
+                window_end,
+                Event::Expire {
+                    slot,
+                    id: id as u32,
+                },
+            );
+        }
+    }
+
+    /// Offers a callback to the waiting caller in `slot` (on entry, or after waiting);
+    /// returns whether the caller accepted.
+    pub(super) fn offer_callback(&mut self, slot: u32, on_entry: bool, now: Ticks) -> bool {
+        let c = self.contacts.get(slot);
+        self.rec.callback_offered(c.queue as usize, c.interval);
+        if !c.accepts[usize::from(!on_entry)] {
+            return false;
+        }
+        self.accept_callback(slot, now);
+        true
+    }
+
+    /// The caller hangs up: their port is released, the callback keeps their place.
+    fn accept_callback(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get_mut(slot);
+        let q = c.queue as usize;
+        let policy = &self.model.queues[q]
+            .callback
+            .as_ref()
+            .expect("a queue that offers callbacks")
+            .policy;
+        // The generation stays: the place in the queue is still this contact's. Timers of
+        // the waiting caller (patience, offer) go stale by phase.
+        c.phase = Phase::CallbackQueued;
+        let window_end = now.saturating_add(policy.expires_after);
+        c.callback = Some(CallbackState {
+            kind: CallbackKind::Asap,
+            due: now,
+            window_end,
+            retry_after: policy.retry_after,
+            pool: self.model.queues[q].pool.map(|p| p as u16),
+            attempts: 0,
+            result: None,
+            status: CallbackStatus::Received,
+        });
+        let (id, interval, wait) = (c.id, c.interval, now - c.enqueued);
+        self.release_port(slot, now);
+        self.queues[q].became_callback();
+        self.rec
+            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        self.rec.callback_accepted(q, interval, wait);
+        self.trace(slot, CallbackStatus::Received, now);
+        self.set_status(slot, CallbackStatus::Queued, now);
+        self.schedule(
+            window_end,
+            Event::Expire {
+                slot,
+                id: id as u32,
+            },
+        );
+    }
+
+    /// A callback is due (scheduled, or a retry): it takes its place in the queue.
+    pub(super) fn callback_due(&mut self, slot: u32, now: Ticks) {
+        let first_request = {
+            let c = self.contacts.get(slot);
+            c.callback().kind == CallbackKind::Scheduled && c.callback().attempts == 0
+        };
+        if first_request {
+            // A scheduled request arrives now, at the back of the queue.
+            let order = self.next_order;
+            self.next_order += 1;
+            let q = self.contacts.get(slot).queue as usize;
+            let interval = self.rec.callback_requested(q, now);
+            let c = self.contacts.get_mut(slot);
+            (c.interval, c.enqueued, c.order) = (interval, now, order);
+        }
+        let c = self.contacts.get_mut(slot);
+        c.phase = Phase::CallbackQueued;
+        let (q, place) = (
+            c.queue as usize,
+            Place {
+                slot,
+                generation: c.generation,
+                enqueued: c.enqueued,
+                order: c.order,
+            },
+        );
+        self.set_status(slot, CallbackStatus::Queued, now);
+        // A retry takes back the place of the call it came from (its priority and age stay
+        // in effect, as the source says of callbacks).
+        self.queues[q].insert_callback(place);
+        self.dispatch(q, now);
+    }
+
+    /// An agent of group `g` (counted busy) takes the queued callback in `slot`.
+    pub(super) fn distribute_callback(&mut self, slot: u32, g: usize, now: Ticks) {
+        let q = self.contacts.get(slot).queue as usize;
+        let policy = &self.model.queues[q]
+            .callback
+            .as_ref()
+            .expect("a queue that returns callbacks")
+            .policy;
+        let (refuses, refused_for, call_delay) =
+            (policy.refuses(), policy.refused_for, policy.call_delay);
+        self.contacts.get_mut(slot).group = g as u16;
+        self.set_status(slot, CallbackStatus::Distributed, now);
+        if refuses {
+            // CallDelaySec of 60 s or more: the agent is placed in a refused state and the
+            // callback goes back to its place, for the next agent (who refuses it too).
+            self.set_status(slot, CallbackStatus::RejectedByAgt, now);
+            self.groups[g].start_refusal();
+            self.rec
+                .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+            self.rec
+                .level(Level::AgentsRefused(g), now, self.groups[g].refused);
+            self.schedule(
+                now.saturating_add(refused_for),
+                Event::RefusalEnd { group: g as u32 },
+            );
+            let c = self.contacts.get(slot);
+            let place = Place {
+                slot,
+                generation: c.generation,
+                enqueued: c.enqueued,
+                order: c.order,
+            };
+            self.set_status(slot, CallbackStatus::Queued, now);
+            self.queues[q].insert_callback(place);
+            self.dispatch(q, now);
+            return;
+        }
+        let c = self.contacts.get_mut(slot);
+        c.phase = Phase::CallbackReserved;
+        c.generation = c.generation.wrapping_add(1);
+        let generation = c.generation;
+        self.reserved[g] += 1;
+        self.rec
+            .level(Level::AgentsReserved(g), now, self.reserved[g]);
+        self.schedule(
+            now.saturating_add(call_delay),
+            Event::Dial { slot, generation },
+        );
+    }
+
+    /// The call delay is over: the customer is dialed on a port, if one is free.
+    pub(super) fn dial(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get_mut(slot);
+        let cb = c.callback_mut();
+        cb.attempts += 1;
+        let pool = cb.pool.map(usize::from);
+        let q = c.queue as usize;
+        if let Some(p) = pool {
+            if !self.port_free(p) {
+                self.attempt_failed(slot, CallResult::NO_FREE_PORT_ERROR, now);
+                return;
+            }
+            self.seize_port(p, true, now);
+            let c = self.contacts.get_mut(slot);
+            (c.port, c.port_since) = (Some(p as u16), now);
+        }
+        let model = self.model.queues[q]
+            .callback
+            .as_ref()
+            .expect("a queue that returns callbacks");
+        let s = &mut self.streams[q];
+        let result = model.result(s.callback_result.random::<f64>());
+        let policy = &model.policy;
+        let ring = match result.ring() {
+            Ring::UntilAnswered => model
+                .answer_after
+                .sample(&mut s.callback_ring)
+                .min(policy.ring_timeout),
+            Ring::UntilTimeout => policy.ring_timeout,
+            Ring::UntilSignal => policy.signal_after.min(policy.ring_timeout),
+        };
+        let c = self.contacts.get_mut(slot);
+        c.phase = Phase::CallbackRinging;
+        c.generation = c.generation.wrapping_add(1);
+        c.callback_mut().result = Some(result);
+        let generation = c.generation;
+        self.set_status(slot, CallbackStatus::SubmittedToAgt, now);
+        self.schedule(
+            now.saturating_add(ring),
+            Event::RingEnd { slot, generation },
+        );
+    }
+
+    /// The ringing ends: OK connects, anything else is a failed attempt.
+    pub(super) fn ring_end(&mut self, slot: u32, now: Ticks) {
+        let result = self
+            .contacts
+            .get(slot)
+            .callback()
+            .result
+            .expect("a dial has a result");
+        if result != CallResult::OK {
+            self.attempt_failed(slot, result, now);
+            return;
+        }
+        let c = self.contacts.get_mut(slot);
+        c.phase = Phase::Talking;
+        c.generation = c.generation.wrapping_add(1);
+        let (q, g, generation) = (c.queue as usize, c.group as usize, c.generation);
+        let (cb, handle, wrap_up, interval) =
+            (c.callback().clone(), c.handle, c.wrap_up, c.interval);
+        self.reserved[g] -= 1;
+        self.rec
+            .level(Level::AgentsReserved(g), now, self.reserved[g]);
+        let from_offer = cb.kind == CallbackKind::Asap;
+        self.rec.callback_connected(
+            q,
+            g,
+            interval,
+            now - cb.due,
+            handle,
+            wrap_up,
+            cb.attempts,
+            from_offer,
+        );
+        self.set_status(slot, CallbackStatus::ProcessedByAgt, now);
+        self.callback_row(slot);
+        self.schedule(
+            now.saturating_add(handle),
+            Event::TalkEnd { slot, generation },
+        );
+    }
+
+    /// An attempt failed with `result`: agent and port are freed; the callback is retried,
+    /// or ends when its attempts are used up or its window has closed.
+    fn attempt_failed(&mut self, slot: u32, result: CallResult, now: Ticks) {
+        self.release_port(slot, now);
+        let c = self.contacts.get_mut(slot);
+        let g = c.group as usize;
+        let cb = c.callback_mut();
+        cb.result = Some(result);
+        let (attempts, window_end, retry_after) = (cb.attempts, cb.window_end, cb.retry_after);
+        let max_attempts = self.model.queues[c.queue as usize]
+            .callback
+            .as_ref()
+            .expect("a callback queue")
+            .policy
+            .max_attempts;
+        self.reserved[g] -= 1;
+        self.rec
+            .level(Level::AgentsReserved(g), now, self.reserved[g]);
+        if attempts >= max_attempts {
+            self.end_callback(slot, CallbackStatus::Final, now);
+        } else if now >= window_end {
+            self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
+        } else {
+            let c = self.contacts.get_mut(slot);
+            c.phase = Phase::CallbackTimer;
+            c.generation = c.generation.wrapping_add(1);
+            let generation = c.generation;
+            self.set_status(slot, CallbackStatus::Timer, now);
+            self.schedule(
+                now.saturating_add(retry_after),
+                Event::CallbackDue { slot, generation },
+            );
+        }
+        self.agent_finished(g, now);
+    }
+
+    /// The window of the callback in `slot` closes (if the slot still holds it).
+    pub(super) fn expire(&mut self, slot: u32, id: u32, now: Ticks) {
+        let c = self.contacts.get(slot);
+        if c.id as u32 != id || c.callback.is_none() {
+            return;
+        }
+        // A callback in an attempt finishes it: connected, or ended when the attempt fails.
+        if matches!(c.phase, Phase::CallbackQueued | Phase::CallbackTimer) {
+            self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
+        }
+    }
+
+    /// The callback ends unconnected (FINAL or ENDTIME_EXPIRED) and leaves the system.
+    fn end_callback(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
+        let c = self.contacts.get(slot);
+        let (q, interval, attempts, queued) = (
+            c.queue as usize,
+            c.interval,
+            c.callback().attempts,
+            c.phase == Phase::CallbackQueued,
+        );
+        self.set_status(slot, status, now);
+        self.rec.callback_ended(
+            q,
+            interval,
+            status == CallbackStatus::EndtimeExpired,
+            attempts,
+        );
+        self.callback_row(slot);
+        self.leave(slot, now);
+        if queued {
+            self.queue_left(q, true);
+        }
+    }
+
+    /// An agent's refused state is over: it is available again.
+    pub(super) fn refusal_end(&mut self, g: usize, now: Ticks) {
+        self.groups[g].end_refusal();
+        self.rec
+            .level(Level::AgentsRefused(g), now, self.groups[g].refused);
+        self.agent_finished(g, now);
+    }
+
+    /// Records a callback's new status (and traces it).
+    fn set_status(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
+        self.contacts.get_mut(slot).callback_mut().status = status;
+        self.trace(slot, status, now);
+    }
+
+    fn trace(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
+        let c = self.contacts.get(slot);
+        let cb = c.callback();
+        let reported = match cb.kind {
+            CallbackKind::Asap => c.interval.is_some(),
+            CallbackKind::Scheduled => self.rec.reports(cb.due),
+        };
+        let with_agent = matches!(
+            status,
+            CallbackStatus::Distributed
+                | CallbackStatus::SubmittedToAgt
+                | CallbackStatus::RejectedByAgt
+                | CallbackStatus::ProcessedByAgt
+        );
+        let ended_attempt = matches!(
+            status,
+            CallbackStatus::Timer
+                | CallbackStatus::Final
+                | CallbackStatus::EndtimeExpired
+                | CallbackStatus::ProcessedByAgt
+        );
+        let record = TraceRecord {
+            id: c.id,
+            queue: c.queue as usize,
+            time: now,
+            status,
+            attempts: cb.attempts,
+            result: if ended_attempt { cb.result } else { None },
+            group: with_agent.then_some(c.group as usize),
+        };
+        self.rec.trace(reported, record);
+    }
+
+    /// The `calls.csv` row of a callback contact, with its current status.
+    pub(super) fn callback_row(&mut self, slot: u32) {
+        let c = self.contacts.get(slot);
+        let cb = c.callback();
+        let connected = cb.status == CallbackStatus::ProcessedByAgt;
+        let record = CallRecord {
+            group: connected.then_some(c.group as usize),
+            handle: c.handle,
+            wrap_up: c.wrap_up,
+            callback: Some(CallbackRecord {
+                kind: cb.kind,
+                status: cb.status,
+                result: cb.result,
+                attempts: cb.attempts,
+                start: cb.due,
+                end: cb.window_end,
+            }),
+            // The caller's wait on the line, until they accepted.
+            ..CallRecord::ended(
+                c.id,
+                c.queue as usize,
+                c.interval,
+                c.arrived,
+                CallOutcome::Callback,
+                cb.due - c.enqueued,
+            )
+        };
+        self.rec.call(record);
+    }
+}

@@ -1,0 +1,19 @@
+//! `events.csv` (with `--trace`): one row per callback state change, replication by
+//! replication, in time order within each.
+
+use super::{Exporter, concatenate};
+use crate::experiment::RunResults;
+use crate::stats::TRACE_COLUMNS;
+use std::io::Write;
+
+pub struct EventsCsv;
+
+impl Exporter for EventsCsv {
+    fn file_name(&self) -> &'static str {
+        "events.csv"
+    }
+
+    fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
+        concatenate(&TRACE_COLUMNS, &results.trace_files(), out)
+    }
+}
