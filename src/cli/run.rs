@@ -130,6 +130,38 @@ fn print_summary(r: &RunResults) {
             );
         }
         line("offered", find(scope, Metric::Offered), Unit::Count);
+        if s.queues.iter().any(|q| q.callback.is_some()) {
+            line(
+                "callbacks accepted",
+                find(scope, Metric::CallbacksAccepted),
+                Unit::Count,
+            );
+            line(
+                "callbacks requested (scheduled)",
+                find(scope, Metric::CallbacksRequested),
+                Unit::Count,
+            );
+            line(
+                "callbacks connected",
+                find(scope, Metric::CallbacksConnected),
+                Unit::Count,
+            );
+            line(
+                "callbacks expired",
+                find(scope, Metric::CallbacksExpired),
+                Unit::Count,
+            );
+            line(
+                "callbacks failed (attempts used up)",
+                find(scope, Metric::CallbacksFailed),
+                Unit::Count,
+            );
+            line(
+                "callback wait (due to connected)",
+                find(scope, Metric::CallbackWaitS),
+                Unit::Seconds,
+            );
+        }
         if scope == Scope::All {
             line("occupancy", find(scope, Metric::Occupancy), Unit::Percent);
             if !s.port_pools.is_empty() {

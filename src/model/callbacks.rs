@@ -8,7 +8,7 @@
 //! (ENDTIME_EXPIRED). With a `CallDelaySec` of 60 s or more the agent refuses instead.
 
 use super::center::{Center, Event};
-use super::contacts::{CallbackState, Contact, Phase};
+use super::contacts::{CallbackState, Contact, HeldPort, Phase};
 use super::queue::Place;
 use crate::engine::Ticks;
 use crate::scenario::{CallResult, Ring};
@@ -50,7 +50,6 @@ impl Center<'_, '_> {
                 wrap_up,
                 patience: None,
                 port: None,
-                port_since: 0,
                 group: 0,
                 accepts: [false; 2],
                 callback: Some(CallbackState {
@@ -226,8 +225,11 @@ impl Center<'_, '_> {
                 return;
             }
             self.seize_port(p, true, now);
-            let c = self.contacts.get_mut(slot);
-            (c.port, c.port_since) = (Some(p as u16), now);
+            self.contacts.get_mut(slot).port = Some(HeldPort {
+                pool: p as u16,
+                since: now,
+                callback: true,
+            });
         }
         let model = self.model.queues[q]
             .callback

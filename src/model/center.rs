@@ -6,7 +6,7 @@
 use super::Model;
 use super::agents::AgentGroupState;
 use super::arrivals::ArrivalProcess;
-use super::contacts::{Contact, Contacts, Phase};
+use super::contacts::{Contact, Contacts, HeldPort, Phase};
 use super::queue::{ContactQueue, Place};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
 use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
@@ -383,7 +383,11 @@ impl Center<'_, '_> {
                     return;
                 }
                 self.seize_port(p, false, now);
-                Some(p as u16)
+                Some(HeldPort {
+                    pool: p as u16,
+                    since: now,
+                    callback: false,
+                })
             }
         };
         self.in_system += 1;
@@ -400,7 +404,6 @@ impl Center<'_, '_> {
             wrap_up,
             patience,
             port,
-            port_since: now,
             group: 0,
             accepts,
             callback: None,
@@ -593,17 +596,12 @@ impl Center<'_, '_> {
         self.ports_busy[p] < self.model.pool_sizes[p]
     }
 
-    /// Releases the port the contact in `slot` holds, if any. A callback's port is its dial's.
+    /// Releases the port the contact in `slot` holds, if any.
     pub(super) fn release_port(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get_mut(slot);
-        let Some(p) = c.port.take() else { return };
-        let (p, callback, interval, hold) = (
-            p as usize,
-            c.callback.is_some(),
-            c.interval,
-            now - c.port_since,
-        );
-        self.rec.port_released(p, interval, hold);
+        let Some(held) = c.port.take() else { return };
+        let (p, callback, interval) = (held.pool as usize, held.callback, c.interval);
+        self.rec.port_released(p, interval, now - held.since);
         self.ports_busy[p] -= 1;
         self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
         if callback {

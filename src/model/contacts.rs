@@ -42,9 +42,8 @@ pub struct Contact {
     pub handle: Ticks,
     pub wrap_up: Ticks,
     pub patience: Option<Ticks>,
-    /// The pool whose port it holds, if any, and since when.
-    pub port: Option<u16>,
-    pub port_since: Ticks,
+    /// The port it holds, if any.
+    pub port: Option<HeldPort>,
     /// The agent group serving it (valid while reserved, ringing or talking).
     pub group: u16,
     /// Whether the caller would accept a callback offered on entry, and after waiting
@@ -61,6 +60,15 @@ impl Contact {
     pub fn callback_mut(&mut self) -> &mut CallbackState {
         self.callback.as_mut().expect("a callback contact")
     }
+}
+
+/// A port a contact holds: of which pool, since when, and whether for a callback dial
+/// (billed as outbound) or the caller's own inbound call.
+#[derive(Clone, Copy, Debug)]
+pub struct HeldPort {
+    pub pool: u16,
+    pub since: Ticks,
+    pub callback: bool,
 }
 
 /// A callback's life so far.
