@@ -401,7 +401,7 @@ pub fn read_requests(
             .total(jiff::Unit::Microsecond)
             .unwrap_or(f64::NAN);
         let end = offset + expires_after as f64;
-        if !(end > 0.0) {
+        if end.is_nan() || end <= 0.0 {
             return Err(err(
                 "OtherCallbackProperties.ClientAvailableFrom",
                 format!(

@@ -3,6 +3,7 @@
 mod harness;
 
 mod bad_scenarios;
+mod callbacks;
 mod conservation;
 mod determinism;
 mod erlang_cli;

@@ -1,0 +1,644 @@
+//! Callbacks: limiting cases with exact answers, the lifecycle's bookkeeping, scheduled
+//! requests, CallDelaySec's refused state, and bad callback input.
+
+use crate::harness::{Ccsim, csv_rows, mean_and_se, reference};
+use std::collections::{HashMap, HashSet};
+
+/// Standard errors allowed between a simulated mean and the exact value.
+const K: f64 = 3.0;
+
+fn default_scenario() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/default.toml"
+    ))
+    .unwrap()
+}
+
+fn with_replications(text: &str, n: u32) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with("replications = ") {
+                format!("replications = {n}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Metrics that are about callbacks (or only exist because of them).
+fn about_callbacks(metric: &str) -> bool {
+    metric.starts_with("callback")
+        || metric.starts_with("port_minutes")
+        || metric.starts_with("agent_minutes")
+}
+
+/// `accept = 0` changes nothing that is not about callbacks, in any replication.
+#[test]
+fn accept_zero_is_the_same_as_no_callbacks() {
+    let base = with_replications(&default_scenario(), 10);
+    let offered = format!(
+        "{base}\n[queue.callback]\noffer_after = \"30s\"\noffer_on_entry_over = \"1m\"\naccept = 0\n"
+    );
+    let a = Ccsim::simulate(&base, &[]).replications();
+    let b = Ccsim::simulate(&offered, &[]).replications();
+    assert_eq!(a.len(), b.len());
+    let mut compared = 0;
+    for (key, values) in &a {
+        if !about_callbacks(&key.1) {
+            assert_eq!(values, &b[key], "{key:?} changed with accept = 0");
+            compared += 1;
+        }
+    }
+    assert!(compared > 30);
+    assert!(
+        b[&("all".to_string(), "callbacks_offered".to_string())]
+            .iter()
+            .all(|&n| n > 0.0),
+        "offers were made"
+    );
+    assert!(
+        b[&("all".to_string(), "callbacks_accepted".to_string())]
+            .iter()
+            .all(|&n| n == 0.0)
+    );
+}
+
+/// Every accepted or requested callback ends exactly once — connected, expired or failed —
+/// or is reported pending; and every offered caller is answered, abandoned, became a
+/// callback, or still waits.
+#[test]
+fn every_callback_ends_exactly_once_or_is_pending() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/callbacks.toml"
+    ))
+    .unwrap()
+    .replace("drain_limit = \"2h\"", "drain_limit = \"20m\"")
+    .replace(
+        "callback_requests = \"callback_requests.jsonl\"",
+        "callback_requests = \"requests.jsonl\"",
+    );
+    let requests = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/callback_requests.jsonl"
+    ))
+    .unwrap();
+    let run = Ccsim::new()
+        .file("scenario.toml", &with_replications(&text, 8))
+        .file("requests.jsonl", &requests)
+        .args(["run", "scenario.toml", "--out", "out", "--calls", "--trace"])
+        .run()
+        .success();
+    let reps = run.replications();
+    let col = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    let mut pending_total = 0.0;
+    for r in 0..8 {
+        let v = |m: &str| col(m)[r];
+        assert_eq!(
+            v("callbacks_accepted") + v("callbacks_requested"),
+            v("callbacks_connected")
+                + v("callbacks_expired")
+                + v("callbacks_failed")
+                + v("callbacks_pending_at_end"),
+            "replication {r}"
+        );
+        assert_eq!(
+            v("offered"),
+            v("answered") + v("abandoned") + v("callbacks_accepted") + v("waiting_at_end"),
+            "replication {r}"
+        );
+        assert_eq!(
+            v("callbacks_requested"),
+            12.0,
+            "every request comes due within the day"
+        );
+        pending_total += v("callbacks_pending_at_end");
+    }
+    assert!(
+        pending_total > 0.0,
+        "the 20-minute drain limit leaves retries pending"
+    );
+
+    // The trace: exactly one terminal status for each callback that ended, none for those pending.
+    let events = csv_rows(&run.path("out/events.csv"));
+    let mut terminal: HashMap<(String, String), usize> = HashMap::new();
+    let mut traced = HashSet::new();
+    for e in &events {
+        let key = (e["replication"].clone(), e["id"].clone());
+        traced.insert(key.clone());
+        if ["PROCESSED_BY_AGT", "ENDTIME_EXPIRED", "FINAL"].contains(&e["callback_status"].as_str())
+        {
+            *terminal.entry(key).or_default() += 1;
+        }
+    }
+    assert!(terminal.values().all(|&n| n == 1), "a callback ended twice");
+    let calls = csv_rows(&run.path("out/calls.csv"));
+    let callbacks: Vec<_> = calls
+        .iter()
+        .filter(|r| r["outcome"] == "callback")
+        .collect();
+    let ended = callbacks
+        .iter()
+        .filter(|r| {
+            ["PROCESSED_BY_AGT", "ENDTIME_EXPIRED", "FINAL"]
+                .contains(&r["callback_status"].as_str())
+        })
+        .count();
+    assert_eq!(
+        ended,
+        terminal.len(),
+        "calls.csv and events.csv agree on how many ended"
+    );
+    assert_eq!(
+        callbacks.len(),
+        traced.len(),
+        "every callback has a trace and a row"
+    );
+    let total = |m: &str| col(m).iter().sum::<f64>();
+    assert_eq!(
+        callbacks.len() as f64,
+        total("callbacks_accepted") + total("callbacks_requested")
+    );
+    for r in &callbacks {
+        let connected = r["callback_status"] == "PROCESSED_BY_AGT";
+        assert_eq!(connected, r["call_result"] == "OK", "{r:?}");
+        assert_eq!(connected, !r["agent_group"].is_empty(), "{r:?}");
+        assert!(r["attempts"].parse::<u32>().unwrap() <= 3);
+        assert!(r["end_time"] > r["start_time"]);
+    }
+}
+
+/// A requests file of `n` callbacks to `queue` from 08:00 on, one a minute.
+fn requests(n: usize, expiry: &str) -> String {
+    (0..n)
+        .map(|i| {
+            let (h, m) = (8 + i / 60, i % 60);
+            // Alternate the two time formats the source allows.
+            let available = if i % 2 == 0 {
+                format!("Mon, 30 Mar 2026 {h:02}:{m:02}:00 GMT")
+            } else {
+                format!("2026-03-30T{h:02}:{m:02}:00Z")
+            };
+            format!(
+                r#"{{"CustomerName": "c{i}", "CustomerNumber": "+1555{i:04}", "DestinationNumber": "+1555{i:04}", "CallbackSubroutine": "q", "OtherCallbackProperties": {{"ClientAvailableFrom": "{available}", "CallbackTimeExpiryDuration": "{expiry}", "RequestTimeExpirationDuration": "30"}}}}"#
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Plenty of agents and ports: each attempt connects with probability p, independently.
+fn attempts_scenario(results: &str) -> String {
+    format!(
+        r#"callback_requests = "requests.jsonl"
+
+[simulation]
+name = "attempts"
+start = "2026-03-30T08:00:00Z"
+duration = "8h"
+interval = "1h"
+replications = 40
+seed = 99
+
+[[queue]]
+name = "q"
+arrivals = {{ per_hour = 0 }}
+handle = {{ dist = "exponential", mean = "3m" }}
+
+[queue.callback]
+call_delay = "5s"
+ring_timeout = "30s"
+results = {results}
+retry_after = "30m"
+max_attempts = 3
+
+[[agent_group]]
+name = "a"
+queues = ["q"]
+staffing = {{ count = 300 }}
+"#
+    )
+}
+
+fn share(run: &crate::harness::Run, metric: &str, of: &[&str]) -> crate::harness::Est {
+    // Per-replication shares, so that the CI is over replications.
+    let reps = run.replications();
+    let col = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    let total: Vec<f64> = (0..col(metric).len())
+        .map(|r| of.iter().map(|m| col(m)[r]).sum())
+        .collect();
+    let shares: Vec<f64> = col(metric).iter().zip(&total).map(|(x, t)| x / t).collect();
+    let (mean, se) = mean_and_se(&shares);
+    let t = ccsim::stats::t_quantile_975(shares.len() - 1);
+    crate::harness::Est {
+        mean,
+        lo: mean - t * se,
+        hi: mean + t * se,
+        n: shares.len(),
+    }
+}
+
+/// With a long window: connected = 1 − (1−p)^k and mean attempts = (1 − (1−p)^k) / p.
+#[test]
+fn connected_share_and_attempts_follow_the_geometric_law() {
+    let (p, k) = (0.6_f64, 3);
+    let run = Ccsim::new()
+        .file(
+            "s.toml",
+            &attempts_scenario("{ OK = 0.6, NO_ANSWER = 0.4 }"),
+        )
+        .file("requests.jsonl", &requests(300, "10:00:00"))
+        .args(["run", "s.toml", "--out", "out"])
+        .run()
+        .success();
+    let ended = [
+        "callbacks_connected",
+        "callbacks_expired",
+        "callbacks_failed",
+    ];
+    let connected = 1.0 - (1.0 - p).powi(k);
+    share(&run, "callbacks_connected", &ended).assert_near(connected, K, "connected share");
+    share(&run, "callbacks_failed", &ended).assert_near(1.0 - connected, K, "attempts used up");
+    run.summary()
+        .get("all", "callback_attempts")
+        .assert_near(connected / p, K, "mean attempts");
+    assert_eq!(run.summary().get("all", "callbacks_expired").mean, 0.0);
+}
+
+/// A window with room for only j = 2 of the k = 3 attempts: connected = 1 − (1−p)^j, and
+/// the rest expire (ENDTIME_EXPIRED) rather than fail.
+#[test]
+fn a_short_window_cuts_the_attempts() {
+    let p = 0.6_f64;
+    // Attempts at about 0:00:35 and 0:31:10 after due; the third would come after 45 minutes.
+    let run = Ccsim::new()
+        .file(
+            "s.toml",
+            &attempts_scenario("{ OK = 0.6, NO_ANSWER = 0.4 }"),
+        )
+        .file("requests.jsonl", &requests(300, "00:45:00"))
+        .args(["run", "s.toml", "--out", "out"])
+        .run()
+        .success();
+    let ended = [
+        "callbacks_connected",
+        "callbacks_expired",
+        "callbacks_failed",
+    ];
+    share(&run, "callbacks_connected", &ended).assert_near(
+        1.0 - (1.0 - p).powi(2),
+        K,
+        "connected share",
+    );
+    share(&run, "callbacks_expired", &ended).assert_near((1.0 - p).powi(2), K, "expired share");
+    assert_eq!(run.summary().get("all", "callbacks_failed").mean, 0.0);
+}
+
+/// Every caller accepts after `a` seconds, the dial is instant and always answered, nobody
+/// abandons: the queue is exactly Erlang C's. So the accepted share is P(W > a) = C·e^{−θa},
+/// the mean callback wait is 1/θ = AHT/(n − A) (θ = nμ − λ), and busy ports drop by
+/// λ·E[(W − a)⁺] = λ·C·e^{−θa}/θ, the port time callers no longer spend waiting.
+#[test]
+fn instant_callbacks_reproduce_erlang_c() {
+    let agents: f64 = 12.0;
+    let (lambda, mu, a): (f64, f64, f64) = (200.0 / 3600.0, 1.0 / 180.0, 20.0);
+    let theta = agents * mu - lambda;
+    let c = reference("erlang_c.csv", "agents")["12"]["p_wait"];
+    let scenario = |callback: &str| {
+        format!(
+            r#"[simulation]
+name = "c"
+start = "2026-01-05T00:00:00Z"
+duration = "12h"
+interval = "1h"
+replications = 100
+seed = 1105
+warmup = "2h"
+
+[[port_pool]]
+name = "media"
+ports = 500
+
+[[queue]]
+name = "q"
+port_pool = "media"
+arrivals = {{ per_hour = 200 }}
+handle = {{ dist = "exponential", mean = "180s" }}
+{callback}
+
+[[agent_group]]
+name = "a"
+queues = ["q"]
+staffing = {{ count = 12 }}
+"#
+        )
+    };
+    let with = Ccsim::simulate(
+        &scenario(
+            r#"
+[queue.callback]
+offer_after = "20s"
+accept = 1
+call_delay = "0s"
+answer_after = { dist = "constant", value = "0s" }
+results = { OK = 1 }"#,
+        ),
+        &[],
+    );
+    let without = Ccsim::simulate(&scenario(""), &[]);
+    let s = with.summary();
+    share(&with, "callbacks_accepted", &["offered"]).assert_near(
+        c * (-theta * a).exp(),
+        K,
+        "accepted share",
+    );
+    s.get("all", "callback_wait_s")
+        .assert_near(1.0 / theta, K, "mean callback wait");
+    s.get("all", "p_wait")
+        .assert_near(c, K, "P(wait) is Erlang C's");
+    assert_eq!(
+        s.get("all", "callbacks_connected").mean,
+        s.get("all", "callbacks_accepted").mean
+    );
+
+    // Ports: Little's law holds with callbacks, and the drop is the waiting no longer done.
+    let (rw, ro) = (with.replications(), without.replications());
+    let col = |reps: &HashMap<(String, String), Vec<f64>>, m: &str| {
+        reps[&("pool:media".to_string(), m.to_string())].clone()
+    };
+    let window = 10.0 * 3600.0;
+    let little: Vec<f64> = (0..100)
+        .map(|r| {
+            col(&rw, "ports_busy_mean")[r]
+                - col(&rw, "seizures")[r] / window * col(&rw, "port_hold_s")[r]
+        })
+        .collect();
+    let (m, se) = mean_and_se(&little);
+    assert!(
+        m.abs() <= K * se,
+        "Little's law on ports with callbacks: {m} (SE {se})"
+    );
+    let drop: Vec<f64> = (0..100)
+        .map(|r| col(&ro, "ports_busy_mean")[r] - col(&rw, "ports_busy_mean")[r])
+        .collect();
+    let (m, se) = mean_and_se(&drop);
+    let exact = lambda * c * (-theta * a).exp() / theta;
+    assert!(
+        (m - exact).abs() <= K * se,
+        "busy ports drop by {m} (SE {se}), exactly {exact}"
+    );
+}
+
+fn refusal_scenario(delay: &str) -> String {
+    format!(
+        "{}\n[queue.callback]\noffer_after = \"30s\"\naccept = 0.5\ncall_delay = \"{delay}\"\nexpires_after = \"20m\"\n",
+        with_replications(&default_scenario(), 3)
+    )
+}
+
+/// CallDelaySec 60 s warns and puts agents in the refused state; 59 s does neither.
+#[test]
+fn call_delay_of_60s_warns_and_refuses_but_59s_does_not() {
+    let sixty = Ccsim::simulate(&refusal_scenario("60s"), &[]);
+    assert!(
+        sixty.stderr.contains("warning")
+            && sixty.stderr.contains("call_delay")
+            && sixty.stderr.contains("refused"),
+        "{}",
+        sixty.stderr
+    );
+    let line = refusal_scenario("60s")
+        .lines()
+        .position(|l| l.starts_with("call_delay"))
+        .unwrap()
+        + 1;
+    assert!(
+        sixty.stderr.contains(&format!("scenario.toml:{line}")),
+        "{}",
+        sixty.stderr
+    );
+    let s = sixty.summary();
+    assert!(s.get("group:tier1", "agent_minutes_refused").mean > 0.0);
+    assert_eq!(
+        s.get("all", "callbacks_connected").mean,
+        0.0,
+        "refused callbacks never connect"
+    );
+    assert!(s.get("all", "callbacks_expired").mean > 0.0);
+
+    let fifty_nine = Ccsim::simulate(&refusal_scenario("59s"), &[]);
+    assert!(
+        !fifty_nine.stderr.contains("warning"),
+        "{}",
+        fifty_nine.stderr
+    );
+    let s = fifty_nine.summary();
+    assert_eq!(s.get("group:tier1", "agent_minutes_refused").mean, 0.0);
+    assert!(s.get("all", "callbacks_connected").mean > 0.0);
+    assert!(s.get("group:tier1", "agent_minutes_reserved").mean > 0.0);
+
+    let validate = Ccsim::new()
+        .file("s.toml", &refusal_scenario("1m"))
+        .args(["validate", "s.toml"])
+        .run();
+    assert_eq!(validate.code, 0);
+    assert!(
+        validate.stderr.contains("warning"),
+        "validate warns too: {}",
+        validate.stderr
+    );
+}
+
+/// No scheduled request is dialed before its ClientAvailableFrom.
+#[test]
+fn scheduled_requests_wait_for_their_window() {
+    let run = Ccsim::new()
+        .file(
+            "s.toml",
+            &attempts_scenario("{ OK = 0.5, BUSY = 0.5 }")
+                .replace("replications = 40", "replications = 3"),
+        )
+        .file("requests.jsonl", &requests(120, "01:00:00"))
+        .args(["run", "s.toml", "--out", "out", "--calls", "--trace"])
+        .run()
+        .success();
+    let calls = csv_rows(&run.path("out/calls.csv"));
+    let due: HashMap<(String, String), String> = calls
+        .iter()
+        .map(|r| {
+            (
+                (r["replication"].clone(), r["id"].clone()),
+                r["start_time"].clone(),
+            )
+        })
+        .collect();
+    assert!(calls.iter().all(|r| r["callback_type"] == "SCHEDULED"));
+    let dials: Vec<_> = csv_rows(&run.path("out/events.csv"))
+        .into_iter()
+        .filter(|e| e["callback_status"] == "SUBMITTED_TO_AGT")
+        .collect();
+    assert!(dials.len() >= 360, "every request is dialed at least once");
+    for d in &dials {
+        let start = &due[&(d["replication"].clone(), d["id"].clone())];
+        assert!(
+            d["time"] >= *start,
+            "dialed at {} before its window opened at {start}",
+            d["time"]
+        );
+    }
+}
+
+/// Malformed request lines are errors naming the file, line and field.
+#[test]
+fn malformed_requests_are_clear_errors() {
+    let good = requests(3, "01:00:00");
+    let lines: Vec<&str> = good.lines().collect();
+    for (bad, field, words) in [
+        ("{\"CustomerNumber\": ", "", "EOF"),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "Colour": "red", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z"}}"#,
+            "",
+            "unknown field `Colour`",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z"}}"#,
+            "",
+            "missing field `CallbackSubroutine`",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "sales", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z"}}"#,
+            "CallbackSubroutine",
+            "no [[queue]] is named \"sales\"",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "MediaServer": "m9", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z"}}"#,
+            "MediaServer",
+            "no [[port_pool]]",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "tomorrow"}}"#,
+            "OtherCallbackProperties.ClientAvailableFrom",
+            "RFC 2822",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z", "CallbackTimeExpiryDuration": "90m"}}"#,
+            "OtherCallbackProperties.CallbackTimeExpiryDuration",
+            "HH:MM:SS",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z", "RequestTimeExpirationDuration": "half an hour"}}"#,
+            "OtherCallbackProperties.RequestTimeExpirationDuration",
+            "minutes",
+        ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-31T09:00:00Z"}}"#,
+            "OtherCallbackProperties.ClientAvailableFrom",
+            "after the simulated period",
+        ),
+    ] {
+        let file = format!("{}\n{}\n{bad}\n", lines[0], lines[1]);
+        let run = Ccsim::new()
+            .file("s.toml", &attempts_scenario("{ OK = 1 }"))
+            .file("requests.jsonl", &file)
+            .args(["validate", "s.toml"])
+            .run();
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("requests.jsonl:3"),
+            "{bad}: expected line 3 in: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(field) && run.stderr.contains(words),
+            "{bad}: expected {field:?} and {words:?} in: {}",
+            run.stderr
+        );
+    }
+}
+
+/// Bad `[queue.callback]` values: exit 2 with the line and key.
+#[test]
+fn bad_callback_settings_are_errors() {
+    let base = attempts_scenario("{ OK = 0.6, NO_ANSWER = 0.4 }");
+    for (old, new, key, words) in [
+        (
+            "results = { OK = 0.6, NO_ANSWER = 0.4 }",
+            "results = { OK = 0.6, NO_ANSWER = 0.3 }",
+            "queue.q.callback.results",
+            "add up to",
+        ),
+        (
+            "results = { OK = 0.6, NO_ANSWER = 0.4 }",
+            "results = { OK = 0.6, MAYBE = 0.4 }",
+            "queue.q.callback.results.MAYBE",
+            "unknown call_result",
+        ),
+        (
+            "call_delay = \"5s\"",
+            "call_delay = \"5s\"\naccept = 0.5",
+            "queue.q.callback.accept",
+            "applies only with",
+        ),
+        (
+            "call_delay = \"5s\"",
+            "call_delay = \"5s\"\noffer_after = \"30s\"",
+            "queue.q.callback.accept",
+            "missing",
+        ),
+        (
+            "call_delay = \"5s\"",
+            "call_delay = \"5s\"\noffer_after = \"30s\"\naccept = 1.5",
+            "queue.q.callback.accept",
+            "not a probability",
+        ),
+        (
+            "max_attempts = 3",
+            "max_attempts = 0",
+            "queue.q.callback.max_attempts",
+            "from 1 to 100",
+        ),
+        (
+            "retry_after = \"30m\"",
+            "retry_after = \"30m\"\nretries = 2",
+            "retries",
+            "unknown field",
+        ),
+    ] {
+        let text = base.replacen(old, new, 1);
+        let line = text
+            .lines()
+            .position(|l| l.contains(new.lines().last().unwrap()))
+            .unwrap()
+            + 1;
+        let run = Ccsim::new()
+            .file("s.toml", &text)
+            .file("requests.jsonl", &requests(2, "01:00:00"))
+            .args(["validate", "s.toml"])
+            .run();
+        assert_eq!(run.code, 2, "{new}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(key) && run.stderr.contains(words),
+            "{new}: expected {key} and {words:?} in {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("s.toml:{line}"))
+                || key.ends_with("accept") && words == "missing",
+            "{new}: line {line}: {}",
+            run.stderr
+        );
+    }
+    // A request to a queue with no callback section.
+    let text = base
+        .replace("[queue.callback]", "[queue.unused]")
+        .replace("\ncall_delay", "\n#call_delay");
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("requests.jsonl", &requests(2, "01:00:00"))
+        .args(["validate", "s.toml"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
