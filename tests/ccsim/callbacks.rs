@@ -642,3 +642,70 @@ fn bad_callback_settings_are_errors() {
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// Offered on entry when the estimated wait is over the threshold: with nobody staffed the
+/// estimate is unbounded, so every caller is offered at once, and those who accept hang up
+/// without waiting, releasing their port after the IVR.
+#[test]
+fn callbacks_are_offered_on_entry_when_the_estimated_wait_is_long() {
+    let text = r#"
+[simulation]
+name = "entry"
+start = "2026-01-05T08:00:00Z"
+duration = "1h"
+interval = "30m"
+replications = 5
+seed = 3
+
+[[port_pool]]
+name = "p"
+ports = 100
+
+[[queue]]
+name = "q"
+port_pool = "p"
+arrivals = { per_interval = [30, 0] }
+ivr = { dist = "constant", value = "10s" }
+handle = { dist = "exponential", mean = "3m" }
+
+[queue.callback]
+offer_on_entry_over = "5m"
+accept = 1
+call_delay = "0s"
+results = { OK = 1 }
+
+[[agent_group]]
+name = "a"
+queues = ["q"]
+staffing = { per_interval = [0, 5] }
+"#;
+    let run = Ccsim::simulate(text, &["--calls"]);
+    let s = run.summary();
+    assert_eq!(s.get("all", "callbacks_offered").mean, s.get("all", "offered").mean);
+    assert_eq!(s.get("all", "callbacks_accepted").mean, s.get("all", "offered").mean);
+    assert_eq!(s.get("all", "callbacks_connected").mean, s.get("all", "offered").mean, "returned when agents start");
+    assert_eq!(s.get("all", "p_wait").mean, 0.0, "nobody waited on the line");
+    for r in csv_rows(&run.path("out/calls.csv")) {
+        assert_eq!(r["wait_s"], "0.000", "{r:?}");
+        assert!(r["callback_status"] == "PROCESSED_BY_AGT");
+    }
+    // Ports: the inbound part is the IVR only (10 s a caller).
+    let inbound = s.get("pool:p", "port_minutes_inbound").mean;
+    assert!((inbound - s.get("all", "offered").mean * 10.0 / 60.0).abs() < 1e-3, "{inbound}");
+}
+
+/// `counts_in_service_level` credits connected callbacks as answered within the threshold:
+/// the service level rises by exactly connected / offered, replication by replication.
+#[test]
+fn connected_callbacks_count_in_service_level_only_when_asked() {
+    let text = with_replications(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/callbacks.toml")).unwrap(), 5)
+        .replace("callback_requests = \"callback_requests.jsonl\"", "");
+    let never = Ccsim::simulate(&text, &[]).replications();
+    let credited = Ccsim::simulate(&text.replace("counts_in_service_level = false", "counts_in_service_level = true"), &[]).replications();
+    let col = |r: &HashMap<(String, String), Vec<f64>>, m: &str| r[&("all".to_string(), m.to_string())].clone();
+    for i in 0..5 {
+        let rise = col(&credited, "service_level")[i] - col(&never, "service_level")[i];
+        let expected = col(&never, "callbacks_connected")[i] / col(&never, "offered")[i];
+        assert!(expected > 0.01 && (rise - expected).abs() < 2e-6, "replication {i}: rise {rise}, expected {expected}");
+    }
+}
