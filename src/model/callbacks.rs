@@ -52,7 +52,11 @@ impl Center<'_, '_> {
                 port: None,
                 group: 0,
                 accepts: [false; 2],
-                callback: Some(CallbackState {
+                callback: false,
+            });
+            self.contacts.set_callback(
+                slot,
+                CallbackState {
                     kind: CallbackKind::Scheduled,
                     due: r.due,
                     window_end,
@@ -61,8 +65,8 @@ impl Center<'_, '_> {
                     attempts: 0,
                     result: None,
                     status: CallbackStatus::Received,
-                }),
-            });
+                },
+            );
             self.trace(slot, CallbackStatus::Received, 0);
             self.set_status(slot, CallbackStatus::Timer, 0);
             let generation = self.contacts.get(slot).generation;
@@ -102,7 +106,8 @@ impl Center<'_, '_> {
         // the waiting caller (patience, offer) go stale by phase.
         c.phase = Phase::CallbackQueued;
         let window_end = now.saturating_add(policy.expires_after);
-        c.callback = Some(CallbackState {
+        let (id, interval, wait) = (c.id, c.interval, now - c.enqueued);
+        let state = CallbackState {
             kind: CallbackKind::Asap,
             due: now,
             window_end,
@@ -111,8 +116,8 @@ impl Center<'_, '_> {
             attempts: 0,
             result: None,
             status: CallbackStatus::Received,
-        });
-        let (id, interval, wait) = (c.id, c.interval, now - c.enqueued);
+        };
+        self.contacts.set_callback(slot, state);
         self.release_port(slot, now);
         self.queues[q].became_callback();
         self.rec
@@ -132,8 +137,8 @@ impl Center<'_, '_> {
     /// A callback is due (scheduled, or a retry): it takes its place in the queue.
     pub(super) fn callback_due(&mut self, slot: u32, now: Ticks) {
         let first_request = {
-            let c = self.contacts.get(slot);
-            c.callback().kind == CallbackKind::Scheduled && c.callback().attempts == 0
+            let cb = self.contacts.callback(slot);
+            cb.kind == CallbackKind::Scheduled && cb.attempts == 0
         };
         if first_request {
             // A scheduled request arrives now, at the back of the queue.
@@ -214,11 +219,10 @@ impl Center<'_, '_> {
 
     /// The call delay is over: the customer is dialed on a port, if one is free.
     pub(super) fn dial(&mut self, slot: u32, now: Ticks) {
-        let c = self.contacts.get_mut(slot);
-        let cb = c.callback_mut();
+        let q = self.contacts.get(slot).queue as usize;
+        let cb = self.contacts.callback_mut(slot);
         cb.attempts += 1;
         let pool = cb.pool.map(usize::from);
-        let q = c.queue as usize;
         if let Some(p) = pool {
             if !self.port_free(p) {
                 self.attempt_failed(slot, CallResult::NO_FREE_PORT_ERROR, now);
@@ -246,10 +250,10 @@ impl Center<'_, '_> {
             Ring::UntilTimeout => policy.ring_timeout,
             Ring::UntilSignal => policy.signal_after.min(policy.ring_timeout),
         };
+        self.contacts.callback_mut(slot).result = Some(result);
         let c = self.contacts.get_mut(slot);
         c.phase = Phase::CallbackRinging;
         c.generation = c.generation.wrapping_add(1);
-        c.callback_mut().result = Some(result);
         let generation = c.generation;
         self.set_status(slot, CallbackStatus::SubmittedToAgt, now);
         self.schedule(
@@ -262,8 +266,7 @@ impl Center<'_, '_> {
     pub(super) fn ring_end(&mut self, slot: u32, now: Ticks) {
         let result = self
             .contacts
-            .get(slot)
-            .callback()
+            .callback(slot)
             .result
             .expect("a dial has a result");
         if result != CallResult::OK {
@@ -274,8 +277,8 @@ impl Center<'_, '_> {
         c.phase = Phase::Talking;
         c.generation = c.generation.wrapping_add(1);
         let (q, g, generation) = (c.queue as usize, c.group as usize, c.generation);
-        let (cb, handle, wrap_up, interval) =
-            (c.callback().clone(), c.handle, c.wrap_up, c.interval);
+        let (handle, wrap_up, interval) = (c.handle, c.wrap_up, c.interval);
+        let cb = self.contacts.callback(slot).clone();
         self.reserved[g] -= 1;
         self.rec
             .level(Level::AgentsReserved(g), now, self.reserved[g]);
@@ -302,12 +305,12 @@ impl Center<'_, '_> {
     /// or ends when its attempts are used up or its window has closed.
     fn attempt_failed(&mut self, slot: u32, result: CallResult, now: Ticks) {
         self.release_port(slot, now);
-        let c = self.contacts.get_mut(slot);
-        let g = c.group as usize;
-        let cb = c.callback_mut();
+        let c = self.contacts.get(slot);
+        let (g, q) = (c.group as usize, c.queue as usize);
+        let cb = self.contacts.callback_mut(slot);
         cb.result = Some(result);
         let (attempts, window_end, retry_after) = (cb.attempts, cb.window_end, cb.retry_after);
-        let max_attempts = self.model.queues[c.queue as usize]
+        let max_attempts = self.model.queues[q]
             .callback
             .as_ref()
             .expect("a callback queue")
@@ -337,7 +340,7 @@ impl Center<'_, '_> {
     /// The window of the callback in `slot` closes (if the slot still holds it).
     pub(super) fn expire(&mut self, slot: u32, id: u32, now: Ticks) {
         let c = self.contacts.get(slot);
-        if c.id as u32 != id || c.callback.is_none() {
+        if c.id as u32 != id || !c.callback {
             return;
         }
         // A callback in an attempt finishes it: connected, or ended when the attempt fails.
@@ -352,7 +355,7 @@ impl Center<'_, '_> {
         let (q, interval, attempts, queued) = (
             c.queue as usize,
             c.interval,
-            c.callback().attempts,
+            self.contacts.callback(slot).attempts,
             c.phase == Phase::CallbackQueued,
         );
         self.set_status(slot, status, now);
@@ -379,13 +382,13 @@ impl Center<'_, '_> {
 
     /// Records a callback's new status (and traces it).
     fn set_status(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
-        self.contacts.get_mut(slot).callback_mut().status = status;
+        self.contacts.callback_mut(slot).status = status;
         self.trace(slot, status, now);
     }
 
     fn trace(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
         let c = self.contacts.get(slot);
-        let cb = c.callback();
+        let cb = self.contacts.callback(slot);
         let reported = match cb.kind {
             CallbackKind::Asap => c.interval.is_some(),
             CallbackKind::Scheduled => self.rec.reports(cb.due),
@@ -419,7 +422,7 @@ impl Center<'_, '_> {
     /// The `calls.csv` row of a callback contact, with its current status.
     pub(super) fn callback_row(&mut self, slot: u32) {
         let c = self.contacts.get(slot);
-        let cb = c.callback();
+        let cb = self.contacts.callback(slot);
         let connected = cb.status == CallbackStatus::ProcessedByAgt;
         let record = CallRecord {
             group: connected.then_some(c.group as usize),
@@ -443,6 +446,6 @@ impl Center<'_, '_> {
                 cb.due - c.enqueued,
             )
         };
-        self.rec.call(record);
+        self.rec.call(|| record);
     }
 }

@@ -274,6 +274,7 @@ impl Center<'_, '_> {
         }
     }
 
+    #[inline]
     fn handle(&mut self, event: Event, now: Ticks) {
         let current =
             |c: &Contacts, slot, generation, phase| c.current(slot, generation, phase).is_some();
@@ -372,14 +373,8 @@ impl Center<'_, '_> {
             Some(p) => {
                 if self.ports_busy[p] == self.model.pool_sizes[p] {
                     self.rec.blocked(q, interval);
-                    self.rec.call(CallRecord::ended(
-                        id,
-                        q,
-                        interval,
-                        now,
-                        CallOutcome::Blocked,
-                        0,
-                    ));
+                    self.rec
+                        .call(|| CallRecord::ended(id, q, interval, now, CallOutcome::Blocked, 0));
                     return;
                 }
                 self.seize_port(p, false, now);
@@ -406,7 +401,7 @@ impl Center<'_, '_> {
             port,
             group: 0,
             accepts,
-            callback: None,
+            callback: false,
         });
         if ivr > 0 {
             let generation = self.contacts.get(slot).generation;
@@ -527,7 +522,7 @@ impl Center<'_, '_> {
         let (q, generation, handle) = (c.queue as usize, c.generation, c.handle);
         self.rec
             .answered(q, g, c.interval, wait, c.handle, c.wrap_up, now);
-        self.rec.call(CallRecord {
+        self.rec.call(|| CallRecord {
             group: Some(g),
             handle: c.handle,
             wrap_up: c.wrap_up,
@@ -544,14 +539,9 @@ impl Center<'_, '_> {
         let q = c.queue as usize;
         let wait = now - c.enqueued;
         self.rec.abandoned(q, c.interval, wait, now);
-        self.rec.call(CallRecord::ended(
-            c.id,
-            q,
-            c.interval,
-            c.arrived,
-            CallOutcome::Abandoned,
-            wait,
-        ));
+        self.rec.call(|| {
+            CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Abandoned, wait)
+        });
         // Leave first, so that the place is stale if the queue compacts.
         self.leave(slot, now);
         self.queue_left(q, false);
@@ -569,8 +559,15 @@ impl Center<'_, '_> {
     fn talk_end(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get(slot);
         let (q, g, handle, wrap_up) = (c.queue as usize, c.group as usize, c.handle, c.wrap_up);
-        let recent = &mut self.recent_handle[q];
-        *recent += RECENT_HANDLE_WEIGHT * ((handle + wrap_up) as f64 - *recent);
+        // Kept only where a wait estimate is used (offers on entry).
+        if self.model.queues[q]
+            .callback
+            .as_ref()
+            .is_some_and(|cb| cb.policy.offer_on_entry_over.is_some())
+        {
+            let recent = &mut self.recent_handle[q];
+            *recent += RECENT_HANDLE_WEIGHT * ((handle + wrap_up) as f64 - *recent);
+        }
         self.leave(slot, now);
         if wrap_up > 0 {
             self.schedule(
@@ -733,14 +730,9 @@ impl Center<'_, '_> {
                 // Answered contacts were reported when answered.
                 Phase::Talking | Phase::Left => continue,
             };
-            self.rec.call(CallRecord::ended(
-                c.id,
-                c.queue as usize,
-                c.interval,
-                c.arrived,
-                outcome,
-                wait,
-            ));
+            self.rec.call(|| {
+                CallRecord::ended(c.id, c.queue as usize, c.interval, c.arrived, outcome, wait)
+            });
         }
         self.rec.finish(now);
     }

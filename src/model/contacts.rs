@@ -49,17 +49,8 @@ pub struct Contact {
     /// Whether the caller would accept a callback offered on entry, and after waiting
     /// (drawn at arrival, like every draw of a caller).
     pub accepts: [bool; 2],
-    pub callback: Option<CallbackState>,
-}
-
-impl Contact {
-    pub fn callback(&self) -> &CallbackState {
-        self.callback.as_ref().expect("a callback contact")
-    }
-
-    pub fn callback_mut(&mut self) -> &mut CallbackState {
-        self.callback.as_mut().expect("a callback contact")
-    }
+    /// Whether it is a callback (its state is in `Contacts::callback`).
+    pub callback: bool,
 }
 
 /// A port a contact holds: of which pool, since when, and whether for a callback dial
@@ -91,21 +82,27 @@ pub struct CallbackState {
 #[derive(Default)]
 pub struct Contacts {
     slots: Vec<Contact>,
+    /// Callback states, beside the slots rather than in them: only callbacks use them, and
+    /// the slots the event loop walks stay compact.
+    callbacks: Vec<Option<CallbackState>>,
     free: Vec<u32>,
 }
 
 impl Contacts {
     /// Stores `contact` and returns its slot.
+    #[inline]
     pub fn insert(&mut self, mut contact: Contact) -> u32 {
         match self.free.pop() {
             Some(slot) => {
                 let s = slot as usize;
                 contact.generation = self.slots[s].generation.wrapping_add(1);
+                // The callback table was cleared when the slot's last contact left.
                 self.slots[s] = contact;
                 slot
             }
             None => {
                 self.slots.push(contact);
+                self.callbacks.push(None);
                 (self.slots.len() - 1) as u32
             }
         }
@@ -113,9 +110,31 @@ impl Contacts {
 
     pub fn remove(&mut self, slot: u32) {
         let s = slot as usize;
-        self.slots[s].generation = self.slots[s].generation.wrapping_add(1);
-        self.slots[s].phase = Phase::Left;
+        let c = &mut self.slots[s];
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Left;
+        if std::mem::replace(&mut c.callback, false) {
+            self.callbacks[s] = None;
+        }
         self.free.push(slot);
+    }
+
+    /// Makes the contact in `slot` a callback with `state`.
+    pub fn set_callback(&mut self, slot: u32, state: CallbackState) {
+        self.slots[slot as usize].callback = true;
+        self.callbacks[slot as usize] = Some(state);
+    }
+
+    pub fn callback(&self, slot: u32) -> &CallbackState {
+        self.callbacks[slot as usize]
+            .as_ref()
+            .expect("a callback contact")
+    }
+
+    pub fn callback_mut(&mut self, slot: u32) -> &mut CallbackState {
+        self.callbacks[slot as usize]
+            .as_mut()
+            .expect("a callback contact")
     }
 
     #[inline]

@@ -4,7 +4,7 @@
 
 use super::{Exporter, push_number, timestamp_secs};
 use crate::experiment::RunResults;
-use crate::stats::{INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, MeanVariance};
+use crate::stats::{INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, MeanVariance, interval_columns_shown};
 use std::io::Write;
 
 pub struct IntervalsCsv;
@@ -22,9 +22,10 @@ impl Exporter for IntervalsCsv {
             .quote_style(csv::QuoteStyle::Never)
             .from_writer(out);
         let mut header = vec!["interval_start".to_string(), "queue".to_string()];
-        for c in INTERVAL_COLUMNS {
+        let shown = interval_columns_shown(s);
+        for (c, _) in INTERVAL_COLUMNS.iter().zip(shown).filter(|(_, show)| *show) {
             header.push(c.to_string());
-            if INTERVAL_CI_COLUMNS.contains(&c) {
+            if INTERVAL_CI_COLUMNS.contains(c) {
                 header.push(format!("{c}_ci95_low"));
                 header.push(format!("{c}_ci95_high"));
             }
@@ -59,7 +60,12 @@ impl Exporter for IntervalsCsv {
             let Some((interval, queue)) = key else { break };
             w.write_field(timestamp_secs(s.start, interval as u64 * s.interval))?;
             w.write_field(&s.queues[queue].name)?;
-            for (&ci, a) in with_ci.iter().zip(&acc) {
+            for ((&ci, a), _) in with_ci
+                .iter()
+                .zip(&acc)
+                .zip(shown)
+                .filter(|(_, show)| *show)
+            {
                 let e = a.estimate();
                 let values: &[f64] = if ci {
                     &[e.mean, e.ci_low, e.ci_high]

@@ -76,6 +76,11 @@ impl Scenario {
         (self.warmup / self.interval) as usize
     }
 
+    /// Whether any queue offers or returns callbacks (then callback figures are reported).
+    pub fn has_callbacks(&self) -> bool {
+        self.queues.iter().any(|q| q.callback.is_some())
+    }
+
     pub fn queue_index(&self, name: &str) -> Option<usize> {
         self.queues.iter().position(|q| q.name == name)
     }

@@ -117,6 +117,7 @@ pub struct CallRecord {
 
 impl CallRecord {
     /// A contact that ended (or was cut) without an agent: no talk, no callback.
+    #[inline]
     pub fn ended(
         id: u64,
         queue: usize,

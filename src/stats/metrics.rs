@@ -356,23 +356,81 @@ impl Scope {
     }
 }
 
-/// The (scope, metric) pairs of a scenario's run-level reports, in report order.
+impl Metric {
+    /// Whether the metric is about callbacks (reported only for scenarios that have them).
+    pub fn is_about_callbacks(self) -> bool {
+        use Metric::*;
+        matches!(
+            self,
+            CallbacksOffered
+                | CallbacksAccepted
+                | CallbacksRequested
+                | CallbacksConnected
+                | CallbacksExpired
+                | CallbacksFailed
+                | CallbackAttempts
+                | CallbackWaitS
+                | CallbackWaitP90S
+                | CallbacksPendingAtEnd
+                | AgentMinutesReserved
+                | AgentMinutesRefused
+                | PortMinutesCallback
+                | PortMinutesBilledOutbound
+        )
+    }
+}
+
+/// The (scope, metric) pairs of a scenario's run-level reports, in report order. Callback
+/// metrics are there when the scenario has callbacks.
 pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
-    let mut out: Vec<(Scope, Metric)> = Metric::CONTACT.iter().map(|&m| (Scope::All, m)).collect();
+    let callbacks = s.has_callbacks();
+    let keep = |m: &Metric| callbacks || !m.is_about_callbacks();
+    let mut out: Vec<(Scope, Metric)> = Metric::CONTACT
+        .iter()
+        .filter(|m| keep(m))
+        .map(|&m| (Scope::All, m))
+        .collect();
     out.push((Scope::All, Metric::Occupancy));
     if !s.port_pools.is_empty() {
         out.push((Scope::All, Metric::PortUtilisation));
     }
     for q in 0..s.queues.len() {
-        out.extend(Metric::CONTACT.iter().map(|&m| (Scope::Queue(q), m)));
+        out.extend(
+            Metric::CONTACT
+                .iter()
+                .filter(|m| keep(m))
+                .map(|&m| (Scope::Queue(q), m)),
+        );
     }
     for g in 0..s.agent_groups.len() {
-        out.extend(Metric::GROUP.iter().map(|&m| (Scope::Group(g), m)));
+        out.extend(
+            Metric::GROUP
+                .iter()
+                .filter(|m| keep(m))
+                .map(|&m| (Scope::Group(g), m)),
+        );
     }
     for p in 0..s.port_pools.len() {
-        out.extend(Metric::POOL.iter().map(|&m| (Scope::Pool(p), m)));
+        out.extend(
+            Metric::POOL
+                .iter()
+                .filter(|m| keep(m))
+                .map(|&m| (Scope::Pool(p), m)),
+        );
     }
     out
+}
+
+/// Which of [`INTERVAL_COLUMNS`] `intervals.csv` shows for a scenario: port columns when it
+/// has port pools, callback columns when it has callbacks.
+pub fn interval_columns_shown(s: &Scenario) -> [bool; INTERVAL_COLUMNS.len()] {
+    let (ports, callbacks) = (!s.port_pools.is_empty(), s.has_callbacks());
+    INTERVAL_COLUMNS.map(|c| match c {
+        "ports_busy_mean" | "ports_busy_peak" | "port_minutes_inbound" => ports,
+        "port_minutes_callback" => ports && callbacks,
+        c if c.starts_with("callback") || c.starts_with("agent_minutes") => callbacks,
+        _ => true,
+    })
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.

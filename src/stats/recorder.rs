@@ -503,10 +503,13 @@ impl Recorder {
         }
     }
 
-    /// A contact's outcome is known (for `calls.csv`).
+    /// A contact's outcome is known (for `calls.csv`). The record is only made when calls
+    /// are logged: most runs do not pay for it.
     #[inline]
-    pub fn call(&mut self, record: CallRecord) {
-        if let (Some(log), Some(_)) = (&mut self.calls, record.interval)
+    pub fn call(&mut self, record: impl FnOnce() -> CallRecord) {
+        let Some(log) = &mut self.calls else { return };
+        let record = record();
+        if record.interval.is_some()
             && let Err(e) = log.record(record)
         {
             self.io_error.get_or_insert(e);
