@@ -6,6 +6,7 @@
 //! checked against, and [`cli`] is the command line on top.
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod erlang;
 pub mod experiment;

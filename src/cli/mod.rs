@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 failure while running (I/O), 2 bad input (arguments, scenario).
 
+mod compare;
 mod erlang;
 mod progress;
 mod run;
@@ -29,6 +30,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Erlang B, C and A: the analytic answers to put beside a simulation.
     Erlang(erlang::ErlangArgs),
+    /// Compare two runs (output folders or scenario files): exit 1 if something got worse.
+    Compare(compare::CompareArgs),
 }
 
 /// An error of a command, and whose fault it was.
@@ -40,6 +43,9 @@ pub enum CliError {
     /// Something failed while running: exit code 1.
     #[error("{0}")]
     Failed(String),
+    /// A comparison found something worse: exit code 1 (the gate fires).
+    #[error("{0}")]
+    Gate(String),
 }
 
 impl From<crate::scenario::ScenarioError> for CliError {
@@ -67,14 +73,19 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Erlang(args) => erlang::erlang(args),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Gate(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(match e {
                 CliError::Input(_) => 2,
-                CliError::Failed(_) => 1,
+                CliError::Failed(_) | CliError::Gate(_) => 1,
             })
         }
     }

@@ -35,20 +35,21 @@ pub struct RunArgs {
     threads: Option<u32>,
 }
 
-/// Reads the scenario named on the command line, or the default one.
+/// Reads the scenario named on the command line, or the default one, and prints its warnings.
 pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, CliError> {
-    Ok(match path {
+    let scenario = match path {
         Some(p) => Scenario::load(p)?,
         None if Path::new(DEFAULT_PATH).exists() => Scenario::load(Path::new(DEFAULT_PATH))?,
         None => Scenario::from_text(Path::new(DEFAULT_PATH), DEFAULT_SCENARIO)?,
-    })
+    };
+    for w in &scenario.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(scenario)
 }
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = load_scenario(args.scenario.as_deref())?;
-    for w in &scenario.warnings {
-        eprintln!("warning: {w}");
-    }
     let options = RunOptions {
         replications: args.replications.unwrap_or(scenario.replications),
         seed: args.seed.unwrap_or(scenario.seed),

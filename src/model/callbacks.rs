@@ -31,9 +31,6 @@ impl Center<'_, '_> {
                 .map_or(0, |d| d.sample(&mut self.request_stream));
             let id = self.next_id;
             self.next_id += 1;
-            if self.rec.reports(r.due) {
-                self.rec.expect_call(id);
-            }
             self.in_system += 1;
             let window_end = r.due.saturating_add(r.expires_after);
             let pool = r.pool.or(self.model.queues[r.queue].pool).map(|p| p as u16);
@@ -146,6 +143,10 @@ impl Center<'_, '_> {
             self.next_order += 1;
             let q = self.contacts.get(slot).queue as usize;
             let interval = self.rec.callback_requested(q, now);
+            if interval.is_some() {
+                // Its calls.csv row comes in order of becoming due.
+                self.rec.expect_call(self.contacts.get(slot).id);
+            }
             let c = self.contacts.get_mut(slot);
             (c.interval, c.enqueued, c.order) = (interval, now, order);
         }
@@ -217,8 +218,18 @@ impl Center<'_, '_> {
         );
     }
 
-    /// The call delay is over: the customer is dialed on a port, if one is free.
+    /// The call delay is over: the customer is dialed on a port, if one is free — unless the
+    /// window has closed meanwhile: then the callback expires undialed.
     pub(super) fn dial(&mut self, slot: u32, now: Ticks) {
+        if now >= self.contacts.callback(slot).window_end {
+            let g = self.contacts.get(slot).group as usize;
+            self.reserved[g] -= 1;
+            self.rec
+                .level(Level::AgentsReserved(g), now, self.reserved[g]);
+            self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
+            self.agent_finished(g, now);
+            return;
+        }
         let q = self.contacts.get(slot).queue as usize;
         let cb = self.contacts.callback_mut(slot);
         cb.attempts += 1;

@@ -173,6 +173,8 @@ pub(super) struct Center<'m, 'r> {
     recent_handle: Vec<f64>,
     pub(super) next_id: u64,
     pub(super) next_order: u64,
+    /// Whether `dispatch` is running (it does not nest).
+    dispatching: bool,
     pub(super) in_system: u64,
     pub(super) rec: &'r mut Recorder,
 }
@@ -227,6 +229,7 @@ impl Model {
                 .collect(),
             next_id: 0,
             next_order: 0,
+            dispatching: false,
             in_system: 0,
             rec,
         };
@@ -501,8 +504,14 @@ impl Center<'_, '_> {
         }
     }
 
-    /// Idle agents of the groups serving `q` take its contacts while there are both.
+    /// Idle agents of the groups serving `q` take its contacts while there are both. A
+    /// refused callback asks for dispatch again from inside it: the loop already running
+    /// carries on instead, so that the stack does not grow with the number of agents.
     pub(super) fn dispatch(&mut self, q: usize, now: Ticks) {
+        if self.dispatching {
+            return;
+        }
+        self.dispatching = true;
         while let Some(g) = self.longest_idle_group(q) {
             let Some(slot) = self.pop_head(q, now) else {
                 break;
@@ -510,6 +519,7 @@ impl Center<'_, '_> {
             self.take_idle_agent(g, now);
             self.serve(slot, g, now);
         }
+        self.dispatching = false;
     }
 
     /// An agent of group `g` (already counted busy, and recorded so) answers the caller in `slot`.

@@ -30,6 +30,7 @@ impl Exporter for RunJson {
             "events_simulated": results.events(),
             "wall_time_s": results.wall_time.as_secs_f64(),
             "replications_cut_at_drain_limit": cut,
+            "shape": crate::compare::Shape::of(&results.scenario),
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

@@ -251,6 +251,15 @@ impl Checker<'_> {
             let span = r.max_attempts.as_ref().map_or(raw.span(), |m| m.span());
             return Err(self.error(span, format!("{key}.max_attempts"), "must be from 1 to 100"));
         }
+        if let Some(refused) = &r.refused_for
+            && refused.get_ref().ticks() == 0
+        {
+            return Err(self.error(
+                refused.span(),
+                format!("{key}.refused_for"),
+                "must be more than 0s: a refusal takes time",
+            ));
+        }
         if let Some(delay) = &r.call_delay
             && delay.get_ref().ticks() >= REFUSING_CALL_DELAY
         {
@@ -393,7 +402,7 @@ pub fn read_requests(
             Some(v) => minutes(v).ok_or_else(|| {
                 err(
                     "OtherCallbackProperties.RequestTimeExpirationDuration",
-                    format!("{v} is not a whole number of minutes (e.g. \"30\")"),
+                    format!("{v} is not a whole number of minutes from 0 to 1000000 (e.g. \"30\")"),
                 )
             })?,
         };
@@ -458,5 +467,5 @@ fn minutes(v: &serde_json::Value) -> Option<Ticks> {
         serde_json::Value::Number(n) => n.as_u64()?,
         _ => return None,
     };
-    Some(n * MINUTE)
+    n.checked_mul(MINUTE).filter(|t| *t <= 1_000_000 * MINUTE)
 }

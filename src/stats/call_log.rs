@@ -2,7 +2,7 @@
 
 use crate::engine::{Ticks, secs_from_ticks};
 use crate::scenario::CallResult;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,14 +159,18 @@ pub const CALL_COLUMNS: [&str; 15] = [
     "end_time",
 ];
 
-/// Writes call rows (no header) in id order: a row waits until every earlier contact's
-/// outcome is known, so memory follows the contacts in the system.
+/// Writes call rows (no header) in order of arrival (scheduled requests: of becoming due): a
+/// row waits until every earlier contact's outcome is known, so memory follows the contacts
+/// in the system.
 pub struct CallLog {
     replication: u32,
     start: jiff::Timestamp,
     queues: Vec<String>,
     groups: Vec<String>,
+    /// Rows by arrival order, and each expected contact's place in it.
     pending: BTreeMap<u64, Option<CallRecord>>,
+    order: HashMap<u64, u64>,
+    next: u64,
     out: csv::Writer<Box<dyn Write + Send>>,
 }
 
@@ -184,17 +188,24 @@ impl CallLog {
             queues,
             groups,
             pending: BTreeMap::new(),
+            order: HashMap::new(),
+            next: 0,
             out: csv::Writer::from_writer(out),
         }
     }
 
     /// Contact `id` has arrived; its row will come.
     pub fn expect(&mut self, id: u64) {
-        self.pending.insert(id, None);
+        self.order.insert(id, self.next);
+        self.pending.insert(self.next, None);
+        self.next += 1;
     }
 
     pub fn record(&mut self, r: CallRecord) -> std::io::Result<()> {
-        self.pending.insert(r.id, Some(r));
+        let Some(place) = self.order.remove(&r.id) else {
+            return Ok(());
+        };
+        self.pending.insert(place, Some(r));
         while let Some(entry) = self.pending.first_entry() {
             let Some(r) = *entry.get() else { break };
             entry.remove();

@@ -86,11 +86,23 @@ impl MeanVariance {
     }
 }
 
-/// The 97.5 % quantile of Student's t with `df` degrees of freedom.
+/// The `p` quantile of Student's t with `df` (possibly fractional, as Welch's) degrees of freedom.
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df).expect("df > 0").inverse_cdf(p)
+}
+
+/// The 97.5 % quantile of Student's t with `df` degrees of freedom (memoised: reports ask
+/// for the same few values for every interval and column).
 pub fn t_quantile_975(df: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64)
-        .expect("df ≥ 1")
-        .inverse_cdf(0.975)
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<usize, f64>> = Default::default();
+    }
+    KNOWN.with(|known| {
+        *known
+            .borrow_mut()
+            .entry(df)
+            .or_insert_with(|| t_quantile(0.975, df as f64))
+    })
 }
 
 #[cfg(test)]

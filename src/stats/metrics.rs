@@ -33,6 +33,8 @@ pub struct QueueCounts {
     /// Scheduled requests that became due.
     pub callbacks_requested: u64,
     pub callbacks_connected: u64,
+    /// Connected callbacks that a caller accepted (not scheduled requests).
+    pub callbacks_connected_from_offers: u64,
     /// Connected callbacks from offers that count as answered within the threshold.
     pub callbacks_credited: u64,
     pub callbacks_expired: u64,
@@ -66,6 +68,7 @@ impl QueueCounts {
         self.callbacks_accepted += o.callbacks_accepted;
         self.callbacks_requested += o.callbacks_requested;
         self.callbacks_connected += o.callbacks_connected;
+        self.callbacks_connected_from_offers += o.callbacks_connected_from_offers;
         self.callbacks_credited += o.callbacks_credited;
         self.callbacks_expired += o.callbacks_expired;
         self.callbacks_failed += o.callbacks_failed;
@@ -126,13 +129,15 @@ impl QueueCounts {
     }
 
     /// The service level under `definition`; NaN when its denominator is zero. Connected
-    /// callbacks from offers count as answered within the threshold when their queue's
-    /// policy says so (`callbacks_credited`), and otherwise as not within it.
+    /// callbacks from offers are answered contacts: within the threshold when their queue's
+    /// policy says so (`callbacks_credited`), and otherwise not within it.
     pub fn service_level(&self, definition: SlDefinition) -> f64 {
         let within = self.answered_within + self.callbacks_credited;
         let (num, den) = match definition {
             SlDefinition::Offered => (within, self.offered),
-            SlDefinition::Answered => (within, self.answered + self.callbacks_credited),
+            SlDefinition::Answered => {
+                (within, self.answered + self.callbacks_connected_from_offers)
+            }
             SlDefinition::ShortAbandonsExcluded => (within, self.offered - self.short_abandoned),
             SlDefinition::AbandonsPositive => (within + self.abandoned_within, self.offered),
         };
@@ -252,6 +257,15 @@ impl Metric {
             Seizures => "seizures",
             PortHoldS => "port_hold_s",
         }
+    }
+
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::CONTACT
+            .iter()
+            .chain(&Metric::GROUP)
+            .chain(&Metric::POOL)
+            .copied()
+            .find(|m| m.name() == name)
     }
 
     pub fn direction(self) -> Direction {

@@ -14,7 +14,7 @@ mod trace;
 pub use call_log::{
     CALL_COLUMNS, CallLog, CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus,
 };
-pub use estimate::{Estimate, MeanVariance, t_quantile_975};
+pub use estimate::{Estimate, MeanVariance, t_quantile, t_quantile_975};
 pub use histogram::WaitHistogram;
 pub use metrics::{
     Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog,

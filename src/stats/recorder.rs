@@ -374,30 +374,28 @@ impl Recorder {
     /// A contact was still in the IVR or the queue when the run ended.
     /// `wait` is how long a waiting contact had waited.
     pub fn still_in_system(&mut self, q: usize, interval: Option<u32>, phase: Phase, wait: Ticks) {
-        if let Some(k) = interval {
-            let c = &mut self.totals(k).queues[q];
-            match phase {
-                Phase::Ivr => c.in_ivr_at_end += 1,
-                Phase::Waiting => {
-                    c.waiting_at_end += 1;
-                    c.waited += u64::from(wait > 0);
-                }
-                Phase::CallbackTimer
-                | Phase::CallbackQueued
-                | Phase::CallbackReserved
-                | Phase::CallbackRinging => {
-                    c.callbacks_pending_at_end += 1;
-                }
-                // Answered (or connected) already: it left the queue, and its interval may
-                // have closed.
-                Phase::Talking => {
-                    self.run_queues[q].talking_at_end += 1;
-                    return;
-                }
-                Phase::Left => return,
+        let Some(k) = interval else { return };
+        match phase {
+            // Answered (or connected) already: it left the queue, and its interval may have
+            // closed, so only the run totals can take it.
+            Phase::Talking => {
+                self.run_queues[q].talking_at_end += 1;
+                return;
             }
-            self.totals(k).live -= 1;
+            Phase::Left => return,
+            _ => {}
         }
+        let t = self.totals(k);
+        let c = &mut t.queues[q];
+        match phase {
+            Phase::Ivr => c.in_ivr_at_end += 1,
+            Phase::Waiting => {
+                c.waiting_at_end += 1;
+                c.waited += u64::from(wait > 0);
+            }
+            _ => c.callbacks_pending_at_end += 1,
+        }
+        t.live -= 1;
     }
 
     /// Whether contacts arriving (or due) at `t` are counted.
@@ -461,6 +459,7 @@ impl Recorder {
             let credit = from_offer && self.credit_callbacks[q];
             let c = &mut self.totals(k).queues[q];
             c.callbacks_connected += 1;
+            c.callbacks_connected_from_offers += u64::from(from_offer);
             c.callbacks_credited += u64::from(credit);
             c.callback_attempts += u64::from(attempts);
             c.callback_wait += wait;

@@ -543,6 +543,11 @@ fn malformed_requests_are_clear_errors() {
             "OtherCallbackProperties.ClientAvailableFrom",
             "after the simulated period",
         ),
+        (
+            r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z", "RequestTimeExpirationDuration": "307445734561826"}}"#,
+            "OtherCallbackProperties.RequestTimeExpirationDuration",
+            "minutes",
+        ),
     ] {
         let file = format!("{}\n{}\n{bad}\n", lines[0], lines[1]);
         let run = Ccsim::new()
@@ -610,6 +615,12 @@ fn bad_callback_settings_are_errors() {
             "retry_after = \"30m\"\nretries = 2",
             "retries",
             "unknown field",
+        ),
+        (
+            "call_delay = \"5s\"",
+            "call_delay = \"60s\"\nrefused_for = \"0s\"",
+            "queue.q.callback.refused_for",
+            "more than 0s",
         ),
     ] {
         let text = base.replacen(old, new, 1);
@@ -749,4 +760,115 @@ fn connected_callbacks_count_in_service_level_only_when_asked() {
             "replication {i}: rise {rise}, expected {expected}"
         );
     }
+    // Under the `answered` definition a connected callback is an answered contact either
+    // way: credit moves it from "not within" to "within", a rise of connected / (answered + connected).
+    let answered = text.replace("definition = \"offered\"", "definition = \"answered\"");
+    let never = Ccsim::simulate(&answered, &[]).replications();
+    let credited = Ccsim::simulate(
+        &answered.replace(
+            "counts_in_service_level = false",
+            "counts_in_service_level = true",
+        ),
+        &[],
+    )
+    .replications();
+    for i in 0..5 {
+        let rise = col(&credited, "service_level")[i] - col(&never, "service_level")[i];
+        let connected = col(&never, "callbacks_connected")[i];
+        let expected = connected / (col(&never, "answered")[i] + connected);
+        assert!(
+            (rise - expected).abs() < 2e-6,
+            "answered definition, replication {i}: rise {rise}, expected {expected}"
+        );
+    }
+}
+
+/// A run cut at the drain limit while calls and callbacks are still talking keeps its books.
+#[test]
+fn a_cut_with_calls_talking_keeps_the_books() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/callbacks.toml"
+    ))
+    .unwrap()
+    .replace("drain_limit = \"2h\"", "drain_limit = \"1m\"")
+    .replace("callback_requests = \"callback_requests.jsonl\"", "");
+    let run = Ccsim::simulate(&with_replications(&text, 4), &["--calls"]);
+    let s = run.summary();
+    assert!(s.get("all", "talking_at_end").mean > 0.0);
+    let reps = run.replications();
+    let v = |m: &str, r: usize| reps[&("all".to_string(), m.to_string())][r];
+    for r in 0..4 {
+        assert_eq!(
+            v("offered", r),
+            v("answered", r)
+                + v("abandoned", r)
+                + v("callbacks_accepted", r)
+                + v("waiting_at_end", r)
+        );
+        assert_eq!(
+            v("callbacks_accepted", r),
+            v("callbacks_connected", r)
+                + v("callbacks_expired", r)
+                + v("callbacks_failed", r)
+                + v("callbacks_pending_at_end", r)
+        );
+    }
+}
+
+/// A callback whose window closes during the call delay is not dialed: it expires.
+#[test]
+fn no_dial_after_the_window_closes() {
+    let text = attempts_scenario("{ OK = 1 }")
+        .replace("call_delay = \"5s\"", "call_delay = \"30s\"")
+        .replace("replications = 40", "replications = 2");
+    let request = r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T08:10:00Z", "CallbackTimeExpiryDuration": "00:00:10"}}"#;
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("requests.jsonl", request)
+        .args(["run", "s.toml", "--out", "out", "--calls", "--trace"])
+        .run()
+        .success();
+    let events = csv_rows(&run.path("out/events.csv"));
+    assert!(
+        events
+            .iter()
+            .all(|e| e["callback_status"] != "SUBMITTED_TO_AGT"),
+        "dialed after its window"
+    );
+    let calls = csv_rows(&run.path("out/calls.csv"));
+    assert!(
+        !calls.is_empty()
+            && calls
+                .iter()
+                .all(|r| r["callback_status"] == "ENDTIME_EXPIRED" && r["attempts"] == "0"),
+        "{calls:?}"
+    );
+}
+
+/// Refusals with many agents run in constant stack: every idle agent refuses in turn.
+#[test]
+fn refusals_by_many_agents_do_not_exhaust_the_stack() {
+    let text = attempts_scenario("{ OK = 1 }")
+        .replace(
+            "call_delay = \"5s\"",
+            "call_delay = \"60s\"\nexpires_after = \"1m\"",
+        )
+        .replace("count = 300", "count = 50000")
+        .replace("replications = 40", "replications = 1");
+    let request = r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T08:10:00Z"}}"#;
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("requests.jsonl", request)
+        .args(["run", "s.toml", "--out", "out"])
+        .run()
+        .success();
+    let s = run.summary();
+    assert_eq!(s.get("all", "callbacks_expired").mean, 1.0);
+    // Every agent refused it once, for a minute.
+    assert!(
+        (s.get("group:a", "agent_minutes_refused").mean - 50_000.0).abs() < 1.0,
+        "{}",
+        s.get("group:a", "agent_minutes_refused").mean
+    );
 }
