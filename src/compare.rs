@@ -63,6 +63,9 @@ impl Shape {
     }
 }
 
+/// (scope, metric), as `replications.csv` names them.
+pub type MetricKey = (String, String);
+
 /// One run's per-replication values of every metric.
 #[derive(Clone, Debug)]
 pub struct RunData {
@@ -71,7 +74,7 @@ pub struct RunData {
     pub seed: u64,
     pub shape: Shape,
     /// (scope, metric) → value in each replication (NaN where undefined), in report order.
-    pub values: Vec<((String, String), Vec<f64>)>,
+    pub values: Vec<(MetricKey, Vec<f64>)>,
 }
 
 #[derive(Deserialize)]
@@ -241,7 +244,7 @@ pub fn compare(a: &RunData, b: &RunData, tolerances: &Tolerances) -> Vec<MetricC
     let paired = a.seed == b.seed && a.replications() == b.replications();
     let b_values: BTreeMap<&(String, String), &Vec<f64>> =
         b.values.iter().map(|(k, v)| (k, v)).collect();
-    let pairs: Vec<(&(String, String), &Vec<f64>, &Vec<f64>)> = a
+    let pairs: Vec<(&MetricKey, &Vec<f64>, &Vec<f64>)> = a
         .values
         .iter()
         .filter_map(|(k, va)| b_values.get(k).map(|vb| (k, va, *vb)))
