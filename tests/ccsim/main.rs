@@ -4,6 +4,7 @@ mod harness;
 
 mod bad_scenarios;
 mod callbacks;
+mod compare;
 mod conservation;
 mod determinism;
 mod erlang_cli;
