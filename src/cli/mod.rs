@@ -6,6 +6,7 @@ mod compare;
 mod erlang;
 mod progress;
 mod run;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ enum Command {
     Erlang(erlang::ErlangArgs),
     /// Compare two runs (output folders or scenario files): exit 1 if something got worse.
     Compare(compare::CompareArgs),
+    /// Run a scenario over a grid of parameter values.
+    Sweep(sweep::SweepArgs),
 }
 
 /// An error of a command, and whose fault it was.
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::validate(args),
         Command::Erlang(args) => erlang::erlang(args),
         Command::Compare(args) => compare::run(args),
+        Command::Sweep(args) => sweep::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

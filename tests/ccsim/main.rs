@@ -10,4 +10,5 @@ mod determinism;
 mod erlang_cli;
 mod golden;
 mod model_rules;
+mod sweep;
 mod theory;

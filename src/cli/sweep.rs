@@ -1,0 +1,180 @@
+//! `ccsim sweep SCENARIO --set KEY=VALUES …`: run every combination of values.
+
+use super::{CliError, progress};
+use crate::experiment::{self, RunOptions};
+use crate::report::{number, summary_estimates, write_atomically};
+use crate::stats::{Estimate, Metric, Scope};
+use crate::sweep::{Setting, apply, grid};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// A key and its values: KEY=V1,V2,… or KEY=A..B (whole numbers) or KEY=A..B..STEP.
+    /// Keys are dotted paths, naming queues, groups and pools:
+    /// queue.support.patience.mean=60s,120s or agent_group.tier1.staffing.count=10..16.
+    /// Repeat for a grid.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
+    sets: Vec<Setting>,
+    /// Output folder for sweep.csv (default: output/sweep-<scenario name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replications at every point (overrides the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Seed of every point (overrides the scenario's); all points share it.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
+}
+
+/// The metrics of a sweep row (scope `all`); those with an interval get CI columns.
+const METRICS: [(Metric, bool); 9] = [
+    (Metric::Offered, false),
+    (Metric::ServiceLevel, true),
+    (Metric::AsaS, true),
+    (Metric::AbandonRate, true),
+    (Metric::PWait, true),
+    (Metric::Occupancy, true),
+    (Metric::BlockRate, true),
+    (Metric::CallbacksAccepted, false),
+    (Metric::CallbackWaitS, true),
+];
+
+pub fn run(args: SweepArgs) -> Result<(), CliError> {
+    let path = &args.scenario;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::Input(format!("{}: cannot read the scenario: {e}", path.display()))
+    })?;
+    let points = grid(&args.sets);
+    // Every point is checked before any runs: a bad value fails at once, naming its key.
+    let scenarios = points
+        .iter()
+        .map(|p| apply(path, &text, p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Input)?;
+    let base = &scenarios[0];
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep-{}", base.name)));
+    std::fs::create_dir_all(&out)
+        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+    let csv_path = out.join("sweep.csv");
+    let keys: Vec<String> = args.sets.iter().map(|s| s.key.clone()).collect();
+    let (seed, threads) = (
+        args.seed.unwrap_or(base.seed),
+        args.threads.map_or(0, |t| t as usize),
+    );
+    let bar = progress::bar(points.len() as u64, "points");
+    let mut rows: Vec<(Vec<String>, Vec<Option<Estimate>>)> = Vec::new();
+    for (point, scenario) in points.iter().zip(&scenarios) {
+        let options = RunOptions {
+            replications: args.replications.unwrap_or(scenario.replications),
+            seed,
+            threads,
+            calls: false,
+            trace: false,
+        };
+        let results = experiment::run(scenario, &options, &std::env::temp_dir(), &|| {})
+            .map_err(|e| CliError::Failed(format!("running {}: {e}", path.display())))?;
+        let estimates = summary_estimates(&results);
+        let find = |m: Metric| {
+            results
+                .catalog
+                .iter()
+                .position(|&(s, x)| s == Scope::All && x == m)
+                .map(|i| estimates[i])
+        };
+        rows.push((
+            point.iter().map(|(_, v)| v.clone()).collect(),
+            METRICS.iter().map(|&(m, _)| find(m)).collect(),
+        ));
+        // Re-written after every point, so an interrupted sweep keeps what it did.
+        write_atomically(&csv_path, |w| write_csv(&keys, &rows, w))
+            .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    print_table(&keys, &rows);
+    println!(
+        "\n{} points, common random numbers (seed {seed}); sweep in {}",
+        rows.len(),
+        csv_path.display()
+    );
+    Ok(())
+}
+
+fn write_csv(
+    keys: &[String],
+    rows: &[(Vec<String>, Vec<Option<Estimate>>)],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<String> = std::iter::once("point".to_string())
+        .chain(keys.iter().cloned())
+        .collect();
+    for (m, ci) in METRICS {
+        header.push(m.name().into());
+        if ci {
+            header.push(format!("{}_ci95_low", m.name()));
+            header.push(format!("{}_ci95_high", m.name()));
+        }
+    }
+    w.write_record(&header)?;
+    for (i, (values, estimates)) in rows.iter().enumerate() {
+        let mut record: Vec<String> = std::iter::once(i.to_string())
+            .chain(values.iter().cloned())
+            .collect();
+        for (&(_, ci), e) in METRICS.iter().zip(estimates) {
+            let e = e.unwrap_or(Estimate {
+                mean: f64::NAN,
+                ci_low: f64::NAN,
+                ci_high: f64::NAN,
+                n: 0,
+            });
+            record.push(number(e.mean));
+            if ci {
+                record.push(number(e.ci_low));
+                record.push(number(e.ci_high));
+            }
+        }
+        w.write_record(&record)?;
+    }
+    w.flush()
+}
+
+fn print_table(keys: &[String], rows: &[(Vec<String>, Vec<Option<Estimate>>)]) {
+    let pct = |e: Option<Estimate>| {
+        e.filter(|e| !e.mean.is_nan())
+            .map_or("—".into(), |e| format!("{:.1} %", e.mean * 100.0))
+    };
+    println!(
+        "{}  {:>14} {:>10} {:>12} {:>11}",
+        keys.join("  "),
+        "service level",
+        "ASA",
+        "abandoned",
+        "occupancy"
+    );
+    for (values, e) in rows {
+        let asa = e[2]
+            .filter(|e| !e.mean.is_nan())
+            .map_or("—".into(), |e| format!("{:.1} s", e.mean));
+        let cells: Vec<String> = values
+            .iter()
+            .zip(keys)
+            .map(|(v, k)| format!("{v:>w$}", w = k.len()))
+            .collect();
+        println!(
+            "{}  {:>14} {:>10} {:>12} {:>11}",
+            cells.join("  "),
+            pct(e[1]),
+            asa,
+            pct(e[3]),
+            pct(e[5])
+        );
+    }
+}
