@@ -13,5 +13,6 @@ pub mod experiment;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod staffing;
 pub mod stats;
 pub mod sweep;

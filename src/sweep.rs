@@ -114,19 +114,24 @@ pub fn grid(settings: &[Setting]) -> Vec<Vec<(String, String)>> {
 /// Keys that are alternatives to each other: setting one removes the others.
 const ALTERNATIVES: [[&str; 2]; 2] = [["per_interval", "per_hour"], ["per_interval", "count"]];
 
-/// The scenario in `text` (read from `path`) with `assignments` made.
-pub fn apply(
-    path: &Path,
-    text: &str,
-    assignments: &[(String, String)],
-) -> Result<Scenario, String> {
+/// The text of a scenario with `assignments` made, its layout and comments kept.
+pub fn edit(path: &Path, text: &str, assignments: &[(String, String)]) -> Result<String, String> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     for (key, value) in assignments {
         set(&mut doc, key, value).map_err(|e| format!("--set {key}={value}: {e}"))?;
     }
-    Scenario::from_text(path, &doc.to_string()).map_err(|e: ScenarioError| {
+    Ok(doc.to_string())
+}
+
+/// The scenario in `text` (read from `path`) with `assignments` made.
+pub fn apply(
+    path: &Path,
+    text: &str,
+    assignments: &[(String, String)],
+) -> Result<Scenario, String> {
+    Scenario::from_text(path, &edit(path, text, assignments)?).map_err(|e: ScenarioError| {
         let at = assignments
             .iter()
             .map(|(k, v)| format!("{k}={v}"))

@@ -6,6 +6,7 @@ mod compare;
 mod erlang;
 mod progress;
 mod run;
+mod staff;
 mod sweep;
 mod validate;
 
@@ -35,6 +36,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Run a scenario over a grid of parameter values.
     Sweep(sweep::SweepArgs),
+    /// Find the fewest agents per interval that meet service targets, by simulation.
+    Staff(staff::StaffArgs),
 }
 
 /// An error of a command, and whose fault it was.
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Erlang(args) => erlang::erlang(args),
         Command::Compare(args) => compare::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Staff(args) => staff::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,5 +10,6 @@ mod determinism;
 mod erlang_cli;
 mod golden;
 mod model_rules;
+mod staff;
 mod sweep;
 mod theory;
