@@ -142,16 +142,21 @@ impl Center<'_, '_> {
             let order = self.next_order;
             self.next_order += 1;
             let q = self.contacts.get(slot).queue as usize;
-            let interval = self.rec.callback_requested(q, now);
-            if interval.is_some() {
-                // Its calls.csv row comes in order of becoming due.
-                self.rec.expect_call(self.contacts.get(slot).id);
-            }
+            let interval = self
+                .rec
+                .callback_requested(q, self.contacts.get(slot).id, now);
             let c = self.contacts.get_mut(slot);
             (c.interval, c.enqueued, c.order) = (interval, now, order);
         }
-        let c = self.contacts.get_mut(slot);
-        c.phase = Phase::CallbackQueued;
+        self.contacts.get_mut(slot).phase = Phase::CallbackQueued;
+        self.take_back_place(slot, now);
+    }
+
+    /// The queued callback in `slot` takes (back) its place in its queue — a retry the place
+    /// of the call it came from, as its priority and age stay in effect (the source says so
+    /// of callbacks) — and idle agents are given work.
+    fn take_back_place(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get(slot);
         let (q, place) = (
             c.queue as usize,
             Place {
@@ -162,8 +167,6 @@ impl Center<'_, '_> {
             },
         );
         self.set_status(slot, CallbackStatus::Queued, now);
-        // A retry takes back the place of the call it came from (its priority and age stay
-        // in effect, as the source says of callbacks).
         self.queues[q].insert_callback(place);
         self.dispatch(q, now);
     }
@@ -193,16 +196,7 @@ impl Center<'_, '_> {
                 now.saturating_add(refused_for),
                 Event::RefusalEnd { group: g as u32 },
             );
-            let c = self.contacts.get(slot);
-            let place = Place {
-                slot,
-                generation: c.generation,
-                enqueued: c.enqueued,
-                order: c.order,
-            };
-            self.set_status(slot, CallbackStatus::Queued, now);
-            self.queues[q].insert_callback(place);
-            self.dispatch(q, now);
+            self.take_back_place(slot, now);
             return;
         }
         let c = self.contacts.get_mut(slot);

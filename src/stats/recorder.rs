@@ -295,13 +295,26 @@ impl Recorder {
     /// A contact arrived; returns the interval it counts in (`None` in the warm-up).
     #[inline]
     pub fn arrived(&mut self, q: usize, id: u64, now: Ticks) -> Option<u32> {
+        self.enter(q, id, now, |c| c.arrived += 1)
+    }
+
+    /// A contact enters the system at `now` (arrives, or a request becomes due): it counts in
+    /// the current interval (`count` says as what), and its `calls.csv` row is expected.
+    #[inline]
+    fn enter(
+        &mut self,
+        q: usize,
+        id: u64,
+        now: Ticks,
+        count: impl FnOnce(&mut QueueCounts),
+    ) -> Option<u32> {
         debug_assert_eq!(self.current as u64, now / self.interval);
         if !self.is_reported(self.current) {
             return None;
         }
         let k = self.current as u32;
         let t = self.totals(k);
-        t.queues[q].arrived += 1;
+        count(&mut t.queues[q]);
         t.live += 1;
         if let Some(log) = &mut self.calls {
             log.expect(id);
@@ -421,24 +434,10 @@ impl Recorder {
         }
     }
 
-    /// A scheduled request became due at `now`; returns the interval it counts in.
-    pub fn callback_requested(&mut self, q: usize, now: Ticks) -> Option<u32> {
-        debug_assert_eq!(self.current as u64, now / self.interval);
-        if !self.is_reported(self.current) {
-            return None;
-        }
-        let k = self.current as u32;
-        let t = self.totals(k);
-        t.queues[q].callbacks_requested += 1;
-        t.live += 1;
-        Some(k)
-    }
-
-    /// Contact `id` will have a `calls.csv` row (for requests, known before they are due).
-    pub fn expect_call(&mut self, id: u64) {
-        if let Some(log) = &mut self.calls {
-            log.expect(id);
-        }
+    /// A scheduled request became due at `now`; returns the interval it counts in. Its row
+    /// in `calls.csv` comes in order of becoming due.
+    pub fn callback_requested(&mut self, q: usize, id: u64, now: Ticks) -> Option<u32> {
+        self.enter(q, id, now, |c| c.callbacks_requested += 1)
     }
 
     /// A callback connected after `attempts` dials, `wait` after it was due; `from_offer`
