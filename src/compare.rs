@@ -13,31 +13,37 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// What must match for two runs to be comparable.
+/// What must match for two runs to be comparable: the same period in the same intervals,
+/// the same service-level measure, the same queues. Agent groups and port pools may differ
+/// (their shared metrics are compared).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Shape {
     pub start: String,
     pub duration_s: f64,
     pub interval_s: f64,
     pub warmup_s: f64,
-    /// Scopes reported (`queue:support`, `group:tier1`, …).
-    pub scopes: Vec<String>,
+    /// Definition and threshold, e.g. `offered within 20s`.
+    pub service_level: String,
+    /// Queue names, sorted.
+    pub queues: Vec<String>,
 }
 
 impl Shape {
     pub fn of(s: &Scenario) -> Shape {
         let secs = crate::engine::secs_from_ticks;
-        let mut scopes: Vec<String> = crate::stats::catalog(s)
-            .iter()
-            .map(|(scope, _)| scope.label(s))
-            .collect();
-        scopes.dedup();
+        let mut queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
+        queues.sort();
         Shape {
             start: s.start.to_string(),
             duration_s: secs(s.duration),
             interval_s: secs(s.interval),
             warmup_s: secs(s.warmup),
-            scopes,
+            service_level: format!(
+                "{} within {}",
+                s.service_level.definition.name(),
+                crate::scenario::Duration::from_ticks(s.service_level.threshold)
+            ),
+            queues,
         }
     }
 
@@ -52,11 +58,17 @@ impl Shape {
         if self.interval_s != other.interval_s || self.warmup_s != other.warmup_s {
             return Some("the runs have different intervals or warm-ups".into());
         }
-        if self.scopes != other.scopes {
+        if self.service_level != other.service_level {
             return Some(format!(
-                "the runs report different queues, groups or pools ({} and {})",
-                self.scopes.join(" "),
-                other.scopes.join(" ")
+                "service level means different things ({} and {})",
+                self.service_level, other.service_level
+            ));
+        }
+        if self.queues != other.queues {
+            return Some(format!(
+                "the runs have different queues ({} and {})",
+                self.queues.join(" "),
+                other.queues.join(" ")
             ));
         }
         None
@@ -161,7 +173,7 @@ impl RunData {
         })
     }
 
-    fn replications(&self) -> usize {
+    pub fn replications(&self) -> usize {
         self.values.first().map_or(0, |(_, v)| v.len())
     }
 }
@@ -199,6 +211,9 @@ pub struct MetricComparison {
     /// 95 % interval of the difference.
     pub ci_low: f64,
     pub ci_high: f64,
+    /// The wider interval the verdict uses, holding for all metrics together.
+    pub verdict_low: f64,
+    pub verdict_high: f64,
     pub paired: bool,
     /// Replications (pairs, when paired) in which the metric was defined.
     pub replications: usize,
@@ -269,8 +284,16 @@ pub fn compare(a: &RunData, b: &RunData, tolerances: &Tolerances) -> Vec<MetricC
             let (mean_a, mean_b) = (mean(va), mean(vb));
             let metric = Metric::from_name(&key.1);
             let tolerance = tolerances.of(&key.1, mean_a);
-            let (difference, ci_low, ci_high, n, verdict) = match s {
-                None => (mean_b - mean_a, f64::NAN, f64::NAN, 0, Verdict::Unclear),
+            let (difference, ci_low, ci_high, verdict_low, verdict_high, n, verdict) = match s {
+                None => (
+                    mean_b - mean_a,
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                    0,
+                    Verdict::Unclear,
+                ),
                 Some(s) => {
                     let half95 = if s.se > 0.0 {
                         t_quantile(0.975, s.df) * s.se
@@ -295,7 +318,15 @@ pub fn compare(a: &RunData, b: &RunData, tolerances: &Tolerances) -> Vec<MetricC
                     } else {
                         Verdict::Unclear
                     };
-                    (s.mean, s.mean - half95, s.mean + half95, s.n, verdict)
+                    (
+                        s.mean,
+                        s.mean - half95,
+                        s.mean + half95,
+                        lo,
+                        hi,
+                        s.n,
+                        verdict,
+                    )
                 }
             };
             MetricComparison {
@@ -306,6 +337,8 @@ pub fn compare(a: &RunData, b: &RunData, tolerances: &Tolerances) -> Vec<MetricC
                 difference,
                 ci_low,
                 ci_high,
+                verdict_low,
+                verdict_high,
                 paired,
                 replications: n,
                 tolerance,

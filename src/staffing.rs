@@ -6,9 +6,9 @@
 //! simulated whole. In the spirit of the iterative staffing algorithm (Feldman, Mandelbaum,
 //! Massey & Whitt, 2008) the search starts from an analytic plan (Erlang C's, per interval)
 //! and iterates on simulation: first it adds an agent to every interval that misses a
-//! target until all meet them; then it takes agents away one interval at a time, keeping a
-//! removal only if every interval still meets every target. The result is a plan from which
-//! no single agent can be removed.
+//! target until all meet them; then, interval by interval, it finds by bisection the fewest
+//! agents with which every interval still meets every target, and repeats until no single
+//! agent can be removed.
 //!
 //! A target is met when its mean over the replications meets it. Every plan is simulated
 //! with the same seeds (common random numbers), so two plans are compared on the same
@@ -33,22 +33,32 @@ pub struct Target {
 }
 
 impl Target {
-    fn met(&self, value: f64) -> bool {
-        // An undefined value (no calls in the interval) constrains nothing.
-        value.is_nan()
-            || if self.at_least {
-                value >= self.bound
-            } else {
-                value <= self.bound
-            }
+    /// Whether `value` meets the target in an interval where `offered` contacts were
+    /// offered (on average). Undefined values constrain nothing only where there were no
+    /// calls: with calls and nobody answered (ASA, or service level of answered calls
+    /// undefined), the target is missed.
+    fn met(&self, value: f64, offered: f64) -> bool {
+        if value.is_nan() {
+            return offered == 0.0;
+        }
+        if self.at_least {
+            value >= self.bound
+        } else {
+            value <= self.bound
+        }
     }
 
     fn column(&self) -> usize {
-        INTERVAL_COLUMNS
-            .iter()
-            .position(|c| *c == self.metric)
-            .expect("targets name interval columns")
+        column(&self.metric)
     }
+}
+
+/// Position of an `intervals.csv` column.
+fn column(name: &str) -> usize {
+    INTERVAL_COLUMNS
+        .iter()
+        .position(|c| *c == name)
+        .expect("an interval column")
 }
 
 /// What the search needs besides the scenario.
@@ -71,6 +81,9 @@ pub struct StaffingPlan {
     pub achieved: Vec<(usize, usize, Vec<Estimate>)>,
     /// Plans simulated.
     pub evaluations: usize,
+    /// The plan simulated again on seeds the search never saw: intervals that still meet
+    /// every target, of those reported. The search fits its own seeds; this says how much.
+    pub fresh_seed_meets: (usize, usize),
 }
 
 /// How one plan did: per reported interval, whether every target held in every queue of
@@ -103,7 +116,7 @@ pub fn staff(
     let mut evaluate = |plan: &[u32]| -> Result<Evaluation, String> {
         evaluations += 1;
         on_evaluation(evaluations);
-        evaluate(scenario, req, plan, scratch)
+        evaluate_plan(scenario, req, plan, scratch)
     };
 
     // Phase 1: add agents where targets are missed until every interval meets them.
@@ -129,37 +142,74 @@ pub fn staff(
         eval = evaluate(&plan)?;
     }
 
-    // Phase 2: take agents away, interval by interval, while every interval still meets the
-    // targets; repeat until no single agent can go.
+    // Phase 2: take agents away while every interval still meets the targets: each
+    // interval's fewest by bisection (more agents never hurt), holding the others; passes
+    // repeat because a removal can make room elsewhere, until no single agent can go.
     loop {
         let mut removed = false;
         for k in first..intervals {
-            while plan[k] > 0 {
-                plan[k] -= 1;
-                let trial = evaluate(&plan)?;
-                if trial.meets.iter().all(|m| *m) {
+            // plan[k] meets. Gallop down (1, 2, 4 … fewer) to a count that fails, then bisect:
+            // a few runs when the plan is close, a logarithmic number when it is far.
+            let before = plan[k];
+            let (mut lo, mut hi) = (-1_i64, i64::from(before));
+            let mut meets = |plan: &mut Vec<u32>, n: i64| -> Result<bool, String> {
+                plan[k] = n as u32;
+                let trial = evaluate(plan)?;
+                let ok = trial.meets.iter().all(|m| *m);
+                if ok {
+                    // `eval` describes the plan as it stands.
                     eval = trial;
-                    removed = true;
+                }
+                Ok(ok)
+            };
+            let mut step = 1;
+            while hi - step > lo {
+                if meets(&mut plan, hi - step)? {
+                    hi -= step;
+                    step *= 2;
                 } else {
-                    plan[k] += 1;
+                    lo = hi - step;
                     break;
                 }
             }
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if meets(&mut plan, mid)? {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            plan[k] = hi as u32;
+            removed |= plan[k] < before;
         }
         if !removed {
             break;
         }
     }
+    let fresh = StaffingRequest {
+        options: RunOptions {
+            seed: req.options.seed.wrapping_add(0x9e37_79b9),
+            ..req.options.clone()
+        },
+        ..req.clone()
+    };
+    let check = evaluate_plan(scenario, &fresh, &plan, scratch)?;
+    let fresh_seed_meets = (
+        check.meets.iter().filter(|m| **m).count(),
+        check.meets.len(),
+    );
     Ok(StaffingPlan {
         agents: plan,
         erlang_c: erlang,
         achieved: eval.achieved,
         evaluations,
+        fresh_seed_meets,
     })
 }
 
 /// Simulates `scenario` with the group staffed by `plan`.
-fn evaluate(
+fn evaluate_plan(
     scenario: &Scenario,
     req: &StaffingRequest,
     plan: &[u32],
@@ -189,10 +239,11 @@ fn evaluate(
         for &q in queues {
             let estimates: Vec<Estimate> =
                 per_queue[q].iter().map(MeanVariance::estimate).collect();
+            let offered = estimates[column("offered")].mean;
             meets[i] &= req
                 .targets
                 .iter()
-                .all(|t| t.met(estimates[t.column()].mean));
+                .all(|t| t.met(estimates[t.column()].mean, offered));
             achieved.push((first + i, q, estimates));
         }
     }
@@ -225,21 +276,40 @@ pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest) -> Vec<u32> {
             let meets = |n: u32| {
                 erlang_c(n, load, aht, threshold).is_some_and(|c| {
                     req.targets.iter().all(|t| match t.metric.as_str() {
-                        "service_level" => t.met(c.service_level),
-                        "asa_s" => t.met(c.asa),
-                        "p_wait" => t.met(c.p_wait),
+                        "service_level" => t.met(c.service_level, calls),
+                        "asa_s" => t.met(c.asa, calls),
+                        "p_wait" => t.met(c.p_wait, calls),
                         _ => true,
                     })
                 })
             };
-            fewest(100_000, meets).unwrap_or(100_000)
+            let ceiling = agents_ceiling(load);
+            fewest(ceiling, meets).unwrap_or(ceiling)
         })
         .collect()
 }
 
-/// A generous upper bound on agents in any interval: far beyond what the load needs.
+/// A generous upper bound on agents for an offered load: far beyond what it needs.
+fn agents_ceiling(load: f64) -> u32 {
+    (4.0 * load.ceil() + 50.0).min(f64::from(u32::MAX / 2)) as u32
+}
+
+/// The ceiling for any interval of the group.
 fn max_agents(s: &Scenario, req: &StaffingRequest) -> u32 {
-    let erlang = erlang_c_plan(s, req);
-    let most = erlang.iter().copied().max().unwrap_or(0);
-    (most * 4).max(most + 50)
+    let queues = &s.agent_groups[req.group].queues;
+    let interval_s = secs_from_ticks(s.interval);
+    (0..s.intervals())
+        .map(|k| {
+            let work: f64 = queues
+                .iter()
+                .map(|&q| {
+                    s.queues[q].arrivals.get(k)
+                        * (s.queues[q].handle.mean()
+                            + s.queues[q].wrap_up.as_ref().map_or(0.0, |w| w.mean()))
+                })
+                .sum();
+            agents_ceiling(work / interval_s)
+        })
+        .max()
+        .unwrap_or(50)
 }

@@ -165,11 +165,6 @@ fn set_in_table(
     } else {
         format!("{walked}.{first}")
     };
-    let parent = if walked.is_empty() {
-        "the scenario".to_string()
-    } else {
-        format!("`{walked}`")
-    };
     match table.get_mut(first) {
         Some(Item::Table(t)) => set_in_table(t, rest, leaf, value, &here),
         Some(Item::Value(Value::InlineTable(t))) => set_in_inline(t, rest, leaf, value, &here),
@@ -194,7 +189,27 @@ fn set_in_table(
             set_in_table(element, rest, leaf, value, &format!("{here}.{name}"))
         }
         Some(_) => Err(format!("`{here}` is a value, not a table")),
-        None => Err(format!("{parent} has no `{first}`")),
+        // A table the file leaves out ([service_level], a queue's patience) is made; one
+        // that is not a key of scenarios is then an unknown key, reported with its path.
+        None if walked.is_empty() => {
+            table.insert(first, Item::Table(toml_edit::Table::new()));
+            match table.get_mut(first) {
+                Some(Item::Table(t)) => set_in_table(t, rest, leaf, value, &here),
+                _ => unreachable!("just inserted"),
+            }
+        }
+        None => {
+            table.insert(
+                first,
+                Item::Value(Value::InlineTable(toml_edit::InlineTable::new())),
+            );
+            match table.get_mut(first) {
+                Some(Item::Value(Value::InlineTable(t))) => {
+                    set_in_inline(t, rest, leaf, value, &here)
+                }
+                _ => unreachable!("just inserted"),
+            }
+        }
     }
 }
 
@@ -213,14 +228,23 @@ fn set_in_inline(
     match table.get_mut(first) {
         Some(Value::InlineTable(t)) => set_in_inline(t, rest, leaf, value, &here),
         Some(_) => Err(format!("`{here}` is a value, not a table")),
-        None => Err(format!("`{walked}` has no `{first}`")),
+        None => {
+            table.insert(*first, Value::InlineTable(toml_edit::InlineTable::new()));
+            match table.get_mut(first) {
+                Some(Value::InlineTable(t)) => set_in_inline(t, rest, leaf, value, &here),
+                _ => unreachable!("just inserted"),
+            }
+        }
     }
 }
 
 /// A value as written on the command line: TOML if it parses (10, 0.7, true, "x", [1, 2]),
-/// else text (60s, lognormal).
+/// else text (60s, lognormal). Scenarios write times as text, so a TOML date-time is too.
 fn parse_value(text: &str) -> Value {
-    text.parse::<Value>().unwrap_or_else(|_| Value::from(text))
+    match text.parse::<Value>() {
+        Ok(Value::Datetime(_)) | Err(_) => Value::from(text),
+        Ok(v) => v,
+    }
 }
 
 fn alternatives_of(leaf: &str) -> Vec<&'static str> {

@@ -68,7 +68,15 @@ impl Side {
     }
 }
 
+/// Every failure of a comparison exits 2, as bad input does: exit code 1 means "worse".
 pub fn run(args: CompareArgs) -> Result<(), CliError> {
+    compare_runs(args).map_err(|e| match e {
+        CliError::Failed(message) => CliError::Input(message),
+        other => other,
+    })
+}
+
+fn compare_runs(args: CompareArgs) -> Result<(), CliError> {
     let (side_a, side_b) = (Side::of(&args.a), Side::of(&args.b));
     if args.intervals
         && !(matches!(side_a, Side::Scenario(_)) && matches!(side_b, Side::Scenario(_)))
@@ -116,6 +124,15 @@ pub fn run(args: CompareArgs) -> Result<(), CliError> {
             return Err(CliError::Input(format!(
                 "cannot compare {} with {}: {why} (--force to compare the metrics they share)",
                 a.label, b.label
+            )));
+        }
+    }
+    for run in [&a, &b] {
+        if run.replications() < 2 {
+            return Err(CliError::Input(format!(
+                "{} has {} replication(s): a comparison needs at least 2 on each side to tell a change from noise",
+                run.label,
+                run.replications()
             )));
         }
     }
@@ -212,7 +229,7 @@ fn add_intervals(data: &mut RunData, r: &RunResults) -> Result<(), CliError> {
     Ok(())
 }
 
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 14] = [
     "scope",
     "interval_start",
     "metric",
@@ -221,6 +238,8 @@ const COLUMNS: [&str; 12] = [
     "difference",
     "ci95_low",
     "ci95_high",
+    "verdict_low",
+    "verdict_high",
     "paired",
     "replications",
     "tolerance",
@@ -241,6 +260,8 @@ fn write_csv(rows: &[MetricComparison], out: &mut dyn std::io::Write) -> std::io
             number(r.difference),
             number(r.ci_low),
             number(r.ci_high),
+            number(r.verdict_low),
+            number(r.verdict_high),
             r.paired.to_string(),
             r.replications.to_string(),
             number(r.tolerance),
@@ -254,13 +275,12 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) {
     let paired = rows.first().is_some_and(|r| r.paired);
     println!("A: {}\nB: {}", a.label, b.label);
     println!(
-        "{} replications; differences are B − A with 95 % CIs; verdicts hold for all {} metrics together (family-wise error ≤ 5 %)\n",
+        "{} replications; differences are B − A with 95 % CIs; verdicts use wider intervals that hold for all metrics together (family-wise error ≤ 5 %)\n",
         if paired {
             "paired"
         } else {
             "independent (Welch)"
-        },
-        rows.len()
+        }
     );
     let mut shown: Vec<&MetricComparison> =
         rows.iter().filter(|r| r.verdict != Verdict::Same).collect();

@@ -152,8 +152,17 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         "agent_group.{}.staffing.per_interval",
         scenario.agent_groups[group].name
     );
-    let staffed =
-        crate::sweep::edit(&args.scenario, &text, &[(key, list)]).map_err(CliError::Failed)?;
+    // The copy lives in another folder: the files the scenario names are given absolutely.
+    let mut edits = vec![(key, list)];
+    for (file_key, path) in scenario.file_keys() {
+        let absolute = std::fs::canonicalize(&path)
+            .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+        edits.push((
+            file_key,
+            toml_edit::Value::from(absolute.display().to_string()).to_string(),
+        ));
+    }
+    let staffed = crate::sweep::edit(&args.scenario, &text, &edits).map_err(CliError::Failed)?;
     let staffed_path = out.join(format!("{}-staffed.toml", scenario.name));
     write_atomically(&staffed_path, |w| w.write_all(staffed.as_bytes()))
         .map_err(|e| CliError::Failed(format!("{}: {e}", staffed_path.display())))?;
@@ -179,6 +188,15 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     println!(
         "{} plans simulated, {} replications each; every interval meets the targets by its mean over replications",
         plan.evaluations, request.options.replications
+    );
+    let (meet, of) = plan.fresh_seed_meets;
+    println!(
+        "on fresh seeds the plan meets the targets in {meet} of {of} intervals{}",
+        if meet < of {
+            " (intervals just above a target fall below it by chance: more --replications make the plan steadier)"
+        } else {
+            ""
+        }
     );
     println!(
         "Plan in {}; scenario with it in {}",

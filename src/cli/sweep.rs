@@ -46,6 +46,20 @@ const METRICS: [(Metric, bool); 9] = [
 
 pub fn run(args: SweepArgs) -> Result<(), CliError> {
     let path = &args.scenario;
+    for (flag, given, key) in [
+        ("--seed", args.seed.is_some(), "simulation.seed"),
+        (
+            "--replications",
+            args.replications.is_some(),
+            "simulation.replications",
+        ),
+    ] {
+        if given && args.sets.iter().any(|s| s.key == key) {
+            return Err(CliError::Input(format!(
+                "{flag} and --set {key} both set it: give one"
+            )));
+        }
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::Input(format!("{}: cannot read the scenario: {e}", path.display()))
     })?;
@@ -64,13 +78,12 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     let csv_path = out.join("sweep.csv");
     let keys: Vec<String> = args.sets.iter().map(|s| s.key.clone()).collect();
-    let (seed, threads) = (
-        args.seed.unwrap_or(base.seed),
-        args.threads.map_or(0, |t| t as usize),
-    );
+    let threads = args.threads.map_or(0, |t| t as usize);
     let bar = progress::bar(points.len() as u64, "points");
     let mut rows: Vec<(Vec<String>, Vec<Option<Estimate>>)> = Vec::new();
     for (point, scenario) in points.iter().zip(&scenarios) {
+        // Every point has the scenario's seed (common random numbers), unless the sweep sets it.
+        let seed = args.seed.unwrap_or(scenario.seed);
         let options = RunOptions {
             replications: args.replications.unwrap_or(scenario.replications),
             seed,
@@ -100,7 +113,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     print_table(&keys, &rows);
     println!(
-        "\n{} points, common random numbers (seed {seed}); sweep in {}",
+        "\n{} points, common random numbers across them; sweep in {}",
         rows.len(),
         csv_path.display()
     );

@@ -43,8 +43,9 @@ pub struct Scenario {
     pub port_pools: Vec<PortPool>,
     pub queues: Vec<Queue>,
     pub agent_groups: Vec<AgentGroup>,
-    /// Scheduled callback requests (`callback_requests`), in file order.
+    /// Scheduled callback requests (`callback_requests`), in file order, and their file.
     pub callback_requests: Vec<CallbackRequest>,
+    pub callback_requests_file: Option<PathBuf>,
     /// Things the scenario does that are allowed but probably not meant (printed on load).
     pub warnings: Vec<String>,
 }
@@ -74,6 +75,38 @@ impl Scenario {
     /// The first interval that statistics cover (warm-up intervals are left out).
     pub fn first_reported_interval(&self) -> usize {
         (self.warmup / self.interval) as usize
+    }
+
+    /// The keys of the files the scenario names, with their paths as read (relative to the
+    /// current folder): `callback_requests` and empirical distributions' `file`.
+    pub fn file_keys(&self) -> Vec<(String, PathBuf)> {
+        let mut keys: Vec<(String, PathBuf)> = self
+            .callback_requests_file
+            .iter()
+            .map(|p| ("callback_requests".to_string(), p.clone()))
+            .collect();
+        for q in &self.queues {
+            let dists = [
+                ("ivr", q.ivr.as_ref()),
+                ("handle", Some(&q.handle)),
+                ("wrap_up", q.wrap_up.as_ref()),
+                ("patience", q.patience.as_ref()),
+            ];
+            let callback = q
+                .callback
+                .as_ref()
+                .map(|c| ("callback.answer_after", &c.answer_after));
+            for (what, d) in dists
+                .into_iter()
+                .filter_map(|(w, d)| d.map(|d| (w, d)))
+                .chain(callback)
+            {
+                if let Distribution::Empirical { file, .. } = d {
+                    keys.push((format!("queue.{}.{what}.file", q.name), file.clone()));
+                }
+            }
+        }
+        keys
     }
 
     /// Whether any queue offers or returns callbacks (then callback figures are reported).

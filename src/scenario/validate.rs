@@ -402,6 +402,10 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         }
     }
 
+    let callback_requests_file = raw
+        .callback_requests
+        .as_ref()
+        .map(|f| c.relative_path(f.get_ref()));
     let callback_requests = match &raw.callback_requests {
         None => Vec::new(),
         Some(file) => {
@@ -439,6 +443,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         queues,
         agent_groups,
         callback_requests,
+        callback_requests_file,
         warnings,
     })
 }

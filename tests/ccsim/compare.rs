@@ -250,6 +250,19 @@ fn exit_codes_and_refusals() {
     assert_eq!(old.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&old.stderr).contains("0.0.1"));
     assert_eq!(code(&["compare", "old", "ra", "--out", "c", "--force"]), 0);
+    // Failures exit 2 (1 means worse), and one replication cannot tell change from noise.
+    assert_eq!(
+        code(&["compare", "a.toml", "a.toml", "--out", "ra/run.json/x"]),
+        2
+    );
+    assert!(
+        dir.again(["run", "a.toml", "--out", "one", "--replications", "1"])
+            .status
+            .success()
+    );
+    let one = dir.again(["compare", "one", "one", "--out", "c"]);
+    assert_eq!(one.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&one.stderr).contains("at least 2"));
     // A tolerance widens "same".
     let loose = dir.again([
         "compare",

@@ -178,3 +178,59 @@ fn bad_requests_exit_2() {
         );
     }
 }
+
+/// An interval with calls is never left without agents: a target undefined there (nobody
+/// answered) is a miss, not a pass. And the staffed copy of a scenario that names files
+/// still runs from the output folder.
+#[test]
+fn intervals_with_calls_keep_agents_and_the_staffed_copy_runs() {
+    let text = r#"callback_requests = "requests.jsonl"
+
+[simulation]
+name = "tail"
+start = "2026-03-30T08:00:00Z"
+duration = "2h"
+interval = "30m"
+replications = 10
+seed = 4
+
+[service_level]
+definition = "answered"
+
+[[queue]]
+name = "q"
+arrivals = { per_interval = [60, 60, 60, 4] }
+handle = { dist = "exponential", mean = "3m" }
+patience = { dist = "exponential", mean = "1m" }
+
+[queue.callback]
+results = { OK = 1 }
+
+[[agent_group]]
+name = "a"
+queues = ["q"]
+staffing = { count = 5 }
+"#;
+    let request = r#"{"CustomerNumber": "1", "DestinationNumber": "1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T08:10:00Z"}}"#;
+    let dir = Ccsim::new()
+        .file("s.toml", text)
+        .file("requests.jsonl", request)
+        .args([
+            "staff",
+            "s.toml",
+            "--target",
+            "service_level=0.8",
+            "--out",
+            "st",
+        ])
+        .run()
+        .success();
+    let rows = csv_rows(&dir.path("st/staffing.csv"));
+    assert!(rows.iter().all(|r| r["agents"] != "0"), "{rows:?}");
+    let run = dir.again(["run", "st/tail-staffed.toml", "--out", "again"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

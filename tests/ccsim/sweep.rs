@@ -106,3 +106,34 @@ fn bad_keys_and_values_are_errors_naming_the_key() {
         );
     }
 }
+
+/// A swept seed is each point's own; --seed cannot also set it.
+#[test]
+fn a_swept_seed_changes_the_callers() {
+    let dir = Ccsim::new()
+        .file("s.toml", &scenario("10", "2m"))
+        .args([
+            "sweep",
+            "s.toml",
+            "--set",
+            "simulation.seed=1,2",
+            "--out",
+            "sw",
+        ])
+        .run()
+        .success();
+    let rows = csv_rows(&dir.path("sw/sweep.csv"));
+    assert_ne!(
+        rows[0]["offered"], rows[1]["offered"],
+        "different seeds, different callers"
+    );
+    let both = dir.again([
+        "sweep",
+        "s.toml",
+        "--set",
+        "simulation.seed=1,2",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+}
