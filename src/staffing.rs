@@ -263,14 +263,7 @@ pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest) -> Vec<u32> {
             if calls == 0.0 {
                 return 0;
             }
-            let work: f64 = queues
-                .iter()
-                .map(|&q| {
-                    s.queues[q].arrivals.get(k)
-                        * (s.queues[q].handle.mean()
-                            + s.queues[q].wrap_up.as_ref().map_or(0.0, |w| w.mean()))
-                })
-                .sum();
+            let work = offered_work(s, queues, k);
             let aht = work / calls;
             let load = work / interval_s;
             let meets = |n: u32| {
@@ -289,6 +282,14 @@ pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest) -> Vec<u32> {
         .collect()
 }
 
+/// Seconds of work (talk plus wrap-up) the calls of `queues` bring in interval `k`.
+fn offered_work(s: &Scenario, queues: &[usize], k: usize) -> f64 {
+    queues
+        .iter()
+        .map(|&q| s.queues[q].arrivals.get(k) * s.queues[q].mean_work())
+        .sum()
+}
+
 /// A generous upper bound on agents for an offered load: far beyond what it needs.
 fn agents_ceiling(load: f64) -> u32 {
     (4.0 * load.ceil() + 50.0).min(f64::from(u32::MAX / 2)) as u32
@@ -300,14 +301,7 @@ fn max_agents(s: &Scenario, req: &StaffingRequest) -> u32 {
     let interval_s = secs_from_ticks(s.interval);
     (0..s.intervals())
         .map(|k| {
-            let work: f64 = queues
-                .iter()
-                .map(|&q| {
-                    s.queues[q].arrivals.get(k)
-                        * (s.queues[q].handle.mean()
-                            + s.queues[q].wrap_up.as_ref().map_or(0.0, |w| w.mean()))
-                })
-                .sum();
+            let work = offered_work(s, queues, k);
             agents_ceiling(work / interval_s)
         })
         .max()

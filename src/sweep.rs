@@ -8,7 +8,7 @@
 
 use crate::scenario::{Scenario, ScenarioError};
 use std::path::Path;
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 /// One `--set KEY=VALUES`.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,19 +145,28 @@ pub fn apply(
 fn set(doc: &mut DocumentMut, key: &str, value: &str) -> Result<(), String> {
     let parts: Vec<&str> = key.split('.').collect();
     let (leaf, path) = parts.split_last().expect("keys have a segment");
-    set_in_table(doc.as_table_mut(), path, leaf, value, "")
+    set_in(doc.as_table_mut(), path, leaf, value, "")
 }
 
-/// Continues `set` inside a table, `walked` being the path so far (for messages).
-fn set_in_table(
-    table: &mut toml_edit::Table,
+/// Continues `set` inside a table — a standard or an inline one — `walked` being the path
+/// so far (for messages).
+fn set_in(
+    table: &mut dyn TableLike,
     path: &[&str],
     leaf: &str,
     value: &str,
     walked: &str,
 ) -> Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
-        set_leaf_table(table, leaf, value);
+        // Setting one of a pair of alternatives removes the other.
+        for other in ALTERNATIVES
+            .iter()
+            .filter(|pair| pair.contains(&leaf))
+            .flat_map(|pair| pair.iter().filter(|k| **k != leaf))
+        {
+            table.remove(other);
+        }
+        table.insert(leaf, Item::Value(parse_value(value)));
         return Ok(());
     };
     let here = if walked.is_empty() {
@@ -166,8 +175,8 @@ fn set_in_table(
         format!("{walked}.{first}")
     };
     match table.get_mut(first) {
-        Some(Item::Table(t)) => set_in_table(t, rest, leaf, value, &here),
-        Some(Item::Value(Value::InlineTable(t))) => set_in_inline(t, rest, leaf, value, &here),
+        Some(Item::Table(t)) => set_in(t, rest, leaf, value, &here),
+        Some(Item::Value(Value::InlineTable(t))) => set_in(t, rest, leaf, value, &here),
         Some(Item::ArrayOfTables(array)) => {
             // [[queue]], [[agent_group]], [[port_pool]]: the next segment names the element.
             let (name, rest) = rest.split_first().ok_or_else(|| {
@@ -186,54 +195,20 @@ fn set_in_table(
                         names.join(", ")
                     )
                 })?;
-            set_in_table(element, rest, leaf, value, &format!("{here}.{name}"))
+            set_in(element, rest, leaf, value, &format!("{here}.{name}"))
         }
         Some(_) => Err(format!("`{here}` is a value, not a table")),
-        // A table the file leaves out ([service_level], a queue's patience) is made; one
-        // that is not a key of scenarios is then an unknown key, reported with its path.
-        None if walked.is_empty() => {
-            table.insert(first, Item::Table(toml_edit::Table::new()));
-            match table.get_mut(first) {
-                Some(Item::Table(t)) => set_in_table(t, rest, leaf, value, &here),
-                _ => unreachable!("just inserted"),
-            }
-        }
+        // A table the file leaves out ([service_level], a queue's patience) is made: a
+        // section at the top, an inline table within one. One that is not a key of scenarios
+        // is then an unknown key, reported with its path.
         None => {
-            table.insert(
-                first,
-                Item::Value(Value::InlineTable(toml_edit::InlineTable::new())),
-            );
-            match table.get_mut(first) {
-                Some(Item::Value(Value::InlineTable(t))) => {
-                    set_in_inline(t, rest, leaf, value, &here)
-                }
-                _ => unreachable!("just inserted"),
-            }
-        }
-    }
-}
-
-fn set_in_inline(
-    table: &mut toml_edit::InlineTable,
-    path: &[&str],
-    leaf: &str,
-    value: &str,
-    walked: &str,
-) -> Result<(), String> {
-    let Some((first, rest)) = path.split_first() else {
-        set_leaf_inline(table, leaf, value);
-        return Ok(());
-    };
-    let here = format!("{walked}.{first}");
-    match table.get_mut(first) {
-        Some(Value::InlineTable(t)) => set_in_inline(t, rest, leaf, value, &here),
-        Some(_) => Err(format!("`{here}` is a value, not a table")),
-        None => {
-            table.insert(*first, Value::InlineTable(toml_edit::InlineTable::new()));
-            match table.get_mut(first) {
-                Some(Value::InlineTable(t)) => set_in_inline(t, rest, leaf, value, &here),
-                _ => unreachable!("just inserted"),
-            }
+            let made = if walked.is_empty() {
+                Item::Table(toml_edit::Table::new())
+            } else {
+                Item::Value(Value::InlineTable(toml_edit::InlineTable::new()))
+            };
+            table.insert(first, made);
+            set_in(table, path, leaf, value, walked)
         }
     }
 }
@@ -245,28 +220,6 @@ fn parse_value(text: &str) -> Value {
         Ok(Value::Datetime(_)) | Err(_) => Value::from(text),
         Ok(v) => v,
     }
-}
-
-fn alternatives_of(leaf: &str) -> Vec<&'static str> {
-    ALTERNATIVES
-        .iter()
-        .filter(|pair| pair.contains(&leaf))
-        .flat_map(|pair| pair.iter().copied().filter(|k| *k != leaf))
-        .collect()
-}
-
-fn set_leaf_table(table: &mut toml_edit::Table, leaf: &str, value: &str) {
-    for other in alternatives_of(leaf) {
-        table.remove(other);
-    }
-    table.insert(leaf, Item::Value(parse_value(value)));
-}
-
-fn set_leaf_inline(table: &mut toml_edit::InlineTable, leaf: &str, value: &str) {
-    for other in alternatives_of(leaf) {
-        table.remove(other);
-    }
-    table.insert(leaf, parse_value(value));
 }
 
 #[cfg(test)]

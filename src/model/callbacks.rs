@@ -199,10 +199,7 @@ impl Center<'_, '_> {
             self.take_back_place(slot, now);
             return;
         }
-        let c = self.contacts.get_mut(slot);
-        c.phase = Phase::CallbackReserved;
-        c.generation = c.generation.wrapping_add(1);
-        let generation = c.generation;
+        let generation = self.contacts.enter_phase(slot, Phase::CallbackReserved);
         self.reserved[g] += 1;
         self.rec
             .level(Level::AgentsReserved(g), now, self.reserved[g]);
@@ -256,10 +253,7 @@ impl Center<'_, '_> {
             Ring::UntilSignal => policy.signal_after.min(policy.ring_timeout),
         };
         self.contacts.callback_mut(slot).result = Some(result);
-        let c = self.contacts.get_mut(slot);
-        c.phase = Phase::CallbackRinging;
-        c.generation = c.generation.wrapping_add(1);
-        let generation = c.generation;
+        let generation = self.contacts.enter_phase(slot, Phase::CallbackRinging);
         self.set_status(slot, CallbackStatus::SubmittedToAgt, now);
         self.schedule(
             now.saturating_add(ring),
@@ -278,9 +272,8 @@ impl Center<'_, '_> {
             self.attempt_failed(slot, result, now);
             return;
         }
+        self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
-        c.phase = Phase::Talking;
-        c.generation = c.generation.wrapping_add(1);
         let (q, g, generation) = (c.queue as usize, c.group as usize, c.generation);
         let (handle, wrap_up, interval) = (c.handle, c.wrap_up, c.interval);
         let cb = self.contacts.callback(slot).clone();
@@ -329,10 +322,7 @@ impl Center<'_, '_> {
         } else if now >= window_end {
             self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
         } else {
-            let c = self.contacts.get_mut(slot);
-            c.phase = Phase::CallbackTimer;
-            c.generation = c.generation.wrapping_add(1);
-            let generation = c.generation;
+            let generation = self.contacts.enter_phase(slot, Phase::CallbackTimer);
             self.set_status(slot, CallbackStatus::Timer, now);
             self.schedule(
                 now.saturating_add(retry_after),

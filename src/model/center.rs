@@ -418,9 +418,8 @@ impl Center<'_, '_> {
     fn enter_queue(&mut self, slot: u32, now: Ticks) {
         let order = self.next_order;
         self.next_order += 1;
+        self.contacts.enter_phase(slot, Phase::Waiting);
         let c = self.contacts.get_mut(slot);
-        c.phase = Phase::Waiting;
-        c.generation = c.generation.wrapping_add(1);
         c.enqueued = now;
         c.order = order;
         let (q, interval, generation, patience) =
@@ -524,9 +523,8 @@ impl Center<'_, '_> {
 
     /// An agent of group `g` (already counted busy, and recorded so) answers the caller in `slot`.
     fn answer(&mut self, slot: u32, g: usize, now: Ticks) {
+        self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
-        c.phase = Phase::Talking;
-        c.generation = c.generation.wrapping_add(1);
         c.group = g as u16;
         let wait = now - c.enqueued;
         let (q, generation, handle) = (c.queue as usize, c.generation, c.handle);

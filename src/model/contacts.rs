@@ -119,6 +119,16 @@ impl Contacts {
         self.free.push(slot);
     }
 
+    /// Moves the contact in `slot` to `phase`, making its pending timers stale; returns the
+    /// new generation, for the timers of the new phase.
+    #[inline]
+    pub fn enter_phase(&mut self, slot: u32, phase: Phase) -> u32 {
+        let c = &mut self.slots[slot as usize];
+        c.phase = phase;
+        c.generation = c.generation.wrapping_add(1);
+        c.generation
+    }
+
     /// Makes the contact in `slot` a callback with `state`.
     pub fn set_callback(&mut self, slot: u32, state: CallbackState) {
         self.slots[slot as usize].callback = true;

@@ -106,9 +106,7 @@ impl Model {
                 wrap_up: q.wrap_up.as_ref().map(Sampler::new),
                 patience: q.patience.as_ref().map(Sampler::new),
                 callback: q.callback.as_ref().map(CallbackModel::new),
-                expected_handle: crate::engine::ticks_from_secs(
-                    q.handle.mean() + q.wrap_up.as_ref().map_or(0.0, |w| w.mean()),
-                ),
+                expected_handle: crate::engine::ticks_from_secs(q.mean_work()),
                 groups: (0..s.agent_groups.len())
                     .filter(|&g| s.agent_groups[g].queues.contains(&qi))
                     .collect(),

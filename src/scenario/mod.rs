@@ -188,6 +188,13 @@ pub struct Queue {
     pub callback: Option<CallbackPolicy>,
 }
 
+impl Queue {
+    /// Mean talk plus wrap-up of an answered call, seconds: the work a call brings.
+    pub fn mean_work(&self) -> f64 {
+        self.handle.mean() + self.wrap_up.as_ref().map_or(0.0, Distribution::mean)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct AgentGroup {
     pub name: String,
