@@ -7,7 +7,8 @@
 use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::stats::{
-    CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, TraceLog, catalog,
+    AGENT_COLUMNS, CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, TraceLog,
+    catalog,
 };
 use rayon::prelude::*;
 use std::fs::File;
@@ -66,12 +67,24 @@ impl RunResults {
         self.replications.iter().map(|r| r.events).sum()
     }
 
-    /// Per-replication readers of interval rows, in replication order.
-    pub fn interval_rows(&self) -> std::io::Result<Vec<IntervalRowReader>> {
+    /// Per-replication readers of interval rows (per queue), in replication order.
+    pub fn interval_rows(&self) -> std::io::Result<Vec<RowReader<{ INTERVAL_COLUMNS.len() }>>> {
+        self.readers(|r| self.scratch.intervals(r))
+    }
+
+    /// Per-replication readers of agent-group rows, in replication order.
+    pub fn agent_rows(&self) -> std::io::Result<Vec<RowReader<{ AGENT_COLUMNS.len() }>>> {
+        self.readers(|r| self.scratch.agents(r))
+    }
+
+    fn readers<const N: usize>(
+        &self,
+        path: impl Fn(usize) -> PathBuf,
+    ) -> std::io::Result<Vec<RowReader<N>>> {
         (0..self.replications.len())
             .map(|r| {
-                Ok(IntervalRowReader {
-                    inner: BufReader::new(File::open(self.scratch.intervals(r))?),
+                Ok(RowReader {
+                    inner: BufReader::new(File::open(path(r))?),
                 })
             })
             .collect()
@@ -105,6 +118,9 @@ impl ScratchDir {
     fn intervals(&self, r: usize) -> PathBuf {
         self.0.join(format!("intervals-{r}.bin"))
     }
+    fn agents(&self, r: usize) -> PathBuf {
+        self.0.join(format!("agents-{r}.bin"))
+    }
     fn calls(&self, r: usize) -> PathBuf {
         self.0.join(format!("calls-{r}.csv"))
     }
@@ -119,10 +135,28 @@ impl Drop for ScratchDir {
     }
 }
 
-/// An interval row as stored in scratch: interval, queue, then the values.
-pub type IntervalRow = (usize, usize, [f64; INTERVAL_COLUMNS.len()]);
+/// A row as stored in scratch: interval, queue or group, then the values.
+pub type Row<const N: usize> = (usize, usize, [f64; N]);
 
-struct IntervalSpill(BufWriter<File>);
+/// Interval rows of one replication, spilled to scratch files: queue rows and group rows.
+struct IntervalSpill {
+    queues: BufWriter<File>,
+    groups: BufWriter<File>,
+}
+
+fn spill_row(
+    out: &mut impl Write,
+    interval: usize,
+    index: usize,
+    values: &[f64],
+) -> std::io::Result<()> {
+    out.write_all(&(interval as u64).to_le_bytes())?;
+    out.write_all(&(index as u64).to_le_bytes())?;
+    for v in values {
+        out.write_all(&v.to_le_bytes())?;
+    }
+    Ok(())
+}
 
 impl IntervalSink for IntervalSpill {
     fn row(
@@ -131,28 +165,31 @@ impl IntervalSink for IntervalSpill {
         queue: usize,
         values: &[f64; INTERVAL_COLUMNS.len()],
     ) -> std::io::Result<()> {
-        self.0.write_all(&(interval as u64).to_le_bytes())?;
-        self.0.write_all(&(queue as u64).to_le_bytes())?;
-        for v in values {
-            self.0.write_all(&v.to_le_bytes())?;
-        }
-        Ok(())
+        spill_row(&mut self.queues, interval, queue, values)
+    }
+    fn group_row(
+        &mut self,
+        interval: usize,
+        group: usize,
+        values: &[f64; AGENT_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        spill_row(&mut self.groups, interval, group, values)
     }
     fn finish(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+        self.queues.flush()?;
+        self.groups.flush()
     }
 }
 
-/// Reads back the rows one replication spilled.
-pub struct IntervalRowReader {
+/// Reads back the rows of `N` values one replication spilled.
+pub struct RowReader<const N: usize> {
     inner: BufReader<File>,
 }
 
-impl Iterator for IntervalRowReader {
-    type Item = std::io::Result<IntervalRow>;
+impl<const N: usize> Iterator for RowReader<N> {
+    type Item = std::io::Result<Row<N>>;
     fn next(&mut self) -> Option<Self::Item> {
-        const WORDS: usize = 2 + INTERVAL_COLUMNS.len();
-        let mut bytes = [0u8; 8 * WORDS];
+        let mut bytes = vec![0u8; 8 * (2 + N)];
         match self.inner.read_exact(&mut bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
             Err(e) => return Some(Err(e)),
@@ -220,7 +257,10 @@ fn run_replication(
     options: &RunOptions,
     scratch: &ScratchDir,
 ) -> std::io::Result<ReplicationResult> {
-    let sink = IntervalSpill(BufWriter::new(File::create(scratch.intervals(r as usize))?));
+    let sink = IntervalSpill {
+        queues: BufWriter::new(File::create(scratch.intervals(r as usize))?),
+        groups: BufWriter::new(File::create(scratch.agents(r as usize))?),
+    };
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();
     let log = if options.calls {

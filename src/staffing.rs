@@ -18,7 +18,7 @@
 use crate::engine::secs_from_ticks;
 use crate::erlang::{erlang_c, fewest};
 use crate::experiment::{self, RunOptions};
-use crate::scenario::{PerInterval, Scenario};
+use crate::scenario::{PerInterval, Scenario, Staffing};
 use crate::stats::{Estimate, INTERVAL_COLUMNS, MeanVariance};
 use std::path::Path;
 
@@ -106,7 +106,10 @@ pub fn staff(
     let mut plan: Vec<u32> = (0..intervals)
         .map(|k| {
             if k < first {
-                scenario.agent_groups[req.group].staffing.get(k)
+                scenario.agent_groups[req.group]
+                    .staffing
+                    .counts()
+                    .map_or(0, |c| c.get(k))
             } else {
                 erlang[k]
             }
@@ -216,7 +219,7 @@ fn evaluate_plan(
     scratch: &Path,
 ) -> Result<Evaluation, String> {
     let mut s = scenario.clone();
-    s.agent_groups[req.group].staffing = PerInterval::Values(plan.to_vec());
+    s.agent_groups[req.group].staffing = Staffing::Counts(PerInterval::Values(plan.to_vec()));
     let results = experiment::run(&s, &req.options, scratch, &|| {}).map_err(|e| e.to_string())?;
     let queues = &s.agent_groups[req.group].queues;
     let first = s.first_reported_interval();

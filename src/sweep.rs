@@ -293,7 +293,7 @@ staffing = { per_interval = [3, 4] }
         )
         .unwrap();
         assert_eq!(
-            s.agent_groups[0].staffing.get(1),
+            s.agent_groups[0].staffing.counts().unwrap().get(1),
             7,
             "count replaces per_interval"
         );

@@ -99,6 +99,12 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             )));
         }
     };
+    if scenario.agent_groups[group].staffing.counts().is_none() {
+        return Err(CliError::Input(format!(
+            "group {} is staffed by shifts: `staff` finds agents per interval, so give the group `staffing = {{ per_interval = [...] }}` (or `count`) to search from",
+            names[group]
+        )));
+    }
     let targets: Vec<Target> = args
         .targets
         .iter()

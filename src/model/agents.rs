@@ -1,100 +1,315 @@
-//! An agent group's staffing: who is present, busy, idle (and since when), and who leaves.
+//! Agents as individuals: each has a state, since when, the contact it works, and what is
+//! pending (a break, an aux period, the end of its shift).
+//!
+//! Agents live in a slab whose slots are reused when a shift ends, so memory follows the
+//! agents on shift rather than the shifts simulated. Each group keeps its ready agents in
+//! the order they became ready (longest idle first); agents that stop being ready by other
+//! means (a break, a shift end) leave stale entries, recognised by the agent's generation.
 
 use crate::engine::Ticks;
+use crate::scenario::BreakKind;
 use std::collections::VecDeque;
 
-/// Agents of one group. Agents within a group are interchangeable, so the group keeps counts
-/// and the times its idle agents became idle (longest idle first).
-#[derive(Default)]
-pub struct AgentGroupState {
-    /// Agents on shift, plus those scheduled off who are finishing a contact (present =
-    /// busy + refused + idle).
-    pub present: u32,
-    pub busy: u32,
-    /// Agents in the refused state (not idle, not with a contact).
-    pub refused: u32,
-    /// Busy agents who leave when they finish their contact.
-    leaving: u32,
-    idle_since: VecDeque<Ticks>,
+/// Why an agent is not ready.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotReadyReason {
+    Break,
+    Lunch,
+    /// Aux periods (shrinkage).
+    Aux,
+    /// After an offer rang unanswered past `rona_timeout`.
+    Rona,
+    /// Refused a callback (`CallDelaySec` of 60 s or more).
+    Refused,
 }
 
-impl AgentGroupState {
-    /// When the longest-idle agent became idle, if any agent is idle.
-    #[inline]
-    pub fn longest_idle(&self) -> Option<Ticks> {
-        self.idle_since.front().copied()
+impl From<BreakKind> for NotReadyReason {
+    fn from(k: BreakKind) -> Self {
+        match k {
+            BreakKind::Break => NotReadyReason::Break,
+            BreakKind::Lunch => NotReadyReason::Lunch,
+        }
     }
+}
 
-    /// The longest-idle agent takes a contact.
-    #[inline]
-    pub fn take_idle(&mut self) {
-        self.idle_since.pop_front().expect("an idle agent");
-        self.busy += 1;
-    }
+/// What an agent on shift is doing. Agents off shift are not in the slab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentState {
+    /// Waiting for work (since `Agent::since`).
+    Ready,
+    /// Held for a contact that is not yet talking: a callback's call delay and dial.
+    Reserved,
+    /// Offered a contact that it has not answered yet.
+    Ringing,
+    Talking,
+    /// After-call work (acw).
+    WrapUp,
+    NotReady(NotReadyReason),
+}
 
-    /// A busy agent has finished; returns true if it stays (and is now to be given work or
-    /// marked idle), false if it was scheduled off and left.
+impl AgentState {
+    /// Number of states, and each one's index: the statistics keep time in each.
+    pub const COUNT: usize = 10;
+    pub const ALL: [AgentState; AgentState::COUNT] = [
+        AgentState::Ready,
+        AgentState::Reserved,
+        AgentState::Ringing,
+        AgentState::Talking,
+        AgentState::WrapUp,
+        AgentState::NotReady(NotReadyReason::Break),
+        AgentState::NotReady(NotReadyReason::Lunch),
+        AgentState::NotReady(NotReadyReason::Aux),
+        AgentState::NotReady(NotReadyReason::Rona),
+        AgentState::NotReady(NotReadyReason::Refused),
+    ];
+
     #[inline]
-    pub fn finish(&mut self) -> bool {
-        self.busy -= 1;
-        if self.leaving > 0 {
-            self.leaving -= 1;
-            self.present -= 1;
-            false
-        } else {
-            true
+    pub fn index(self) -> usize {
+        match self {
+            AgentState::Ready => 0,
+            AgentState::Reserved => 1,
+            AgentState::Ringing => 2,
+            AgentState::Talking => 3,
+            AgentState::WrapUp => 4,
+            AgentState::NotReady(NotReadyReason::Break) => 5,
+            AgentState::NotReady(NotReadyReason::Lunch) => 6,
+            AgentState::NotReady(NotReadyReason::Aux) => 7,
+            AgentState::NotReady(NotReadyReason::Rona) => 8,
+            AgentState::NotReady(NotReadyReason::Refused) => 9,
         }
     }
 
-    /// A busy agent refuses the contact it was given and is unavailable for a while.
-    pub fn start_refusal(&mut self) {
-        self.busy -= 1;
-        self.refused += 1;
+    /// Working a contact: the time occupancy counts.
+    pub fn is_busy(self) -> bool {
+        matches!(
+            self,
+            AgentState::Reserved | AgentState::Ringing | AgentState::Talking | AgentState::WrapUp
+        )
     }
 
-    /// A refused agent is available again: it counts as busy until `finish` decides whether
-    /// it stays (and takes work or becomes idle) or leaves.
-    pub fn end_refusal(&mut self) {
-        self.refused -= 1;
-        self.busy += 1;
-    }
-
-    /// A present agent with nothing to do becomes idle at `now`.
-    #[inline]
-    pub fn make_idle(&mut self, now: Ticks) {
-        self.idle_since.push_back(now);
-    }
-
-    /// An agent who stays after finishing takes new work at once.
-    #[inline]
-    pub fn resume(&mut self) {
-        self.busy += 1;
-    }
-
-    /// Applies a new scheduled count at `now`. Arriving agents are idle from `now`; when
-    /// fewer are scheduled, idle agents leave first (the most recently idle), and busy ones
-    /// finish their contact before they go.
-    pub fn set_scheduled(&mut self, scheduled: u32, now: Ticks) {
-        // Busy and refused agents finish (the contact, the refusal) before they leave.
-        let staying = self.present - self.leaving;
-        if scheduled >= staying {
-            let mut add = scheduled - staying;
-            let recalled = add.min(self.leaving);
-            self.leaving -= recalled;
-            add -= recalled;
-            self.present += add;
-            for _ in 0..add {
-                self.idle_since.push_back(now);
-            }
-        } else {
-            let mut remove = staying - scheduled;
-            while remove > 0 && self.idle_since.pop_back().is_some() {
-                self.present -= 1;
-                remove -= 1;
-            }
-            self.leaving += remove;
+    /// As written in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgentState::Ready => "ready",
+            AgentState::Reserved => "reserved",
+            AgentState::Ringing => "ringing",
+            AgentState::Talking => "talking",
+            AgentState::WrapUp => "wrap_up",
+            AgentState::NotReady(NotReadyReason::Break) => "not_ready_break",
+            AgentState::NotReady(NotReadyReason::Lunch) => "not_ready_lunch",
+            AgentState::NotReady(NotReadyReason::Aux) => "not_ready_aux",
+            AgentState::NotReady(NotReadyReason::Rona) => "not_ready_rona",
+            AgentState::NotReady(NotReadyReason::Refused) => "not_ready_refused",
         }
     }
+}
+
+/// A break that came due while the agent was busy: it starts when the agent is free.
+#[derive(Clone, Copy, Debug)]
+pub struct PendingBreak {
+    pub kind: BreakKind,
+    pub length: Ticks,
+    pub due: Ticks,
+}
+
+/// One agent on shift.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    /// Unique within a replication, in order of shift start (names the agent in reports).
+    pub id: u32,
+    pub group: u16,
+    pub state: AgentState,
+    pub since: Ticks,
+    /// Bumped at every change of state: timers and ready entries of older ones are stale.
+    pub generation: u32,
+    /// The contact it is offered, reserved for or talking to.
+    pub contact: u32,
+    /// Whether a ringing offer will be answered (else it is RONA when the ring ends).
+    pub answers: bool,
+    /// The shift has ended: the agent leaves when its contact is done.
+    pub leaving: bool,
+    pub pending_break: Option<PendingBreak>,
+    /// An aux period came due while busy: it starts when the agent is free.
+    pub pending_aux: bool,
+}
+
+/// A ready agent's entry in its group's ready list.
+#[derive(Clone, Copy, Debug)]
+struct ReadyEntry {
+    since: Ticks,
+    agent: u32,
+    generation: u32,
+}
+
+/// Every agent on shift, and each group's ready list and state counts.
+pub struct Agents {
+    slots: Vec<Agent>,
+    free: Vec<u32>,
+    ready: Vec<VecDeque<ReadyEntry>>,
+    /// Agents of each group in each state (`AgentState::index`).
+    pub counts: Vec<[u32; AgentState::COUNT]>,
+    /// Agents of each group on shift (scheduled; not those finishing after their shift).
+    pub scheduled: Vec<u32>,
+    next_id: u32,
+}
+
+impl Agents {
+    pub fn new(groups: usize) -> Agents {
+        Agents {
+            slots: Vec::new(),
+            free: Vec::new(),
+            ready: vec![VecDeque::new(); groups],
+            counts: vec![[0; AgentState::COUNT]; groups],
+            scheduled: vec![0; groups],
+            next_id: 0,
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, a: u32) -> &Agent {
+        &self.slots[a as usize]
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, a: u32) -> &mut Agent {
+        &mut self.slots[a as usize]
+    }
+
+    /// An agent of group `g` starts its shift at `now`, not yet in any state (the caller
+    /// decides: ready, or straight to work); returns its slot.
+    pub fn start(&mut self, g: usize, now: Ticks) -> u32 {
+        let agent = Agent {
+            id: self.next_id,
+            group: g as u16,
+            // Counted when `enter` gives it a state.
+            state: AgentState::Ready,
+            since: now,
+            generation: 0,
+            contact: 0,
+            answers: true,
+            leaving: false,
+            pending_break: None,
+            pending_aux: false,
+        };
+        self.next_id += 1;
+        self.scheduled[g] += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                let generation = self.slots[slot as usize].generation.wrapping_add(1);
+                self.slots[slot as usize] = Agent {
+                    generation,
+                    ..agent
+                };
+                slot
+            }
+            None => {
+                self.slots.push(agent);
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Gives a just-started agent its first state.
+    pub fn enter(&mut self, a: u32, state: AgentState, now: Ticks) {
+        let agent = &mut self.slots[a as usize];
+        agent.state = state;
+        agent.since = now;
+        let g = agent.group as usize;
+        self.counts[g][state.index()] += 1;
+        if state == AgentState::Ready {
+            self.push_ready(a);
+        }
+    }
+
+    /// Moves agent `a` to `state` at `now`; returns the new generation (for its timers).
+    #[inline]
+    pub fn set_state(&mut self, a: u32, state: AgentState, now: Ticks) -> u32 {
+        let agent = &mut self.slots[a as usize];
+        let g = agent.group as usize;
+        self.counts[g][agent.state.index()] -= 1;
+        self.counts[g][state.index()] += 1;
+        agent.state = state;
+        agent.since = now;
+        agent.generation = agent.generation.wrapping_add(1);
+        let generation = agent.generation;
+        if state == AgentState::Ready {
+            self.push_ready(a);
+        }
+        generation
+    }
+
+    fn push_ready(&mut self, a: u32) {
+        let agent = &self.slots[a as usize];
+        let g = agent.group as usize;
+        let ready = &mut self.ready[g];
+        ready.push_back(ReadyEntry {
+            since: agent.since,
+            agent: a,
+            generation: agent.generation,
+        });
+        // Entries of agents who stopped being ready by other means pile up when the front
+        // is rarely taken (an overstaffed group): drop them now and then.
+        let live = self.counts[g][AgentState::Ready.index()] as usize;
+        if ready.len() > 2 * live + 64 {
+            let slots = &self.slots;
+            ready.retain(|e| is_current(slots, e));
+        }
+    }
+
+    /// Since when the longest-idle ready agent of group `g` has been ready.
+    #[inline]
+    pub fn longest_idle(&mut self, g: usize) -> Option<Ticks> {
+        let ready = &mut self.ready[g];
+        while let Some(e) = ready.front() {
+            if is_current(&self.slots, e) {
+                return Some(e.since);
+            }
+            ready.pop_front();
+        }
+        None
+    }
+
+    /// Removes and returns the longest-idle ready agent of group `g` (its state is still
+    /// Ready: the caller moves it on).
+    #[inline]
+    pub fn take_longest_idle(&mut self, g: usize) -> Option<u32> {
+        self.longest_idle(g)?;
+        self.ready[g].pop_front().map(|e| e.agent)
+    }
+
+    /// The agent's shift is over and it has left: its slot is free.
+    pub fn remove(&mut self, a: u32) {
+        let agent = &mut self.slots[a as usize];
+        let g = agent.group as usize;
+        self.counts[g][agent.state.index()] -= 1;
+        if !agent.leaving {
+            self.scheduled[g] -= 1;
+        }
+        agent.generation = agent.generation.wrapping_add(1);
+        // Its aux timer, which carries the id, goes stale.
+        agent.id = u32::MAX;
+        self.free.push(a);
+    }
+
+    /// The shift of a busy agent ends: it is no longer scheduled, and leaves when free.
+    pub fn mark_leaving(&mut self, a: u32) {
+        let agent = &mut self.slots[a as usize];
+        if !agent.leaving {
+            agent.leaving = true;
+            self.scheduled[agent.group as usize] -= 1;
+        }
+    }
+
+    /// Agents of group `g` present and not in a not-ready state (for wait estimates).
+    pub fn available(&self, g: usize) -> u32 {
+        self.counts[g][..5].iter().sum()
+    }
+}
+
+#[inline]
+fn is_current(slots: &[Agent], e: &ReadyEntry) -> bool {
+    let a = &slots[e.agent as usize];
+    a.generation == e.generation && a.state == AgentState::Ready
 }
 
 #[cfg(test)]
@@ -102,31 +317,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn busy_agents_finish_before_leaving_and_can_be_recalled() {
-        let mut g = AgentGroupState::default();
-        g.set_scheduled(3, 0);
-        assert_eq!((g.present, g.busy), (3, 0));
-        g.take_idle();
-        g.take_idle();
-        g.set_scheduled(0, 10);
-        // The idle one leaves now; the two busy ones stay until they finish.
-        assert_eq!((g.present, g.busy), (2, 2));
-        g.set_scheduled(1, 20); // one of the leavers is recalled
-        assert!(!g.finish()); // the other leaves
-        assert_eq!(g.present, 1);
-        assert!(g.finish()); // the recalled one stays
-        g.make_idle(30);
-        assert_eq!((g.present, g.busy, g.longest_idle()), (1, 0, Some(30)));
+    fn longest_idle_first_and_stale_entries_skipped() {
+        let mut agents = Agents::new(1);
+        let a = agents.start(0, 0);
+        agents.enter(a, AgentState::Ready, 0);
+        let b = agents.start(0, 5);
+        agents.enter(b, AgentState::Ready, 5);
+        // `a` goes on a break: its entry goes stale, and `b` is the longest idle.
+        agents.set_state(a, AgentState::NotReady(NotReadyReason::Break), 7);
+        assert_eq!(agents.longest_idle(0), Some(5));
+        agents.set_state(a, AgentState::Ready, 9);
+        assert_eq!(agents.take_longest_idle(0), Some(b));
+        agents.set_state(b, AgentState::Talking, 10);
+        assert_eq!(agents.take_longest_idle(0), Some(a));
+        assert_eq!(agents.counts[0][AgentState::Ready.index()], 1);
     }
 
     #[test]
-    fn longest_idle_is_first() {
-        let mut g = AgentGroupState::default();
-        g.set_scheduled(1, 5);
-        g.take_idle();
-        g.set_scheduled(2, 7);
-        assert!(g.finish());
-        g.make_idle(9);
-        assert_eq!(g.longest_idle(), Some(7));
+    fn leaving_agents_are_no_longer_scheduled() {
+        let mut agents = Agents::new(1);
+        let a = agents.start(0, 0);
+        agents.enter(a, AgentState::Talking, 0);
+        assert_eq!(agents.scheduled[0], 1);
+        agents.mark_leaving(a);
+        assert_eq!(agents.scheduled[0], 0);
+        agents.remove(a);
+        assert_eq!(agents.scheduled[0], 0);
+        assert_eq!(agents.counts[0].iter().sum::<u32>(), 0);
+        // The slot is reused with a fresh generation.
+        let b = agents.start(0, 3);
+        assert_eq!(b, a);
+        assert_ne!(agents.get(b).generation, 0);
     }
 }

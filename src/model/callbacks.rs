@@ -7,13 +7,14 @@
 //! (at its old place in the queue) until its attempts run out (FINAL) or its window closes
 //! (ENDTIME_EXPIRED). With a `CallDelaySec` of 60 s or more the agent refuses instead.
 
+use super::agents::{AgentState, NotReadyReason};
 use super::center::{Center, Event};
-use super::contacts::{CallbackState, Contact, HeldPort, Phase};
+use super::contacts::{CallbackState, Contact, ContactKind, HeldPort, Phase};
 use super::queue::Place;
 use crate::engine::Ticks;
 use crate::scenario::{CallResult, Ring};
 use crate::stats::{
-    CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, Level, TraceRecord,
+    CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceRecord,
 };
 use rand::Rng;
 
@@ -47,9 +48,10 @@ impl Center<'_, '_> {
                 wrap_up,
                 patience: None,
                 port: None,
-                group: 0,
+                agent: 0,
+                ronas: 0,
                 accepts: [false; 2],
-                callback: false,
+                kind: ContactKind::Inbound,
             });
             self.contacts.set_callback(
                 slot,
@@ -117,8 +119,7 @@ impl Center<'_, '_> {
         self.contacts.set_callback(slot, state);
         self.release_port(slot, now);
         self.queues[q].became_callback();
-        self.rec
-            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        self.record_waiting(q, now);
         self.rec.callback_accepted(q, interval, wait);
         self.trace(slot, CallbackStatus::Received, now);
         self.set_status(slot, CallbackStatus::Queued, now);
@@ -167,12 +168,12 @@ impl Center<'_, '_> {
             },
         );
         self.set_status(slot, CallbackStatus::Queued, now);
-        self.queues[q].insert_callback(place);
+        self.queues[q].insert_at_place(place, true);
         self.dispatch(q, now);
     }
 
-    /// An agent of group `g` (counted busy) takes the queued callback in `slot`.
-    pub(super) fn distribute_callback(&mut self, slot: u32, g: usize, now: Ticks) {
+    /// Agent `a` takes the queued callback in `slot`.
+    pub(super) fn distribute_callback(&mut self, slot: u32, a: u32, now: Ticks) {
         let q = self.contacts.get(slot).queue as usize;
         let policy = &self.model.queues[q]
             .callback
@@ -181,28 +182,26 @@ impl Center<'_, '_> {
             .policy;
         let (refuses, refused_for, call_delay) =
             (policy.refuses(), policy.refused_for, policy.call_delay);
-        self.contacts.get_mut(slot).group = g as u16;
         self.set_status(slot, CallbackStatus::Distributed, now);
         if refuses {
             // CallDelaySec of 60 s or more: the agent is placed in a refused state and the
             // callback goes back to its place, for the next agent (who refuses it too).
             self.set_status(slot, CallbackStatus::RejectedByAgt, now);
-            self.groups[g].start_refusal();
-            self.rec
-                .level(Level::AgentsBusy(g), now, self.groups[g].busy);
-            self.rec
-                .level(Level::AgentsRefused(g), now, self.groups[g].refused);
+            let generation =
+                self.set_agent_state(a, AgentState::NotReady(NotReadyReason::Refused), now);
             self.schedule(
                 now.saturating_add(refused_for),
-                Event::RefusalEnd { group: g as u32 },
+                Event::AgentTimer {
+                    agent: a,
+                    generation,
+                },
             );
+            self.contacts.get_mut(slot).phase = Phase::CallbackQueued;
             self.take_back_place(slot, now);
             return;
         }
         let generation = self.contacts.enter_phase(slot, Phase::CallbackReserved);
-        self.reserved[g] += 1;
-        self.rec
-            .level(Level::AgentsReserved(g), now, self.reserved[g]);
+        self.set_agent_state(a, AgentState::Reserved, now);
         self.schedule(
             now.saturating_add(call_delay),
             Event::Dial { slot, generation },
@@ -213,12 +212,9 @@ impl Center<'_, '_> {
     /// window has closed meanwhile: then the callback expires undialed.
     pub(super) fn dial(&mut self, slot: u32, now: Ticks) {
         if now >= self.contacts.callback(slot).window_end {
-            let g = self.contacts.get(slot).group as usize;
-            self.reserved[g] -= 1;
-            self.rec
-                .level(Level::AgentsReserved(g), now, self.reserved[g]);
+            let a = self.contacts.get(slot).agent;
             self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
-            self.agent_finished(g, now);
+            self.agent_free(a, now);
             return;
         }
         let q = self.contacts.get(slot).queue as usize;
@@ -274,12 +270,15 @@ impl Center<'_, '_> {
         }
         self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
-        let (q, g, generation) = (c.queue as usize, c.group as usize, c.generation);
+        let (q, a, generation) = (c.queue as usize, c.agent, c.generation);
+        let g = self.agents.get(a).group as usize;
+        let factor = self.model.groups[g].handle_factor[q];
+        if factor != 1.0 {
+            c.handle = (c.handle as f64 * factor) as Ticks;
+        }
         let (handle, wrap_up, interval) = (c.handle, c.wrap_up, c.interval);
         let cb = self.contacts.callback(slot).clone();
-        self.reserved[g] -= 1;
-        self.rec
-            .level(Level::AgentsReserved(g), now, self.reserved[g]);
+        self.set_agent_state(a, AgentState::Talking, now);
         let from_offer = cb.kind == CallbackKind::Asap;
         self.rec.callback_connected(
             q,
@@ -304,7 +303,7 @@ impl Center<'_, '_> {
     fn attempt_failed(&mut self, slot: u32, result: CallResult, now: Ticks) {
         self.release_port(slot, now);
         let c = self.contacts.get(slot);
-        let (g, q) = (c.group as usize, c.queue as usize);
+        let (a, q) = (c.agent, c.queue as usize);
         let cb = self.contacts.callback_mut(slot);
         cb.result = Some(result);
         let (attempts, window_end, retry_after) = (cb.attempts, cb.window_end, cb.retry_after);
@@ -314,9 +313,6 @@ impl Center<'_, '_> {
             .expect("a callback queue")
             .policy
             .max_attempts;
-        self.reserved[g] -= 1;
-        self.rec
-            .level(Level::AgentsReserved(g), now, self.reserved[g]);
         if attempts >= max_attempts {
             self.end_callback(slot, CallbackStatus::Final, now);
         } else if now >= window_end {
@@ -329,13 +325,13 @@ impl Center<'_, '_> {
                 Event::CallbackDue { slot, generation },
             );
         }
-        self.agent_finished(g, now);
+        self.agent_free(a, now);
     }
 
     /// The window of the callback in `slot` closes (if the slot still holds it).
     pub(super) fn expire(&mut self, slot: u32, id: u32, now: Ticks) {
         let c = self.contacts.get(slot);
-        if c.id as u32 != id || !c.callback {
+        if c.id as u32 != id || c.kind != ContactKind::Callback {
             return;
         }
         // A callback in an attempt finishes it: connected, or ended when the attempt fails.
@@ -365,14 +361,6 @@ impl Center<'_, '_> {
         if queued {
             self.queue_left(q, true);
         }
-    }
-
-    /// An agent's refused state is over: it is available again.
-    pub(super) fn refusal_end(&mut self, g: usize, now: Ticks) {
-        self.groups[g].end_refusal();
-        self.rec
-            .level(Level::AgentsRefused(g), now, self.groups[g].refused);
-        self.agent_finished(g, now);
     }
 
     /// Records a callback's new status (and traces it).
@@ -409,7 +397,7 @@ impl Center<'_, '_> {
             status,
             attempts: cb.attempts,
             result: if ended_attempt { cb.result } else { None },
-            group: with_agent.then_some(c.group as usize),
+            group: with_agent.then(|| self.agents.get(c.agent).group as usize),
         };
         self.rec.trace(reported, record);
     }
@@ -420,7 +408,9 @@ impl Center<'_, '_> {
         let cb = self.contacts.callback(slot);
         let connected = cb.status == CallbackStatus::ProcessedByAgt;
         let record = CallRecord {
-            group: connected.then_some(c.group as usize),
+            group: connected.then(|| self.agents.get(c.agent).group as usize),
+            agent: connected.then(|| self.agents.get(c.agent).id),
+            ronas: u32::from(c.ronas),
             handle: c.handle,
             wrap_up: c.wrap_up,
             callback: Some(CallbackRecord {

@@ -4,11 +4,13 @@
 //! `callbacks.rs`.
 
 use super::Model;
-use super::agents::AgentGroupState;
+use super::agents::{AgentState, Agents, NotReadyReason, PendingBreak};
 use super::arrivals::ArrivalProcess;
-use super::contacts::{Contact, Contacts, HeldPort, Phase};
+use super::contacts::{Contact, ContactKind, Contacts, HeldPort, Phase};
 use super::queue::{ContactQueue, Place};
+use super::roster::{Change, Roster};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
+use crate::scenario::Break;
 use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
 use rand::Rng;
 
@@ -26,12 +28,13 @@ pub(super) enum Event {
         slot: u32,
         generation: u32,
     },
-    WrapEnd {
-        group: u32,
+    /// The end of an agent's timed state: ringing, wrap-up, or not ready.
+    AgentTimer {
+        agent: u32,
+        generation: u32,
     },
-    Staffing {
-        interval: u32,
-    },
+    /// The roster has changes now (shift starts, ends, breaks due).
+    Roster,
     /// A waiting caller is offered a callback (after `offer_after`).
     Offer {
         slot: u32,
@@ -58,14 +61,22 @@ pub(super) enum Event {
         slot: u32,
         id: u32,
     },
-    /// An agent's refused state ends.
-    RefusalEnd {
-        group: u32,
+    /// An agent's next aux period is due; it carries the agent's id, as it holds whatever
+    /// the agent is doing.
+    Aux {
+        agent: u32,
+        id: u32,
+    },
+    /// A waiting contact has waited long enough to reach agents of another skill level.
+    Overflow {
+        slot: u32,
+        generation: u32,
     },
 }
 
 /// An event packed into one word — kind (4 bits), index (28 bits), generation (32 bits) — so
-/// a heap entry is 24 bytes: the heap is the hottest data in the program.
+/// a heap entry is 24 bytes: the heap is the hottest data in the program. Twelve of the 16
+/// kinds are in use.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct PackedEvent(u64);
 
@@ -79,14 +90,15 @@ impl From<Event> for PackedEvent {
             Event::IvrDone { slot, generation } => (0, slot, generation),
             Event::Patience { slot, generation } => (1, slot, generation),
             Event::TalkEnd { slot, generation } => (2, slot, generation),
-            Event::WrapEnd { group } => (3, group, 0),
-            Event::Staffing { interval } => (4, interval, 0),
+            Event::AgentTimer { agent, generation } => (3, agent, generation),
+            Event::Roster => (4, 0, 0),
             Event::Offer { slot, generation } => (5, slot, generation),
             Event::CallbackDue { slot, generation } => (6, slot, generation),
             Event::Dial { slot, generation } => (7, slot, generation),
             Event::RingEnd { slot, generation } => (8, slot, generation),
             Event::Expire { slot, id } => (9, slot, id),
-            Event::RefusalEnd { group } => (10, group, 0),
+            Event::Aux { agent, id } => (10, agent, id),
+            Event::Overflow { slot, generation } => (11, slot, generation),
         };
         debug_assert!(
             u64::from(index) <= INDEX_MASK,
@@ -101,13 +113,13 @@ impl From<PackedEvent> for Event {
     fn from(p: PackedEvent) -> Self {
         let index = ((p.0 >> 32) & INDEX_MASK) as u32;
         let generation = p.0 as u32;
-        let (slot, group) = (index, index);
+        let (slot, agent) = (index, index);
         match p.0 >> 60 {
             0 => Event::IvrDone { slot, generation },
             1 => Event::Patience { slot, generation },
             2 => Event::TalkEnd { slot, generation },
-            3 => Event::WrapEnd { group },
-            4 => Event::Staffing { interval: index },
+            3 => Event::AgentTimer { agent, generation },
+            4 => Event::Roster,
             5 => Event::Offer { slot, generation },
             6 => Event::CallbackDue { slot, generation },
             7 => Event::Dial { slot, generation },
@@ -116,7 +128,11 @@ impl From<PackedEvent> for Event {
                 slot,
                 id: generation,
             },
-            _ => Event::RefusalEnd { group },
+            10 => Event::Aux {
+                agent,
+                id: generation,
+            },
+            _ => Event::Overflow { slot, generation },
         }
     }
 }
@@ -146,6 +162,14 @@ pub(super) struct QueueStreams {
     pub(super) callback_ring: Stream,
 }
 
+/// Random streams of one agent group.
+struct GroupStreams {
+    /// How long its agents take to answer offers.
+    answer: Stream,
+    /// Aux periods: time between, and length.
+    aux: Stream,
+}
+
 /// Weight of the newest handle time in a queue's running estimate (about the last 20 calls).
 const RECENT_HANDLE_WEIGHT: f64 = 0.05;
 
@@ -153,6 +177,7 @@ pub(super) struct Center<'m, 'r> {
     pub(super) model: &'m Model,
     pub(super) events: EventQueue<PackedEvent>,
     pub(super) streams: Vec<QueueStreams>,
+    group_streams: Vec<GroupStreams>,
     /// Talk and wrap-up times of scheduled callback requests.
     pub(super) request_stream: Stream,
     arrivals: Vec<ArrivalProcess<'m>>,
@@ -161,11 +186,15 @@ pub(super) struct Center<'m, 'r> {
     next_arrival: Vec<Option<Ticks>>,
     /// The earliest of `next_arrival` (time, queue); ties go to the first queue.
     earliest_arrival: Option<(Ticks, usize)>,
+    roster: Roster<'m>,
+    /// Each group's roster positions and the agent (slot) on shift in each.
+    persons: Vec<Vec<Option<u32>>>,
+    roster_changes: Vec<Change>,
     pub(super) contacts: Contacts,
     pub(super) queues: Vec<ContactQueue>,
-    pub(super) groups: Vec<AgentGroupState>,
-    /// Agents of each group reserved for a callback (call delay and ringing).
-    pub(super) reserved: Vec<u32>,
+    /// Callers of each queue ringing at an agent (they count as waiting).
+    ringing: Vec<u32>,
+    pub(super) agents: Agents,
     ports_busy: Vec<u32>,
     ports_callback: Vec<u32>,
     /// Each queue's recent talk plus wrap-up (ticks, exponentially weighted), as an ACD
@@ -200,6 +229,15 @@ impl Model {
                     callback_ring: streams.stream("callback_ring", &q.name),
                 })
                 .collect(),
+            group_streams: self
+                .scenario
+                .agent_groups
+                .iter()
+                .map(|g| GroupStreams {
+                    answer: streams.stream("answer", &g.name),
+                    aux: streams.stream("aux", &g.name),
+                })
+                .collect(),
             request_stream: streams.stream("handle", "callback_requests"),
             arrivals: self
                 .queues
@@ -208,18 +246,19 @@ impl Model {
                 .collect(),
             next_arrival: vec![None; self.queues.len()],
             earliest_arrival: None,
+            roster: Roster::new(&self.scenario),
+            persons: (0..self.groups.len())
+                .map(|g| vec![None; Roster::persons(&self.scenario, g)])
+                .collect(),
+            roster_changes: Vec::new(),
             contacts: Contacts::default(),
             queues: self
                 .queues
                 .iter()
                 .map(|q| ContactQueue::new(q.priority))
                 .collect(),
-            groups: self
-                .groups
-                .iter()
-                .map(|_| AgentGroupState::default())
-                .collect(),
-            reserved: vec![0; self.groups.len()],
+            ringing: vec![0; self.queues.len()],
+            agents: Agents::new(self.groups.len()),
             ports_busy: vec![0; self.pool_sizes.len()],
             ports_callback: vec![0; self.pool_sizes.len()],
             recent_handle: self
@@ -239,13 +278,17 @@ impl Model {
 
 impl Center<'_, '_> {
     fn run(&mut self) -> ReplicationEnd {
-        self.schedule(0, Event::Staffing { interval: 0 });
+        if let Some(t) = self.roster.next_time() {
+            self.schedule(t, Event::Roster);
+        }
         self.load_requests();
         for q in 0..self.model.queues.len() {
             self.schedule_arrival(q);
         }
         let cut_at = self.model.duration.saturating_add(self.model.drain_limit);
         let mut cut = false;
+        // When the last event processed came.
+        let mut last = 0;
         loop {
             let limit = self.earliest_arrival.map_or(Ticks::MAX, |(t, _)| t);
             let Some((now, packed)) = self.events.pop_before(limit) else {
@@ -256,19 +299,28 @@ impl Center<'_, '_> {
                 self.events.advance_to(now);
                 self.rec.advance(now);
                 self.arrival(q, now);
+                last = now;
                 continue;
             };
             if now > cut_at {
-                // Only stale timers may remain once the system is empty.
+                // Only stale timers (and agents' own timers) may remain once the system is
+                // empty.
                 cut = self.in_system > 0;
+                break;
+            }
+            // With the arrivals over and no contact left, agents' own timers (aux periods,
+            // breaks) would run on for ever: the replication is over.
+            if self.in_system == 0 && now >= self.model.duration && self.earliest_arrival.is_none()
+            {
                 break;
             }
             self.rec.advance(now);
             self.handle(Event::from(packed), now);
+            last = now;
         }
         // Contacts left when no event remains can never be served (nobody is staffed).
         cut |= self.in_system > 0;
-        let ended_at = if cut { cut_at } else { self.events.now() };
+        let ended_at = if cut { cut_at } else { last };
         self.finish(ended_at);
         ReplicationEnd {
             events: self.events.events_processed(),
@@ -287,18 +339,27 @@ impl Center<'_, '_> {
             {
                 self.enter_queue(slot, now)
             }
-            Event::Patience { slot, generation }
-                if current(&self.contacts, slot, generation, Phase::Waiting) =>
-            {
-                self.abandon(slot, now)
+            Event::Patience { slot, generation } => {
+                let c = self.contacts.get(slot);
+                // A caller may hang up while waiting, and while an agent's phone rings.
+                if c.generation == generation
+                    && c.kind == ContactKind::Inbound
+                    && matches!(c.phase, Phase::Waiting | Phase::Offered)
+                {
+                    self.abandon(slot, now)
+                }
             }
             Event::TalkEnd { slot, generation }
                 if current(&self.contacts, slot, generation, Phase::Talking) =>
             {
                 self.talk_end(slot, now)
             }
-            Event::WrapEnd { group } => self.agent_finished(group as usize, now),
-            Event::Staffing { interval } => self.staffing(interval as usize, now),
+            Event::AgentTimer { agent, generation }
+                if self.agents.get(agent).generation == generation =>
+            {
+                self.agent_timer(agent, now)
+            }
+            Event::Roster => self.roster_changes(now),
             Event::Offer { slot, generation }
                 if current(&self.contacts, slot, generation, Phase::Waiting) =>
             {
@@ -320,8 +381,11 @@ impl Center<'_, '_> {
                 self.ring_end(slot, now)
             }
             Event::Expire { slot, id } => self.expire(slot, id, now),
-            Event::RefusalEnd { group } => self.refusal_end(group as usize, now),
-            // A timer whose contact has moved on.
+            Event::Aux { agent, id } if self.agents.get(agent).id == id => self.aux_due(agent, now),
+            Event::Overflow { slot, generation } if self.contacts.in_queue(slot, generation) => {
+                self.dispatch(self.contacts.get(slot).queue as usize, now)
+            }
+            // A timer whose contact or agent has moved on.
             _ => {}
         }
     }
@@ -402,9 +466,10 @@ impl Center<'_, '_> {
             wrap_up,
             patience,
             port,
-            group: 0,
+            agent: 0,
+            ronas: 0,
             accepts,
-            callback: false,
+            kind: ContactKind::Inbound,
         });
         if ivr > 0 {
             let generation = self.contacts.get(slot).generation;
@@ -425,9 +490,8 @@ impl Center<'_, '_> {
         let (q, interval, generation, patience) =
             (c.queue as usize, c.interval, c.generation, c.patience);
         self.rec.offered(q, interval);
-        if let Some(g) = self.longest_idle_group(q) {
-            self.take_idle_agent(g, now);
-            self.answer(slot, g, now);
+        if let Some(a) = self.model.routing.agent_for(q, 0, &mut self.agents) {
+            self.offer(slot, a, now);
             return;
         }
         let policy = self.model.queues[q].callback.as_ref().map(|cb| &cb.policy);
@@ -444,8 +508,7 @@ impl Center<'_, '_> {
         if offer_on_entry && self.offer_callback(slot, true, now) {
             return;
         }
-        self.rec
-            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        self.record_waiting(q, now);
         if let Some(p) = patience {
             self.schedule(now.saturating_add(p), Event::Patience { slot, generation });
         }
@@ -455,16 +518,36 @@ impl Center<'_, '_> {
         {
             self.schedule(now.saturating_add(after), Event::Offer { slot, generation });
         }
+        self.schedule_overflow(slot, q, generation, now);
+    }
+
+    /// Timers for the waits after which a contact entering queue `q` reaches agents of
+    /// further skill levels.
+    pub(super) fn schedule_overflow(&mut self, slot: u32, q: usize, generation: u32, now: Ticks) {
+        let routing = &self.model.routing;
+        for wait in routing.overflow_waits(q) {
+            self.events.schedule(
+                now.saturating_add(wait),
+                Event::Overflow { slot, generation }.into(),
+            );
+        }
+    }
+
+    /// The callers of queue `q` on the line: waiting in it, or ringing at an agent.
+    pub(super) fn record_waiting(&mut self, q: usize, now: Ticks) {
+        let n = self.queues[q].waiting() + self.ringing[q];
+        self.rec.level(Level::Waiting(q), now, n);
     }
 
     /// The wait a caller joining queue `q` now can expect, as an ACD estimates it: its
     /// position (callers and callbacks ahead, plus one) times the queue's recent handle time,
-    /// shared among the agents present in the groups that serve the queue.
+    /// shared among the agents on shift and not in a not-ready state in the groups that serve
+    /// the queue.
     fn estimated_wait(&self, q: usize) -> Ticks {
         let agents: u32 = self.model.queues[q]
             .groups
             .iter()
-            .map(|&g| self.groups[g].present - self.groups[g].refused)
+            .map(|&g| self.agents.available(g))
             .sum();
         if agents == 0 {
             return Ticks::MAX;
@@ -473,65 +556,99 @@ impl Center<'_, '_> {
         (position * self.recent_handle[q] / f64::from(agents)) as Ticks
     }
 
-    /// The group, among those serving `q`, whose longest-idle agent has been idle longest.
-    pub(super) fn longest_idle_group(&self, q: usize) -> Option<usize> {
-        let mut best: Option<(Ticks, usize)> = None;
-        for &g in &self.model.queues[q].groups {
-            if let Some(since) = self.groups[g].longest_idle()
-                && best.is_none_or(|(b, _)| since < b)
-            {
-                best = Some((since, g));
-            }
-        }
-        best.map(|(_, g)| g)
-    }
-
-    /// The longest-idle agent of group `g` takes a contact.
-    pub(super) fn take_idle_agent(&mut self, g: usize, now: Ticks) {
-        self.groups[g].take_idle();
+    /// Moves agent `a` to `state`, recording both states' counts; returns the generation
+    /// for the new state's timer.
+    #[inline]
+    pub(super) fn set_agent_state(&mut self, a: u32, state: AgentState, now: Ticks) -> u32 {
+        let agent = self.agents.get(a);
+        let (g, old) = (agent.group as usize, agent.state);
+        let generation = self.agents.set_state(a, state, now);
+        let counts = &self.agents.counts[g];
         self.rec
-            .level(Level::AgentsBusy(g), now, self.groups[g].busy);
+            .level(Level::Agents(g, old.index()), now, counts[old.index()]);
+        self.rec
+            .level(Level::Agents(g, state.index()), now, counts[state.index()]);
+        generation
     }
 
-    /// An agent of group `g` (already counted busy) takes the contact in `slot`: a caller is
-    /// answered, a callback is distributed.
-    fn serve(&mut self, slot: u32, g: usize, now: Ticks) {
-        if self.contacts.get(slot).phase == Phase::CallbackQueued {
-            self.distribute_callback(slot, g, now);
-        } else {
-            self.answer(slot, g, now);
-        }
-    }
-
-    /// Idle agents of the groups serving `q` take its contacts while there are both. A
-    /// refused callback asks for dispatch again from inside it: the loop already running
-    /// carries on instead, so that the stack does not grow with the number of agents.
-    pub(super) fn dispatch(&mut self, q: usize, now: Ticks) {
-        if self.dispatching {
+    /// Offers the contact in `slot` (taken off its queue) to agent `a`: its phone rings for
+    /// the group's answer time, or it answers at once. A caller offered still waits, and may
+    /// abandon while it rings.
+    pub(super) fn offer(&mut self, slot: u32, a: u32, now: Ticks) {
+        let g = self.agents.get(a).group as usize;
+        self.agents.get_mut(a).contact = slot;
+        let c = self.contacts.get_mut(slot);
+        c.agent = a;
+        let group = &self.model.groups[g];
+        let answer = group
+            .answer_after
+            .as_ref()
+            .map_or(0, |d| d.sample(&mut self.group_streams[g].answer));
+        self.rec.offered_to_agent(g, c.interval);
+        if answer == 0 {
+            self.connect(slot, a, now);
             return;
         }
-        self.dispatching = true;
-        while let Some(g) = self.longest_idle_group(q) {
-            let Some(slot) = self.pop_head(q, now) else {
-                break;
-            };
-            self.take_idle_agent(g, now);
-            self.serve(slot, g, now);
+        // The generation stays: the caller's patience runs on while the phone rings.
+        c.phase = Phase::Offered;
+        let q = c.queue as usize;
+        if c.kind == ContactKind::Inbound {
+            self.ringing[q] += 1;
+            self.record_waiting(q, now);
         }
-        self.dispatching = false;
+        let answers = answer < group.rona_timeout;
+        let ring = if answers { answer } else { group.rona_timeout };
+        self.agents.get_mut(a).answers = answers;
+        let generation = self.set_agent_state(a, AgentState::Ringing, now);
+        self.schedule(
+            now.saturating_add(ring),
+            Event::AgentTimer {
+                agent: a,
+                generation,
+            },
+        );
     }
 
-    /// An agent of group `g` (already counted busy, and recorded so) answers the caller in `slot`.
-    fn answer(&mut self, slot: u32, g: usize, now: Ticks) {
+    /// A ringing caller stops ringing (answered, RONA, or hung up).
+    fn stop_ringing(&mut self, slot: u32, now: Ticks) {
+        let c = self.contacts.get(slot);
+        if c.phase == Phase::Offered && c.kind == ContactKind::Inbound {
+            let q = c.queue as usize;
+            self.ringing[q] -= 1;
+            self.record_waiting(q, now);
+        }
+    }
+
+    /// Agent `a` answers the contact offered to it: a caller talks, a callback is
+    /// distributed (the agent is reserved, then the customer dialed).
+    fn connect(&mut self, slot: u32, a: u32, now: Ticks) {
+        self.stop_ringing(slot, now);
+        match self.contacts.get(slot).kind {
+            ContactKind::Inbound => self.answer(slot, a, now),
+            ContactKind::Callback => self.distribute_callback(slot, a, now),
+        }
+    }
+
+    /// Agent `a` answers the caller in `slot`.
+    fn answer(&mut self, slot: u32, a: u32, now: Ticks) {
+        let g = self.agents.get(a).group as usize;
+        self.set_agent_state(a, AgentState::Talking, now);
         self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
-        c.group = g as u16;
+        let q = c.queue as usize;
+        let factor = self.model.groups[g].handle_factor[q];
+        if factor != 1.0 {
+            c.handle = (c.handle as f64 * factor) as Ticks;
+        }
         let wait = now - c.enqueued;
-        let (q, generation, handle) = (c.queue as usize, c.generation, c.handle);
+        let (generation, handle) = (c.generation, c.handle);
         self.rec
             .answered(q, g, c.interval, wait, c.handle, c.wrap_up, now);
+        let agent_id = self.agents.get(a).id;
         self.rec.call(|| CallRecord {
             group: Some(g),
+            agent: Some(agent_id),
+            ronas: u32::from(c.ronas),
             handle: c.handle,
             wrap_up: c.wrap_up,
             ..CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Answered, wait)
@@ -542,19 +659,88 @@ impl Center<'_, '_> {
         );
     }
 
+    /// The offer to agent `a` rang past the group's `rona_timeout`: the contact goes back to
+    /// its place in the queue, and the agent is not ready for `rona_not_ready`.
+    fn rona(&mut self, a: u32, now: Ticks) {
+        let agent = self.agents.get(a);
+        let (g, slot) = (agent.group as usize, agent.contact);
+        self.rec.rona(g, self.contacts.get(slot).interval);
+        self.stop_ringing(slot, now);
+        let c = self.contacts.get_mut(slot);
+        c.ronas = c.ronas.saturating_add(1);
+        let (q, kind) = (c.queue as usize, c.kind);
+        let place = Place {
+            slot,
+            generation: c.generation,
+            enqueued: c.enqueued,
+            order: c.order,
+        };
+        c.phase = match kind {
+            ContactKind::Inbound => Phase::Waiting,
+            ContactKind::Callback => Phase::CallbackQueued,
+        };
+        self.queues[q].insert_at_place(place, kind == ContactKind::Callback);
+        if kind == ContactKind::Inbound {
+            self.record_waiting(q, now);
+        }
+        let rona_not_ready = self.model.groups[g].rona_not_ready;
+        let generation = self.set_agent_state(a, AgentState::NotReady(NotReadyReason::Rona), now);
+        self.schedule(
+            now.saturating_add(rona_not_ready),
+            Event::AgentTimer {
+                agent: a,
+                generation,
+            },
+        );
+        self.dispatch(q, now);
+    }
+
+    /// Idle agents who may take queue `q`'s contacts take them while there are both. A
+    /// refused callback asks for dispatch again from inside it: the loop already running
+    /// carries on instead, so that the stack does not grow with the number of agents.
+    pub(super) fn dispatch(&mut self, q: usize, now: Ticks) {
+        if self.dispatching {
+            return;
+        }
+        self.dispatching = true;
+        loop {
+            let contacts = &self.contacts;
+            let Some(head) = self.queues[q].head(|p| contacts.in_queue(p.slot, p.generation))
+            else {
+                break;
+            };
+            let waited = now - head.enqueued;
+            let Some(a) = self.model.routing.agent_for(q, waited, &mut self.agents) else {
+                break;
+            };
+            self.take_place(q, head, now);
+            self.offer(head.slot, a, now);
+        }
+        self.dispatching = false;
+    }
+
     fn abandon(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get(slot);
-        let q = c.queue as usize;
+        let (q, ringing_at) = (
+            c.queue as usize,
+            (c.phase == Phase::Offered).then_some(c.agent),
+        );
         let wait = now - c.enqueued;
         self.rec.abandoned(q, c.interval, wait, now);
         self.rec.call(|| {
             CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Abandoned, wait)
         });
+        self.stop_ringing(slot, now);
         // Leave first, so that the place is stale if the queue compacts.
         self.leave(slot, now);
-        self.queue_left(q, false);
-        self.rec
-            .level(Level::Waiting(q), now, self.queues[q].waiting());
+        match ringing_at {
+            // The phone stops ringing: the agent is free again.
+            Some(a) => self.agent_free(a, now),
+            None => {
+                self.queue_left(q, false);
+                self.record_waiting(q, now);
+            }
+        }
     }
 
     /// A contact (caller or callback) left queue `q` by itself.
@@ -566,7 +752,7 @@ impl Center<'_, '_> {
     /// The call ends: the port is released at once, the agent after wrap-up.
     fn talk_end(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get(slot);
-        let (q, g, handle, wrap_up) = (c.queue as usize, c.group as usize, c.handle, c.wrap_up);
+        let (q, a, handle, wrap_up) = (c.queue as usize, c.agent, c.handle, c.wrap_up);
         // Kept only where a wait estimate is used (offers on entry).
         if self.model.queues[q]
             .callback
@@ -578,12 +764,30 @@ impl Center<'_, '_> {
         }
         self.leave(slot, now);
         if wrap_up > 0 {
+            let generation = self.set_agent_state(a, AgentState::WrapUp, now);
             self.schedule(
                 now.saturating_add(wrap_up),
-                Event::WrapEnd { group: g as u32 },
+                Event::AgentTimer {
+                    agent: a,
+                    generation,
+                },
             );
         } else {
-            self.agent_finished(g, now);
+            self.agent_free(a, now);
+        }
+    }
+
+    /// Agent `a`'s timed state is over.
+    fn agent_timer(&mut self, a: u32, now: Ticks) {
+        let agent = self.agents.get(a);
+        match agent.state {
+            AgentState::Ringing if agent.answers => self.connect(agent.contact, a, now),
+            AgentState::Ringing => self.rona(a, now),
+            AgentState::NotReady(NotReadyReason::Aux) => {
+                self.schedule_aux(a, now);
+                self.agent_free(a, now);
+            }
+            _ => self.agent_free(a, now),
         }
     }
 
@@ -623,35 +827,46 @@ impl Center<'_, '_> {
         self.in_system -= 1;
     }
 
-    /// An agent of group `g` finished (a contact after wrap-up, a failed dial, a refusal):
-    /// it leaves if scheduled off, else takes the best waiting contact or becomes idle.
-    pub(super) fn agent_finished(&mut self, g: usize, now: Ticks) {
-        if !self.groups[g].finish() {
-            self.rec
-                .level(Level::AgentsBusy(g), now, self.groups[g].busy);
-            self.rec
-                .level(Level::AgentsPresent(g), now, self.groups[g].present);
+    /// Agent `a` has nothing to do (a contact, a failed dial, a not-ready period or a ring
+    /// ended): it leaves if its shift is over, takes a break or aux period that came due
+    /// meanwhile, else takes the best waiting contact or becomes ready.
+    pub(super) fn agent_free(&mut self, a: u32, now: Ticks) {
+        let agent = self.agents.get(a);
+        if agent.leaving {
+            self.agent_leaves(a, now);
             return;
         }
-        match self.next_waiting_for(g, now) {
-            Some(slot) => {
-                self.groups[g].resume();
-                self.serve(slot, g, now);
-            }
-            None => {
-                self.groups[g].make_idle(now);
-                self.rec
-                    .level(Level::AgentsBusy(g), now, self.groups[g].busy);
-            }
+        if let Some(pending) = agent.pending_break {
+            self.agents.get_mut(a).pending_break = None;
+            self.start_break(a, pending, now);
+            return;
+        }
+        if agent.pending_aux {
+            self.agents.get_mut(a).pending_aux = false;
+            self.start_aux(a, now);
+            return;
+        }
+        if !self.take_work(a, now) {
+            self.set_agent_state(a, AgentState::Ready, now);
         }
     }
 
-    /// The head of queue `q`, if any, removed.
-    fn pop_head(&mut self, q: usize, now: Ticks) -> Option<u32> {
+    /// A free or ready agent takes the contact routing gives it, if any.
+    fn take_work(&mut self, a: u32, now: Ticks) -> bool {
+        let g = self.agents.get(a).group as usize;
         let contacts = &self.contacts;
-        let head = self.queues[q].head(|p| contacts.in_queue(p.slot, p.generation))?;
-        self.take_place(q, head, now);
-        Some(head.slot)
+        let Some((q, place)) = self
+            .model
+            .routing
+            .contact_for(g, now, &mut self.queues, |queue| {
+                queue.head(|p| contacts.in_queue(p.slot, p.generation))
+            })
+        else {
+            return false;
+        };
+        self.take_place(q, place, now);
+        self.offer(place.slot, a, now);
+        true
     }
 
     /// Removes `place`, the head of queue `q`.
@@ -659,58 +874,137 @@ impl Center<'_, '_> {
         let is_callback = self.contacts.get(place.slot).phase == Phase::CallbackQueued;
         self.queues[q].pop_head(is_callback);
         if !is_callback {
-            self.rec
-                .level(Level::Waiting(q), now, self.queues[q].waiting());
+            self.record_waiting(q, now);
         }
     }
 
-    /// Removes and returns the contact group `g` should take next: highest priority, then the
-    /// one that entered its queue first.
-    fn next_waiting_for(&mut self, g: usize, now: Ticks) -> Option<u32> {
-        let mut best: Option<(usize, Place)> = None;
-        for &q in &self.model.groups[g].queues {
-            let contacts = &self.contacts;
-            let Some(head) = self.queues[q].head(|p| contacts.in_queue(p.slot, p.generation))
-            else {
-                continue;
-            };
-            let better = match &best {
-                None => true,
-                Some((bq, b)) => {
-                    let (pa, pb) = (self.queues[q].priority, self.queues[*bq].priority);
-                    pa > pb || (pa == pb && (head.enqueued, head.order) < (b.enqueued, b.order))
+    /// Agent `a` leaves: its shift is over and it is not working a contact.
+    fn agent_leaves(&mut self, a: u32, now: Ticks) {
+        let agent = self.agents.get(a);
+        let (g, state) = (agent.group as usize, agent.state);
+        self.agents.remove(a);
+        let counts = &self.agents.counts[g];
+        self.rec
+            .level(Level::Agents(g, state.index()), now, counts[state.index()]);
+        self.rec
+            .level(Level::AgentsScheduled(g), now, self.agents.scheduled[g]);
+    }
+
+    /// Applies the roster's changes due now, group by group.
+    fn roster_changes(&mut self, now: Ticks) {
+        let mut changes = std::mem::take(&mut self.roster_changes);
+        for g in 0..self.model.groups.len() {
+            changes.clear();
+            self.roster.take(g, now, &mut changes);
+            for &change in &changes {
+                match change {
+                    Change::Start { person } => self.shift_start(g, person, now),
+                    Change::End { person } => self.shift_end(g, person, now),
+                    Change::BreakDue { person, brk } => {
+                        if let Some(a) = self.persons[g][person as usize] {
+                            self.break_due(a, brk, now);
+                        }
+                    }
                 }
-            };
-            if better {
-                best = Some((q, head));
             }
         }
-        let (q, place) = best?;
-        self.take_place(q, place, now);
-        Some(place.slot)
+        self.roster_changes = changes;
+        if let Some(t) = self.roster.next_time() {
+            self.schedule(t, Event::Roster);
+        }
     }
 
-    fn staffing(&mut self, interval: usize, now: Ticks) {
-        for g in 0..self.groups.len() {
-            self.groups[g].set_scheduled(self.model.groups[g].staffing.get(interval), now);
-            // New agents take waiting contacts at once.
-            while self.groups[g].longest_idle().is_some() {
-                let Some(slot) = self.next_waiting_for(g, now) else {
-                    break;
-                };
-                self.take_idle_agent(g, now);
-                self.serve(slot, g, now);
-            }
+    fn shift_start(&mut self, g: usize, person: u32, now: Ticks) {
+        let a = self.agents.start(g, now);
+        self.persons[g][person as usize] = Some(a);
+        self.rec
+            .level(Level::AgentsScheduled(g), now, self.agents.scheduled[g]);
+        self.agents.enter(a, AgentState::Ready, now);
+        let ready = AgentState::Ready.index();
+        self.rec
+            .level(Level::Agents(g, ready), now, self.agents.counts[g][ready]);
+        self.schedule_aux(a, now);
+        // A new agent takes waiting work at once.
+        self.take_work(a, now);
+    }
+
+    fn shift_end(&mut self, g: usize, person: u32, now: Ticks) {
+        let Some(a) = self.persons[g][person as usize].take() else {
+            return;
+        };
+        if self.agents.get(a).state.is_busy() {
+            // It finishes its contact first.
+            self.agents.mark_leaving(a);
             self.rec
-                .level(Level::AgentsPresent(g), now, self.groups[g].present);
+                .level(Level::AgentsScheduled(g), now, self.agents.scheduled[g]);
+        } else {
+            self.agent_leaves(a, now);
         }
-        if interval + 1 < self.model.intervals {
-            let next = interval as u32 + 1;
-            self.schedule(
-                self.model.interval * u64::from(next),
-                Event::Staffing { interval: next },
-            );
+    }
+
+    /// A break of agent `a` is due: it starts now if the agent is ready, else when the
+    /// agent is free (after its contact, or its other not-ready time).
+    fn break_due(&mut self, a: u32, brk: Break, now: Ticks) {
+        let pending = PendingBreak {
+            kind: brk.kind,
+            length: brk.length,
+            due: now,
+        };
+        if self.agents.get(a).state == AgentState::Ready {
+            self.start_break(a, pending, now);
+        } else {
+            self.agents.get_mut(a).pending_break = Some(pending);
         }
+    }
+
+    fn start_break(&mut self, a: u32, brk: PendingBreak, now: Ticks) {
+        let g = self.agents.get(a).group as usize;
+        self.rec.break_started(g, now - brk.due);
+        let generation = self.set_agent_state(a, AgentState::NotReady(brk.kind.into()), now);
+        self.schedule(
+            now.saturating_add(brk.length),
+            Event::AgentTimer {
+                agent: a,
+                generation,
+            },
+        );
+    }
+
+    /// Schedules agent `a`'s next aux period, if its group has them.
+    fn schedule_aux(&mut self, a: u32, now: Ticks) {
+        let agent = self.agents.get(a);
+        let g = agent.group as usize;
+        let Some(policy) = &self.model.groups[g].not_ready else {
+            return;
+        };
+        let after = policy.every.sample(&mut self.group_streams[g].aux);
+        let id = agent.id;
+        self.schedule(now.saturating_add(after), Event::Aux { agent: a, id });
+    }
+
+    fn aux_due(&mut self, a: u32, now: Ticks) {
+        if self.agents.get(a).state == AgentState::Ready {
+            self.start_aux(a, now);
+        } else {
+            self.agents.get_mut(a).pending_aux = true;
+        }
+    }
+
+    fn start_aux(&mut self, a: u32, now: Ticks) {
+        let g = self.agents.get(a).group as usize;
+        let policy = self.model.groups[g]
+            .not_ready
+            .as_ref()
+            .expect("a group with aux periods");
+        let length = policy.length.sample(&mut self.group_streams[g].aux);
+        let generation = self.set_agent_state(a, AgentState::NotReady(NotReadyReason::Aux), now);
+        self.schedule(
+            now.saturating_add(length),
+            Event::AgentTimer {
+                agent: a,
+                generation,
+            },
+        );
     }
 
     /// Reports what is still in the system and closes the statistics.
@@ -718,25 +1012,30 @@ impl Center<'_, '_> {
         let left: Vec<u32> = self.contacts.live_slots().collect();
         for slot in left {
             let c = self.contacts.get(slot);
-            let wait = if c.phase == Phase::Waiting {
+            let wait = if matches!(c.phase, Phase::Waiting | Phase::Offered)
+                && c.kind == ContactKind::Inbound
+            {
                 now - c.enqueued
             } else {
                 0
             };
+            let phase = match (c.kind, c.phase) {
+                // A caller ringing at an agent is still waiting.
+                (ContactKind::Inbound, Phase::Offered) => Phase::Waiting,
+                (_, phase) => phase,
+            };
             self.rec
-                .still_in_system(c.queue as usize, c.interval, c.phase, wait);
-            let outcome = match c.phase {
-                Phase::Ivr => CallOutcome::InIvr,
-                Phase::Waiting => CallOutcome::Waiting,
-                Phase::CallbackTimer
-                | Phase::CallbackQueued
-                | Phase::CallbackReserved
-                | Phase::CallbackRinging => {
+                .still_in_system(c.queue as usize, c.interval, phase, wait);
+            let outcome = match (c.kind, phase) {
+                (ContactKind::Callback, Phase::Talking | Phase::Left) => continue,
+                (ContactKind::Callback, _) => {
                     self.callback_row(slot);
                     continue;
                 }
+                (ContactKind::Inbound, Phase::Ivr) => CallOutcome::InIvr,
+                (ContactKind::Inbound, Phase::Waiting) => CallOutcome::Waiting,
                 // Answered contacts were reported when answered.
-                Phase::Talking | Phase::Left => continue,
+                (ContactKind::Inbound, _) => continue,
             };
             self.rec.call(|| {
                 CallRecord::ended(c.id, c.queue as usize, c.interval, c.arrived, outcome, wait)
@@ -766,8 +1065,11 @@ mod tests {
                 slot: 123_456,
                 generation: 1 << 31,
             },
-            Event::WrapEnd { group: 2 },
-            Event::Staffing { interval: 47 },
+            Event::AgentTimer {
+                agent: max,
+                generation: 2,
+            },
+            Event::Roster,
             Event::Offer {
                 slot: 5,
                 generation: 6,
@@ -788,7 +1090,14 @@ mod tests {
                 slot: 13,
                 id: u32::MAX,
             },
-            Event::RefusalEnd { group: 3 },
+            Event::Aux {
+                agent: 3,
+                id: u32::MAX,
+            },
+            Event::Overflow {
+                slot: 4,
+                generation: 5,
+            },
         ] {
             assert_eq!(Event::from(PackedEvent::from(e)), e);
         }

@@ -18,6 +18,8 @@ pub enum Phase {
     CallbackReserved,
     /// The customer is being dialed.
     CallbackRinging,
+    /// Offered to an agent whose phone rings (a caller still on the line may abandon).
+    Offered,
     /// With an agent: talking (wrap-up is the agent's, after the contact has left).
     Talking,
     /// The contact has left; its slot is free.
@@ -44,13 +46,23 @@ pub struct Contact {
     pub patience: Option<Ticks>,
     /// The port it holds, if any.
     pub port: Option<HeldPort>,
-    /// The agent group serving it (valid while reserved, ringing or talking).
-    pub group: u16,
+    /// The agent (slot) it is offered to, reserved for, or talking to.
+    pub agent: u32,
+    /// Offers that rang unanswered (RONA) before an agent answered.
+    pub ronas: u16,
     /// Whether the caller would accept a callback offered on entry, and after waiting
     /// (drawn at arrival, like every draw of a caller).
     pub accepts: [bool; 2],
-    /// Whether it is a callback (its state is in `Contacts::callback`).
-    pub callback: bool,
+    pub kind: ContactKind,
+}
+
+/// What a contact is; a callback's own state is in `Contacts::callback`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactKind {
+    /// A caller on the line (in the IVR, the queue, or talking).
+    Inbound,
+    /// A callback: accepted by a waiting caller, or a scheduled request.
+    Callback,
 }
 
 /// A port a contact holds: of which pool, since when, and whether for a callback dial
@@ -113,7 +125,7 @@ impl Contacts {
         let c = &mut self.slots[s];
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Left;
-        if std::mem::replace(&mut c.callback, false) {
+        if std::mem::replace(&mut c.kind, ContactKind::Inbound) == ContactKind::Callback {
             self.callbacks[s] = None;
         }
         self.free.push(slot);
@@ -131,7 +143,7 @@ impl Contacts {
 
     /// Makes the contact in `slot` a callback with `state`.
     pub fn set_callback(&mut self, slot: u32, state: CallbackState) {
-        self.slots[slot as usize].callback = true;
+        self.slots[slot as usize].kind = ContactKind::Callback;
         self.callbacks[slot as usize] = Some(state);
     }
 

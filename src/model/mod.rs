@@ -10,9 +10,13 @@ mod callbacks;
 mod center;
 mod contacts;
 mod queue;
+mod roster;
+mod routing;
 mod sampler;
 
+pub use agents::{AgentState, NotReadyReason};
 pub use contacts::Phase;
+use routing::Routing;
 pub use sampler::Sampler;
 
 use crate::engine::Ticks;
@@ -72,9 +76,18 @@ impl CallbackModel {
 }
 
 pub struct GroupModel {
-    pub name: String,
-    pub queues: Vec<usize>,
-    pub staffing: PerInterval<u32>,
+    /// Talk-time factor for each queue (1 where the group does not serve it).
+    pub handle_factor: Vec<f64>,
+    pub answer_after: Option<Sampler>,
+    pub rona_timeout: Ticks,
+    pub rona_not_ready: Ticks,
+    pub not_ready: Option<AuxModel>,
+}
+
+/// A group's aux periods, ready to sample.
+pub struct AuxModel {
+    pub every: Sampler,
+    pub length: Sampler,
 }
 
 /// A scenario compiled for simulation.
@@ -83,6 +96,9 @@ pub struct Model {
     pub groups: Vec<GroupModel>,
     pub pool_sizes: Vec<u32>,
     pub requests: Vec<CallbackRequest>,
+    pub routing: Routing,
+    /// The scenario itself, for the roster.
+    pub scenario: Scenario,
     pub interval: Ticks,
     pub intervals: usize,
     pub duration: Ticks,
@@ -116,9 +132,21 @@ impl Model {
             .agent_groups
             .iter()
             .map(|g| GroupModel {
-                name: g.name.clone(),
-                queues: g.queues.clone(),
-                staffing: g.staffing.clone(),
+                handle_factor: (0..s.queues.len())
+                    .map(|q| {
+                        g.queues
+                            .iter()
+                            .position(|&sq| sq == q)
+                            .map_or(1.0, |i| g.handle_factors[i])
+                    })
+                    .collect(),
+                answer_after: g.answer_after.as_ref().map(Sampler::new),
+                rona_timeout: g.rona_timeout,
+                rona_not_ready: g.rona_not_ready,
+                not_ready: g.not_ready.as_ref().map(|nr| AuxModel {
+                    every: Sampler::new(&nr.every),
+                    length: Sampler::new(&nr.length),
+                }),
             })
             .collect();
         Model {
@@ -126,6 +154,8 @@ impl Model {
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
             requests: s.callback_requests.clone(),
+            routing: Routing::new(s),
+            scenario: s.clone(),
             interval: s.interval,
             intervals: s.intervals(),
             duration: s.duration,

@@ -52,13 +52,18 @@ impl ContactQueue {
         self.waiting += 1;
     }
 
-    /// A callback takes (back) its place, in order of (enqueued, order): a retry keeps the
-    /// place of the call it came from.
-    pub fn insert_callback(&mut self, place: Place) {
+    /// A contact takes (back) its place, in order of (enqueued, order): a callback's retry
+    /// keeps the place of the call it came from, and so does a caller whose offer to an
+    /// agent rang unanswered (RONA).
+    pub fn insert_at_place(&mut self, place: Place, is_callback: bool) {
         let key = (place.enqueued, place.order);
         let at = self.places.partition_point(|p| (p.enqueued, p.order) < key);
         self.places.insert(at, place);
-        self.callbacks += 1;
+        if is_callback {
+            self.callbacks += 1;
+        } else {
+            self.waiting += 1;
+        }
     }
 
     /// A waiting caller accepted a callback: same place, no longer on the line.
@@ -144,12 +149,15 @@ mod tests {
                 order: u64::from(i),
             });
         }
-        q.insert_callback(Place {
-            slot: 3,
-            generation: 0,
-            enqueued: 3,
-            order: 3,
-        });
+        q.insert_at_place(
+            Place {
+                slot: 3,
+                generation: 0,
+                enqueued: 3,
+                order: 3,
+            },
+            true,
+        );
         let mut order = Vec::new();
         while let Some(p) = q.head(|_| true) {
             order.push(p.slot);

@@ -4,6 +4,7 @@
 //! the program sees, in which durations are ticks, references are indices and per-interval
 //! lists have one entry per interval.
 
+mod agent_group;
 mod callback;
 mod distribution;
 pub mod duration;
@@ -11,6 +12,7 @@ mod error;
 mod raw;
 mod validate;
 
+pub use agent_group::DEFAULT_RONA_TIMEOUT;
 pub use callback::{
     CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, Ring,
 };
@@ -184,6 +186,9 @@ pub struct Queue {
     pub wrap_up: Option<Distribution>,
     /// `None`: callers never abandon.
     pub patience: Option<Distribution>,
+    /// Waits after which agents of level 2, 3, … may take the contact (skill expansion);
+    /// levels beyond the list are reached after its last value, and with no list at once.
+    pub overflow_after: Vec<Ticks>,
     /// `[queue.callback]`: how callbacks are offered and returned.
     pub callback: Option<CallbackPolicy>,
 }
@@ -193,6 +198,19 @@ impl Queue {
     pub fn mean_work(&self) -> f64 {
         self.handle.mean() + self.wrap_up.as_ref().map_or(0.0, Distribution::mean)
     }
+
+    /// How long a contact must have waited before agents of skill `level` may take it.
+    pub fn overflow_wait(&self, level: u32) -> Ticks {
+        match level {
+            0 | 1 => 0,
+            k => self
+                .overflow_after
+                .get(k as usize - 2)
+                .or(self.overflow_after.last())
+                .copied()
+                .unwrap_or(0),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -200,8 +218,82 @@ pub struct AgentGroup {
     pub name: String,
     /// Indices into `Scenario::queues`.
     pub queues: Vec<usize>,
-    /// Agents scheduled in each interval.
-    pub staffing: PerInterval<u32>,
+    /// Skill level for each of `queues` (1 = primary).
+    pub levels: Vec<u32>,
+    /// Talk-time factor for each of `queues`.
+    pub handle_factors: Vec<f64>,
+    pub staffing: Staffing,
+    /// Random aux (not-ready) periods while on shift.
+    pub not_ready: Option<NotReadyPolicy>,
+    /// How long an agent takes to answer an offered contact (`None`: at once, auto-answer).
+    pub answer_after: Option<Distribution>,
+    /// An offer not answered within this is RONA (redirection on no answer).
+    pub rona_timeout: Ticks,
+    /// How long an agent stays not-ready after a RONA.
+    pub rona_not_ready: Ticks,
+}
+
+impl AgentGroup {
+    /// The group's skill level for queue `q`, if it serves it.
+    pub fn level(&self, q: usize) -> Option<u32> {
+        self.queues
+            .iter()
+            .position(|&s| s == q)
+            .map(|i| self.levels[i])
+    }
+}
+
+/// How a group is staffed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Staffing {
+    /// Agents in each interval: they join at the interval's start; those scheduled off
+    /// leave after their current contact (the most recently added first).
+    Counts(PerInterval<u32>),
+    /// Shift patterns, every day.
+    Shifts(Vec<Shift>),
+}
+
+impl Staffing {
+    /// The per-interval counts, if the group is staffed that way.
+    pub fn counts(&self) -> Option<&PerInterval<u32>> {
+        match self {
+            Staffing::Counts(c) => Some(c),
+            Staffing::Shifts(_) => None,
+        }
+    }
+}
+
+/// `count` agents who start at a clock time every day, work `length`, and take breaks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shift {
+    /// Start as a time of day (UTC), from midnight.
+    pub start: Ticks,
+    pub length: Ticks,
+    pub count: u32,
+    /// In order of `after`.
+    pub breaks: Vec<Break>,
+}
+
+/// A break `after` the start of a shift, lasting `length`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Break {
+    pub after: Ticks,
+    pub length: Ticks,
+    pub kind: BreakKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BreakKind {
+    Break,
+    Lunch,
+}
+
+/// Aux periods: an agent on shift goes not-ready after `every` (from its start, or the end
+/// of its last aux period), for `length`.
+#[derive(Clone, Debug)]
+pub struct NotReadyPolicy {
+    pub every: Distribution,
+    pub length: Distribution,
 }
 
 /// A value for each interval: one for all (kept once, so memory does not grow with the

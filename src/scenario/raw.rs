@@ -62,6 +62,8 @@ pub struct RawQueue {
     pub handle: Spanned<RawDistribution>,
     pub wrap_up: Option<Spanned<RawDistribution>>,
     pub patience: Option<Spanned<RawDistribution>>,
+    /// Waits after which agents of level 2, 3, … are reached.
+    pub overflow_after: Option<Spanned<Vec<Spanned<Duration>>>>,
     pub callback: Option<Spanned<RawCallback>>,
 }
 
@@ -92,7 +94,44 @@ pub struct RawDistribution {
 pub struct RawAgentGroup {
     pub name: Spanned<String>,
     pub queues: Spanned<Vec<Spanned<String>>>,
-    pub staffing: Spanned<RawStaffing>,
+    /// Skill level per queue (1 = primary, the default).
+    pub level: Option<Spanned<BTreeMap<String, Spanned<u32>>>>,
+    /// Talk-time factor per queue (a secondary skill is slower).
+    pub handle_factor: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub staffing: Option<Spanned<RawStaffing>>,
+    #[serde(default)]
+    pub shift: Vec<Spanned<RawShift>>,
+    pub not_ready: Option<Spanned<RawNotReady>>,
+    pub answer_after: Option<Spanned<RawDistribution>>,
+    pub rona_timeout: Option<Spanned<Duration>>,
+    pub rona_not_ready: Option<Spanned<Duration>>,
+}
+
+/// `[[agent_group.shift]]`: `count` agents from a clock time, every day.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    pub start: Spanned<String>,
+    pub length: Spanned<Duration>,
+    pub count: Spanned<u32>,
+    #[serde(default)]
+    pub breaks: Vec<Spanned<RawBreak>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    pub after: Spanned<Duration>,
+    pub length: Spanned<Duration>,
+    pub kind: Option<Spanned<String>>,
+}
+
+/// `[agent_group.not_ready]`: random aux periods (shrinkage) while on shift.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawNotReady {
+    pub every: Spanned<RawDistribution>,
+    pub length: Spanned<RawDistribution>,
 }
 
 #[derive(Deserialize, Debug)]

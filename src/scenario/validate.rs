@@ -1,8 +1,8 @@
 //! Checks a raw scenario and builds the [`Scenario`] the simulator runs.
 
 use super::error::ScenarioError;
-use super::raw::{RawArrivals, RawScenario, RawStaffing};
-use super::{AgentGroup, PerInterval, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
+use super::raw::{RawArrivals, RawScenario};
+use super::{PerInterval, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -17,7 +17,7 @@ const DEFAULT_SHORT_ABANDON: Ticks = 5 * TICKS_PER_SECOND;
 
 // Limits far beyond any contact center, so that a typo cannot exhaust memory or run forever.
 const MAX_INTERVALS: usize = 10_000_000;
-const MAX_AGENTS: u32 = 1_000_000;
+pub(super) const MAX_AGENTS: u32 = 1_000_000;
 const MAX_PORTS: u32 = 10_000_000;
 const MAX_CALLS_PER_INTERVAL: f64 = 100_000_000.0;
 const MAX_REPLICATIONS: u32 = 1_000_000;
@@ -55,7 +55,7 @@ impl Checker<'_> {
     }
 
     /// A name used in reports and keys: letters, digits, `_` and `-`.
-    fn name(&self, name: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
+    pub(super) fn name(&self, name: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
         let n = name.get_ref();
         if n.is_empty()
             || !n
@@ -92,7 +92,7 @@ impl Checker<'_> {
     }
 
     /// A per-interval list must have exactly one entry per interval.
-    fn per_interval_len<T>(
+    pub(super) fn per_interval_len<T>(
         &self,
         list: &Spanned<Vec<T>>,
         key: &str,
@@ -326,6 +326,11 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             handle: c.distribution(&q.handle, &format!("{key}.handle"))?,
             wrap_up: optional(&q.wrap_up, "wrap_up")?,
             patience: optional(&q.patience, "patience")?,
+            overflow_after: overflow_after(
+                &c,
+                &q.overflow_after,
+                &format!("{key}.overflow_after"),
+            )?,
             callback: q
                 .callback
                 .as_ref()
@@ -346,51 +351,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             &format!("agent_group[{i}].name"),
             "agent group",
         )?;
-        let key = format!("agent_group.{name}");
-        if g.queues.get_ref().is_empty() {
-            return Err(c.error(
-                g.queues.span(),
-                format!("{key}.queues"),
-                "is empty: name the queues this group serves",
-            ));
-        }
-        let mut served = Vec::new();
-        for q in g.queues.get_ref() {
-            let index = queues
-                .iter()
-                .position(|queue| queue.name == *q.get_ref())
-                .ok_or_else(|| {
-                    let known: Vec<_> = queues.iter().map(|q| q.name.as_str()).collect();
-                    c.error(
-                        q.span(),
-                        format!("{key}.queues"),
-                        format!(
-                            "no [[queue]] is named \"{}\"; defined: {}",
-                            q.get_ref(),
-                            list_or_none(&known)
-                        ),
-                    )
-                })?;
-            if served.contains(&index) {
-                return Err(c.error(
-                    q.span(),
-                    format!("{key}.queues"),
-                    format!("\"{}\" is listed twice", q.get_ref()),
-                ));
-            }
-            served.push(index);
-        }
-        agent_groups.push(AgentGroup {
-            staffing: staffing(
-                &c,
-                &g.staffing,
-                &format!("{key}.staffing"),
-                intervals,
-                interval,
-            )?,
-            queues: served,
-            name,
-        });
+        agent_groups.push(c.agent_group(g, name, &queues, intervals, interval)?);
     }
     for (i, queue) in queues.iter().enumerate() {
         if !agent_groups.iter().any(|g| g.queues.contains(&i)) {
@@ -474,7 +435,34 @@ fn toml_error(c: &Checker, e: &toml::de::Error, key: &str) -> ScenarioError {
     }
 }
 
-fn list_or_none(names: &[&str]) -> String {
+/// Waits after which levels 2, 3, … are reached: each at least the one before.
+fn overflow_after(
+    c: &Checker,
+    raw: &Option<Spanned<Vec<Spanned<super::Duration>>>>,
+    key: &str,
+) -> Result<Vec<Ticks>, ScenarioError> {
+    let Some(list) = raw else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<Ticks> = Vec::new();
+    for v in list.get_ref() {
+        let t = v.get_ref().ticks();
+        if out.last().is_some_and(|&last| t < last) {
+            return Err(c.error(
+                v.span(),
+                key,
+                format!(
+                    "{} is less than the level before it: a higher level is reached after at least as long a wait",
+                    v.get_ref()
+                ),
+            ));
+        }
+        out.push(t);
+    }
+    Ok(out)
+}
+
+pub(super) fn list_or_none(names: &[&str]) -> String {
     if names.is_empty() {
         "none".to_string()
     } else {
@@ -523,53 +511,4 @@ fn arrivals(
         }
         _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval) or `per_hour = N`")),
     }
-}
-
-fn staffing(
-    c: &Checker,
-    raw: &Spanned<RawStaffing>,
-    key: &str,
-    intervals: usize,
-    interval: Ticks,
-) -> Result<PerInterval<u32>, ScenarioError> {
-    let s = raw.get_ref();
-    match (&s.per_interval, &s.count) {
-        (Some(list), None) => {
-            c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
-            let agents = list
-                .get_ref()
-                .iter()
-                .map(|v| at_most(c, v, &format!("{key}.per_interval"), MAX_AGENTS, "agents"));
-            Ok(PerInterval::Values(agents.collect::<Result<_, _>>()?))
-        }
-        (None, Some(count)) => Ok(PerInterval::Constant(at_most(
-            c,
-            count,
-            &format!("{key}.count"),
-            MAX_AGENTS,
-            "agents",
-        )?)),
-        _ => Err(c.error(
-            raw.span(),
-            key,
-            "give exactly one of `per_interval = [...]` (agents in each interval) or `count = N`",
-        )),
-    }
-}
-
-fn at_most(
-    c: &Checker,
-    v: &Spanned<u32>,
-    key: &str,
-    max: u32,
-    what: &str,
-) -> Result<u32, ScenarioError> {
-    if *v.get_ref() > max {
-        return Err(c.error(
-            v.span(),
-            key,
-            format!("{} {what} is more than the {max} allowed", v.get_ref()),
-        ));
-    }
-    Ok(*v.get_ref())
 }

@@ -110,6 +110,10 @@ pub struct CallRecord {
     pub outcome: CallOutcome,
     pub wait: Ticks,
     pub group: Option<usize>,
+    /// The agent who answered (its number in the replication, in order of shift start).
+    pub agent: Option<u32>,
+    /// Offers that rang unanswered (RONA) before the answer.
+    pub ronas: u32,
     pub handle: Ticks,
     pub wrap_up: Ticks,
     pub callback: Option<CallbackRecord>,
@@ -134,6 +138,8 @@ impl CallRecord {
             outcome,
             wait,
             group: None,
+            agent: None,
+            ronas: 0,
             handle: 0,
             wrap_up: 0,
             callback: None,
@@ -141,7 +147,7 @@ impl CallRecord {
     }
 }
 
-pub const CALL_COLUMNS: [&str; 15] = [
+pub const CALL_COLUMNS: [&str; 17] = [
     "replication",
     "id",
     "queue",
@@ -149,6 +155,8 @@ pub const CALL_COLUMNS: [&str; 15] = [
     "wait_s",
     "outcome",
     "agent_group",
+    "agent",
+    "ronas",
     "handle_s",
     "wrap_s",
     "callback_type",
@@ -247,6 +255,12 @@ impl CallLog {
             },
             r.outcome.name().to_string(),
             r.group.map(|g| self.groups[g].clone()).unwrap_or_default(),
+            r.agent.map(|a| a.to_string()).unwrap_or_default(),
+            if handled {
+                r.ronas.to_string()
+            } else {
+                String::new()
+            },
             if handled {
                 secs(r.handle)
             } else {

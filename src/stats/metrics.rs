@@ -2,7 +2,7 @@
 //! direction is better.
 
 use crate::engine::{Ticks, secs_from_ticks};
-use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
+use crate::scenario::{Scenario, ServiceLevel, SlDefinition, Staffing};
 
 /// Contact counts and sums of one queue over an interval or a run. Contacts count in the
 /// interval in which they arrived.
@@ -193,11 +193,19 @@ pub enum Metric {
     CallbacksPendingAtEnd,
     Occupancy,
     AgentsStaffed,
+    AgentsScheduled,
     AgentsBusyMean,
     Handled,
     HandleTimeS,
     AgentMinutesReserved,
     AgentMinutesRefused,
+    Shrinkage,
+    Offers,
+    Ronas,
+    AgentMinutesRona,
+    BreaksStarted,
+    BreaksLate,
+    BreakDelayS,
     PortUtilisation,
     PortsBusyMean,
     PortsBusyPeak,
@@ -248,6 +256,14 @@ impl Metric {
             PortMinutesBilledOutbound => "port_minutes_billed_outbound",
             Occupancy => "occupancy",
             AgentsStaffed => "agents_staffed",
+            AgentsScheduled => "agents_scheduled",
+            Shrinkage => "shrinkage",
+            Offers => "offers",
+            Ronas => "ronas",
+            AgentMinutesRona => "agent_minutes_rona",
+            BreaksStarted => "breaks_started",
+            BreaksLate => "breaks_late",
+            BreakDelayS => "break_delay_s",
             AgentsBusyMean => "agents_busy_mean",
             Handled => "handled",
             HandleTimeS => "handle_time_s",
@@ -284,7 +300,9 @@ impl Metric {
             | WaitingAtEnd
             | CallbackWaitS
             | CallbackWaitP90S
-            | CallbacksPendingAtEnd => Direction::LowerIsBetter,
+            | CallbacksPendingAtEnd
+            | Ronas
+            | BreakDelayS => Direction::LowerIsBetter,
             _ => Direction::Neutral,
         }
     }
@@ -325,14 +343,22 @@ impl Metric {
         ]
     };
     /// Metrics of an agent group.
-    pub const GROUP: [Metric; 7] = [
+    pub const GROUP: [Metric; 15] = [
         Metric::Occupancy,
         Metric::AgentsStaffed,
+        Metric::AgentsScheduled,
         Metric::AgentsBusyMean,
         Metric::Handled,
         Metric::HandleTimeS,
         Metric::AgentMinutesReserved,
         Metric::AgentMinutesRefused,
+        Metric::Shrinkage,
+        Metric::Offers,
+        Metric::Ronas,
+        Metric::AgentMinutesRona,
+        Metric::BreaksStarted,
+        Metric::BreaksLate,
+        Metric::BreakDelayS,
     ];
     /// Metrics of a port pool.
     pub const POOL: [Metric; 10] = [
@@ -416,11 +442,23 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
                 .map(|&m| (Scope::Queue(q), m)),
         );
     }
-    for g in 0..s.agent_groups.len() {
+    for (g, group) in s.agent_groups.iter().enumerate() {
+        let breaks = match &group.staffing {
+            Staffing::Shifts(shifts) => shifts.iter().any(|s| !s.breaks.is_empty()),
+            Staffing::Counts(_) => false,
+        };
+        let shown = |m: &Metric| match m {
+            Metric::Offers | Metric::Ronas | Metric::AgentMinutesRona => {
+                group.answer_after.is_some()
+            }
+            Metric::Shrinkage => breaks || group.not_ready.is_some(),
+            Metric::BreaksStarted | Metric::BreaksLate | Metric::BreakDelayS => breaks,
+            m => keep(m),
+        };
         out.extend(
             Metric::GROUP
                 .iter()
-                .filter(|m| keep(m))
+                .filter(|m| shown(m))
                 .map(|&m| (Scope::Group(g), m)),
         );
     }
@@ -481,3 +519,28 @@ pub const INTERVAL_COLUMNS: [&str; 28] = [
 
 /// Interval columns that also get 95 % CI columns.
 pub const INTERVAL_CI_COLUMNS: [&str; 3] = ["service_level", "asa_s", "abandon_rate"];
+
+/// Columns of `agents.csv` computed for each interval and agent group, in order: time-average
+/// agents scheduled, present and leaving (present after their shift, finishing a contact),
+/// in each state, then occupancy and counts of agent events.
+pub const AGENT_COLUMNS: [&str; 19] = [
+    "scheduled",
+    "present",
+    "leaving",
+    "ready",
+    "reserved",
+    "ringing",
+    "talking",
+    "wrap_up",
+    "not_ready_break",
+    "not_ready_lunch",
+    "not_ready_aux",
+    "not_ready_rona",
+    "not_ready_refused",
+    "occupancy",
+    "offers",
+    "ronas",
+    "breaks_started",
+    "breaks_late",
+    "break_delay_s",
+];

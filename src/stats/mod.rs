@@ -17,8 +17,8 @@ pub use call_log::{
 pub use estimate::{Estimate, MeanVariance, t_quantile, t_quantile_975};
 pub use histogram::WaitHistogram;
 pub use metrics::{
-    Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog,
-    interval_columns_shown, ratio,
+    AGENT_COLUMNS, Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope,
+    catalog, interval_columns_shown, ratio,
 };
-pub use recorder::{IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
+pub use recorder::{GroupCounts, IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
 pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};

@@ -6,10 +6,10 @@
 
 use super::call_log::{CallLog, CallRecord};
 use super::histogram::WaitHistogram;
-use super::metrics::{INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio};
+use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio};
 use super::trace::{TraceLog, TraceRecord};
 use crate::engine::{Ticks, secs_from_ticks};
-use crate::model::Phase;
+use crate::model::{AgentState, NotReadyReason, Phase};
 use crate::scenario::{Scenario, ServiceLevel};
 use std::collections::VecDeque;
 
@@ -22,14 +22,11 @@ pub enum Level {
     PortsBusy(usize),
     /// Ports of a pool busy with callback dials (ringing or talking).
     PortsCallback(usize),
-    /// Agents of a group busy with contacts (talking or in wrap-up).
-    AgentsBusy(usize),
-    /// Agents of a group present (on shift, or finishing a contact after it).
-    AgentsPresent(usize),
-    /// Agents of a group reserved for a callback (the call delay and the ringing).
-    AgentsReserved(usize),
-    /// Agents of a group in the refused state.
-    AgentsRefused(usize),
+    /// Agents of a group in a state (`AgentState::index`); together they are the agents
+    /// present (on shift, or finishing a contact after it).
+    Agents(usize, usize),
+    /// Agents of a group on shift (scheduled).
+    AgentsScheduled(usize),
 }
 
 /// Receives interval rows (the values of [`INTERVAL_COLUMNS`]) as intervals close, in order.
@@ -39,6 +36,14 @@ pub trait IntervalSink: Send {
         interval: usize,
         queue: usize,
         values: &[f64; INTERVAL_COLUMNS.len()],
+    ) -> std::io::Result<()>;
+    /// An agent group's row (the values of [`AGENT_COLUMNS`]) for an interval; the group
+    /// rows of an interval come after its queue rows.
+    fn group_row(
+        &mut self,
+        interval: usize,
+        group: usize,
+        values: &[f64; AGENT_COLUMNS.len()],
     ) -> std::io::Result<()>;
     /// Called once after the last row.
     fn finish(&mut self) -> std::io::Result<()> {
@@ -50,6 +55,7 @@ pub trait IntervalSink: Send {
 #[derive(Default)]
 pub struct IntervalRows {
     pub rows: Vec<(usize, usize, [f64; INTERVAL_COLUMNS.len()])>,
+    pub group_rows: Vec<(usize, usize, [f64; AGENT_COLUMNS.len()])>,
 }
 
 impl IntervalSink for IntervalRows {
@@ -62,11 +68,50 @@ impl IntervalSink for IntervalRows {
         self.rows.push((interval, queue, *values));
         Ok(())
     }
+
+    fn group_row(
+        &mut self,
+        interval: usize,
+        group: usize,
+        values: &[f64; AGENT_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        self.group_rows.push((interval, group, *values));
+        Ok(())
+    }
+}
+
+/// Agent-event counts of one group over an interval or a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GroupCounts {
+    /// Contacts offered to its agents (each ring, RONAs included).
+    pub offers: u64,
+    pub ronas: u64,
+    pub breaks_started: u64,
+    /// Breaks that started after they were due (the agent was busy).
+    pub breaks_late: u64,
+    /// Sum of the delays of late breaks, ticks.
+    pub break_delay: Ticks,
+}
+
+impl GroupCounts {
+    fn add(&mut self, o: &GroupCounts) {
+        self.offers += o.offers;
+        self.ronas += o.ronas;
+        self.breaks_started += o.breaks_started;
+        self.breaks_late += o.breaks_late;
+        self.break_delay += o.break_delay;
+    }
+
+    /// Mean delay of the breaks that started late, seconds.
+    fn break_delay_mean(&self) -> f64 {
+        ratio(secs_from_ticks(self.break_delay), self.breaks_late as f64)
+    }
 }
 
 /// Totals of one open interval.
 struct IntervalTotals {
     queues: Vec<QueueCounts>,
+    groups: Vec<GroupCounts>,
     /// Integral of each level over the interval, in value·ticks (set when the interval ends).
     area: Vec<f64>,
     peak: Vec<u32>,
@@ -94,21 +139,80 @@ struct LevelLayout {
 }
 
 impl LevelLayout {
+    /// Levels kept per group: one per agent state, and the scheduled count.
+    const PER_GROUP: usize = AgentState::COUNT + 1;
+
     #[inline]
     fn index(self, l: Level) -> usize {
+        let groups = self.queues + 2 * self.pools;
         match l {
             Level::Waiting(q) => q,
             Level::PortsBusy(p) => self.queues + p,
             Level::PortsCallback(p) => self.queues + self.pools + p,
-            Level::AgentsBusy(g) => self.queues + 2 * self.pools + g,
-            Level::AgentsPresent(g) => self.queues + 2 * self.pools + self.groups + g,
-            Level::AgentsReserved(g) => self.queues + 2 * self.pools + 2 * self.groups + g,
-            Level::AgentsRefused(g) => self.queues + 2 * self.pools + 3 * self.groups + g,
+            Level::Agents(g, state) => groups + g * Self::PER_GROUP + state,
+            Level::AgentsScheduled(g) => groups + g * Self::PER_GROUP + AgentState::COUNT,
         }
     }
 
     fn len(self) -> usize {
-        self.queues + 2 * self.pools + 4 * self.groups
+        self.queues + 2 * self.pools + Self::PER_GROUP * self.groups
+    }
+}
+
+/// Time in each state of a group's agents, from the areas of its levels.
+struct GroupTime {
+    states: [f64; AgentState::COUNT],
+    scheduled: f64,
+}
+
+impl GroupTime {
+    fn of(layout: LevelLayout, area: &[f64], g: usize) -> GroupTime {
+        GroupTime {
+            states: std::array::from_fn(|s| area[layout.index(Level::Agents(g, s))]),
+            scheduled: area[layout.index(Level::AgentsScheduled(g))],
+        }
+    }
+
+    fn add(&mut self, o: &GroupTime) {
+        for (a, b) in self.states.iter_mut().zip(&o.states) {
+            *a += b;
+        }
+        self.scheduled += o.scheduled;
+    }
+
+    fn state(&self, s: AgentState) -> f64 {
+        self.states[s.index()]
+    }
+
+    fn present(&self) -> f64 {
+        self.states.iter().sum()
+    }
+
+    /// Working contacts: reserved, ringing, talking, wrap-up.
+    fn busy(&self) -> f64 {
+        AgentState::ALL
+            .iter()
+            .filter(|s| s.is_busy())
+            .map(|&s| self.state(s))
+            .sum()
+    }
+
+    /// Occupancy: working contacts over working or ready (not-ready time excluded).
+    fn occupancy(&self) -> f64 {
+        let busy = self.busy();
+        ratio(busy, busy + self.state(AgentState::Ready))
+    }
+
+    /// Not ready for breaks, lunch or aux periods.
+    fn shrinkage_time(&self) -> f64 {
+        [
+            NotReadyReason::Break,
+            NotReadyReason::Lunch,
+            NotReadyReason::Aux,
+        ]
+        .iter()
+        .map(|&r| self.state(AgentState::NotReady(r)))
+        .sum()
     }
 }
 
@@ -140,6 +244,7 @@ pub struct Recorder {
     base: usize,
 
     run_queues: Vec<QueueCounts>,
+    run_groups: Vec<GroupCounts>,
     run_area: Vec<f64>,
     run_peak: Vec<u32>,
     waits: Vec<WaitHistogram>,
@@ -196,6 +301,7 @@ impl Recorder {
             open: VecDeque::new(),
             base: s.first_reported_interval(),
             run_queues: vec![QueueCounts::default(); s.queues.len()],
+            run_groups: vec![GroupCounts::default(); s.agent_groups.len()],
             run_area: vec![0.0; n],
             run_peak: vec![0; n],
             waits: vec![WaitHistogram::default(); s.queues.len()],
@@ -271,6 +377,7 @@ impl Recorder {
     fn open_interval(&mut self) {
         self.open.push_back(IntervalTotals {
             queues: vec![QueueCounts::default(); self.layout.queues],
+            groups: vec![GroupCounts::default(); self.layout.groups],
             area: vec![0.0; self.levels.len()],
             peak: vec![0; self.levels.len()],
             live: 0,
@@ -372,6 +479,39 @@ impl Recorder {
             t.live -= 1;
             self.waits[q].record(wait);
             self.close_finished();
+        }
+    }
+
+    /// A contact (of arrival interval `interval`) was offered to an agent of group `g`.
+    #[inline]
+    pub fn offered_to_agent(&mut self, g: usize, interval: Option<u32>) {
+        if let Some(k) = interval {
+            self.totals(k).groups[g].offers += 1;
+        }
+    }
+
+    /// An offer to an agent of group `g` rang unanswered past its timeout.
+    pub fn rona(&mut self, g: usize, interval: Option<u32>) {
+        if let Some(k) = interval {
+            self.totals(k).groups[g].ronas += 1;
+        }
+    }
+
+    /// An agent of group `g` started a break `delay` after it was due (counted in the
+    /// interval the clock is in, if reported).
+    pub fn break_started(&mut self, g: usize, delay: Ticks) {
+        if !self.is_reported(self.current) {
+            return;
+        }
+        let c = &mut self
+            .open
+            .back_mut()
+            .expect("the current interval is open")
+            .groups[g];
+        c.breaks_started += 1;
+        if delay > 0 {
+            c.breaks_late += 1;
+            c.break_delay += delay;
         }
     }
 
@@ -531,24 +671,16 @@ impl Recorder {
         let span = self.interval as f64;
         for q in 0..self.layout.queues {
             let c = &totals.queues[q];
-            let groups = &self.queue_groups[q];
-            let busy: f64 = groups
-                .iter()
-                .map(|&g| totals.area[self.layout.index(Level::AgentsBusy(g))])
-                .sum();
-            let present: f64 = groups
-                .iter()
-                .map(|&g| totals.area[self.layout.index(Level::AgentsPresent(g))])
-                .sum();
-            let groups_area = |l: fn(usize) -> Level| -> f64 {
-                groups
-                    .iter()
-                    .map(|&g| totals.area[self.layout.index(l(g))])
-                    .sum()
+            let mut time = GroupTime {
+                states: [0.0; AgentState::COUNT],
+                scheduled: 0.0,
             };
+            for &g in &self.queue_groups[q] {
+                time.add(&GroupTime::of(self.layout, &totals.area, g));
+            }
             let (reserved, refused) = (
-                groups_area(Level::AgentsReserved),
-                groups_area(Level::AgentsRefused),
+                time.state(AgentState::Reserved),
+                time.state(AgentState::NotReady(NotReadyReason::Refused)),
             );
             let (ports_mean, ports_peak, port_min_inbound, port_min_callback) =
                 match self.queue_pool[q] {
@@ -574,8 +706,8 @@ impl Recorder {
                 c.asa(),
                 ratio(c.abandoned as f64, c.offered as f64),
                 c.aht(),
-                ratio(busy, present),
-                present / span,
+                time.occupancy(),
+                time.present() / span,
                 ports_mean,
                 ports_peak,
                 totals.area[self.layout.index(Level::Waiting(q))] / span,
@@ -598,6 +730,30 @@ impl Recorder {
                 self.io_error.get_or_insert(e);
             }
             self.run_queues[q].add(c);
+        }
+        for (g, counts) in totals.groups.iter().enumerate() {
+            let time = GroupTime::of(self.layout, &totals.area, g);
+            let present = time.present();
+            let mut row = [0.0; AGENT_COLUMNS.len()];
+            row[0] = time.scheduled / span;
+            row[1] = present / span;
+            row[2] = (present - time.scheduled) / span;
+            for (i, s) in time.states.iter().enumerate() {
+                row[3 + i] = s / span;
+            }
+            let rest = [
+                time.occupancy(),
+                counts.offers as f64,
+                counts.ronas as f64,
+                counts.breaks_started as f64,
+                counts.breaks_late as f64,
+                counts.break_delay_mean(),
+            ];
+            row[3 + AgentState::COUNT..].copy_from_slice(&rest);
+            if let Err(e) = self.sink.group_row(k, g, &row) {
+                self.io_error.get_or_insert(e);
+            }
+            self.run_groups[g].add(counts);
         }
         for (i, (&a, &p)) in totals.area.iter().zip(&totals.peak).enumerate() {
             self.run_area[i] += a;
@@ -659,13 +815,11 @@ impl Recorder {
                     .sum();
                 match metric {
                     Metric::Occupancy => {
-                        let busy: f64 = (0..self.layout.groups)
-                            .map(|g| area(Level::AgentsBusy(g)))
-                            .sum();
-                        let present: f64 = (0..self.layout.groups)
-                            .map(|g| area(Level::AgentsPresent(g)))
-                            .sum();
-                        ratio(busy, present)
+                        let mut time = GroupTime::of(self.layout, &self.run_area, 0);
+                        for g in 1..self.layout.groups {
+                            time.add(&GroupTime::of(self.layout, &self.run_area, g));
+                        }
+                        time.occupancy()
                     }
                     Metric::PortUtilisation => {
                         let busy: f64 = (0..self.layout.pools)
@@ -685,18 +839,31 @@ impl Recorder {
                 area(Level::Waiting(q)) / window,
             ),
             Scope::Group(g) => {
-                let (busy, present) = (area(Level::AgentsBusy(g)), area(Level::AgentsPresent(g)));
+                let time = GroupTime::of(self.layout, &self.run_area, g);
+                let counts = &self.run_groups[g];
                 match metric {
-                    Metric::Occupancy => ratio(busy, present),
-                    Metric::AgentsStaffed => present / window,
-                    Metric::AgentsBusyMean => busy / window,
+                    Metric::Occupancy => time.occupancy(),
+                    Metric::AgentsStaffed => time.present() / window,
+                    Metric::AgentsScheduled => time.scheduled / window,
+                    Metric::AgentsBusyMean => time.busy() / window,
+                    Metric::Shrinkage => ratio(time.shrinkage_time(), time.present()),
+                    Metric::AgentMinutesRona => {
+                        minutes(time.state(AgentState::NotReady(NotReadyReason::Rona)))
+                    }
+                    Metric::Offers => counts.offers as f64,
+                    Metric::Ronas => counts.ronas as f64,
+                    Metric::BreaksStarted => counts.breaks_started as f64,
+                    Metric::BreaksLate => counts.breaks_late as f64,
+                    Metric::BreakDelayS => counts.break_delay_mean(),
                     Metric::Handled => self.group_handled[g] as f64,
                     Metric::HandleTimeS => ratio(
                         secs_from_ticks(self.group_handle[g]),
                         self.group_handled[g] as f64,
                     ),
-                    Metric::AgentMinutesReserved => minutes(area(Level::AgentsReserved(g))),
-                    Metric::AgentMinutesRefused => minutes(area(Level::AgentsRefused(g))),
+                    Metric::AgentMinutesReserved => minutes(time.state(AgentState::Reserved)),
+                    Metric::AgentMinutesRefused => {
+                        minutes(time.state(AgentState::NotReady(NotReadyReason::Refused)))
+                    }
                     m => unreachable!("{m:?} is not a group metric"),
                 }
             }

@@ -81,7 +81,7 @@ fn every_callback_ends_exactly_once_or_is_pending() {
         "/scenarios/callbacks.toml"
     ))
     .unwrap()
-    .replace("drain_limit = \"2h\"", "drain_limit = \"20m\"")
+    .replace("drain_limit = \"2h\"", "drain_limit = \"2m\"")
     .replace(
         "callback_requests = \"callback_requests.jsonl\"",
         "callback_requests = \"requests.jsonl\"",
@@ -124,7 +124,7 @@ fn every_callback_ends_exactly_once_or_is_pending() {
     }
     assert!(
         pending_total > 0.0,
-        "the 20-minute drain limit leaves retries pending"
+        "the 2-minute drain limit leaves retries pending"
     );
 
     // The trace: exactly one terminal status for each callback that ended, none for those pending.
