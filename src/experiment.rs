@@ -85,6 +85,7 @@ impl RunResults {
             .map(|r| {
                 Ok(RowReader {
                     inner: BufReader::new(File::open(path(r))?),
+                    bytes: Vec::new(),
                 })
             })
             .collect()
@@ -184,13 +185,16 @@ impl IntervalSink for IntervalSpill {
 /// Reads back the rows of `N` values one replication spilled.
 pub struct RowReader<const N: usize> {
     inner: BufReader<File>,
+    /// One row's bytes, reused.
+    bytes: Vec<u8>,
 }
 
 impl<const N: usize> Iterator for RowReader<N> {
     type Item = std::io::Result<Row<N>>;
     fn next(&mut self) -> Option<Self::Item> {
-        let mut bytes = vec![0u8; 8 * (2 + N)];
-        match self.inner.read_exact(&mut bytes) {
+        let bytes = &mut self.bytes;
+        bytes.resize(8 * (2 + N), 0);
+        match self.inner.read_exact(bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
             Err(e) => return Some(Err(e)),
             Ok(()) => {}

@@ -174,11 +174,29 @@ fn print_summary(r: &RunResults) {
             }
         }
     }
+    println!("\nagents");
     for (g, group) in s.agent_groups.iter().enumerate() {
+        let scope = Scope::Group(g);
         line(
             &format!("occupancy of {}", group.name),
-            find(Scope::Group(g), Metric::Occupancy),
+            find(scope, Metric::Occupancy),
             Unit::Percent,
+        );
+        // Shown only when the scenario has them (`find` is None otherwise).
+        line(
+            &format!("shrinkage of {}", group.name),
+            find(scope, Metric::Shrinkage),
+            Unit::Percent,
+        );
+        line(
+            &format!("breaks started late ({})", group.name),
+            find(scope, Metric::BreaksLate),
+            Unit::Count,
+        );
+        line(
+            &format!("RONAs ({})", group.name),
+            find(scope, Metric::Ronas),
+            Unit::Count,
         );
     }
     for (p, pool) in s.port_pools.iter().enumerate() {

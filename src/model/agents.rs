@@ -10,30 +10,10 @@ use crate::engine::Ticks;
 use crate::scenario::BreakKind;
 use std::collections::VecDeque;
 
-/// Why an agent is not ready.
+/// What an agent on shift is doing. Agents off shift are not in the slab. The last five
+/// are the not-ready states, by reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotReadyReason {
-    Break,
-    Lunch,
-    /// Aux periods (shrinkage).
-    Aux,
-    /// After an offer rang unanswered past `rona_timeout`.
-    Rona,
-    /// Refused a callback (`CallDelaySec` of 60 s or more).
-    Refused,
-}
-
-impl From<BreakKind> for NotReadyReason {
-    fn from(k: BreakKind) -> Self {
-        match k {
-            BreakKind::Break => NotReadyReason::Break,
-            BreakKind::Lunch => NotReadyReason::Lunch,
-        }
-    }
-}
-
-/// What an agent on shift is doing. Agents off shift are not in the slab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum AgentState {
     /// Waiting for work (since `Agent::since`).
     Ready,
@@ -44,11 +24,29 @@ pub enum AgentState {
     Talking,
     /// After-call work (acw).
     WrapUp,
-    NotReady(NotReadyReason),
+    /// Not ready: on a scheduled break.
+    Break,
+    /// Not ready: at lunch.
+    Lunch,
+    /// Not ready: an aux period (shrinkage).
+    Aux,
+    /// Not ready after an offer rang unanswered past `rona_timeout`.
+    Rona,
+    /// Not ready after refusing a callback (`CallDelaySec` of 60 s or more).
+    Refused,
+}
+
+impl From<BreakKind> for AgentState {
+    fn from(k: BreakKind) -> Self {
+        match k {
+            BreakKind::Break => AgentState::Break,
+            BreakKind::Lunch => AgentState::Lunch,
+        }
+    }
 }
 
 impl AgentState {
-    /// Number of states, and each one's index: the statistics keep time in each.
+    /// Number of states; the statistics keep time in each, by `index`.
     pub const COUNT: usize = 10;
     pub const ALL: [AgentState; AgentState::COUNT] = [
         AgentState::Ready,
@@ -56,30 +54,20 @@ impl AgentState {
         AgentState::Ringing,
         AgentState::Talking,
         AgentState::WrapUp,
-        AgentState::NotReady(NotReadyReason::Break),
-        AgentState::NotReady(NotReadyReason::Lunch),
-        AgentState::NotReady(NotReadyReason::Aux),
-        AgentState::NotReady(NotReadyReason::Rona),
-        AgentState::NotReady(NotReadyReason::Refused),
+        AgentState::Break,
+        AgentState::Lunch,
+        AgentState::Aux,
+        AgentState::Rona,
+        AgentState::Refused,
     ];
 
     #[inline]
     pub fn index(self) -> usize {
-        match self {
-            AgentState::Ready => 0,
-            AgentState::Reserved => 1,
-            AgentState::Ringing => 2,
-            AgentState::Talking => 3,
-            AgentState::WrapUp => 4,
-            AgentState::NotReady(NotReadyReason::Break) => 5,
-            AgentState::NotReady(NotReadyReason::Lunch) => 6,
-            AgentState::NotReady(NotReadyReason::Aux) => 7,
-            AgentState::NotReady(NotReadyReason::Rona) => 8,
-            AgentState::NotReady(NotReadyReason::Refused) => 9,
-        }
+        self as usize
     }
 
     /// Working a contact: the time occupancy counts.
+    #[inline]
     pub fn is_busy(self) -> bool {
         matches!(
             self,
@@ -88,18 +76,18 @@ impl AgentState {
     }
 
     /// As written in reports.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             AgentState::Ready => "ready",
             AgentState::Reserved => "reserved",
             AgentState::Ringing => "ringing",
             AgentState::Talking => "talking",
             AgentState::WrapUp => "wrap_up",
-            AgentState::NotReady(NotReadyReason::Break) => "not_ready_break",
-            AgentState::NotReady(NotReadyReason::Lunch) => "not_ready_lunch",
-            AgentState::NotReady(NotReadyReason::Aux) => "not_ready_aux",
-            AgentState::NotReady(NotReadyReason::Rona) => "not_ready_rona",
-            AgentState::NotReady(NotReadyReason::Refused) => "not_ready_refused",
+            AgentState::Break => "not_ready_break",
+            AgentState::Lunch => "not_ready_lunch",
+            AgentState::Aux => "not_ready_aux",
+            AgentState::Rona => "not_ready_rona",
+            AgentState::Refused => "not_ready_refused",
         }
     }
 }
@@ -221,13 +209,15 @@ impl Agents {
         }
     }
 
-    /// Moves agent `a` to `state` at `now`; returns the new generation (for its timers).
+    /// Moves agent `a` to `state` at `now`; returns its group, its old state and the new
+    /// generation (for its timers).
     #[inline]
-    pub fn set_state(&mut self, a: u32, state: AgentState, now: Ticks) -> u32 {
+    pub fn set_state(&mut self, a: u32, state: AgentState, now: Ticks) -> (usize, AgentState, u32) {
         let agent = &mut self.slots[a as usize];
-        let g = agent.group as usize;
-        self.counts[g][agent.state.index()] -= 1;
-        self.counts[g][state.index()] += 1;
+        let (g, old) = (agent.group as usize, agent.state);
+        let counts = &mut self.counts[g];
+        counts[old.index()] -= 1;
+        counts[state.index()] += 1;
         agent.state = state;
         agent.since = now;
         agent.generation = agent.generation.wrapping_add(1);
@@ -235,7 +225,7 @@ impl Agents {
         if state == AgentState::Ready {
             self.push_ready(a);
         }
-        generation
+        (g, old, generation)
     }
 
     fn push_ready(&mut self, a: u32) {
@@ -248,11 +238,13 @@ impl Agents {
             generation: agent.generation,
         });
         // Entries of agents who stopped being ready by other means pile up when the front
-        // is rarely taken (an overstaffed group): drop them now and then.
-        let live = self.counts[g][AgentState::Ready.index()] as usize;
-        if ready.len() > 2 * live + 64 {
-            let slots = &self.slots;
-            ready.retain(|e| is_current(slots, e));
+        // is rarely taken (an overstaffed group): drop them when the list would grow.
+        if ready.len() == ready.capacity() {
+            let live = self.counts[g][AgentState::Ready.index()] as usize;
+            if ready.len() > 2 * live + 64 {
+                let slots = &self.slots;
+                ready.retain(|e| is_current(slots, e));
+            }
         }
     }
 
@@ -269,12 +261,23 @@ impl Agents {
         None
     }
 
-    /// Removes and returns the longest-idle ready agent of group `g` (its state is still
-    /// Ready: the caller moves it on).
+    /// Removes and returns the longest-idle ready agent of group `g`, which `longest_idle`
+    /// has just found (its state is still Ready: the caller moves it on).
     #[inline]
-    pub fn take_longest_idle(&mut self, g: usize) -> Option<u32> {
-        self.longest_idle(g)?;
-        self.ready[g].pop_front().map(|e| e.agent)
+    pub fn pop_ready(&mut self, g: usize) -> u32 {
+        self.ready[g].pop_front().expect("a ready agent").agent
+    }
+
+    /// Removes and returns the longest-idle ready agent of group `g`, if any.
+    #[inline]
+    pub fn take_ready(&mut self, g: usize) -> Option<u32> {
+        let ready = &mut self.ready[g];
+        while let Some(e) = ready.pop_front() {
+            if is_current(&self.slots, &e) {
+                return Some(e.agent);
+            }
+        }
+        None
     }
 
     /// The agent's shift is over and it has left: its slot is free.
@@ -324,12 +327,14 @@ mod tests {
         let b = agents.start(0, 5);
         agents.enter(b, AgentState::Ready, 5);
         // `a` goes on a break: its entry goes stale, and `b` is the longest idle.
-        agents.set_state(a, AgentState::NotReady(NotReadyReason::Break), 7);
+        agents.set_state(a, AgentState::Break, 7);
         assert_eq!(agents.longest_idle(0), Some(5));
         agents.set_state(a, AgentState::Ready, 9);
-        assert_eq!(agents.take_longest_idle(0), Some(b));
+        assert_eq!(agents.longest_idle(0), Some(5));
+        assert_eq!(agents.pop_ready(0), b);
         agents.set_state(b, AgentState::Talking, 10);
-        assert_eq!(agents.take_longest_idle(0), Some(a));
+        assert_eq!(agents.longest_idle(0), Some(9));
+        assert_eq!(agents.pop_ready(0), a);
         assert_eq!(agents.counts[0][AgentState::Ready.index()], 1);
     }
 

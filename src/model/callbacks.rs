@@ -7,7 +7,7 @@
 //! (at its old place in the queue) until its attempts run out (FINAL) or its window closes
 //! (ENDTIME_EXPIRED). With a `CallDelaySec` of 60 s or more the agent refuses instead.
 
-use super::agents::{AgentState, NotReadyReason};
+use super::agents::AgentState;
 use super::center::{Center, Event};
 use super::contacts::{CallbackState, Contact, ContactKind, HeldPort, Phase};
 use super::queue::Place;
@@ -187,8 +187,7 @@ impl Center<'_, '_> {
             // CallDelaySec of 60 s or more: the agent is placed in a refused state and the
             // callback goes back to its place, for the next agent (who refuses it too).
             self.set_status(slot, CallbackStatus::RejectedByAgt, now);
-            let generation =
-                self.set_agent_state(a, AgentState::NotReady(NotReadyReason::Refused), now);
+            let generation = self.set_agent_state(a, AgentState::Refused, now);
             self.schedule(
                 now.saturating_add(refused_for),
                 Event::AgentTimer {
@@ -272,9 +271,8 @@ impl Center<'_, '_> {
         let c = self.contacts.get_mut(slot);
         let (q, a, generation) = (c.queue as usize, c.agent, c.generation);
         let g = self.agents.get(a).group as usize;
-        let factor = self.model.groups[g].handle_factor[q];
-        if factor != 1.0 {
-            c.handle = (c.handle as f64 * factor) as Ticks;
+        if self.model.handle_factors {
+            c.handle = self.model.groups[g].talk_time(q, c.handle);
         }
         let (handle, wrap_up, interval) = (c.handle, c.wrap_up, c.interval);
         let cb = self.contacts.callback(slot).clone();

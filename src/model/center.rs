@@ -4,7 +4,7 @@
 //! `callbacks.rs`.
 
 use super::Model;
-use super::agents::{AgentState, Agents, NotReadyReason, PendingBreak};
+use super::agents::{AgentState, Agents, PendingBreak};
 use super::arrivals::ArrivalProcess;
 use super::contacts::{Contact, ContactKind, Contacts, HeldPort, Phase};
 use super::queue::{ContactQueue, Place};
@@ -560,14 +560,8 @@ impl Center<'_, '_> {
     /// for the new state's timer.
     #[inline]
     pub(super) fn set_agent_state(&mut self, a: u32, state: AgentState, now: Ticks) -> u32 {
-        let agent = self.agents.get(a);
-        let (g, old) = (agent.group as usize, agent.state);
-        let generation = self.agents.set_state(a, state, now);
-        let counts = &self.agents.counts[g];
-        self.rec
-            .level(Level::Agents(g, old.index()), now, counts[old.index()]);
-        self.rec
-            .level(Level::Agents(g, state.index()), now, counts[state.index()]);
+        let (g, old, generation) = self.agents.set_state(a, state, now);
+        self.rec.agent_moved(g, old.index(), state.index(), now);
         generation
     }
 
@@ -580,10 +574,12 @@ impl Center<'_, '_> {
         let c = self.contacts.get_mut(slot);
         c.agent = a;
         let group = &self.model.groups[g];
-        let answer = group
-            .answer_after
-            .as_ref()
-            .map_or(0, |d| d.sample(&mut self.group_streams[g].answer));
+        let Some(answer_after) = &group.answer_after else {
+            // Auto-answer: nothing rings (and offers are not counted).
+            self.connect(slot, a, now);
+            return;
+        };
+        let answer = answer_after.sample(&mut self.group_streams[g].answer);
         self.rec.offered_to_agent(g, c.interval);
         if answer == 0 {
             self.connect(slot, a, now);
@@ -636,18 +632,17 @@ impl Center<'_, '_> {
         self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
         let q = c.queue as usize;
-        let factor = self.model.groups[g].handle_factor[q];
-        if factor != 1.0 {
-            c.handle = (c.handle as f64 * factor) as Ticks;
+        if self.model.handle_factors {
+            c.handle = self.model.groups[g].talk_time(q, c.handle);
         }
         let wait = now - c.enqueued;
         let (generation, handle) = (c.generation, c.handle);
         self.rec
             .answered(q, g, c.interval, wait, c.handle, c.wrap_up, now);
-        let agent_id = self.agents.get(a).id;
+        let agents = &self.agents;
         self.rec.call(|| CallRecord {
             group: Some(g),
-            agent: Some(agent_id),
+            agent: Some(agents.get(a).id),
             ronas: u32::from(c.ronas),
             handle: c.handle,
             wrap_up: c.wrap_up,
@@ -684,7 +679,7 @@ impl Center<'_, '_> {
             self.record_waiting(q, now);
         }
         let rona_not_ready = self.model.groups[g].rona_not_ready;
-        let generation = self.set_agent_state(a, AgentState::NotReady(NotReadyReason::Rona), now);
+        let generation = self.set_agent_state(a, AgentState::Rona, now);
         self.schedule(
             now.saturating_add(rona_not_ready),
             Event::AgentTimer {
@@ -783,7 +778,7 @@ impl Center<'_, '_> {
         match agent.state {
             AgentState::Ringing if agent.answers => self.connect(agent.contact, a, now),
             AgentState::Ringing => self.rona(a, now),
-            AgentState::NotReady(NotReadyReason::Aux) => {
+            AgentState::Aux => {
                 self.schedule_aux(a, now);
                 self.agent_free(a, now);
             }
@@ -881,13 +876,9 @@ impl Center<'_, '_> {
     /// Agent `a` leaves: its shift is over and it is not working a contact.
     fn agent_leaves(&mut self, a: u32, now: Ticks) {
         let agent = self.agents.get(a);
-        let (g, state) = (agent.group as usize, agent.state);
+        let (g, state, scheduled) = (agent.group as usize, agent.state, !agent.leaving);
         self.agents.remove(a);
-        let counts = &self.agents.counts[g];
-        self.rec
-            .level(Level::Agents(g, state.index()), now, counts[state.index()]);
-        self.rec
-            .level(Level::AgentsScheduled(g), now, self.agents.scheduled[g]);
+        self.rec.agent_left(g, state.index(), scheduled, now);
     }
 
     /// Applies the roster's changes due now, group by group.
@@ -917,12 +908,8 @@ impl Center<'_, '_> {
     fn shift_start(&mut self, g: usize, person: u32, now: Ticks) {
         let a = self.agents.start(g, now);
         self.persons[g][person as usize] = Some(a);
-        self.rec
-            .level(Level::AgentsScheduled(g), now, self.agents.scheduled[g]);
         self.agents.enter(a, AgentState::Ready, now);
-        let ready = AgentState::Ready.index();
-        self.rec
-            .level(Level::Agents(g, ready), now, self.agents.counts[g][ready]);
+        self.rec.agent_started(g, now);
         self.schedule_aux(a, now);
         // A new agent takes waiting work at once.
         self.take_work(a, now);
@@ -935,8 +922,7 @@ impl Center<'_, '_> {
         if self.agents.get(a).state.is_busy() {
             // It finishes its contact first.
             self.agents.mark_leaving(a);
-            self.rec
-                .level(Level::AgentsScheduled(g), now, self.agents.scheduled[g]);
+            self.rec.agent_unscheduled(g, now);
         } else {
             self.agent_leaves(a, now);
         }
@@ -960,7 +946,7 @@ impl Center<'_, '_> {
     fn start_break(&mut self, a: u32, brk: PendingBreak, now: Ticks) {
         let g = self.agents.get(a).group as usize;
         self.rec.break_started(g, now - brk.due);
-        let generation = self.set_agent_state(a, AgentState::NotReady(brk.kind.into()), now);
+        let generation = self.set_agent_state(a, brk.kind.into(), now);
         self.schedule(
             now.saturating_add(brk.length),
             Event::AgentTimer {
@@ -997,7 +983,7 @@ impl Center<'_, '_> {
             .as_ref()
             .expect("a group with aux periods");
         let length = policy.length.sample(&mut self.group_streams[g].aux);
-        let generation = self.set_agent_state(a, AgentState::NotReady(NotReadyReason::Aux), now);
+        let generation = self.set_agent_state(a, AgentState::Aux, now);
         self.schedule(
             now.saturating_add(length),
             Event::AgentTimer {

@@ -14,7 +14,7 @@ mod roster;
 mod routing;
 mod sampler;
 
-pub use agents::{AgentState, NotReadyReason};
+pub use agents::AgentState;
 pub use contacts::Phase;
 use routing::Routing;
 pub use sampler::Sampler;
@@ -84,6 +84,19 @@ pub struct GroupModel {
     pub not_ready: Option<AuxModel>,
 }
 
+impl GroupModel {
+    /// The talk time of a contact of queue `q` whose caller would talk `handle` with an
+    /// agent at the queue's usual pace.
+    pub fn talk_time(&self, q: usize, handle: Ticks) -> Ticks {
+        let factor = self.handle_factor[q];
+        if factor == 1.0 {
+            handle
+        } else {
+            (handle as f64 * factor) as Ticks
+        }
+    }
+}
+
 /// A group's aux periods, ready to sample.
 pub struct AuxModel {
     pub every: Sampler,
@@ -97,6 +110,8 @@ pub struct Model {
     pub pool_sizes: Vec<u32>,
     pub requests: Vec<CallbackRequest>,
     pub routing: Routing,
+    /// Whether any group talks at another pace than its queues' (`handle_factor`).
+    pub handle_factors: bool,
     /// The scenario itself, for the roster.
     pub scenario: Scenario,
     pub interval: Ticks,
@@ -155,6 +170,10 @@ impl Model {
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
             requests: s.callback_requests.clone(),
             routing: Routing::new(s),
+            handle_factors: s
+                .agent_groups
+                .iter()
+                .any(|g| g.handle_factors.iter().any(|&f| f != 1.0)),
             scenario: s.clone(),
             interval: s.interval,
             intervals: s.intervals(),

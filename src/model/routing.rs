@@ -20,10 +20,10 @@ struct QueueLevel {
     groups: Vec<usize>,
 }
 
-/// A group's queues at one level.
+/// A group's queues at one level, each with the wait after which the level is reached.
 struct GroupLevel {
     level: u32,
-    queues: Vec<usize>,
+    queues: Vec<(usize, Ticks)>,
 }
 
 pub struct Routing {
@@ -31,22 +31,17 @@ pub struct Routing {
     queue_levels: Vec<Vec<QueueLevel>>,
     /// For each group, its levels in order (best first).
     group_levels: Vec<Vec<GroupLevel>>,
-    /// For each queue and group, the overflow wait of the group's level for the queue.
-    wait: Vec<Vec<Option<Ticks>>>,
 }
 
 impl Routing {
     pub fn new(s: &Scenario) -> Routing {
         let mut queue_levels = Vec::new();
-        let mut wait = Vec::new();
         for (q, queue) in s.queues.iter().enumerate() {
             let mut levels: Vec<(u32, Vec<usize>)> = Vec::new();
-            let mut waits = vec![None; s.agent_groups.len()];
             for (g, group) in s.agent_groups.iter().enumerate() {
                 let Some(level) = group.level(q) else {
                     continue;
                 };
-                waits[g] = Some(queue.overflow_wait(level));
                 match levels.iter_mut().find(|(l, _)| *l == level) {
                     Some((_, groups)) => groups.push(g),
                     None => levels.push((level, vec![g])),
@@ -62,7 +57,6 @@ impl Routing {
                     })
                     .collect(),
             );
-            wait.push(waits);
         }
         let group_levels = s
             .agent_groups
@@ -70,11 +64,12 @@ impl Routing {
             .map(|group| {
                 let mut levels: Vec<GroupLevel> = Vec::new();
                 for (&q, &level) in group.queues.iter().zip(&group.levels) {
+                    let entry = (q, s.queues[q].overflow_wait(level));
                     match levels.iter_mut().find(|l| l.level == level) {
-                        Some(l) => l.queues.push(q),
+                        Some(l) => l.queues.push(entry),
                         None => levels.push(GroupLevel {
                             level,
-                            queues: vec![q],
+                            queues: vec![entry],
                         }),
                     }
                 }
@@ -85,7 +80,6 @@ impl Routing {
         Routing {
             queue_levels,
             group_levels,
-            wait,
         }
     }
 
@@ -103,7 +97,18 @@ impl Routing {
     /// waited `waited`: the best level reached, then the longest idle.
     #[inline]
     pub fn agent_for(&self, q: usize, waited: Ticks, agents: &mut Agents) -> Option<u32> {
-        for level in &self.queue_levels[q] {
+        let levels = &self.queue_levels[q];
+        // One group at one level: the common case, without the search.
+        if let [level] = levels.as_slice()
+            && let [g] = level.groups.as_slice()
+        {
+            return if level.wait > waited {
+                None
+            } else {
+                agents.take_ready(*g)
+            };
+        }
+        for level in levels {
             if level.wait > waited {
                 break;
             }
@@ -116,7 +121,7 @@ impl Routing {
                 }
             }
             if let Some((_, g)) = best {
-                return agents.take_longest_idle(g);
+                return Some(agents.pop_ready(g));
             }
         }
         None
@@ -136,12 +141,12 @@ impl Routing {
     ) -> Option<(usize, Place)> {
         for level in &self.group_levels[g] {
             let mut best: Option<(usize, Place)> = None;
-            for &q in &level.queues {
+            for &(q, wait) in &level.queues {
                 let Some(place) = head(&mut queues[q]) else {
                     continue;
                 };
                 // The head waited longest: if it has not reached this level, nobody has.
-                if now - place.enqueued < self.wait[q][g].unwrap_or(0) {
+                if now - place.enqueued < wait {
                     continue;
                 }
                 let better = match &best {

@@ -3,6 +3,7 @@
 //! A file is written to a temporary name and renamed into place, so an interrupted run never
 //! leaves a half-written report that looks whole.
 
+mod agents;
 mod calls;
 mod events;
 mod intervals;
@@ -10,6 +11,7 @@ mod replications;
 mod run_json;
 mod summary;
 
+pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
 pub use events::EventsCsv;
 pub use intervals::IntervalsCsv;
@@ -18,7 +20,8 @@ pub use run_json::RunJson;
 pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::Ticks;
-use crate::experiment::{RunOptions, RunResults};
+use crate::experiment::{RowReader, RunOptions, RunResults};
+use crate::stats::MeanVariance;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -33,6 +36,7 @@ pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(SummaryCsv),
         Box::new(IntervalsCsv),
+        Box::new(AgentsCsv),
         Box::new(ReplicationsCsv),
     ];
     if options.calls {
@@ -103,6 +107,70 @@ pub fn write_atomically(
             let _ = std::fs::remove_file(&tmp);
             Err(e)
         }
+    }
+}
+
+/// Merges the replications' spilled rows in lockstep — row i of every replication is the
+/// same interval and queue (or group) — and hands each key with its values' accumulators to
+/// `write`, so memory does not grow with the number of intervals.
+fn merge_rows<const N: usize>(
+    readers: &mut [RowReader<N>],
+    mut write: impl FnMut(usize, usize, &[MeanVariance; N]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    loop {
+        let mut acc = [MeanVariance::default(); N];
+        let mut key = None;
+        for reader in readers.iter_mut() {
+            let Some(row) = reader.next() else { break };
+            let (interval, index, values) = row?;
+            match key {
+                None => key = Some((interval, index)),
+                Some(k) if k != (interval, index) => {
+                    return Err(std::io::Error::other(format!(
+                        "replications disagree on interval rows: {k:?} vs {:?}",
+                        (interval, index)
+                    )));
+                }
+                Some(_) => {}
+            }
+            for (a, v) in acc.iter_mut().zip(values) {
+                a.push(v);
+            }
+        }
+        let Some((interval, index)) = key else {
+            return Ok(());
+        };
+        write(interval, index, &acc)?;
+    }
+}
+
+/// One CSV line of fields that never need quoting (numbers, ISO times, checked names),
+/// built in a reused buffer: the interval reports write millions of fields, and the csv
+/// crate's per-field work would dominate their cost.
+#[derive(Default)]
+struct Line(String);
+
+impl Line {
+    fn text(&mut self, field: &str) {
+        if !self.0.is_empty() {
+            self.0.push(',');
+        }
+        self.0.push_str(field);
+    }
+
+    fn number(&mut self, v: f64) {
+        if !self.0.is_empty() {
+            self.0.push(',');
+        }
+        push_number(&mut self.0, v);
+    }
+
+    /// Writes the line and empties the buffer.
+    fn write_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.0.push('\n');
+        out.write_all(self.0.as_bytes())?;
+        self.0.clear();
+        Ok(())
     }
 }
 

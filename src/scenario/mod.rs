@@ -234,6 +234,14 @@ pub struct AgentGroup {
 }
 
 impl AgentGroup {
+    /// Whether its shifts have breaks.
+    pub fn has_breaks(&self) -> bool {
+        match &self.staffing {
+            Staffing::Shifts(shifts) => shifts.iter().any(|s| !s.breaks.is_empty()),
+            Staffing::Counts(_) => false,
+        }
+    }
+
     /// The group's skill level for queue `q`, if it serves it.
     pub fn level(&self, q: usize) -> Option<u32> {
         self.queues

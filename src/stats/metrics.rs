@@ -2,7 +2,8 @@
 //! direction is better.
 
 use crate::engine::{Ticks, secs_from_ticks};
-use crate::scenario::{Scenario, ServiceLevel, SlDefinition, Staffing};
+use crate::model::AgentState;
+use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
 
 /// Contact counts and sums of one queue over an interval or a run. Contacts count in the
 /// interval in which they arrived.
@@ -443,10 +444,7 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
         );
     }
     for (g, group) in s.agent_groups.iter().enumerate() {
-        let breaks = match &group.staffing {
-            Staffing::Shifts(shifts) => shifts.iter().any(|s| !s.breaks.is_empty()),
-            Staffing::Counts(_) => false,
-        };
+        let breaks = group.has_breaks();
         let shown = |m: &Metric| match m {
             Metric::Offers | Metric::Ronas | Metric::AgentMinutesRona => {
                 group.answer_after.is_some()
@@ -481,6 +479,24 @@ pub fn interval_columns_shown(s: &Scenario) -> [bool; INTERVAL_COLUMNS.len()] {
         "ports_busy_mean" | "ports_busy_peak" | "port_minutes_inbound" => ports,
         "port_minutes_callback" => ports && callbacks,
         c if c.starts_with("callback") || c.starts_with("agent_minutes") => callbacks,
+        _ => true,
+    })
+}
+
+/// Which of [`AGENT_COLUMNS`] `agents.csv` shows for a scenario: the states and counts its
+/// agents can reach (reserved and refused with callbacks, ringing and RONA with an answer
+/// time, breaks and lunch with shift breaks, aux with aux periods).
+pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
+    let any = |f: fn(&crate::scenario::AgentGroup) -> bool| s.agent_groups.iter().any(f);
+    let callbacks = s.has_callbacks();
+    let ringing = any(|g| g.answer_after.is_some());
+    let breaks = any(|g| g.has_breaks());
+    let aux = any(|g| g.not_ready.is_some());
+    AGENT_COLUMNS.map(|c| match c {
+        "reserved" | "not_ready_refused" => callbacks,
+        "ringing" | "not_ready_rona" | "offers" | "ronas" => ringing,
+        "not_ready_aux" => aux,
+        c if c.contains("break") || c.contains("lunch") => breaks,
         _ => true,
     })
 }
@@ -523,24 +539,28 @@ pub const INTERVAL_CI_COLUMNS: [&str; 3] = ["service_level", "asa_s", "abandon_r
 /// Columns of `agents.csv` computed for each interval and agent group, in order: time-average
 /// agents scheduled, present and leaving (present after their shift, finishing a contact),
 /// in each state, then occupancy and counts of agent events.
-pub const AGENT_COLUMNS: [&str; 19] = [
-    "scheduled",
-    "present",
-    "leaving",
-    "ready",
-    "reserved",
-    "ringing",
-    "talking",
-    "wrap_up",
-    "not_ready_break",
-    "not_ready_lunch",
-    "not_ready_aux",
-    "not_ready_rona",
-    "not_ready_refused",
-    "occupancy",
-    "offers",
-    "ronas",
-    "breaks_started",
-    "breaks_late",
-    "break_delay_s",
-];
+pub const AGENT_COLUMNS: [&str; 9 + AgentState::COUNT] = {
+    let mut columns = [""; 9 + AgentState::COUNT];
+    columns[0] = "scheduled";
+    columns[1] = "present";
+    columns[2] = "leaving";
+    let mut i = 0;
+    while i < AgentState::COUNT {
+        columns[3 + i] = AgentState::ALL[i].name();
+        i += 1;
+    }
+    let rest = [
+        "occupancy",
+        "offers",
+        "ronas",
+        "breaks_started",
+        "breaks_late",
+        "break_delay_s",
+    ];
+    let mut j = 0;
+    while j < rest.len() {
+        columns[3 + AgentState::COUNT + j] = rest[j];
+        j += 1;
+    }
+    columns
+};

@@ -18,7 +18,7 @@ pub use estimate::{Estimate, MeanVariance, t_quantile, t_quantile_975};
 pub use histogram::WaitHistogram;
 pub use metrics::{
     AGENT_COLUMNS, Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope,
-    catalog, interval_columns_shown, ratio,
+    agent_columns_shown, catalog, interval_columns_shown, ratio,
 };
 pub use recorder::{GroupCounts, IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
 pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};

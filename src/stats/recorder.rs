@@ -9,7 +9,7 @@ use super::histogram::WaitHistogram;
 use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio};
 use super::trace::{TraceLog, TraceRecord};
 use crate::engine::{Ticks, secs_from_ticks};
-use crate::model::{AgentState, NotReadyReason, Phase};
+use crate::model::{AgentState, Phase};
 use crate::scenario::{Scenario, ServiceLevel};
 use std::collections::VecDeque;
 
@@ -22,9 +22,12 @@ pub enum Level {
     PortsBusy(usize),
     /// Ports of a pool busy with callback dials (ringing or talking).
     PortsCallback(usize),
-    /// Agents of a group in a state (`AgentState::index`); together they are the agents
-    /// present (on shift, or finishing a contact after it).
+    /// Agents of a group in a state (`AgentState::index`) other than ready. Ready time is
+    /// not kept: it is present time less the other states', so the hottest transitions
+    /// (ready to talking and back) move one level, not two.
     Agents(usize, usize),
+    /// Agents of a group present (on shift, or finishing a contact after it).
+    AgentsPresent(usize),
     /// Agents of a group on shift (scheduled).
     AgentsScheduled(usize),
 }
@@ -126,8 +129,9 @@ struct LevelState {
     /// Largest value in the current interval.
     peak: u32,
     since: Ticks,
-    /// Integral over the current interval so far, in value·ticks.
-    area: f64,
+    /// Integral over the current interval so far, in value·ticks: an integer, so it is
+    /// exact and cheap to keep (the hottest arithmetic of the model's bookkeeping).
+    area: u128,
 }
 
 /// Where each level lives in the flat level arrays.
@@ -149,7 +153,12 @@ impl LevelLayout {
             Level::Waiting(q) => q,
             Level::PortsBusy(p) => self.queues + p,
             Level::PortsCallback(p) => self.queues + self.pools + p,
-            Level::Agents(g, state) => groups + g * Self::PER_GROUP + state,
+            // Ready's slot holds the present count.
+            Level::Agents(g, state) => {
+                debug_assert_ne!(state, AgentState::Ready.index());
+                groups + g * Self::PER_GROUP + state
+            }
+            Level::AgentsPresent(g) => groups + g * Self::PER_GROUP,
             Level::AgentsScheduled(g) => groups + g * Self::PER_GROUP + AgentState::COUNT,
         }
     }
@@ -167,8 +176,19 @@ struct GroupTime {
 
 impl GroupTime {
     fn of(layout: LevelLayout, area: &[f64], g: usize) -> GroupTime {
+        let ready = AgentState::Ready.index();
+        let mut states: [f64; AgentState::COUNT] = std::array::from_fn(|s| {
+            if s == ready {
+                0.0
+            } else {
+                area[layout.index(Level::Agents(g, s))]
+            }
+        });
+        let present = area[layout.index(Level::AgentsPresent(g))];
+        // Areas are whole value·ticks, exact in f64 far beyond any interval's.
+        states[ready] = present - states.iter().sum::<f64>();
         GroupTime {
-            states: std::array::from_fn(|s| area[layout.index(Level::Agents(g, s))]),
+            states,
             scheduled: area[layout.index(Level::AgentsScheduled(g))],
         }
     }
@@ -205,14 +225,10 @@ impl GroupTime {
 
     /// Not ready for breaks, lunch or aux periods.
     fn shrinkage_time(&self) -> f64 {
-        [
-            NotReadyReason::Break,
-            NotReadyReason::Lunch,
-            NotReadyReason::Aux,
-        ]
-        .iter()
-        .map(|&r| self.state(AgentState::NotReady(r)))
-        .sum()
+        [AgentState::Break, AgentState::Lunch, AgentState::Aux]
+            .iter()
+            .map(|&s| self.state(s))
+            .sum()
     }
 }
 
@@ -343,18 +359,18 @@ impl Recorder {
         while now >= self.next_boundary {
             let boundary = self.next_boundary;
             for l in &mut self.levels {
-                l.area += f64::from(l.value) * (boundary - l.since) as f64;
+                l.area += u128::from(l.value) * u128::from(boundary - l.since);
                 l.since = boundary;
             }
             if self.is_reported(self.current) {
                 let totals = self.open.back_mut().expect("the current interval is open");
                 for (i, l) in self.levels.iter().enumerate() {
-                    totals.area[i] = l.area;
+                    totals.area[i] = l.area as f64;
                     totals.peak[i] = l.peak;
                 }
             }
             for l in &mut self.levels {
-                l.area = 0.0;
+                l.area = 0;
                 l.peak = l.value;
             }
             self.current += 1;
@@ -393,10 +409,52 @@ impl Recorder {
     #[inline]
     pub fn level(&mut self, l: Level, now: Ticks, value: u32) {
         let s = &mut self.levels[self.layout.index(l)];
-        s.area += f64::from(s.value) * (now - s.since) as f64;
+        s.area += u128::from(s.value) * u128::from(now - s.since);
         s.peak = s.peak.max(value);
         s.value = value;
         s.since = now;
+    }
+
+    /// Adds `delta` to the level at `index`.
+    #[inline]
+    fn bump(&mut self, index: usize, delta: i32, now: Ticks) {
+        let s = &mut self.levels[index];
+        s.area += u128::from(s.value) * u128::from(now - s.since);
+        s.value = s.value.wrapping_add_signed(delta);
+        s.peak = s.peak.max(s.value);
+        s.since = now;
+    }
+
+    /// An agent of group `g` moved from state `from` to state `to` (`AgentState::index`).
+    #[inline]
+    pub fn agent_moved(&mut self, g: usize, from: usize, to: usize, now: Ticks) {
+        let ready = AgentState::Ready.index();
+        if from != ready {
+            self.bump(self.layout.index(Level::Agents(g, from)), -1, now);
+        }
+        if to != ready {
+            self.bump(self.layout.index(Level::Agents(g, to)), 1, now);
+        }
+    }
+
+    /// An agent of group `g` started its shift, ready.
+    pub fn agent_started(&mut self, g: usize, now: Ticks) {
+        self.bump(self.layout.index(Level::AgentsPresent(g)), 1, now);
+        self.bump(self.layout.index(Level::AgentsScheduled(g)), 1, now);
+    }
+
+    /// The shift of a busy agent of group `g` ended: it is present until its contact is done.
+    pub fn agent_unscheduled(&mut self, g: usize, now: Ticks) {
+        self.bump(self.layout.index(Level::AgentsScheduled(g)), -1, now);
+    }
+
+    /// An agent of group `g` in `state` left (`scheduled`: its shift ended just now).
+    pub fn agent_left(&mut self, g: usize, state: usize, scheduled: bool, now: Ticks) {
+        self.agent_moved(g, state, AgentState::Ready.index(), now);
+        self.bump(self.layout.index(Level::AgentsPresent(g)), -1, now);
+        if scheduled {
+            self.agent_unscheduled(g, now);
+        }
     }
 
     /// A contact arrived; returns the interval it counts in (`None` in the warm-up).
@@ -680,7 +738,7 @@ impl Recorder {
             }
             let (reserved, refused) = (
                 time.state(AgentState::Reserved),
-                time.state(AgentState::NotReady(NotReadyReason::Refused)),
+                time.state(AgentState::Refused),
             );
             let (ports_mean, ports_peak, port_min_inbound, port_min_callback) =
                 match self.queue_pool[q] {
@@ -847,9 +905,7 @@ impl Recorder {
                     Metric::AgentsScheduled => time.scheduled / window,
                     Metric::AgentsBusyMean => time.busy() / window,
                     Metric::Shrinkage => ratio(time.shrinkage_time(), time.present()),
-                    Metric::AgentMinutesRona => {
-                        minutes(time.state(AgentState::NotReady(NotReadyReason::Rona)))
-                    }
+                    Metric::AgentMinutesRona => minutes(time.state(AgentState::Rona)),
                     Metric::Offers => counts.offers as f64,
                     Metric::Ronas => counts.ronas as f64,
                     Metric::BreaksStarted => counts.breaks_started as f64,
@@ -861,9 +917,7 @@ impl Recorder {
                         self.group_handled[g] as f64,
                     ),
                     Metric::AgentMinutesReserved => minutes(time.state(AgentState::Reserved)),
-                    Metric::AgentMinutesRefused => {
-                        minutes(time.state(AgentState::NotReady(NotReadyReason::Refused)))
-                    }
+                    Metric::AgentMinutesRefused => minutes(time.state(AgentState::Refused)),
                     m => unreachable!("{m:?} is not a group metric"),
                 }
             }
