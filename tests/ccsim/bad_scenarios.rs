@@ -42,6 +42,98 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    // Agents: skills, shifts, breaks, aux periods, RONA.
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "level = { support = 0 }\nstaffing = { count = 3 }",
+        marker: "level =",
+        key: "agent_group.tier1.level.support",
+        words: "not a skill level",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "level = { sales = 2 }\nstaffing = { count = 3 }",
+        marker: "level =",
+        key: "agent_group.tier1.level.sales",
+        words: "not among the group's `queues`",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "handle_factor = { support = -1.0 }\nstaffing = { count = 3 }",
+        marker: "handle_factor",
+        key: "agent_group.tier1.handle_factor.support",
+        words: "more than 0",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "staffing = { count = 3 }\n[[agent_group.shift]]\nstart = \"08:00\"\nlength = \"2h\"\ncount = 3",
+        marker: "staffing = { count",
+        key: "agent_group.tier1.staffing",
+        words: "not both",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "rona_timeout = \"18s\"",
+        marker: "name = \"tier1\"",
+        key: "agent_group.tier1",
+        words: "has no staffing",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "[[agent_group.shift]]\nstart = \"8:00\"\nlength = \"2h\"\ncount = 3",
+        marker: "start = \"8:00\"",
+        key: "agent_group.tier1.shift[0].start",
+        words: "not a time of day",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "[[agent_group.shift]]\nstart = \"08:00\"\nlength = \"25h\"\ncount = 3",
+        marker: "length = \"25h\"",
+        key: "agent_group.tier1.shift[0].length",
+        words: "at most 24h",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "[[agent_group.shift]]\nstart = \"08:00\"\nlength = \"2h\"\ncount = 3\nbreaks = [{ after = \"1h50m\", length = \"15m\" }]",
+        marker: "breaks =",
+        key: "agent_group.tier1.shift[0].breaks[0].after",
+        words: "does not fit in the shift",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "[[agent_group.shift]]\nstart = \"08:00\"\nlength = \"2h\"\ncount = 3\nbreaks = [{ after = \"1h\", length = \"15m\", kind = \"nap\" }]",
+        marker: "breaks =",
+        key: "agent_group.tier1.shift[0].breaks[0].kind",
+        words: "allowed: break, lunch",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "[[agent_group.shift]]\nstart = \"08:00\"\nlength = \"2h\"\ncount = 3\nbreaks = [{ after = \"1h\", length = \"15m\" }, { after = \"1h10m\", length = \"5m\" }]",
+        marker: "breaks =",
+        key: "agent_group.tier1.shift[0].breaks[1].after",
+        words: "without overlap",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "rona_timeout = \"0s\"\nstaffing = { count = 3 }",
+        marker: "rona_timeout",
+        key: "agent_group.tier1.rona_timeout",
+        words: "more than 0s",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "not_ready = { every = { dist = \"constant\", value = \"0s\" }, length = { dist = \"constant\", value = \"5m\" } }\nstaffing = { count = 3 }",
+        marker: "not_ready",
+        key: "agent_group.tier1.not_ready.every",
+        words: "never be ready",
+    },
+    Case {
+        old: "patience = { dist = \"exponential\", mean = \"3m\" }",
+        new: "patience = { dist = \"exponential\", mean = \"3m\" }\noverflow_after = [\"60s\", \"30s\"]",
+        marker: "overflow_after",
+        key: "queue.support.overflow_after",
+        words: "less than the level before it",
+    },
     // An unknown key, listing the allowed ones.
     Case {
         old: "seed = 1",

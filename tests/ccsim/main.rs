@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod agents;
 mod bad_scenarios;
 mod callbacks;
 mod compare;
