@@ -3,7 +3,9 @@
 
 Each program is timed as a whole process (start to exit), best of --runs, alternating the two
 so that both see the same machine state; the ratio is what counts. Also checks that ccsim's
-peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS).
+peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS), and
+times a day of 10 000 agents on shifts with breaks (about 1 000 000 calls), which has no
+counterpart in the floor, with its peak memory.
 
 usage: python3 bench/compare.py [--runs N] [--floor DIR]
 """
@@ -76,6 +78,15 @@ def main():
             print(f"{name:<8} {c_rate:>14,.0f} {f_rate:>14,.0f} {c_rate / f_rate:>6.2f}")
         else:
             print(f"{name:<8} {c_rate:>14,.0f}")
+
+    # Agents as individuals at scale: 10 000 agents on shifts with breaks, ~1 M calls.
+    out = os.path.join(tmp, "shifts")
+    cmd = [ccsim, "run", "scenarios/bench/shifts.toml", "--out", out, "--threads", "1"]
+    best = min(timed(cmd)[0] for _ in range(args.runs))
+    calls = ccsim_calls(out)
+    rss = peak_rss(cmd)
+    print(f"shifts: {calls:,.0f} calls, 10 000 agents on shifts with breaks: {best:.2f} s "
+          f"({calls / best:,.0f} calls/s), peak RSS {rss / 1024:.1f} MiB")
 
     # Memory against the horizon: the small workload at 1x and 10x its duration.
     text = open(os.path.join(ROOT, "scenarios/bench/small.toml")).read()

@@ -199,6 +199,9 @@ fn print_summary(r: &RunResults) {
             Unit::Count,
         );
     }
+    if !s.port_pools.is_empty() {
+        println!("\nports");
+    }
     for (p, pool) in s.port_pools.iter().enumerate() {
         line(
             &format!("peak busy ports of {} ({})", pool.name, pool.ports),
