@@ -116,7 +116,8 @@ pub struct Agent {
     pub answers: bool,
     /// The shift has ended: the agent leaves when its contact is done.
     pub leaving: bool,
-    pub pending_break: Option<PendingBreak>,
+    /// Breaks that came due while busy, in order (two can: a long call over both).
+    pub pending_breaks: Vec<PendingBreak>,
     /// An aux period came due while busy: it starts when the agent is free.
     pub pending_aux: bool,
 }
@@ -176,7 +177,7 @@ impl Agents {
             contact: 0,
             answers: true,
             leaving: false,
-            pending_break: None,
+            pending_breaks: Vec::new(),
             pending_aux: false,
         };
         self.next_id += 1;

@@ -51,6 +51,7 @@ impl Center<'_, '_> {
                 agent: 0,
                 ronas: 0,
                 accepts: [false; 2],
+                offer_pending: false,
                 kind: ContactKind::Inbound,
             });
             self.contacts.set_callback(
@@ -169,6 +170,8 @@ impl Center<'_, '_> {
         );
         self.set_status(slot, CallbackStatus::Queued, now);
         self.queues[q].insert_at_place(place, true);
+        // Skill levels are reached by the wait since the place was taken.
+        self.schedule_overflow(slot, q, place.generation, place.enqueued, now);
         self.dispatch(q, now);
     }
 
@@ -187,14 +190,19 @@ impl Center<'_, '_> {
             // CallDelaySec of 60 s or more: the agent is placed in a refused state and the
             // callback goes back to its place, for the next agent (who refuses it too).
             self.set_status(slot, CallbackStatus::RejectedByAgt, now);
-            let generation = self.set_agent_state(a, AgentState::Refused, now);
-            self.schedule(
-                now.saturating_add(refused_for),
-                Event::AgentTimer {
-                    agent: a,
-                    generation,
-                },
-            );
+            if self.agents.get(a).leaving {
+                // Its shift is over: it goes rather than sit out the refused state.
+                self.agent_free(a, now);
+            } else {
+                let generation = self.set_agent_state(a, AgentState::Refused, now);
+                self.schedule(
+                    now.saturating_add(refused_for),
+                    Event::AgentTimer {
+                        agent: a,
+                        generation,
+                    },
+                );
+            }
             self.contacts.get_mut(slot).phase = Phase::CallbackQueued;
             self.take_back_place(slot, now);
             return;
@@ -333,8 +341,17 @@ impl Center<'_, '_> {
             return;
         }
         // A callback in an attempt finishes it: connected, or ended when the attempt fails.
-        if matches!(c.phase, Phase::CallbackQueued | Phase::CallbackTimer) {
-            self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
+        match c.phase {
+            Phase::CallbackQueued | Phase::CallbackTimer => {
+                self.end_callback(slot, CallbackStatus::EndtimeExpired, now)
+            }
+            // Offered to an agent whose phone rings: the offer is withdrawn.
+            Phase::Offered => {
+                let a = c.agent;
+                self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
+                self.agent_free(a, now);
+            }
+            _ => {}
         }
     }
 

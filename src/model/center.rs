@@ -360,10 +360,19 @@ impl Center<'_, '_> {
                 self.agent_timer(agent, now)
             }
             Event::Roster => self.roster_changes(now),
-            Event::Offer { slot, generation }
-                if current(&self.contacts, slot, generation, Phase::Waiting) =>
-            {
-                self.offer_callback(slot, false, now);
+            Event::Offer { slot, generation } => {
+                let c = self.contacts.get_mut(slot);
+                if c.generation == generation && c.kind == ContactKind::Inbound {
+                    match c.phase {
+                        Phase::Waiting => {
+                            self.offer_callback(slot, false, now);
+                        }
+                        // Not while an agent's phone rings for the caller: if it rings
+                        // unanswered, the offer is made then.
+                        Phase::Offered => c.offer_pending = true,
+                        _ => {}
+                    }
+                }
             }
             Event::CallbackDue { slot, generation }
                 if current(&self.contacts, slot, generation, Phase::CallbackTimer) =>
@@ -469,6 +478,7 @@ impl Center<'_, '_> {
             agent: 0,
             ronas: 0,
             accepts,
+            offer_pending: false,
             kind: ContactKind::Inbound,
         });
         if ivr > 0 {
@@ -491,14 +501,17 @@ impl Center<'_, '_> {
             (c.queue as usize, c.interval, c.generation, c.patience);
         self.rec.offered(q, interval);
         if let Some(a) = self.model.routing.agent_for(q, 0, &mut self.agents) {
-            self.offer(slot, a, now);
+            // A caller whose agent's phone rings is still waiting: their timers run.
+            if self.offer(slot, a, now) {
+                self.start_waiting(slot, q, generation, patience, now);
+            }
             return;
         }
-        let policy = self.model.queues[q].callback.as_ref().map(|cb| &cb.policy);
-        let offer_on_entry = policy
-            .and_then(|p| p.offer_on_entry_over)
+        let offer_on_entry = self.model.queues[q]
+            .callback
+            .as_ref()
+            .and_then(|cb| cb.policy.offer_on_entry_over)
             .is_some_and(|limit| self.estimated_wait(q) > limit);
-        let offer_after = policy.and_then(|p| p.offer_after);
         self.queues[q].push(Place {
             slot,
             generation,
@@ -506,30 +519,57 @@ impl Center<'_, '_> {
             order,
         });
         if offer_on_entry && self.offer_callback(slot, true, now) {
+            // The callback keeps the caller's place, and its levels.
+            self.schedule_overflow(slot, q, generation, now, now);
             return;
         }
         self.record_waiting(q, now);
+        self.start_waiting(slot, q, generation, patience, now);
+    }
+
+    /// The timers of a caller who starts waiting now: patience, the callback offer after
+    /// `offer_after` (unless the caller will have hung up by then), and the skill levels.
+    fn start_waiting(
+        &mut self,
+        slot: u32,
+        q: usize,
+        generation: u32,
+        patience: Option<Ticks>,
+        now: Ticks,
+    ) {
         if let Some(p) = patience {
             self.schedule(now.saturating_add(p), Event::Patience { slot, generation });
         }
-        // Offered after `offer_after`, unless the caller will have hung up by then.
+        let offer_after = self.model.queues[q]
+            .callback
+            .as_ref()
+            .and_then(|cb| cb.policy.offer_after);
         if let Some(after) = offer_after
             && patience.is_none_or(|p| p > after)
         {
             self.schedule(now.saturating_add(after), Event::Offer { slot, generation });
         }
-        self.schedule_overflow(slot, q, generation, now);
+        self.schedule_overflow(slot, q, generation, now, now);
     }
 
-    /// Timers for the waits after which a contact entering queue `q` reaches agents of
-    /// further skill levels.
-    pub(super) fn schedule_overflow(&mut self, slot: u32, q: usize, generation: u32, now: Ticks) {
+    /// Timers for the waits after which a contact of queue `q` that joined it at `enqueued`
+    /// reaches agents of further skill levels (those still to come after `now`; levels
+    /// already reached are taken into account when the contact takes its place).
+    pub(super) fn schedule_overflow(
+        &mut self,
+        slot: u32,
+        q: usize,
+        generation: u32,
+        enqueued: Ticks,
+        now: Ticks,
+    ) {
         let routing = &self.model.routing;
         for wait in routing.overflow_waits(q) {
-            self.events.schedule(
-                now.saturating_add(wait),
-                Event::Overflow { slot, generation }.into(),
-            );
+            let at = enqueued.saturating_add(wait);
+            if at > now {
+                self.events
+                    .schedule(at, Event::Overflow { slot, generation }.into());
+            }
         }
     }
 
@@ -567,8 +607,8 @@ impl Center<'_, '_> {
 
     /// Offers the contact in `slot` (taken off its queue) to agent `a`: its phone rings for
     /// the group's answer time, or it answers at once. A caller offered still waits, and may
-    /// abandon while it rings.
-    pub(super) fn offer(&mut self, slot: u32, a: u32, now: Ticks) {
+    /// abandon while it rings. Returns whether the phone rings.
+    pub(super) fn offer(&mut self, slot: u32, a: u32, now: Ticks) -> bool {
         let g = self.agents.get(a).group as usize;
         self.agents.get_mut(a).contact = slot;
         let c = self.contacts.get_mut(slot);
@@ -577,13 +617,13 @@ impl Center<'_, '_> {
         let Some(answer_after) = &group.answer_after else {
             // Auto-answer: nothing rings (and offers are not counted).
             self.connect(slot, a, now);
-            return;
+            return false;
         };
         let answer = answer_after.sample(&mut self.group_streams[g].answer);
         self.rec.offered_to_agent(g, c.interval);
         if answer == 0 {
             self.connect(slot, a, now);
-            return;
+            return false;
         }
         // The generation stays: the caller's patience runs on while the phone rings.
         c.phase = Phase::Offered;
@@ -603,6 +643,7 @@ impl Center<'_, '_> {
                 generation,
             },
         );
+        true
     }
 
     /// A ringing caller stops ringing (answered, RONA, or hung up).
@@ -674,19 +715,29 @@ impl Center<'_, '_> {
             ContactKind::Inbound => Phase::Waiting,
             ContactKind::Callback => Phase::CallbackQueued,
         };
+        let offer_pending = std::mem::take(&mut c.offer_pending);
         self.queues[q].insert_at_place(place, kind == ContactKind::Callback);
         if kind == ContactKind::Inbound {
             self.record_waiting(q, now);
         }
-        let rona_not_ready = self.model.groups[g].rona_not_ready;
-        let generation = self.set_agent_state(a, AgentState::Rona, now);
-        self.schedule(
-            now.saturating_add(rona_not_ready),
-            Event::AgentTimer {
-                agent: a,
-                generation,
-            },
-        );
+        if self.agents.get(a).leaving {
+            // Its shift is over: it goes rather than sit out the not-ready time.
+            self.agent_leaves(a, now);
+        } else {
+            let rona_not_ready = self.model.groups[g].rona_not_ready;
+            let generation = self.set_agent_state(a, AgentState::Rona, now);
+            self.schedule(
+                now.saturating_add(rona_not_ready),
+                Event::AgentTimer {
+                    agent: a,
+                    generation,
+                },
+            );
+        }
+        // The callback offer that came due while the phone rang is made now.
+        if offer_pending && self.offer_callback(slot, false, now) {
+            return;
+        }
         self.dispatch(q, now);
     }
 
@@ -722,8 +773,9 @@ impl Center<'_, '_> {
         );
         let wait = now - c.enqueued;
         self.rec.abandoned(q, c.interval, wait, now);
-        self.rec.call(|| {
-            CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Abandoned, wait)
+        self.rec.call(|| CallRecord {
+            ronas: u32::from(c.ronas),
+            ..CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Abandoned, wait)
         });
         self.stop_ringing(slot, now);
         // Leave first, so that the place is stale if the queue compacts.
@@ -831,8 +883,8 @@ impl Center<'_, '_> {
             self.agent_leaves(a, now);
             return;
         }
-        if let Some(pending) = agent.pending_break {
-            self.agents.get_mut(a).pending_break = None;
+        if !agent.pending_breaks.is_empty() {
+            let pending = self.agents.get_mut(a).pending_breaks.remove(0);
             self.start_break(a, pending, now);
             return;
         }
@@ -939,7 +991,7 @@ impl Center<'_, '_> {
         if self.agents.get(a).state == AgentState::Ready {
             self.start_break(a, pending, now);
         } else {
-            self.agents.get_mut(a).pending_break = Some(pending);
+            self.agents.get_mut(a).pending_breaks.push(pending);
         }
     }
 
@@ -1023,8 +1075,9 @@ impl Center<'_, '_> {
                 // Answered contacts were reported when answered.
                 (ContactKind::Inbound, _) => continue,
             };
-            self.rec.call(|| {
-                CallRecord::ended(c.id, c.queue as usize, c.interval, c.arrived, outcome, wait)
+            self.rec.call(|| CallRecord {
+                ronas: u32::from(c.ronas),
+                ..CallRecord::ended(c.id, c.queue as usize, c.interval, c.arrived, outcome, wait)
             });
         }
         self.rec.finish(now);

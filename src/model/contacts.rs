@@ -53,6 +53,9 @@ pub struct Contact {
     /// Whether the caller would accept a callback offered on entry, and after waiting
     /// (drawn at arrival, like every draw of a caller).
     pub accepts: [bool; 2],
+    /// The callback offer after `offer_after` came due while an agent's phone rang for the
+    /// caller: it is made if the caller goes back to the queue (RONA).
+    pub offer_pending: bool,
     pub kind: ContactKind,
 }
 

@@ -200,12 +200,18 @@ fn day_changes(shifts: &[Shift], origin: i128, duration: Ticks, out: &mut VecDeq
                 }
                 for brk in &shift.breaks {
                     let due = start + brk.after as i128;
-                    // Breaks before the start of the run are over.
-                    if due >= 0 {
+                    let over = due + brk.length as i128;
+                    // A break under way at the start of the run goes on for what is left of
+                    // it; breaks over by then are gone.
+                    if over > 0 {
+                        let brk = Break {
+                            length: (over - due.max(0)) as Ticks,
+                            ..*brk
+                        };
                         out.push_back(Timed {
-                            time: due as Ticks,
+                            time: due.max(0) as Ticks,
                             order: (2, std::cmp::Reverse(0), person),
-                            change: Change::BreakDue { person, brk: *brk },
+                            change: Change::BreakDue { person, brk },
                         });
                     }
                 }

@@ -1,7 +1,8 @@
 //! Reports: one [`Exporter`] per output file, each written atomically into the output folder.
 //!
 //! A file is written to a temporary name and renamed into place, so an interrupted run never
-//! leaves a half-written report that looks whole.
+//! leaves a half-written report that looks whole; a run's files are renamed only once all of
+//! them are written.
 
 mod agents;
 mod calls;
@@ -70,21 +71,59 @@ pub fn remove_unwritten(dir: &Path, written: &[Box<dyn Exporter>]) -> std::io::R
     Ok(())
 }
 
-/// Writes every report into `dir`; returns the paths written.
+/// Writes every report into `dir`; returns the paths written. Every file is written to a
+/// temporary name first; only when all are written and on disk are they renamed into place,
+/// so a failure in any leaves the earlier reports as they were. The files are synced to disk
+/// together, in parallel: waiting for the device once rather than once per file.
 pub fn write_all(
     results: &RunResults,
     dir: &Path,
     exporters: &[Box<dyn Exporter>],
 ) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    exporters
-        .iter()
-        .map(|e| {
-            let path = dir.join(e.file_name());
-            write_atomically(&path, |out| e.write(results, out))?;
-            Ok(path)
+    let paths: Vec<PathBuf> = exporters.iter().map(|e| dir.join(e.file_name())).collect();
+    let temporaries: Vec<PathBuf> = paths.iter().map(|p| temporary(p)).collect();
+    let remove_temporaries = || {
+        for tmp in &temporaries {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    let written = (|| {
+        let mut files = Vec::new();
+        for (e, tmp) in exporters.iter().zip(&temporaries) {
+            let mut out = BufWriter::new(std::fs::File::create(tmp)?);
+            e.write(results, &mut out)?;
+            files.push(out.into_inner().map_err(|e| e.into_error())?);
+        }
+        std::thread::scope(|scope| {
+            let syncs: Vec<_> = files
+                .iter()
+                .map(|f| scope.spawn(move || f.sync_all()))
+                .collect();
+            syncs
+                .into_iter()
+                .try_for_each(|s| s.join().expect("a sync thread does not panic"))
         })
-        .collect()
+    })();
+    if let Err(e) = written {
+        remove_temporaries();
+        return Err(e);
+    }
+    for (tmp, path) in temporaries.iter().zip(&paths) {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            remove_temporaries();
+            return Err(e);
+        }
+    }
+    Ok(paths)
+}
+
+/// The temporary name `path` is written under before it is renamed into place.
+fn temporary(path: &Path) -> PathBuf {
+    path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ))
 }
 
 /// Writes `path` through a temporary file in the same folder, renamed into place on success.
@@ -92,10 +131,7 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
+    let tmp = temporary(path);
     let result = (|| {
         let mut out = BufWriter::new(std::fs::File::create(&tmp)?);
         write(&mut out)?;
@@ -217,7 +253,8 @@ pub fn push_number(out: &mut String, v: f64) {
         out.push('-');
     }
     let micro = micro.unsigned_abs();
-    push_digits(out, micro / 1_000_000, 1);
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(micro / 1_000_000));
     let mut frac = micro % 1_000_000;
     if frac > 0 {
         let mut width = 6;
@@ -226,20 +263,12 @@ pub fn push_number(out: &mut String, v: f64) {
             width -= 1;
         }
         out.push('.');
-        push_digits(out, frac, width);
+        let text = digits.format(frac);
+        for _ in text.len()..width {
+            out.push('0');
+        }
+        out.push_str(text);
     }
-}
-
-/// Appends `n` in decimal, left-padded with zeros to at least `width` digits.
-fn push_digits(out: &mut String, mut n: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    let mut i = buf.len();
-    while n > 0 || buf.len() - i < width {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
 }
 
 #[cfg(test)]

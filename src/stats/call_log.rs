@@ -256,7 +256,8 @@ impl CallLog {
             r.outcome.name().to_string(),
             r.group.map(|g| self.groups[g].clone()).unwrap_or_default(),
             r.agent.map(|a| a.to_string()).unwrap_or_default(),
-            if handled {
+            // Callers who reached the queue (and callbacks) may have been offered.
+            if has_wait || r.callback.is_some() {
                 r.ronas.to_string()
             } else {
                 String::new()

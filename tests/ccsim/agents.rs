@@ -456,3 +456,308 @@ fn time_in_the_states_adds_up_to_time_present() {
     }
     assert!(rows.iter().any(|r| v(r, "not_ready_lunch") > 0.0));
 }
+
+/// A header for the small scenarios of the rules below: `rest` adds queues and groups.
+fn small(name: &str, duration: &str, interval: &str, rest: &str) -> String {
+    format!(
+        "[simulation]\nname = \"{name}\"\nstart = \"2026-03-30T08:00:00Z\"\nduration = \"{duration}\"\ninterval = \"{interval}\"\nreplications = 3\nseed = 1\ndrain_limit = \"1h\"\n{rest}"
+    )
+}
+
+fn agents_rows(run: &crate::harness::Run) -> Vec<std::collections::HashMap<String, String>> {
+    csv_rows(&run.path("out/agents.csv"))
+}
+
+fn column(rows: &[std::collections::HashMap<String, String>], c: &str) -> Vec<f64> {
+    rows.iter().map(|r| r[c].parse().unwrap()).collect()
+}
+
+/// Callers offered to an agent the moment they join still wait while the phone rings: with
+/// a 5 s patience and 10 s to answer, every one of them hangs up.
+#[test]
+fn callers_abandon_while_an_agent_rings_even_when_offered_on_entry() {
+    let text = small(
+        "ring",
+        "2h",
+        "1h",
+        r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 60 }
+handle = { dist = "constant", value = "1m" }
+patience = { dist = "constant", value = "5s" }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+staffing = { count = 20 }
+answer_after = { dist = "constant", value = "10s" }
+"#,
+    );
+    let reps = Ccsim::simulate(&text, &[]).replications();
+    let v = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    for (offered, abandoned) in v("offered").iter().zip(v("abandoned")) {
+        assert!(*offered > 0.0);
+        assert_eq!(*offered, abandoned, "every caller hangs up while it rings");
+    }
+}
+
+/// A contact that becomes a callback on entry, or a scheduled request, still reaches the
+/// level-2 agents after the queue's overflow wait.
+#[test]
+fn callbacks_reach_further_skill_levels() {
+    let rest = r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 4 }
+handle = { dist = "constant", value = "3m" }
+overflow_after = ["60s"]
+
+[queue.callback]
+offer_on_entry_over = "10s"
+accept = 1.0
+expires_after = "20m"
+results = { OK = 1.0 }
+
+[[agent_group]]
+name = "backup"
+queues = ["q"]
+level = { q = 2 }
+staffing = { count = 2 }
+"#;
+    let request = r#"{"CustomerNumber": "+1", "DestinationNumber": "+1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z"}}"#;
+    let text = format!(
+        "callback_requests = \"r.jsonl\"\n{}",
+        small("entry", "2h", "30m", rest)
+    );
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("r.jsonl", request)
+        .args(["run", "s.toml", "--out", "out"])
+        .run()
+        .success();
+    let reps = run.replications();
+    let v = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    for r in 0..3 {
+        assert!(v("callbacks_accepted")[r] > 0.0);
+        assert_eq!(
+            v("callbacks_connected")[r],
+            v("callbacks_accepted")[r] + v("callbacks_requested")[r],
+            "replication {r}: every callback connects through the level-2 agents"
+        );
+        assert_eq!(v("callbacks_expired")[r], 0.0);
+    }
+}
+
+/// A callback's window closes while an agent's phone rings for it: it expires then, and is
+/// not offered again (with `CallDelaySec` 60 s every agent would refuse it for ever).
+#[test]
+fn a_callback_window_closes_while_it_rings() {
+    let rest = r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 0 }
+handle = { dist = "constant", value = "3m" }
+
+[queue.callback]
+call_delay = "60s"
+refused_for = "10s"
+results = { OK = 1.0 }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+staffing = { count = 1 }
+answer_after = { dist = "constant", value = "5s" }
+"#;
+    let request = r#"{"CustomerNumber": "+1", "DestinationNumber": "+1", "CallbackSubroutine": "q", "OtherCallbackProperties": {"ClientAvailableFrom": "2026-03-30T09:00:00Z", "CallbackTimeExpiryDuration": "00:02:02"}}"#;
+    let text = format!(
+        "callback_requests = \"r.jsonl\"\n{}",
+        small("window", "4h", "30m", rest)
+    );
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("r.jsonl", request)
+        .args(["run", "s.toml", "--out", "out", "--trace"])
+        .run()
+        .success();
+    let s = run.summary();
+    assert_eq!(s.get("all", "callbacks_expired").mean, 1.0);
+    assert_eq!(s.get("all", "callbacks_pending_at_end").mean, 0.0);
+    let trace = csv_rows(&run.path("out/events.csv"));
+    let expired: Vec<_> = trace
+        .iter()
+        .filter(|r| r["callback_status"] == "ENDTIME_EXPIRED")
+        .collect();
+    assert_eq!(expired.len(), 3, "once per replication");
+    assert!(
+        expired
+            .iter()
+            .all(|r| r["time"] == "2026-03-30T09:02:02.000Z")
+    );
+}
+
+/// Two breaks that come due during one long call are both taken, one after the other.
+#[test]
+fn two_breaks_due_during_one_call_are_both_taken() {
+    let text = small(
+        "breaks",
+        "4h",
+        "1h",
+        r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 30 }
+handle = { dist = "constant", value = "25m" }
+patience = { dist = "constant", value = "10m" }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+
+[[agent_group.shift]]
+start = "08:00"
+length = "4h"
+count = 1
+breaks = [{ after = "1h", length = "10m" }, { after = "1h10m", length = "10m" }]
+"#,
+    );
+    let run = Ccsim::simulate(&text, &[]);
+    let reps = run.replications();
+    assert!(
+        reps[&("group:g".to_string(), "breaks_started".to_string())]
+            .iter()
+            .all(|&n| n == 2.0)
+    );
+    let minutes: f64 = column(&agents_rows(&run), "not_ready_break")
+        .iter()
+        .sum::<f64>()
+        * 60.0;
+    assert!((minutes - 20.0).abs() < 1e-3, "{minutes} minutes on break");
+}
+
+/// An agent whose shift ends while its phone rings unanswered leaves at the RONA, rather
+/// than serving the not-ready time after its shift.
+#[test]
+fn a_leaving_agent_goes_at_the_rona() {
+    let text = small(
+        "rona-leave",
+        "2h",
+        "30m",
+        r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 60 }
+handle = { dist = "constant", value = "3m" }
+patience = { dist = "constant", value = "3h" }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+answer_after = { dist = "constant", value = "20m" }
+rona_timeout = "8m"
+rona_not_ready = "6m"
+
+[[agent_group.shift]]
+start = "08:00"
+length = "1h"
+count = 1
+"#,
+    );
+    let run = Ccsim::simulate(&text, &["--calls"]);
+    let rows = agents_rows(&run);
+    // The queue never empties: offers ring 8 minutes unanswered, then the agent is not ready
+    // for 6, from the first arrival at t1 on. The ring under way at 09:00 began at t1 + 56
+    // minutes (when t1 < 4 minutes) and is RONA at t1 + 64: the agent leaves then, t1 + 4
+    // minutes after its shift, without its 6 minutes of not-ready time.
+    let start: jiff::Timestamp = "2026-03-30T08:00:00Z".parse().unwrap();
+    let t1: Vec<f64> = csv_rows(&run.path("out/calls.csv"))
+        .iter()
+        .filter(|c| c["id"] == "0")
+        .map(|c| {
+            let t: jiff::Timestamp = c["arrival_time"].parse().unwrap();
+            (t - start).total(jiff::Unit::Minute).unwrap()
+        })
+        .collect();
+    assert_eq!(t1.len(), 3);
+    assert!(t1.iter().all(|&t| t < 4.0), "first arrivals {t1:?}");
+    let expected = t1.iter().map(|t| t + 4.0).sum::<f64>() / 3.0;
+    let leaving = column(&rows, "leaving");
+    assert!(
+        (leaving[2] * 30.0 - expected).abs() < 1e-3,
+        "leaving {} minutes, expected {expected}",
+        leaving[2] * 30.0
+    );
+    assert_eq!(column(&rows, "not_ready_rona")[2], 0.0);
+}
+
+/// A break under way when the simulation starts goes on for what is left of it.
+#[test]
+fn a_break_under_way_at_the_start_goes_on() {
+    let text = small(
+        "prestart",
+        "2h",
+        "15m",
+        r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 10 }
+handle = { dist = "exponential", mean = "3m" }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+
+[[agent_group.shift]]
+start = "06:00"
+length = "8h"
+count = 3
+breaks = [{ after = "1h30m", length = "1h", kind = "lunch" }]
+"#,
+    );
+    let lunch = column(
+        &agents_rows(&Ccsim::simulate(&text, &[])),
+        "not_ready_lunch",
+    );
+    // Lunch 07:30–08:30: all three agents in the first two quarter hours, nobody after.
+    assert_eq!(&lunch[..3], &[3.0, 3.0, 0.0]);
+}
+
+/// The callback offer after 10 s comes while an agent's phone rings for the caller; the ring
+/// is RONA at 30 s, and the offer is made then (every caller accepts).
+#[test]
+fn a_callback_offer_due_while_ringing_is_made_after_the_rona() {
+    let text = small(
+        "offer-ring",
+        "2h",
+        "1h",
+        r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 20 }
+handle = { dist = "constant", value = "1m" }
+
+[queue.callback]
+offer_after = "10s"
+accept = 1.0
+results = { OK = 1.0 }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+staffing = { count = 30 }
+answer_after = { dist = "constant", value = "40s" }
+rona_timeout = "30s"
+"#,
+    );
+    let reps = Ccsim::simulate(&text, &["--calls"]).replications();
+    let v = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    for r in 0..3 {
+        assert!(v("offered")[r] > 0.0);
+        assert_eq!(
+            v("callbacks_accepted")[r],
+            v("offered")[r],
+            "replication {r}"
+        );
+    }
+}
