@@ -8,7 +8,7 @@ use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::stats::{
     AGENT_COLUMNS, CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, TraceLog,
-    catalog,
+    agent_columns_shown, catalog, interval_columns_shown,
 };
 use rayon::prelude::*;
 use std::fs::File;
@@ -69,23 +69,32 @@ impl RunResults {
 
     /// Per-replication readers of interval rows (per queue), in replication order.
     pub fn interval_rows(&self) -> std::io::Result<Vec<RowReader<{ INTERVAL_COLUMNS.len() }>>> {
-        self.readers(|r| self.scratch.intervals(r))
+        self.readers(interval_columns_shown(&self.scenario), |r| {
+            self.scratch.intervals(r)
+        })
     }
 
     /// Per-replication readers of agent-group rows, in replication order.
     pub fn agent_rows(&self) -> std::io::Result<Vec<RowReader<{ AGENT_COLUMNS.len() }>>> {
-        self.readers(|r| self.scratch.agents(r))
+        self.readers(agent_columns_shown(&self.scenario), |r| {
+            self.scratch.agents(r)
+        })
     }
 
+    /// Readers of the rows spilled with the columns `shown` (the others read as NaN).
     fn readers<const N: usize>(
         &self,
+        shown: [bool; N],
         path: impl Fn(usize) -> PathBuf,
     ) -> std::io::Result<Vec<RowReader<N>>> {
+        // All replications are read at once: their buffers share a few MiB.
+        let capacity = (READ_BUFFERS / self.replications.len().max(1)).clamp(8 << 10, SPILL_BUFFER);
         (0..self.replications.len())
             .map(|r| {
                 Ok(RowReader {
-                    inner: BufReader::new(File::open(path(r))?),
+                    inner: BufReader::with_capacity(capacity, File::open(path(r))?),
                     bytes: Vec::new(),
+                    shown,
                 })
             })
             .collect()
@@ -111,6 +120,11 @@ impl RunResults {
             .collect()
     }
 }
+
+/// Buffer of each scratch file written: system calls, not bytes, cost the time.
+const SPILL_BUFFER: usize = 256 << 10;
+/// Buffers of all the scratch files read back together.
+const READ_BUFFERS: usize = 4 << 20;
 
 /// A folder of scratch files, removed when dropped.
 struct ScratchDir(PathBuf);
@@ -139,10 +153,13 @@ impl Drop for ScratchDir {
 /// A row as stored in scratch: interval, queue or group, then the values.
 pub type Row<const N: usize> = (usize, usize, [f64; N]);
 
-/// Interval rows of one replication, spilled to scratch files: queue rows and group rows.
+/// Interval rows of one replication, spilled to scratch files: queue rows and group rows,
+/// each with only the columns its report shows (scratch I/O is a good part of a run's time).
 struct IntervalSpill {
     queues: BufWriter<File>,
     groups: BufWriter<File>,
+    queue_shown: [bool; INTERVAL_COLUMNS.len()],
+    group_shown: [bool; AGENT_COLUMNS.len()],
 }
 
 fn spill_row(
@@ -150,10 +167,11 @@ fn spill_row(
     interval: usize,
     index: usize,
     values: &[f64],
+    shown: &[bool],
 ) -> std::io::Result<()> {
     out.write_all(&(interval as u64).to_le_bytes())?;
     out.write_all(&(index as u64).to_le_bytes())?;
-    for v in values {
+    for (v, _) in values.iter().zip(shown).filter(|(_, show)| **show) {
         out.write_all(&v.to_le_bytes())?;
     }
     Ok(())
@@ -166,7 +184,7 @@ impl IntervalSink for IntervalSpill {
         queue: usize,
         values: &[f64; INTERVAL_COLUMNS.len()],
     ) -> std::io::Result<()> {
-        spill_row(&mut self.queues, interval, queue, values)
+        spill_row(&mut self.queues, interval, queue, values, &self.queue_shown)
     }
     fn group_row(
         &mut self,
@@ -174,7 +192,7 @@ impl IntervalSink for IntervalSpill {
         group: usize,
         values: &[f64; AGENT_COLUMNS.len()],
     ) -> std::io::Result<()> {
-        spill_row(&mut self.groups, interval, group, values)
+        spill_row(&mut self.groups, interval, group, values, &self.group_shown)
     }
     fn finish(&mut self) -> std::io::Result<()> {
         self.queues.flush()?;
@@ -187,13 +205,16 @@ pub struct RowReader<const N: usize> {
     inner: BufReader<File>,
     /// One row's bytes, reused.
     bytes: Vec<u8>,
+    /// The columns spilled; the others read as NaN.
+    shown: [bool; N],
 }
 
 impl<const N: usize> Iterator for RowReader<N> {
     type Item = std::io::Result<Row<N>>;
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = &mut self.bytes;
-        bytes.resize(8 * (2 + N), 0);
+        let columns = self.shown.iter().filter(|&&s| s).count();
+        bytes.resize(8 * (2 + columns), 0);
         match self.inner.read_exact(bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
             Err(e) => return Some(Err(e)),
@@ -201,7 +222,11 @@ impl<const N: usize> Iterator for RowReader<N> {
         }
         let word =
             |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"));
-        let values = std::array::from_fn(|c| f64::from_bits(word(2 + c)));
+        let mut values = [f64::NAN; N];
+        let spilled = values.iter_mut().zip(self.shown).filter(|(_, show)| *show);
+        for (i, (v, _)) in (2..).zip(spilled) {
+            *v = f64::from_bits(word(i));
+        }
         Some(Ok((word(0) as usize, word(1) as usize, values)))
     }
 }
@@ -262,13 +287,18 @@ fn run_replication(
     scratch: &ScratchDir,
 ) -> std::io::Result<ReplicationResult> {
     let sink = IntervalSpill {
-        queues: BufWriter::new(File::create(scratch.intervals(r as usize))?),
-        groups: BufWriter::new(File::create(scratch.agents(r as usize))?),
+        queues: BufWriter::with_capacity(
+            SPILL_BUFFER,
+            File::create(scratch.intervals(r as usize))?,
+        ),
+        groups: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.agents(r as usize))?),
+        queue_shown: interval_columns_shown(s),
+        group_shown: agent_columns_shown(s),
     };
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();
     let log = if options.calls {
-        let file = BufWriter::new(File::create(scratch.calls(r as usize))?);
+        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.calls(r as usize))?);
         Some(CallLog::new(
             r,
             s.start,
@@ -280,7 +310,7 @@ fn run_replication(
         None
     };
     let trace = if options.trace {
-        let file = BufWriter::new(File::create(scratch.trace(r as usize))?);
+        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.trace(r as usize))?);
         Some(TraceLog::new(r, s.start, queues, groups, Box::new(file)))
     } else {
         None

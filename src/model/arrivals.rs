@@ -16,9 +16,11 @@ pub struct ArrivalProcess<'a> {
     interval: f64,
     /// Continuous time of the last arrival, in ticks (kept unrounded so rounding never accumulates).
     t: f64,
-    /// The interval `t` is in, and when it ends.
+    /// The interval `t` is in, when it ends, its last tick, and its rate.
     k: usize,
     end: f64,
+    last_tick: Ticks,
+    rate: f64,
 }
 
 impl<'a> ArrivalProcess<'a> {
@@ -30,6 +32,8 @@ impl<'a> ArrivalProcess<'a> {
             t: 0.0,
             k: 0,
             end: interval as f64,
+            last_tick: interval.saturating_sub(1),
+            rate: if intervals > 0 { rates.get(0) } else { 0.0 },
         }
     }
 
@@ -40,18 +44,24 @@ impl<'a> ArrivalProcess<'a> {
             if self.k >= self.intervals {
                 return None;
             }
-            let rate = self.rates.get(self.k);
+            let rate = self.rate;
             let room = (self.end - self.t) * rate;
             if budget < room {
                 // Never past the end of the interval, whatever the rounding.
                 self.t = (self.t + budget / rate).min(self.end);
-                // Floor keeps arrivals inside the interval whose rate produced them.
-                return Some((self.t as Ticks).min(self.end as Ticks - 1));
+                // Floor keeps arrivals inside the interval whose rate produced them (times
+                // are far below 2⁶³ ticks, so the signed conversion, a single instruction,
+                // is exact).
+                return Some((self.t as i64 as Ticks).min(self.last_tick));
             }
             budget -= room;
             self.t = self.end;
             self.k += 1;
             self.end = (self.k + 1) as f64 * self.interval;
+            self.last_tick = self.end as Ticks - 1;
+            if self.k < self.intervals {
+                self.rate = self.rates.get(self.k);
+            }
         }
     }
 }

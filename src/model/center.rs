@@ -659,7 +659,6 @@ impl Center<'_, '_> {
     /// Agent `a` answers the contact offered to it: a caller talks, a callback is
     /// distributed (the agent is reserved, then the customer dialed).
     fn connect(&mut self, slot: u32, a: u32, now: Ticks) {
-        self.stop_ringing(slot, now);
         match self.contacts.get(slot).kind {
             ContactKind::Inbound => self.answer(slot, a, now),
             ContactKind::Callback => self.distribute_callback(slot, a, now),
@@ -828,7 +827,11 @@ impl Center<'_, '_> {
     fn agent_timer(&mut self, a: u32, now: Ticks) {
         let agent = self.agents.get(a);
         match agent.state {
-            AgentState::Ringing if agent.answers => self.connect(agent.contact, a, now),
+            AgentState::Ringing if agent.answers => {
+                let slot = agent.contact;
+                self.stop_ringing(slot, now);
+                self.connect(slot, a, now)
+            }
             AgentState::Ringing => self.rona(a, now),
             AgentState::Aux => {
                 self.schedule_aux(a, now);

@@ -139,7 +139,15 @@ impl Routing {
         queues: &mut [ContactQueue],
         mut head: impl FnMut(&mut ContactQueue) -> Option<Place>,
     ) -> Option<(usize, Place)> {
-        for level in &self.group_levels[g] {
+        let levels = &self.group_levels[g];
+        // One queue at one level: the common case, without the search.
+        if let [level] = levels.as_slice()
+            && let [(q, wait)] = level.queues.as_slice()
+        {
+            let place = head(&mut queues[*q])?;
+            return (now - place.enqueued >= *wait).then_some((*q, place));
+        }
+        for level in levels {
             let mut best: Option<(usize, Place)> = None;
             for &(q, wait) in &level.queues {
                 let Some(place) = head(&mut queues[q]) else {

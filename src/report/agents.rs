@@ -3,7 +3,7 @@
 //! mean over replications with its 95 % CI. States and counts the scenario cannot reach
 //! (no callbacks: nobody is reserved) are left out.
 
-use super::{Exporter, Line, merge_rows, timestamp_secs};
+use super::{Exporter, IntervalStarts, Line, merge_rows};
 use crate::experiment::RunResults;
 use crate::stats::{AGENT_COLUMNS, agent_columns_shown};
 use std::io::Write;
@@ -27,8 +27,9 @@ impl Exporter for AgentsCsv {
             line.text(&format!("{c}_ci95_high"));
         }
         line.write_to(out)?;
+        let mut starts = IntervalStarts::new(s.start, s.interval);
         merge_rows(&mut results.agent_rows()?, |interval, group, acc| {
-            line.text(&timestamp_secs(s.start, interval as u64 * s.interval));
+            line.text(starts.get(interval));
             line.text(&s.agent_groups[group].name);
             for (a, _) in acc.iter().zip(shown).filter(|(_, show)| *show) {
                 let e = a.estimate();

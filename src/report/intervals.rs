@@ -2,7 +2,7 @@
 //! service level, ASA and abandonment. Merges the replications' scratch files in lockstep,
 //! so memory does not grow with the number of intervals.
 
-use super::{Exporter, Line, merge_rows, timestamp_secs};
+use super::{Exporter, IntervalStarts, Line, merge_rows};
 use crate::experiment::RunResults;
 use crate::stats::{INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, interval_columns_shown};
 use std::io::Write;
@@ -32,8 +32,9 @@ impl Exporter for IntervalsCsv {
             .iter()
             .map(|c| INTERVAL_CI_COLUMNS.contains(c))
             .collect();
+        let mut starts = IntervalStarts::new(s.start, s.interval);
         merge_rows(&mut results.interval_rows()?, |interval, queue, acc| {
-            line.text(&timestamp_secs(s.start, interval as u64 * s.interval));
+            line.text(starts.get(interval));
             line.text(&s.queues[queue].name);
             for ((&ci, a), _) in with_ci.iter().zip(acc).zip(shown).filter(|(_, show)| *show) {
                 let e = a.estimate();

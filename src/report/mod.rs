@@ -20,7 +20,7 @@ pub use replications::ReplicationsCsv;
 pub use run_json::RunJson;
 pub use summary::{SummaryCsv, summary_estimates};
 
-use crate::engine::Ticks;
+use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
 use crate::stats::MeanVariance;
 use std::io::{BufWriter, Write};
@@ -91,7 +91,7 @@ pub fn write_all(
     let written = (|| {
         let mut files = Vec::new();
         for (e, tmp) in exporters.iter().zip(&temporaries) {
-            let mut out = BufWriter::new(std::fs::File::create(tmp)?);
+            let mut out = BufWriter::with_capacity(256 << 10, std::fs::File::create(tmp)?);
             e.write(results, &mut out)?;
             files.push(out.into_inner().map_err(|e| e.into_error())?);
         }
@@ -231,6 +231,63 @@ pub fn timestamp_secs(start: jiff::Timestamp, t: Ticks) -> String {
     (start + jiff::SignedDuration::from_micros(t as i64)).to_string()
 }
 
+/// The start times of the intervals, as [`timestamp_secs`] writes them, made cheaply when
+/// the start and the interval are whole seconds (as they nearly always are): the date is
+/// formatted once a day, the time of day by arithmetic.
+pub struct IntervalStarts {
+    start: jiff::Timestamp,
+    interval: Ticks,
+    /// The day (from the epoch) whose date `text` begins with, and its length.
+    day: Option<i64>,
+    date_len: usize,
+    text: String,
+}
+
+impl IntervalStarts {
+    pub fn new(start: jiff::Timestamp, interval: Ticks) -> IntervalStarts {
+        IntervalStarts {
+            start,
+            interval,
+            day: None,
+            date_len: 0,
+            text: String::new(),
+        }
+    }
+
+    /// The start of interval `k`.
+    pub fn get(&mut self, k: usize) -> &str {
+        let t = k as u64 * self.interval;
+        let whole = self.start.subsec_nanosecond() == 0 && t.is_multiple_of(TICKS_PER_SECOND);
+        let secs = self.start.as_second() + (t / TICKS_PER_SECOND) as i64;
+        let day = secs.div_euclid(86_400);
+        // Years from 1970 to jiff's last day, written with four digits.
+        let year_is_plain = (0..=jiff::Timestamp::MAX.as_second()).contains(&secs);
+        if !whole || !year_is_plain {
+            self.text = timestamp_secs(self.start, t);
+            self.day = None;
+            return &self.text;
+        }
+        if self.day != Some(day) {
+            let midnight = jiff::Timestamp::from_second(day * 86_400).expect("within jiff's range");
+            self.text = midnight.strftime("%Y-%m-%dT").to_string();
+            self.date_len = self.text.len();
+            self.day = Some(day);
+        }
+        self.text.truncate(self.date_len);
+        let in_day = secs.rem_euclid(86_400);
+        let (h, m, s) = (in_day / 3600, in_day / 60 % 60, in_day % 60);
+        for (i, v) in [h, m, s].into_iter().enumerate() {
+            if i > 0 {
+                self.text.push(':');
+            }
+            self.text.push(char::from(b'0' + (v / 10) as u8));
+            self.text.push(char::from(b'0' + (v % 10) as u8));
+        }
+        self.text.push('Z');
+        &self.text
+    }
+}
+
 /// A number for CSV: rounded to six decimals, no trailing zeros; empty when undefined (NaN).
 pub fn number(v: f64) -> String {
     let mut out = String::new();
@@ -243,12 +300,18 @@ pub fn push_number(out: &mut String, v: f64) {
     if !v.is_finite() {
         return;
     }
+    // Whole numbers (counts, and many zeros) need no rounding.
+    if v.abs() < 9e15 && v == (v as i64) as f64 {
+        // -0.0 is written as 0.
+        out.push_str(itoa::Buffer::new().format(v as i64));
+        return;
+    }
     if v.abs() >= 9e12 {
         out.push_str(&format!("{v:.0}"));
         return;
     }
     // Integer arithmetic is exact and much faster than `{:.6}` for the values reports hold.
-    let micro = (v * 1e6).round() as i64;
+    let micro = round_half_away(v * 1e6);
     if micro < 0 {
         out.push('-');
     }
@@ -271,6 +334,21 @@ pub fn push_number(out: &mut String, v: f64) {
     }
 }
 
+/// `x.round()` for |x| < 2⁶³, without the library call: the fraction left by truncation is
+/// exact below 2⁵³ (and zero above).
+#[inline]
+fn round_half_away(x: f64) -> i64 {
+    let i = x as i64;
+    let frac = x - i as f64;
+    if frac >= 0.5 {
+        i + 1
+    } else if frac <= -0.5 {
+        i - 1
+    } else {
+        i
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +368,48 @@ mod tests {
         assert_eq!(number(0.0), "0");
         assert_eq!(number(1234567.000105), "1234567.000105");
         assert_eq!(number(0.05), "0.05");
+        assert_eq!(number(0.0000005), "0.000001");
+        assert_eq!(number(-0.0000005), "-0.000001");
+        // Rounds as `f64::round` does, at every tie and near it.
+        for x in [
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -2.5,
+            0.49999999999999994,
+            4503599627370495.5,
+            1e15 + 0.5,
+        ] {
+            assert_eq!(round_half_away(x), x.round() as i64, "{x}");
+        }
+    }
+
+    #[test]
+    fn interval_starts_are_written_as_timestamp_secs_writes_them() {
+        for (start, interval) in [
+            ("2026-03-30T08:00:00Z", 1_800_000_000u64),
+            ("2026-03-30T23:45:00Z", 900_000_000),
+            ("2026-12-31T20:00:00Z", 7_200_000_000),
+            ("2026-03-30T08:00:00.25Z", 1_800_000_000),
+            ("2026-03-30T08:00:00Z", 1_500_000),
+            ("9999-12-30T20:00:00Z", 600_000_000),
+        ] {
+            let start: jiff::Timestamp = start.parse().unwrap();
+            let mut starts = IntervalStarts::new(start, interval);
+            for k in [0usize, 1, 2, 3, 5, 47, 48, 49, 1000] {
+                if start.as_second() + (k as u64 * interval / 1_000_000) as i64
+                    > jiff::Timestamp::MAX.as_second()
+                {
+                    continue;
+                }
+                assert_eq!(
+                    starts.get(k),
+                    timestamp_secs(start, k as u64 * interval),
+                    "{start} + {k} × {interval}"
+                );
+            }
+        }
     }
 
     #[test]

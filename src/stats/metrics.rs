@@ -484,15 +484,26 @@ pub fn interval_columns_shown(s: &Scenario) -> [bool; INTERVAL_COLUMNS.len()] {
 }
 
 /// Which of [`AGENT_COLUMNS`] `agents.csv` shows for a scenario: the states and counts its
-/// agents can reach (reserved and refused with callbacks, ringing and RONA with an answer
-/// time, breaks and lunch with shift breaks, aux with aux periods).
+/// agents can reach (leaving when staffing falls, wrap-up with wrap-up times, reserved and
+/// refused with callbacks, ringing and RONA with an answer time, breaks and lunch with
+/// shift breaks, aux with aux periods).
 pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
     let any = |f: fn(&crate::scenario::AgentGroup) -> bool| s.agent_groups.iter().any(f);
     let callbacks = s.has_callbacks();
     let ringing = any(|g| g.answer_after.is_some());
     let breaks = any(|g| g.has_breaks());
     let aux = any(|g| g.not_ready.is_some());
+    let wrap_up = s.queues.iter().any(|q| q.wrap_up.is_some());
+    // Agents only leave after their shift when the staffing falls at some point.
+    let leaving = any(|g| {
+        !matches!(
+            g.staffing,
+            crate::scenario::Staffing::Counts(crate::scenario::PerInterval::Constant(_))
+        )
+    });
     AGENT_COLUMNS.map(|c| match c {
+        "leaving" => leaving,
+        "wrap_up" => wrap_up,
         "reserved" | "not_ready_refused" => callbacks,
         "ringing" | "not_ready_rona" | "offers" | "ronas" => ringing,
         "not_ready_aux" => aux,

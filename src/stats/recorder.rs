@@ -256,6 +256,8 @@ pub struct Recorder {
     next_boundary: Ticks,
     levels: Vec<LevelState>,
     open: VecDeque<IntervalTotals>,
+    /// The totals of the interval closed last, for reuse.
+    spare: Option<IntervalTotals>,
     /// Interval index of `open[0]`.
     base: usize,
 
@@ -315,6 +317,7 @@ impl Recorder {
             next_boundary: s.interval,
             levels: vec![LevelState::default(); n],
             open: VecDeque::new(),
+            spare: None,
             base: s.first_reported_interval(),
             run_queues: vec![QueueCounts::default(); s.queues.len()],
             run_groups: vec![GroupCounts::default(); s.agent_groups.len()],
@@ -358,18 +361,25 @@ impl Recorder {
     fn roll(&mut self, now: Ticks) {
         while now >= self.next_boundary {
             let boundary = self.next_boundary;
-            for l in &mut self.levels {
+            // One pass: close each level's account at the boundary, keep it in the interval's
+            // totals (when reported), and start the next interval's.
+            let mut totals = if self.is_reported(self.current) {
+                self.open.back_mut()
+            } else {
+                None
+            };
+            for (i, l) in self.levels.iter_mut().enumerate() {
                 l.area += u128::from(l.value) * u128::from(boundary - l.since);
                 l.since = boundary;
-            }
-            if self.is_reported(self.current) {
-                let totals = self.open.back_mut().expect("the current interval is open");
-                for (i, l) in self.levels.iter().enumerate() {
-                    totals.area[i] = l.area as f64;
-                    totals.peak[i] = l.peak;
+                if let Some(t) = totals.as_mut() {
+                    // An interval's area almost always fits 64 bits, whose conversion is
+                    // cheap; u128's is a software routine.
+                    t.area[i] = match u64::try_from(l.area) {
+                        Ok(a) => a as f64,
+                        Err(_) => l.area as f64,
+                    };
+                    t.peak[i] = l.peak;
                 }
-            }
-            for l in &mut self.levels {
                 l.area = 0;
                 l.peak = l.value;
             }
@@ -391,13 +401,25 @@ impl Recorder {
     }
 
     fn open_interval(&mut self) {
-        self.open.push_back(IntervalTotals {
-            queues: vec![QueueCounts::default(); self.layout.queues],
-            groups: vec![GroupCounts::default(); self.layout.groups],
-            area: vec![0.0; self.levels.len()],
-            peak: vec![0; self.levels.len()],
-            live: 0,
-        });
+        // The totals of a closed interval are reused: no allocation per interval.
+        let totals = match self.spare.take() {
+            Some(mut t) => {
+                t.queues.fill(QueueCounts::default());
+                t.groups.fill(GroupCounts::default());
+                t.area.fill(0.0);
+                t.peak.fill(0);
+                t.live = 0;
+                t
+            }
+            None => IntervalTotals {
+                queues: vec![QueueCounts::default(); self.layout.queues],
+                groups: vec![GroupCounts::default(); self.layout.groups],
+                area: vec![0.0; self.levels.len()],
+                peak: vec![0; self.levels.len()],
+                live: 0,
+            },
+        };
+        self.open.push_back(totals);
     }
 
     #[inline]
@@ -817,6 +839,7 @@ impl Recorder {
             self.run_area[i] += a;
             self.run_peak[i] = self.run_peak[i].max(p);
         }
+        self.spare = Some(totals);
     }
 
     /// Ends the replication at `now`: closes every interval (contacts still in the system
