@@ -229,6 +229,7 @@ impl Agents {
         (g, old, generation)
     }
 
+    #[inline]
     fn push_ready(&mut self, a: u32) {
         let agent = &self.slots[a as usize];
         let g = agent.group as usize;

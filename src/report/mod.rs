@@ -98,7 +98,7 @@ pub fn write_all(
         std::thread::scope(|scope| {
             let syncs: Vec<_> = files
                 .iter()
-                .map(|f| scope.spawn(move || f.sync_all()))
+                .map(|f| scope.spawn(move || f.sync_data()))
                 .collect();
             syncs
                 .into_iter()

@@ -451,11 +451,13 @@ impl Recorder {
     #[inline]
     pub fn agent_moved(&mut self, g: usize, from: usize, to: usize, now: Ticks) {
         let ready = AgentState::Ready.index();
+        // The group's levels are consecutive, state by state.
+        let base = self.layout.index(Level::AgentsPresent(g));
         if from != ready {
-            self.bump(self.layout.index(Level::Agents(g, from)), -1, now);
+            self.bump(base + from, -1, now);
         }
         if to != ready {
-            self.bump(self.layout.index(Level::Agents(g, to)), 1, now);
+            self.bump(base + to, 1, now);
         }
     }
 
