@@ -66,6 +66,12 @@ impl AgentState {
         self as usize
     }
 
+    /// Not ready, for whatever reason.
+    #[inline]
+    pub fn is_not_ready(self) -> bool {
+        self.index() >= AgentState::Break.index()
+    }
+
     /// Working a contact: the time occupancy counts.
     #[inline]
     pub fn is_busy(self) -> bool {
@@ -130,15 +136,16 @@ struct ReadyEntry {
     generation: u32,
 }
 
-/// Every agent on shift, and each group's ready list and state counts.
+/// Every agent on shift, and each group's ready list and counts. (Time in each state is
+/// the statistics' to keep, from the observations; the model counts only what it decides
+/// with.)
 pub struct Agents {
     slots: Vec<Agent>,
     free: Vec<u32>,
     ready: Vec<VecDeque<ReadyEntry>>,
-    /// Agents of each group in each state (`AgentState::index`).
-    pub counts: Vec<[u32; AgentState::COUNT]>,
-    /// Agents of each group on shift (scheduled; not those finishing after their shift).
-    pub scheduled: Vec<u32>,
+    /// Agents of each group present, and those of them in a not-ready state.
+    present: Vec<u32>,
+    not_ready: Vec<u32>,
     next_id: u32,
 }
 
@@ -148,8 +155,8 @@ impl Agents {
             slots: Vec::new(),
             free: Vec::new(),
             ready: vec![VecDeque::new(); groups],
-            counts: vec![[0; AgentState::COUNT]; groups],
-            scheduled: vec![0; groups],
+            present: vec![0; groups],
+            not_ready: vec![0; groups],
             next_id: 0,
         }
     }
@@ -181,7 +188,6 @@ impl Agents {
             pending_aux: false,
         };
         self.next_id += 1;
-        self.scheduled[g] += 1;
         match self.free.pop() {
             Some(slot) => {
                 let generation = self.slots[slot as usize].generation.wrapping_add(1);
@@ -204,7 +210,8 @@ impl Agents {
         agent.state = state;
         agent.since = now;
         let g = agent.group as usize;
-        self.counts[g][state.index()] += 1;
+        self.present[g] += 1;
+        self.not_ready[g] += u32::from(state.is_not_ready());
         if state == AgentState::Ready {
             self.push_ready(a);
         }
@@ -216,9 +223,13 @@ impl Agents {
     pub fn set_state(&mut self, a: u32, state: AgentState, now: Ticks) -> (usize, AgentState, u32) {
         let agent = &mut self.slots[a as usize];
         let (g, old) = (agent.group as usize, agent.state);
-        let counts = &mut self.counts[g];
-        counts[old.index()] -= 1;
-        counts[state.index()] += 1;
+        if old.is_not_ready() != state.is_not_ready() {
+            if state.is_not_ready() {
+                self.not_ready[g] += 1;
+            } else {
+                self.not_ready[g] -= 1;
+            }
+        }
         agent.state = state;
         agent.since = now;
         agent.generation = agent.generation.wrapping_add(1);
@@ -240,13 +251,11 @@ impl Agents {
             generation: agent.generation,
         });
         // Entries of agents who stopped being ready by other means pile up when the front
-        // is rarely taken (an overstaffed group): drop them when the list would grow.
-        if ready.len() == ready.capacity() {
-            let live = self.counts[g][AgentState::Ready.index()] as usize;
-            if ready.len() > 2 * live + 64 {
-                let slots = &self.slots;
-                ready.retain(|e| is_current(slots, e));
-            }
+        // is rarely taken (an overstaffed group): drop them when the list would grow. If few
+        // go, the list grows, and the next sweep comes only when it is full again.
+        if ready.len() == ready.capacity() && ready.len() > 64 {
+            let slots = &self.slots;
+            ready.retain(|e| is_current(slots, e));
         }
     }
 
@@ -286,28 +295,22 @@ impl Agents {
     pub fn remove(&mut self, a: u32) {
         let agent = &mut self.slots[a as usize];
         let g = agent.group as usize;
-        self.counts[g][agent.state.index()] -= 1;
-        if !agent.leaving {
-            self.scheduled[g] -= 1;
-        }
+        self.present[g] -= 1;
+        self.not_ready[g] -= u32::from(agent.state.is_not_ready());
         agent.generation = agent.generation.wrapping_add(1);
         // Its aux timer, which carries the id, goes stale.
         agent.id = u32::MAX;
         self.free.push(a);
     }
 
-    /// The shift of a busy agent ends: it is no longer scheduled, and leaves when free.
+    /// The shift of a busy agent ends: it leaves when free.
     pub fn mark_leaving(&mut self, a: u32) {
-        let agent = &mut self.slots[a as usize];
-        if !agent.leaving {
-            agent.leaving = true;
-            self.scheduled[agent.group as usize] -= 1;
-        }
+        self.slots[a as usize].leaving = true;
     }
 
     /// Agents of group `g` present and not in a not-ready state (for wait estimates).
     pub fn available(&self, g: usize) -> u32 {
-        self.counts[g][..5].iter().sum()
+        self.present[g] - self.not_ready[g]
     }
 }
 
@@ -337,20 +340,20 @@ mod tests {
         agents.set_state(b, AgentState::Talking, 10);
         assert_eq!(agents.longest_idle(0), Some(9));
         assert_eq!(agents.pop_ready(0), a);
-        assert_eq!(agents.counts[0][AgentState::Ready.index()], 1);
+        assert_eq!(agents.available(0), 2);
     }
 
     #[test]
-    fn leaving_agents_are_no_longer_scheduled() {
+    fn not_ready_agents_are_not_available_and_slots_are_reused() {
         let mut agents = Agents::new(1);
         let a = agents.start(0, 0);
         agents.enter(a, AgentState::Talking, 0);
-        assert_eq!(agents.scheduled[0], 1);
+        assert_eq!(agents.available(0), 1);
+        agents.set_state(a, AgentState::Aux, 5);
+        assert_eq!(agents.available(0), 0);
         agents.mark_leaving(a);
-        assert_eq!(agents.scheduled[0], 0);
         agents.remove(a);
-        assert_eq!(agents.scheduled[0], 0);
-        assert_eq!(agents.counts[0].iter().sum::<u32>(), 0);
+        assert_eq!(agents.available(0), 0);
         // The slot is reused with a fresh generation.
         let b = agents.start(0, 3);
         assert_eq!(b, a);

@@ -609,14 +609,18 @@ impl Center<'_, '_> {
     /// the group's answer time, or it answers at once. A caller offered still waits, and may
     /// abandon while it rings. Returns whether the phone rings.
     pub(super) fn offer(&mut self, slot: u32, a: u32, now: Ticks) -> bool {
-        let g = self.agents.get(a).group as usize;
-        self.agents.get_mut(a).contact = slot;
+        let agent = self.agents.get_mut(a);
+        let g = agent.group as usize;
+        agent.contact = slot;
         let c = self.contacts.get_mut(slot);
         c.agent = a;
         let group = &self.model.groups[g];
         let Some(answer_after) = &group.answer_after else {
             // Auto-answer: nothing rings (and offers are not counted).
-            self.connect(slot, a, now);
+            match c.kind {
+                ContactKind::Inbound => self.answer(slot, a, g, now),
+                ContactKind::Callback => self.distribute_callback(slot, a, now),
+            }
             return false;
         };
         let answer = answer_after.sample(&mut self.group_streams[g].answer);
@@ -660,14 +664,13 @@ impl Center<'_, '_> {
     /// distributed (the agent is reserved, then the customer dialed).
     fn connect(&mut self, slot: u32, a: u32, now: Ticks) {
         match self.contacts.get(slot).kind {
-            ContactKind::Inbound => self.answer(slot, a, now),
+            ContactKind::Inbound => self.answer(slot, a, self.agents.get(a).group as usize, now),
             ContactKind::Callback => self.distribute_callback(slot, a, now),
         }
     }
 
-    /// Agent `a` answers the caller in `slot`.
-    fn answer(&mut self, slot: u32, a: u32, now: Ticks) {
-        let g = self.agents.get(a).group as usize;
+    /// Agent `a`, of group `g`, answers the caller in `slot`.
+    fn answer(&mut self, slot: u32, a: u32, g: usize, now: Ticks) {
         self.set_agent_state(a, AgentState::Talking, now);
         self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
