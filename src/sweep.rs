@@ -178,23 +178,33 @@ fn set_in(
         Some(Item::Table(t)) => set_in(t, rest, leaf, value, &here),
         Some(Item::Value(Value::InlineTable(t))) => set_in(t, rest, leaf, value, &here),
         Some(Item::ArrayOfTables(array)) => {
-            // [[queue]], [[agent_group]], [[port_pool]]: the next segment names the element.
+            // [[queue]], [[agent_group]], [[port_pool]]: the next segment names the element;
+            // elements without a name ([[agent_group.shift]]) go by position, from 0.
             let (name, rest) = rest.split_first().ok_or_else(|| {
-                format!("`{here}` holds several tables: name one, as in {here}.NAME.…")
+                format!("`{here}` holds several tables: name one, as in {here}.NAME.… (or {here}.0.… for the first)")
             })?;
             let names: Vec<String> = array
                 .iter()
                 .filter_map(|t| t.get("name").and_then(|n| n.as_str()).map(str::to_string))
                 .collect();
-            let element = array
-                .iter_mut()
-                .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(*name))
+            let count = array.len();
+            let by_name = array
+                .iter()
+                .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(*name));
+            let at = by_name
+                .or_else(|| name.parse::<usize>().ok().filter(|&i| i < count))
                 .ok_or_else(|| {
+                    let named = if names.is_empty() {
+                        String::new()
+                    } else {
+                        format!("defined: {}; or ", names.join(", "))
+                    };
                     format!(
-                        "no [[{here}]] is named \"{name}\"; defined: {}",
-                        names.join(", ")
+                        "no [[{here}]] is named \"{name}\": {named}give its position, 0 to {}",
+                        count.saturating_sub(1)
                     )
                 })?;
+            let element = array.get_mut(at).expect("a position within the array");
             set_in(element, rest, leaf, value, &format!("{here}.{name}"))
         }
         Some(_) => Err(format!("`{here}` is a value, not a table")),
@@ -311,6 +321,14 @@ staffing = { per_interval = [3, 4] }
         )
         .unwrap_err();
         assert!(err.contains("no [[queue]] is named \"sales\""), "{err}");
+        // Shifts have no name: they go by position.
+        let text = "[[agent_group]]\nname = \"g\"\n[[agent_group.shift]]\ncount = 2\n[[agent_group.shift]]\ncount = 3\n";
+        let mut doc: DocumentMut = text.parse().unwrap();
+        set(&mut doc, "agent_group.g.shift.1.count", "7").unwrap();
+        assert!(doc.to_string().contains("count = 7"), "{doc}");
+        assert!(doc.to_string().contains("count = 2"), "{doc}");
+        let err = set(&mut doc, "agent_group.g.shift.2.count", "7").unwrap_err();
+        assert!(err.contains("give its position, 0 to 1"), "{err}");
         let err = apply(
             path,
             TEXT,

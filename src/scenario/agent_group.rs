@@ -16,13 +16,16 @@ const DAY: Ticks = 24 * 3600 * TICKS_PER_SECOND;
 const MAX_LEVEL: u32 = 100;
 
 impl Checker<'_> {
+    /// Checks a group; `period` is the simulated period (UTC seconds of the start within
+    /// its day, and the duration), for warnings about shifts that never work in it.
     pub fn agent_group(
         &self,
         g: &RawAgentGroup,
         name: String,
         queues: &[Queue],
-        intervals: usize,
-        interval: Ticks,
+        (intervals, interval): (usize, Ticks),
+        period: (Ticks, Ticks),
+        warnings: &mut Vec<String>,
     ) -> Result<AgentGroup, ScenarioError> {
         let key = format!("agent_group.{name}");
         if g.queues.get_ref().is_empty() {
@@ -86,7 +89,19 @@ impl Checker<'_> {
                 intervals,
                 interval,
             )?),
-            (None, false) => Staffing::Shifts(self.shifts(&g.shift, &format!("{key}.shift"))?),
+            (None, false) => {
+                let shifts = self.shifts(&g.shift, &format!("{key}.shift"))?;
+                for (i, shift) in shifts.iter().enumerate() {
+                    if !shift.works_in(period.0, period.1) {
+                        let (line, _) = self.line_column(g.shift[i].span().start);
+                        warnings.push(format!(
+                            "{}:{line}: `{key}.shift[{i}]` never overlaps the simulated period: its agents never work",
+                            self.path().display()
+                        ));
+                    }
+                }
+                Staffing::Shifts(shifts)
+            }
             (Some(s), false) => {
                 return Err(self.error(
                     s.span(),
@@ -139,6 +154,23 @@ impl Checker<'_> {
             .rona_not_ready
             .as_ref()
             .map_or(DEFAULT_RONA_NOT_READY, |t| t.get_ref().ticks());
+        if answer_after.is_none() {
+            for (what, span) in [
+                ("rona_timeout", g.rona_timeout.as_ref().map(|t| t.span())),
+                (
+                    "rona_not_ready",
+                    g.rona_not_ready.as_ref().map(|t| t.span()),
+                ),
+            ] {
+                if let Some(span) = span {
+                    let (line, _) = self.line_column(span.start);
+                    warnings.push(format!(
+                        "{}:{line}: `{key}.{what}` has no effect without `answer_after`: the group's agents answer at once, so nothing rings unanswered",
+                        self.path().display()
+                    ));
+                }
+            }
+        }
         Ok(AgentGroup {
             name,
             queues: served,

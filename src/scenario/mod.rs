@@ -282,6 +282,19 @@ pub struct Shift {
     pub breaks: Vec<Break>,
 }
 
+impl Shift {
+    /// Whether the shift, recurring daily, works any time in a simulated period of
+    /// `duration` that starts `start_in_day` after a UTC midnight.
+    pub fn works_in(&self, start_in_day: Ticks, duration: Ticks) -> bool {
+        const DAY: i128 = 24 * 3600 * crate::engine::TICKS_PER_SECOND as i128;
+        let days = duration as i128 / DAY + 2;
+        (-1..=days).any(|d| {
+            let start = d * DAY + self.start as i128 - start_in_day as i128;
+            start < duration as i128 && start + self.length as i128 > 0
+        })
+    }
+}
+
 /// A break `after` the start of a shift, lasting `length`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Break {

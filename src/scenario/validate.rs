@@ -351,7 +351,15 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             &format!("agent_group[{i}].name"),
             "agent group",
         )?;
-        agent_groups.push(c.agent_group(g, name, &queues, intervals, interval)?);
+        let start_in_day = (start.as_second().rem_euclid(86_400) as Ticks) * TICKS_PER_SECOND;
+        agent_groups.push(c.agent_group(
+            g,
+            name,
+            &queues,
+            (intervals, interval),
+            (start_in_day, duration),
+            &mut warnings,
+        )?);
     }
     for (i, queue) in queues.iter().enumerate() {
         if !agent_groups.iter().any(|g| g.queues.contains(&i)) {
@@ -425,7 +433,7 @@ fn parse(c: &Checker) -> Result<RawScenario, ScenarioError> {
 }
 
 fn toml_error(c: &Checker, e: &toml::de::Error, key: &str) -> ScenarioError {
-    let message = e.message().trim_end().replace('\n', " ");
+    let message = planner_words(&e.message().trim_end().replace('\n', " "));
     match e.span() {
         Some(span) => c.error(span, key, message),
         None => ScenarioError {
@@ -460,6 +468,45 @@ fn overflow_after(
         out.push(t);
     }
     Ok(out)
+}
+
+/// serde's messages name our raw types ("expected struct RawDistribution"): say what is
+/// expected in a scenario's terms.
+fn planner_words(message: &str) -> String {
+    const TYPES: [(&str, &str); 9] = [
+        (
+            "struct RawDistribution",
+            "a distribution table such as { dist = \"exponential\", mean = \"3m\" }",
+        ),
+        (
+            "struct RawArrivals",
+            "a table { per_interval = [...] } or { per_hour = N }",
+        ),
+        (
+            "struct RawStaffing",
+            "a table { per_interval = [...] } or { count = N }",
+        ),
+        (
+            "struct RawNotReady",
+            "a table { every = distribution, length = distribution }",
+        ),
+        (
+            "struct RawBreak",
+            "a table { after = \"2h\", length = \"15m\", kind = \"break\" }",
+        ),
+        ("struct RawShift", "a [[agent_group.shift]] table"),
+        ("struct RawCallback", "a [queue.callback] table"),
+        (
+            "a sequence",
+            "a list in brackets, such as [\"60s\", \"2m\"]",
+        ),
+        ("a map", "a table"),
+    ];
+    let mut out = message.to_string();
+    for (ours, theirs) in TYPES {
+        out = out.replace(&format!("expected {ours}"), &format!("expected {theirs}"));
+    }
+    out
 }
 
 pub(super) fn list_or_none(names: &[&str]) -> String {

@@ -484,9 +484,9 @@ pub fn interval_columns_shown(s: &Scenario) -> [bool; INTERVAL_COLUMNS.len()] {
 }
 
 /// Which of [`AGENT_COLUMNS`] `agents.csv` shows for a scenario: the states and counts its
-/// agents can reach (leaving when staffing falls, wrap-up with wrap-up times, reserved and
-/// refused with callbacks, ringing and RONA with an answer time, breaks and lunch with
-/// shift breaks, aux with aux periods).
+/// agents can reach (leaving when staffing falls, wrap-up with wrap-up times, reserved with
+/// callbacks, refused with a `call_delay` of 60 s or more, ringing and RONA with an answer
+/// time, breaks and lunch with shift breaks, aux with aux periods).
 pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
     let any = |f: fn(&crate::scenario::AgentGroup) -> bool| s.agent_groups.iter().any(f);
     let callbacks = s.has_callbacks();
@@ -504,7 +504,11 @@ pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
     AGENT_COLUMNS.map(|c| match c {
         "leaving" => leaving,
         "wrap_up" => wrap_up,
-        "reserved" | "not_ready_refused" => callbacks,
+        "reserved" => callbacks,
+        "not_ready_refused" => s
+            .queues
+            .iter()
+            .any(|q| q.callback.as_ref().is_some_and(|c| c.refuses())),
         "ringing" | "not_ready_rona" | "offers" | "ronas" => ringing,
         "not_ready_aux" => aux,
         c if c.contains("break") || c.contains("lunch") => breaks,

@@ -761,3 +761,59 @@ rona_timeout = "30s"
         );
     }
 }
+
+/// Settings that validate but do nothing are warned about, naming the line: a shift that
+/// never works in the simulated period, a RONA timeout with nothing that rings.
+#[test]
+fn settings_without_effect_are_warned_about() {
+    let text = small(
+        "warn",
+        "8h",
+        "1h",
+        r#"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 10 }
+handle = { dist = "exponential", mean = "3m" }
+
+[[agent_group]]
+name = "g"
+queues = ["q"]
+rona_timeout = "10s"
+
+[[agent_group.shift]]
+start = "08:00"
+length = "8h"
+count = 2
+
+[[agent_group.shift]]
+start = "20:00"
+length = "4h"
+count = 2
+"#,
+    );
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .args(["validate", "s.toml"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "s.toml:{}: `agent_group.g.rona_timeout` has no effect",
+            line("rona_timeout")
+        )),
+        "{}",
+        run.stderr
+    );
+    // The 20:00 shift of an 08:00–16:00 day: its table's header line.
+    let second = line("start = \"20:00\"") - 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "s.toml:{second}: `agent_group.g.shift[1]` never overlaps"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("shift[0]"), "{}", run.stderr);
+}
