@@ -817,3 +817,158 @@ count = 2
     );
     assert!(!run.stderr.contains("shift[0]"), "{}", run.stderr);
 }
+
+/// Many combinations of the agent features — ringing and RONA, aux, shifts with breaks
+/// (a night shift among them), skill levels with overflow, callbacks (refused ones too),
+/// patience — each run for a few replications: every contact and every callback is
+/// accounted for in every replication, the agent-state accounts hold in every interval, and
+/// the reports do not depend on the number of threads.
+#[test]
+fn feature_combinations_keep_every_account() {
+    let ringing = [
+        "",
+        "answer_after = { dist = \"exponential\", mean = \"8s\" }\nrona_timeout = \"12s\"\nrona_not_ready = \"20s\"",
+    ];
+    let aux = [
+        "",
+        "not_ready = { every = { dist = \"exponential\", mean = \"40m\" }, length = { dist = \"constant\", value = \"5m\" } }",
+    ];
+    let staffing = [
+        "staffing = { per_interval = [4, 6, 3, 5, 0, 4] }",
+        "[[agent_group.shift]]\nstart = \"22:30\"\nlength = \"12h\"\ncount = 3\nbreaks = [{ after = \"10h\", length = \"30m\", kind = \"lunch\" }, { after = \"10h40m\", length = \"10m\" }]\n\n[[agent_group.shift]]\nstart = \"09:15\"\nlength = \"1h40m\"\ncount = 3\nbreaks = [{ after = \"30m\", length = \"15m\" }]",
+    ];
+    let callbacks = [
+        "",
+        "[queue.callback]\noffer_after = \"20s\"\naccept = 0.5\ncall_delay = \"5s\"\nexpires_after = \"40m\"\nretry_after = \"5m\"",
+        "[queue.callback]\noffer_after = \"20s\"\naccept = 0.5\ncall_delay = \"60s\"\nrefused_for = \"20s\"\nexpires_after = \"10m\"",
+    ];
+    let mut cases = 0;
+    for (r, ring) in ringing.iter().enumerate() {
+        for (x, aux) in aux.iter().enumerate() {
+            for (t, staff) in staffing.iter().enumerate() {
+                for (c, callback) in callbacks.iter().enumerate() {
+                    // Not every product: a spread of the combinations, each feature on and off.
+                    if (r + x + t + c) % 2 == 1 && c != 2 {
+                        continue;
+                    }
+                    cases += 1;
+                    let text = small(
+                        &format!("combo-{r}{x}{t}{c}"),
+                        "3h",
+                        "30m",
+                        &format!(
+                            r#"
+[[port_pool]]
+name = "ports"
+ports = 12
+
+[[queue]]
+name = "a"
+port_pool = "ports"
+arrivals = {{ per_hour = 90 }}
+handle = {{ dist = "exponential", mean = "3m" }}
+wrap_up = {{ dist = "constant", value = "20s" }}
+patience = {{ dist = "exponential", mean = "2m" }}
+overflow_after = ["30s"]
+{callback}
+
+[[queue]]
+name = "b"
+arrivals = {{ per_hour = 40 }}
+handle = {{ dist = "exponential", mean = "4m" }}
+patience = {{ dist = "exponential", mean = "3m" }}
+
+[[agent_group]]
+name = "front"
+queues = ["a", "b"]
+level = {{ b = 2 }}
+handle_factor = {{ b = 1.2 }}
+{ring}
+{aux}
+{staff}
+
+[[agent_group]]
+name = "back"
+queues = ["b", "a"]
+level = {{ a = 2 }}
+staffing = {{ count = 2 }}
+"#
+                        ),
+                    );
+                    let run = Ccsim::simulate(&text, &["--threads", "1"]);
+                    let what = format!("case {r}{x}{t}{c}");
+                    let reps = run.replications();
+                    for q in ["all", "queue:a", "queue:b"] {
+                        let v = |m: &str| {
+                            reps.get(&(q.to_string(), m.to_string()))
+                                .cloned()
+                                .unwrap_or_else(|| vec![0.0; 3])
+                        };
+                        for i in 0..3 {
+                            assert_eq!(
+                                v("offered")[i],
+                                v("answered")[i]
+                                    + v("abandoned")[i]
+                                    + v("callbacks_accepted")[i]
+                                    + v("waiting_at_end")[i],
+                                "{what} {q} replication {i}: offered callers"
+                            );
+                            assert_eq!(
+                                v("callbacks_accepted")[i],
+                                v("callbacks_connected")[i]
+                                    + v("callbacks_expired")[i]
+                                    + v("callbacks_failed")[i]
+                                    + v("callbacks_pending_at_end")[i],
+                                "{what} {q} replication {i}: callbacks"
+                            );
+                        }
+                    }
+                    for row in agents_rows(&run) {
+                        let f = |c: &str| row.get(c).map_or(0.0, |v| v.parse::<f64>().unwrap());
+                        let states: f64 = [
+                            "ready",
+                            "reserved",
+                            "ringing",
+                            "talking",
+                            "wrap_up",
+                            "not_ready_break",
+                            "not_ready_lunch",
+                            "not_ready_aux",
+                            "not_ready_rona",
+                            "not_ready_refused",
+                        ]
+                        .iter()
+                        .map(|c| f(c))
+                        .sum();
+                        let at = format!("{what} {} {}", row["interval_start"], row["agent_group"]);
+                        assert!(
+                            (states - f("present")).abs() < 1e-5,
+                            "{at}: states {states}"
+                        );
+                        assert!(f("ready") >= -1e-6, "{at}: ready {}", f("ready"));
+                        assert!(
+                            (f("present") - f("scheduled") - f("leaving")).abs() < 1e-5,
+                            "{at}"
+                        );
+                    }
+                    let again =
+                        run.again(["run", "scenario.toml", "--out", "out2", "--threads", "2"]);
+                    assert!(again.status.success());
+                    for file in [
+                        "summary.csv",
+                        "intervals.csv",
+                        "agents.csv",
+                        "replications.csv",
+                    ] {
+                        assert_eq!(
+                            run.read(&format!("out/{file}")),
+                            run.read(&format!("out2/{file}")),
+                            "{what}: {file} differs between 1 and 2 threads"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(cases >= 12, "{cases} combinations");
+}
