@@ -440,11 +440,7 @@ impl Recorder {
     /// Adds `delta` to the level at `index`.
     #[inline]
     fn bump(&mut self, index: usize, delta: i32, now: Ticks) {
-        let s = &mut self.levels[index];
-        s.area += u128::from(s.value) * u128::from(now - s.since);
-        s.value = s.value.wrapping_add_signed(delta);
-        s.peak = s.peak.max(s.value);
-        s.since = now;
+        bump(&mut self.levels[index], delta, now);
     }
 
     /// An agent of group `g` moved from state `from` to state `to` (`AgentState::index`).
@@ -453,11 +449,12 @@ impl Recorder {
         let ready = AgentState::Ready.index();
         // The group's levels are consecutive, state by state.
         let base = self.layout.index(Level::AgentsPresent(g));
+        let group = &mut self.levels[base..base + AgentState::COUNT];
         if from != ready {
-            self.bump(base + from, -1, now);
+            bump(&mut group[from], -1, now);
         }
         if to != ready {
-            self.bump(base + to, 1, now);
+            bump(&mut group[to], 1, now);
         }
     }
 
@@ -1026,6 +1023,15 @@ impl Recorder {
             m => unreachable!("{m:?} is not a contact metric"),
         }
     }
+}
+
+/// Adds `delta` to an agent level. Agent levels keep no peak (none is reported): the
+/// hottest bookkeeping of the model does only what the reports need.
+#[inline]
+fn bump(s: &mut LevelState, delta: i32, now: Ticks) {
+    s.area += u128::from(s.value) * u128::from(now - s.since);
+    s.value = s.value.wrapping_add_signed(delta);
+    s.since = now;
 }
 
 /// Minutes of an area in value·ticks (agent-minutes, port-minutes).
