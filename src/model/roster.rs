@@ -96,12 +96,16 @@ impl<'m> Roster<'m> {
     fn fill(&mut self, g: usize) {
         let (duration, start_in_day) = (self.duration, self.start_in_day);
         match &mut self.groups[g] {
-            Cursor::Counts { staffing, next, on } => {
-                // Skip intervals whose count does not change.
-                while *next < self.intervals && staffing.get(*next) == *on {
-                    *next += 1;
+            Cursor::Counts { staffing, next, on } => match staffing {
+                // A constant count changes at most once, at the start.
+                PerInterval::Constant(n) if *n == *on || *next > 0 => *next = self.intervals,
+                _ => {
+                    // Skip intervals whose count does not change.
+                    while *next < self.intervals && staffing.get(*next) == *on {
+                        *next += 1;
+                    }
                 }
-            }
+            },
             Cursor::Shifts {
                 shifts,
                 next_day,
