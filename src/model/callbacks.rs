@@ -23,7 +23,7 @@ impl Center<'_, '_> {
     /// request talks as its queue's callers do; its times are drawn now, in file order, from
     /// a stream of their own, so that they are the same whatever else changes.
     pub(super) fn load_requests(&mut self) {
-        for r in &self.model.requests {
+        for r in &self.model.scenario.callback_requests {
             let queue = &self.model.queues[r.queue];
             let handle = queue.handle.sample(&mut self.request_stream);
             let wrap_up = queue

@@ -20,7 +20,7 @@ use routing::Routing;
 pub use sampler::Sampler;
 
 use crate::engine::Ticks;
-use crate::scenario::{CallResult, CallbackPolicy, CallbackRequest, PerInterval, Scenario};
+use crate::scenario::{CallResult, CallbackPolicy, PerInterval, Scenario};
 
 /// One queue, ready to simulate.
 pub struct QueueModel {
@@ -108,11 +108,10 @@ pub struct Model {
     pub queues: Vec<QueueModel>,
     pub groups: Vec<GroupModel>,
     pub pool_sizes: Vec<u32>,
-    pub requests: Vec<CallbackRequest>,
     pub routing: Routing,
     /// Whether any group talks at another pace than its queues' (`handle_factor`).
     pub handle_factors: bool,
-    /// The scenario itself, for the roster.
+    /// The scenario itself: the roster and the scheduled callback requests read it.
     pub scenario: Scenario,
     pub interval: Ticks,
     pub intervals: usize,
@@ -168,7 +167,6 @@ impl Model {
             queues,
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
-            requests: s.callback_requests.clone(),
             routing: Routing::new(s),
             handle_factors: s
                 .agent_groups

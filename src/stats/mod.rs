@@ -20,5 +20,5 @@ pub use metrics::{
     AGENT_COLUMNS, Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope,
     agent_columns_shown, catalog, interval_columns_shown, ratio,
 };
-pub use recorder::{GroupCounts, IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
+pub use recorder::{IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
 pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};
