@@ -1,14 +1,16 @@
 //! Comparing two runs metric by metric: the difference, its confidence interval, and a
 //! verdict that a change can be gated on.
 //!
-//! Replications are paired when both runs used the same seed and replication count (common
-//! random numbers make their differences far less noisy); otherwise Welch's interval is
-//! used. Verdicts use intervals widened for the number of metrics compared (Bonferroni), so
+//! Each run's figure is its estimate over replications (a ratio of sums for rates, a mean
+//! otherwise), and the difference's interval comes from the replications' linearised values
+//! (the delta method). Replications are paired when both runs used the same seed and
+//! replication count (common random numbers make their differences far less noisy);
+//! otherwise Welch's interval is used. Verdicts use intervals widened for the number of metrics compared (Bonferroni), so
 //! that the chance of any false "worse" between two runs of one scenario stays under 5 %.
 
 use crate::experiment::RunResults;
 use crate::scenario::Scenario;
-use crate::stats::{Direction, Metric, t_quantile};
+use crate::stats::{Direction, Metric, Ratio, linearised, t_quantile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -86,7 +88,7 @@ pub struct RunData {
     pub seed: u64,
     pub shape: Shape,
     /// (scope, metric) → value in each replication (NaN where undefined), in report order.
-    pub values: Vec<(MetricKey, Vec<f64>)>,
+    pub values: Vec<(MetricKey, Vec<Ratio>)>,
 }
 
 #[derive(Deserialize)]
@@ -133,7 +135,7 @@ impl RunData {
         let path = dir.join("replications.csv");
         let mut reader =
             csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut values: Vec<((String, String), Vec<f64>)> = Vec::new();
+        let mut values: Vec<((String, String), Vec<Ratio>)> = Vec::new();
         let mut index: BTreeMap<(String, String), usize> = BTreeMap::new();
         for (line, record) in reader.records().enumerate() {
             let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
@@ -141,21 +143,30 @@ impl RunData {
                 (record.get(1), record.get(2), record.get(3))
             else {
                 return Err(format!(
-                    "{}:{}: expected replication,scope,metric,value",
+                    "{}:{}: expected replication,scope,metric,value,numerator,denominator",
                     path.display(),
                     line + 2
                 ));
             };
-            let v = if value.is_empty() {
-                f64::NAN
-            } else {
-                value.parse().map_err(|_| {
-                    format!(
-                        "{}:{}: `value`: \"{value}\" is not a number",
-                        path.display(),
-                        line + 2
-                    )
-                })?
+            let parse = |column: &str, text: &str| {
+                if text.is_empty() {
+                    Ok(f64::NAN)
+                } else {
+                    text.parse::<f64>().map_err(|_| {
+                        format!(
+                            "{}:{}: `{column}`: \"{text}\" is not a number",
+                            path.display(),
+                            line + 2
+                        )
+                    })
+                }
+            };
+            // Folders of ccsim before numerators were written hold the value alone.
+            let v = match (record.get(4), record.get(5)) {
+                (Some(num), Some(den)) => {
+                    Ratio::new(parse("numerator", num)?, parse("denominator", den)?)
+                }
+                _ => Ratio::value(parse("value", value)?),
             };
             let key = (scope.to_string(), metric.to_string());
             let i = *index.entry(key.clone()).or_insert_with(|| {
@@ -232,16 +243,7 @@ impl Tolerances {
         if let Some(t) = self.0.get(metric) {
             return *t;
         }
-        let is_share = matches!(
-            metric,
-            "service_level"
-                | "p_wait"
-                | "abandon_rate"
-                | "block_rate"
-                | "occupancy"
-                | "port_utilisation"
-        );
-        if is_share {
+        if Metric::from_name(metric).is_some_and(Metric::is_share) {
             0.005
         } else if metric.ends_with("_s") {
             1.0
@@ -257,9 +259,9 @@ pub const FAMILY_ALPHA: f64 = 0.05;
 /// Compares B with A for every metric both report.
 pub fn compare(a: &RunData, b: &RunData, tolerances: &Tolerances) -> Vec<MetricComparison> {
     let paired = a.seed == b.seed && a.replications() == b.replications();
-    let b_values: BTreeMap<&(String, String), &Vec<f64>> =
+    let b_values: BTreeMap<&(String, String), &Vec<Ratio>> =
         b.values.iter().map(|(k, v)| (k, v)).collect();
-    let pairs: Vec<(&MetricKey, &Vec<f64>, &Vec<f64>)> = a
+    let pairs: Vec<(&MetricKey, &Vec<Ratio>, &Vec<Ratio>)> = a
         .values
         .iter()
         .filter_map(|(k, va)| b_values.get(k).map(|vb| (k, va, *vb)))
@@ -281,7 +283,7 @@ pub fn compare(a: &RunData, b: &RunData, tolerances: &Tolerances) -> Vec<MetricC
         .iter()
         .zip(stats)
         .map(|(&(key, va, vb), s)| {
-            let (mean_a, mean_b) = (mean(va), mean(vb));
+            let (mean_a, mean_b) = (linearised(va).0, linearised(vb).0);
             let metric = Metric::from_name(&key.1);
             let tolerance = tolerances.of(&key.1, mean_a);
             let (difference, ci_low, ci_high, verdict_low, verdict_high, n, verdict) = match s {
@@ -355,15 +357,6 @@ struct DiffStats {
     n: usize,
 }
 
-fn mean(v: &[f64]) -> f64 {
-    let defined: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-    if defined.is_empty() {
-        f64::NAN
-    } else {
-        defined.iter().sum::<f64>() / defined.len() as f64
-    }
-}
-
 fn mean_var(v: &[f64]) -> (f64, f64, usize) {
     let n = v.len();
     let m = v.iter().sum::<f64>() / n as f64;
@@ -375,34 +368,41 @@ fn mean_var(v: &[f64]) -> (f64, f64, usize) {
     (m, var, n)
 }
 
-/// Differences replication by replication (where both are defined).
-fn paired_stats(a: &[f64], b: &[f64]) -> Option<DiffStats> {
-    let d: Vec<f64> = a
+/// Differences replication by replication (where both are defined): the difference of the
+/// two ratio estimates over those replications, with the spread of the differences of their
+/// linearised values.
+fn paired_stats(a: &[Ratio], b: &[Ratio]) -> Option<DiffStats> {
+    let (a, b): (Vec<Ratio>, Vec<Ratio>) = a
         .iter()
         .zip(b)
-        .filter(|(x, y)| !x.is_nan() && !y.is_nan())
-        .map(|(x, y)| y - x)
-        .collect();
-    if d.len() < 2 {
+        .filter(|(x, y)| !x.num.is_nan() && !y.num.is_nan())
+        .unzip();
+    if a.len() < 2 {
         return None;
     }
-    let (m, var, n) = mean_var(&d);
+    let ((ra, za), (rb, zb)) = (linearised(&a), linearised(&b));
+    if ra.is_nan() || rb.is_nan() {
+        return None;
+    }
+    let d: Vec<f64> = za.iter().zip(&zb).map(|(x, y)| y - x).collect();
+    let (_, var, n) = mean_var(&d);
     Some(DiffStats {
-        mean: m,
+        mean: rb - ra,
         se: (var / n as f64).sqrt(),
         df: (n - 1) as f64,
         n,
     })
 }
 
-/// Welch's unequal-variance difference of means.
-fn welch_stats(a: &[f64], b: &[f64]) -> Option<DiffStats> {
-    let a: Vec<f64> = a.iter().copied().filter(|x| !x.is_nan()).collect();
-    let b: Vec<f64> = b.iter().copied().filter(|x| !x.is_nan()).collect();
-    if a.len() < 2 || b.len() < 2 {
-        return None;
-    }
-    let ((ma, va, na), (mb, vb, nb)) = (mean_var(&a), mean_var(&b));
+/// Welch's unequal-variance difference of the two ratio estimates.
+fn welch_stats(a: &[Ratio], b: &[Ratio]) -> Option<DiffStats> {
+    let defined = |v: &[Ratio]| -> Option<(f64, Vec<f64>)> {
+        let (r, z) = linearised(v);
+        let z: Vec<f64> = z.into_iter().filter(|x| !x.is_nan()).collect();
+        (!r.is_nan() && z.len() >= 2).then_some((r, z))
+    };
+    let ((ra, za), (rb, zb)) = (defined(a)?, defined(b)?);
+    let ((_, va, na), (_, vb, nb)) = (mean_var(&za), mean_var(&zb));
     let (sa, sb) = (va / na as f64, vb / nb as f64);
     let se = (sa + sb).sqrt();
     let df = if se > 0.0 {
@@ -411,7 +411,7 @@ fn welch_stats(a: &[f64], b: &[f64]) -> Option<DiffStats> {
         (na + nb - 2) as f64
     };
     Some(DiffStats {
-        mean: mb - ma,
+        mean: rb - ra,
         se,
         df,
         n: na.min(nb),
@@ -430,7 +430,7 @@ mod tests {
             28.2, 26.6, 20.1, 23.3, 25.2, 22.1, 17.7, 27.6, 20.6, 13.7, 23.2, 17.5, 20.6, 18.0,
             23.9, 21.6, 24.3, 20.4, 23.9, 13.3,
         ];
-        let s = welch_stats(&a, &b).unwrap();
+        let s = welch_stats(&a.map(Ratio::value), &b.map(Ratio::value)).unwrap();
         assert!((s.mean - 2.22).abs() < 1e-9);
         assert!((s.df - 24.524_635).abs() < 1e-5, "{}", s.df);
         assert!((s.se - 0.997_523).abs() < 1e-5);
@@ -438,7 +438,11 @@ mod tests {
 
     #[test]
     fn paired_differences_ignore_undefined_values() {
-        let s = paired_stats(&[1.0, f64::NAN, 3.0, 4.0], &[2.0, 5.0, 5.0, 5.0]).unwrap();
+        let s = paired_stats(
+            &[1.0, f64::NAN, 3.0, 4.0].map(Ratio::value),
+            &[2.0, 5.0, 5.0, 5.0].map(Ratio::value),
+        )
+        .unwrap();
         assert_eq!(s.n, 3);
         assert!((s.mean - 4.0 / 3.0).abs() < 1e-12);
     }

@@ -7,8 +7,8 @@
 use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::stats::{
-    AGENT_COLUMNS, CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Recorder, Scope, TraceLog,
-    agent_columns_shown, catalog, interval_columns_shown,
+    AGENT_COLUMNS, CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Ratio, Recorder, Scope,
+    TraceLog, agent_columns_shown, catalog, interval_columns_shown, ratio_columns,
 };
 use rayon::prelude::*;
 use std::fs::File;
@@ -45,7 +45,7 @@ impl RunOptions {
 #[derive(Clone, Debug)]
 pub struct ReplicationResult {
     /// Run-level metric values, aligned with `RunResults::catalog`.
-    pub metrics: Vec<f64>,
+    pub metrics: Vec<Ratio>,
     pub events: u64,
     /// The drain limit was reached with contacts still in the system.
     pub cut: bool,
@@ -69,22 +69,20 @@ impl RunResults {
 
     /// Per-replication readers of interval rows (per queue), in replication order.
     pub fn interval_rows(&self) -> std::io::Result<Vec<RowReader<{ INTERVAL_COLUMNS.len() }>>> {
-        self.readers(interval_columns_shown(&self.scenario), |r| {
+        self.readers(Spilled::intervals(&self.scenario), |r| {
             self.scratch.intervals(r)
         })
     }
 
     /// Per-replication readers of agent-group rows, in replication order.
     pub fn agent_rows(&self) -> std::io::Result<Vec<RowReader<{ AGENT_COLUMNS.len() }>>> {
-        self.readers(agent_columns_shown(&self.scenario), |r| {
-            self.scratch.agents(r)
-        })
+        self.readers(Spilled::agents(&self.scenario), |r| self.scratch.agents(r))
     }
 
-    /// Readers of the rows spilled with the columns `shown` (the others read as NaN).
+    /// Readers of the rows spilled with the columns `spilled`.
     fn readers<const N: usize>(
         &self,
-        shown: [bool; N],
+        spilled: Spilled<N>,
         path: impl Fn(usize) -> PathBuf,
     ) -> std::io::Result<Vec<RowReader<N>>> {
         // All replications are read at once: their buffers share a few MiB.
@@ -94,7 +92,7 @@ impl RunResults {
                 Ok(RowReader {
                     inner: BufReader::with_capacity(capacity, File::open(path(r))?),
                     bytes: Vec::new(),
-                    shown,
+                    spilled,
                 })
             })
             .collect()
@@ -151,30 +149,71 @@ impl Drop for ScratchDir {
 }
 
 /// A row as stored in scratch: interval, queue or group, then the values.
-pub type Row<const N: usize> = (usize, usize, [f64; N]);
+pub type Row<const N: usize> = (usize, usize, [Ratio; N]);
 
-/// Interval rows of one replication, spilled to scratch files: queue rows and group rows,
-/// each with only the columns its report shows (scratch I/O is a good part of a run's time).
+/// Which of a report's `N` columns are spilled (those it shows: scratch I/O is a good part
+/// of a run's time), and which of them with their denominators (the ratios).
+#[derive(Clone, Copy)]
+struct Spilled<const N: usize> {
+    shown: [bool; N],
+    ratio: [bool; N],
+}
+
+impl Spilled<{ INTERVAL_COLUMNS.len() }> {
+    fn intervals(s: &Scenario) -> Self {
+        Spilled {
+            shown: interval_columns_shown(s),
+            ratio: ratio_columns(&INTERVAL_COLUMNS),
+        }
+    }
+}
+
+impl Spilled<{ AGENT_COLUMNS.len() }> {
+    fn agents(s: &Scenario) -> Self {
+        Spilled {
+            shown: agent_columns_shown(s),
+            ratio: ratio_columns(&AGENT_COLUMNS),
+        }
+    }
+}
+
+impl<const N: usize> Spilled<N> {
+    /// Bytes of one row.
+    fn row_len(&self) -> usize {
+        let words: usize = (0..N)
+            .filter(|&c| self.shown[c])
+            .map(|c| 1 + usize::from(self.ratio[c]))
+            .sum();
+        8 * (2 + words)
+    }
+
+    fn write(
+        &self,
+        out: &mut impl Write,
+        interval: usize,
+        index: usize,
+        values: &[Ratio; N],
+    ) -> std::io::Result<()> {
+        out.write_all(&(interval as u64).to_le_bytes())?;
+        out.write_all(&(index as u64).to_le_bytes())?;
+        for c in (0..N).filter(|&c| self.shown[c]) {
+            out.write_all(&values[c].num.to_le_bytes())?;
+            if self.ratio[c] {
+                out.write_all(&values[c].den.to_le_bytes())?;
+            } else {
+                debug_assert_eq!(values[c].den, 1.0, "column {c} is a plain value");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Interval rows of one replication, spilled to scratch files: queue rows and group rows.
 struct IntervalSpill {
     queues: BufWriter<File>,
     groups: BufWriter<File>,
-    queue_shown: [bool; INTERVAL_COLUMNS.len()],
-    group_shown: [bool; AGENT_COLUMNS.len()],
-}
-
-fn spill_row(
-    out: &mut impl Write,
-    interval: usize,
-    index: usize,
-    values: &[f64],
-    shown: &[bool],
-) -> std::io::Result<()> {
-    out.write_all(&(interval as u64).to_le_bytes())?;
-    out.write_all(&(index as u64).to_le_bytes())?;
-    for (v, _) in values.iter().zip(shown).filter(|(_, show)| **show) {
-        out.write_all(&v.to_le_bytes())?;
-    }
-    Ok(())
+    queue_columns: Spilled<{ INTERVAL_COLUMNS.len() }>,
+    group_columns: Spilled<{ AGENT_COLUMNS.len() }>,
 }
 
 impl IntervalSink for IntervalSpill {
@@ -182,17 +221,19 @@ impl IntervalSink for IntervalSpill {
         &mut self,
         interval: usize,
         queue: usize,
-        values: &[f64; INTERVAL_COLUMNS.len()],
+        values: &[Ratio; INTERVAL_COLUMNS.len()],
     ) -> std::io::Result<()> {
-        spill_row(&mut self.queues, interval, queue, values, &self.queue_shown)
+        self.queue_columns
+            .write(&mut self.queues, interval, queue, values)
     }
     fn group_row(
         &mut self,
         interval: usize,
         group: usize,
-        values: &[f64; AGENT_COLUMNS.len()],
+        values: &[Ratio; AGENT_COLUMNS.len()],
     ) -> std::io::Result<()> {
-        spill_row(&mut self.groups, interval, group, values, &self.group_shown)
+        self.group_columns
+            .write(&mut self.groups, interval, group, values)
     }
     fn finish(&mut self) -> std::io::Result<()> {
         self.queues.flush()?;
@@ -206,15 +247,14 @@ pub struct RowReader<const N: usize> {
     /// One row's bytes, reused.
     bytes: Vec<u8>,
     /// The columns spilled; the others read as NaN.
-    shown: [bool; N],
+    spilled: Spilled<N>,
 }
 
 impl<const N: usize> Iterator for RowReader<N> {
     type Item = std::io::Result<Row<N>>;
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = &mut self.bytes;
-        let columns = self.shown.iter().filter(|&&s| s).count();
-        bytes.resize(8 * (2 + columns), 0);
+        bytes.resize(self.spilled.row_len(), 0);
         match self.inner.read_exact(bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
             Err(e) => return Some(Err(e)),
@@ -222,10 +262,15 @@ impl<const N: usize> Iterator for RowReader<N> {
         }
         let word =
             |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"));
-        let mut values = [f64::NAN; N];
-        let spilled = values.iter_mut().zip(self.shown).filter(|(_, show)| *show);
-        for (i, (v, _)) in (2..).zip(spilled) {
-            *v = f64::from_bits(word(i));
+        let mut values = [Ratio::value(f64::NAN); N];
+        let mut i = 2;
+        for c in (0..N).filter(|&c| self.spilled.shown[c]) {
+            values[c].num = f64::from_bits(word(i));
+            i += 1;
+            if self.spilled.ratio[c] {
+                values[c].den = f64::from_bits(word(i));
+                i += 1;
+            }
         }
         Some(Ok((word(0) as usize, word(1) as usize, values)))
     }
@@ -292,8 +337,8 @@ fn run_replication(
             File::create(scratch.intervals(r as usize))?,
         ),
         groups: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.agents(r as usize))?),
-        queue_shown: interval_columns_shown(s),
-        group_shown: agent_columns_shown(s),
+        queue_columns: Spilled::intervals(s),
+        group_columns: Spilled::agents(s),
     };
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();

@@ -19,7 +19,7 @@ use crate::engine::secs_from_ticks;
 use crate::erlang::{erlang_c, fewest};
 use crate::experiment::{self, RunOptions};
 use crate::scenario::{PerInterval, Scenario, Staffing};
-use crate::stats::{Estimate, INTERVAL_COLUMNS, MeanVariance};
+use crate::stats::{Estimate, INTERVAL_COLUMNS, RatioEstimator};
 use std::path::Path;
 
 /// A bound on an interval metric.
@@ -223,9 +223,9 @@ fn evaluate_plan(
     let results = experiment::run(&s, &req.options, scratch, &|| {}).map_err(|e| e.to_string())?;
     let queues = &s.agent_groups[req.group].queues;
     let first = s.first_reported_interval();
-    let mut acc: Vec<Vec<[MeanVariance; INTERVAL_COLUMNS.len()]>> =
+    let mut acc: Vec<Vec<[RatioEstimator; INTERVAL_COLUMNS.len()]>> =
         vec![
-            vec![[MeanVariance::default(); INTERVAL_COLUMNS.len()]; s.queues.len()];
+            vec![[RatioEstimator::default(); INTERVAL_COLUMNS.len()]; s.queues.len()];
             s.intervals() - first
         ];
     for reader in results.interval_rows().map_err(|e| e.to_string())? {
@@ -241,7 +241,7 @@ fn evaluate_plan(
     for (i, per_queue) in acc.iter().enumerate() {
         for &q in queues {
             let estimates: Vec<Estimate> =
-                per_queue[q].iter().map(MeanVariance::estimate).collect();
+                per_queue[q].iter().map(RatioEstimator::estimate).collect();
             let offered = estimates[column("offered")].mean;
             meets[i] &= req
                 .targets

@@ -4,7 +4,7 @@ use super::{CliError, progress, run::load_scenario};
 use crate::compare::{MetricComparison, RunData, Tolerances, Verdict, compare};
 use crate::experiment::{self, RunOptions, RunResults};
 use crate::report::{number, timestamp_secs, write_atomically};
-use crate::stats::{INTERVAL_COLUMNS, Metric, interval_columns_shown};
+use crate::stats::{INTERVAL_COLUMNS, Metric, Ratio, interval_columns_shown};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -204,7 +204,7 @@ fn run_scenario(
 fn add_intervals(data: &mut RunData, r: &RunResults) -> Result<(), CliError> {
     let s = &r.scenario;
     let shown = interval_columns_shown(s);
-    let mut by_key: std::collections::BTreeMap<(usize, usize, usize), Vec<f64>> =
+    let mut by_key: std::collections::BTreeMap<(usize, usize, usize), Vec<Ratio>> =
         Default::default();
     for reader in r
         .interval_rows()

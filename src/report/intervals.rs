@@ -1,10 +1,10 @@
-//! `intervals.csv`: one row per interval and queue, means over replications, with CIs for
-//! service level, ASA and abandonment. Merges the replications' scratch files in lockstep,
-//! so memory does not grow with the number of intervals.
+//! `intervals.csv`: one row per interval and queue — contact counts, service level, waits,
+//! abandonment, handle time, agents, ports and callbacks — each estimated over replications
+//! with its 95 % CI: counts and time averages as means, rates as ratios of sums.
 
-use super::{Exporter, IntervalStarts, Line, merge_rows};
+use super::{Exporter, write_interval_table};
 use crate::experiment::RunResults;
-use crate::stats::{INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, interval_columns_shown};
+use crate::stats::{INTERVAL_COLUMNS, interval_columns_shown};
 use std::io::Write;
 
 pub struct IntervalsCsv;
@@ -16,35 +16,13 @@ impl Exporter for IntervalsCsv {
 
     fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
         let s = &results.scenario;
-        let mut line = Line::default();
-        line.text("interval_start");
-        line.text("queue");
-        let shown = interval_columns_shown(s);
-        for (c, _) in INTERVAL_COLUMNS.iter().zip(shown).filter(|(_, show)| *show) {
-            line.text(c);
-            if INTERVAL_CI_COLUMNS.contains(c) {
-                line.text(&format!("{c}_ci95_low"));
-                line.text(&format!("{c}_ci95_high"));
-            }
-        }
-        line.write_to(out)?;
-        let with_ci: Vec<bool> = INTERVAL_COLUMNS
-            .iter()
-            .map(|c| INTERVAL_CI_COLUMNS.contains(c))
-            .collect();
-        let mut starts = IntervalStarts::new(s.start, s.interval);
-        merge_rows(&mut results.interval_rows()?, |interval, queue, acc| {
-            line.text(starts.get(interval));
-            line.text(&s.queues[queue].name);
-            for ((&ci, a), _) in with_ci.iter().zip(acc).zip(shown).filter(|(_, show)| *show) {
-                let e = a.estimate();
-                line.number(e.mean);
-                if ci {
-                    line.number(e.ci_low);
-                    line.number(e.ci_high);
-                }
-            }
-            line.write_to(out)
-        })
+        let names: Vec<&str> = s.queues.iter().map(|q| q.name.as_str()).collect();
+        write_interval_table(
+            results,
+            out,
+            ("queue", &names),
+            (&INTERVAL_COLUMNS, interval_columns_shown(s)),
+            &mut results.interval_rows()?,
+        )
     }
 }

@@ -22,7 +22,7 @@ pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
-use crate::stats::MeanVariance;
+use crate::stats::{RatioEstimator, share_columns};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -146,21 +146,39 @@ pub fn write_atomically(
     }
 }
 
-/// Merges the replications' spilled rows in lockstep — row i of every replication is the
-/// same interval and queue (or group) — and hands each key with its values' accumulators to
-/// `write`, so memory does not grow with the number of intervals.
-fn merge_rows<const N: usize>(
+/// Writes an interval table (`intervals.csv`, `agents.csv`): the interval's start and the
+/// row's name (`key` names the column, `names` the rows), then for each column shown its
+/// estimate over replications and 95 % CI (shares clipped to [0, 1]).
+///
+/// The replications' spilled rows are merged in lockstep — row i of every replication is the
+/// same interval and queue (or group) — so memory does not grow with the number of intervals.
+fn write_interval_table<const N: usize>(
+    results: &RunResults,
+    out: &mut dyn Write,
+    (key, names): (&str, &[&str]),
+    (columns, shown): (&[&str; N], [bool; N]),
     readers: &mut [RowReader<N>],
-    mut write: impl FnMut(usize, usize, &[MeanVariance; N]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let mut line = Line::default();
+    line.text("interval_start");
+    line.text(key);
+    let shown_columns: Vec<usize> = (0..N).filter(|&c| shown[c]).collect();
+    for &c in &shown_columns {
+        line.text(columns[c]);
+        line.text(&format!("{}_ci95_low", columns[c]));
+        line.text(&format!("{}_ci95_high", columns[c]));
+    }
+    line.write_to(out)?;
+    let shares = share_columns(columns);
+    let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
     loop {
-        let mut acc = [MeanVariance::default(); N];
-        let mut key = None;
+        let mut acc = [RatioEstimator::default(); N];
+        let mut row_key = None;
         for reader in readers.iter_mut() {
             let Some(row) = reader.next() else { break };
             let (interval, index, values) = row?;
-            match key {
-                None => key = Some((interval, index)),
+            match row_key {
+                None => row_key = Some((interval, index)),
                 Some(k) if k != (interval, index) => {
                     return Err(std::io::Error::other(format!(
                         "replications disagree on interval rows: {k:?} vs {:?}",
@@ -169,14 +187,25 @@ fn merge_rows<const N: usize>(
                 }
                 Some(_) => {}
             }
-            for (a, v) in acc.iter_mut().zip(values) {
-                a.push(v);
+            for &c in &shown_columns {
+                acc[c].push(values[c]);
             }
         }
-        let Some((interval, index)) = key else {
+        let Some((interval, index)) = row_key else {
             return Ok(());
         };
-        write(interval, index, &acc)?;
+        line.text(starts.get(interval));
+        line.text(names[index]);
+        for &c in &shown_columns {
+            let mut e = acc[c].estimate();
+            if shares[c] {
+                e = e.clipped_to_share();
+            }
+            line.number(e.mean);
+            line.number(e.ci_low);
+            line.number(e.ci_high);
+        }
+        line.write_to(out)?;
     }
 }
 

@@ -1,4 +1,6 @@
-//! `replications.csv`: the run-level metrics of each replication, for paired comparisons.
+//! `replications.csv`: the run-level metrics of each replication, for paired comparisons:
+//! each value with its numerator and denominator (1 for counts, time averages and
+//! percentiles), from which `compare` forms the ratio estimates.
 
 use super::{Exporter, number};
 use crate::experiment::RunResults;
@@ -13,7 +15,14 @@ impl Exporter for ReplicationsCsv {
 
     fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["replication", "scope", "metric", "value"])?;
+        w.write_record([
+            "replication",
+            "scope",
+            "metric",
+            "value",
+            "numerator",
+            "denominator",
+        ])?;
         let labels: Vec<String> = results
             .catalog
             .iter()
@@ -25,7 +34,9 @@ impl Exporter for ReplicationsCsv {
                     r.to_string(),
                     labels[i].clone(),
                     metric.name().to_string(),
-                    number(rep.metrics[i]),
+                    number(rep.metrics[i].get()),
+                    number(rep.metrics[i].num),
+                    number(rep.metrics[i].den),
                 ])?;
             }
         }

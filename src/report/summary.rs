@@ -1,4 +1,5 @@
-//! `summary.csv`: every run-level metric with its mean and 95 % CI over replications.
+//! `summary.csv`: every run-level metric with its estimate over replications and 95 % CI:
+//! rates as ratios of sums (delta-method CI), counts, time averages and percentiles as means.
 
 use super::{Exporter, number};
 use crate::experiment::RunResults;
@@ -7,10 +8,20 @@ use std::io::Write;
 
 pub struct SummaryCsv;
 
-/// The estimate of each catalog entry, in catalog order.
+/// The estimate of each catalog entry, in catalog order (shares' CIs clipped to [0, 1]).
 pub fn summary_estimates(results: &RunResults) -> Vec<Estimate> {
-    (0..results.catalog.len())
-        .map(|i| Estimate::from_values(results.replications.iter().map(|r| r.metrics[i])))
+    results
+        .catalog
+        .iter()
+        .enumerate()
+        .map(|(i, (_, metric))| {
+            let e = Estimate::from_ratios(results.replications.iter().map(|r| r.metrics[i]));
+            if metric.is_share() {
+                e.clipped_to_share()
+            } else {
+                e
+            }
+        })
         .collect()
 }
 

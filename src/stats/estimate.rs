@@ -1,5 +1,7 @@
-//! Means over replications with Student-t 95 % confidence intervals.
+//! Estimates over replications: ratios of sums with delta-method 95 % confidence intervals
+//! (means with Student-t intervals as the case of denominator 1).
 
+use super::metrics::ratio;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// A mean over replications and its 95 % confidence interval.
@@ -14,76 +16,155 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// From per-replication values; NaN values (undefined in that replication) are skipped.
-    pub fn from_values(values: impl IntoIterator<Item = f64>) -> Estimate {
-        let mut acc = MeanVariance::default();
+    /// The ratio estimate of per-replication (numerator, denominator) pairs.
+    pub fn from_ratios(values: impl IntoIterator<Item = Ratio>) -> Estimate {
+        let mut acc = RatioEstimator::default();
         for v in values {
             acc.push(v);
         }
         acc.estimate()
     }
 
+    /// From plain per-replication values; NaN values (undefined in that replication) are
+    /// skipped.
+    pub fn from_values(values: impl IntoIterator<Item = f64>) -> Estimate {
+        Estimate::from_ratios(values.into_iter().map(Ratio::value))
+    }
+
+    /// With the interval's bounds clipped to [0, 1], for a share.
+    pub fn clipped_to_share(self) -> Estimate {
+        Estimate {
+            ci_low: self.ci_low.max(0.0),
+            ci_high: self.ci_high.min(1.0),
+            ..self
+        }
+    }
+
     /// Half the width of the interval.
     pub fn half_width(&self) -> f64 {
         (self.ci_high - self.ci_low) / 2.0
     }
+}
 
-    /// The standard error of the mean (half width over the t quantile).
-    pub fn standard_error(&self) -> f64 {
-        if self.n < 2 {
-            f64::NAN
-        } else {
-            self.half_width() / t_quantile_975(self.n - 1)
-        }
+/// One replication's value of a metric as a numerator over a denominator: a service level
+/// is (answered within T, offered), an ASA (sum of waits, answered). A plain value, such as a
+/// count or a time average, has the denominator 1. A NaN numerator means the replication has
+/// no value (a percentile of no waits); a zero denominator, that it has nothing to count.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ratio {
+    pub num: f64,
+    pub den: f64,
+}
+
+impl Ratio {
+    #[inline]
+    pub fn new(num: f64, den: f64) -> Ratio {
+        Ratio { num, den }
+    }
+
+    /// A plain value (denominator 1).
+    #[inline]
+    pub fn value(v: f64) -> Ratio {
+        Ratio { num: v, den: 1.0 }
+    }
+
+    /// The replication's own ratio; NaN when its denominator is zero.
+    pub fn get(self) -> f64 {
+        ratio(self.num, self.den)
+    }
+
+    fn is_defined(self) -> bool {
+        !self.num.is_nan() && !self.den.is_nan()
     }
 }
 
-/// Welford's running mean and variance, NaN-skipping.
+/// The ratio estimator over replications of (numerator, denominator) pairs: the sum of the
+/// numerators over the sum of the denominators, which estimates the ratio of their expected
+/// values — the long-run fraction that Erlang formulas and WFM reports mean (a mean of each
+/// replication's ratio is biased when an interval holds few calls). Its 95 % interval is the
+/// delta method's: the standard error is sd(num − R·den) / (√n · mean den), with Student's t
+/// at n − 1 degrees of freedom. With every denominator 1 this is the mean and its t interval.
+///
+/// Replications without a value (NaN) are left out; those with nothing to count (0 / 0) stay
+/// in, since they are part of the sums. Co-moments are kept Welford's way, for stability.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct MeanVariance {
+pub struct RatioEstimator {
     n: usize,
-    mean: f64,
-    m2: f64,
+    mean_num: f64,
+    mean_den: f64,
+    c_nn: f64,
+    c_dd: f64,
+    c_nd: f64,
 }
 
-impl MeanVariance {
+impl RatioEstimator {
     #[inline]
-    pub fn push(&mut self, v: f64) {
-        if v.is_nan() {
+    pub fn push(&mut self, r: Ratio) {
+        if !r.is_defined() {
             return;
         }
         self.n += 1;
-        let d = v - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (v - self.mean);
+        let n = self.n as f64;
+        let (dn, dd) = (r.num - self.mean_num, r.den - self.mean_den);
+        self.mean_num += dn / n;
+        self.mean_den += dd / n;
+        self.c_nn += dn * (r.num - self.mean_num);
+        self.c_dd += dd * (r.den - self.mean_den);
+        self.c_nd += dn * (r.den - self.mean_den);
     }
 
     pub fn estimate(&self) -> Estimate {
-        match self.n {
-            0 => Estimate {
-                mean: f64::NAN,
+        let mean = if self.n == 0 {
+            f64::NAN
+        } else {
+            ratio(self.mean_num, self.mean_den)
+        };
+        if self.n < 2 || mean.is_nan() {
+            return Estimate {
+                mean,
                 ci_low: f64::NAN,
                 ci_high: f64::NAN,
-                n: 0,
-            },
-            1 => Estimate {
-                mean: self.mean,
-                ci_low: f64::NAN,
-                ci_high: f64::NAN,
-                n: 1,
-            },
-            n => {
-                let se = (self.m2 / (n - 1) as f64).sqrt() / (n as f64).sqrt();
-                let h = t_quantile_975(n - 1) * se;
-                Estimate {
-                    mean: self.mean,
-                    ci_low: self.mean - h,
-                    ci_high: self.mean + h,
-                    n,
-                }
-            }
+                n: self.n,
+            };
+        }
+        // Σ(num − R·den)²; the cross terms with the means vanish since R = mean num / mean den.
+        let ss = (self.c_nn - 2.0 * mean * self.c_nd + mean * mean * self.c_dd).max(0.0);
+        let n = self.n as f64;
+        let se = (ss / (n - 1.0)).sqrt() / (n.sqrt() * self.mean_den.abs());
+        let h = t_quantile_975(self.n - 1) * se;
+        Estimate {
+            mean,
+            ci_low: mean - h,
+            ci_high: mean + h,
+            n: self.n,
         }
     }
+}
+
+/// The ratio estimate of `values` and each replication's linearised value
+/// (num − R·den) / mean den, in order (NaN for a replication without a value): their mean is
+/// 0 and their spread is the estimate's (the delta method), so differences of two runs'
+/// linearised values, replication by replication, give a paired comparison of their ratios.
+pub fn linearised(values: &[Ratio]) -> (f64, Vec<f64>) {
+    let defined = values.iter().filter(|r| r.is_defined());
+    let (num, den, n) = defined.fold((0.0, 0.0, 0usize), |(a, b, n), r| {
+        (a + r.num, b + r.den, n + 1)
+    });
+    if n == 0 || den == 0.0 {
+        return (f64::NAN, vec![f64::NAN; values.len()]);
+    }
+    let (r, mean_den) = (num / den, den / n as f64);
+    let z = values
+        .iter()
+        .map(|v| {
+            if v.is_defined() {
+                (v.num - r * v.den) / mean_den
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    (r, z)
 }
 
 /// The `p` quantile of Student's t with `df` (possibly fractional, as Welch's) degrees of freedom.
@@ -127,5 +208,44 @@ mod tests {
         let one = Estimate::from_values([5.0]);
         assert_eq!(one.mean, 5.0);
         assert!(one.ci_low.is_nan());
+    }
+
+    /// (1/2, 3/4, 2/2, 0/0): R = 6/8; num − R·den = (−0.5, 0, 0.5, 0), so s² = 0.5/3, the
+    /// mean denominator is 2 and SE = √(0.5/3) / (√4 · 2), by hand.
+    #[test]
+    fn ratio_of_sums_with_the_delta_method_interval() {
+        let values = [
+            (1.0, 2.0),
+            (3.0, 4.0),
+            (2.0, 2.0),
+            (0.0, 0.0),
+            (f64::NAN, 1.0),
+        ]
+        .map(|(n, d)| Ratio::new(n, d));
+        let e = Estimate::from_ratios(values);
+        assert_eq!(
+            e.n, 4,
+            "the undefined replication is left out, 0/0 stays in"
+        );
+        assert!((e.mean - 0.75).abs() < 1e-15);
+        let se = (0.5f64 / 3.0).sqrt() / 4.0;
+        assert!((e.half_width() - 3.182_446 * se).abs() < 1e-6, "{e:?}");
+        // Weighted by the denominators: (1/3, 1/3, 1/3, 9/10) gives 12/19, where the mean of
+        // the replications' ratios would be 0.475.
+        let weighted =
+            [(1.0, 3.0), (1.0, 3.0), (1.0, 3.0), (9.0, 10.0)].map(|(n, d)| Ratio::new(n, d));
+        assert!((Estimate::from_ratios(weighted).mean - 12.0 / 19.0).abs() < 1e-12);
+
+        let (r, z) = linearised(&values);
+        assert_eq!(r, 0.75);
+        assert_eq!(&z[..4], &[-0.25, 0.0, 0.25, 0.0]);
+        assert!(z[4].is_nan());
+    }
+
+    #[test]
+    fn shares_are_clipped_to_their_range() {
+        let e = Estimate::from_values([0.99, 1.0, 1.0, 0.97]).clipped_to_share();
+        assert_eq!(e.ci_high, 1.0);
+        assert!(e.ci_low < e.mean);
     }
 }

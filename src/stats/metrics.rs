@@ -1,6 +1,7 @@
 //! The metrics every report uses: their names, what they are computed from, and which
 //! direction is better.
 
+use super::Ratio;
 use crate::engine::{Ticks, secs_from_ticks};
 use crate::model::AgentState;
 use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
@@ -96,43 +97,51 @@ impl QueueCounts {
         self.wait_abandoned += wait;
     }
 
-    /// The service level under `definition`; NaN when its denominator is zero.
     /// Mean wait of answered contacts, seconds.
-    pub fn asa(&self) -> f64 {
-        ratio(secs_from_ticks(self.wait_answered), self.answered as f64)
+    pub fn asa(&self) -> Ratio {
+        Ratio::new(secs_from_ticks(self.wait_answered), self.answered as f64)
     }
 
     /// Mean wait of answered and abandoned contacts, seconds.
-    pub fn mean_wait(&self) -> f64 {
-        ratio(
+    pub fn mean_wait(&self) -> Ratio {
+        Ratio::new(
             secs_from_ticks(self.wait_answered + self.wait_abandoned),
             (self.answered + self.abandoned) as f64,
         )
     }
 
     /// Mean talk plus wrap-up of answered contacts, seconds.
-    pub fn aht(&self) -> f64 {
-        ratio(secs_from_ticks(self.handle), self.answered as f64)
+    pub fn aht(&self) -> Ratio {
+        Ratio::new(secs_from_ticks(self.handle), self.answered as f64)
+    }
+
+    /// Offered contacts that waited.
+    pub fn p_wait(&self) -> Ratio {
+        Ratio::new(self.waited as f64, self.offered as f64)
+    }
+
+    pub fn abandon_rate(&self) -> Ratio {
+        Ratio::new(self.abandoned as f64, self.offered as f64)
     }
 
     /// Mean attempts of callbacks that ended.
-    pub fn callback_attempts_mean(&self) -> f64 {
+    pub fn callback_attempts_mean(&self) -> Ratio {
         let ended = self.callbacks_connected + self.callbacks_expired + self.callbacks_failed;
-        ratio(self.callback_attempts as f64, ended as f64)
+        Ratio::new(self.callback_attempts as f64, ended as f64)
     }
 
     /// Mean wait of connected callbacks from due to connection, seconds.
-    pub fn callback_wait_mean(&self) -> f64 {
-        ratio(
+    pub fn callback_wait_mean(&self) -> Ratio {
+        Ratio::new(
             secs_from_ticks(self.callback_wait),
             self.callbacks_connected as f64,
         )
     }
 
-    /// The service level under `definition`; NaN when its denominator is zero. Connected
-    /// callbacks from offers are answered contacts: within the threshold when their queue's
-    /// policy says so (`callbacks_credited`), and otherwise not within it.
-    pub fn service_level(&self, definition: SlDefinition) -> f64 {
+    /// The service level under `definition`. Connected callbacks from offers are answered
+    /// contacts: within the threshold when their queue's policy says so
+    /// (`callbacks_credited`), and otherwise not within it.
+    pub fn service_level(&self, definition: SlDefinition) -> Ratio {
         let within = self.answered_within + self.callbacks_credited;
         let (num, den) = match definition {
             SlDefinition::Offered => (within, self.offered),
@@ -142,7 +151,7 @@ impl QueueCounts {
             SlDefinition::ShortAbandonsExcluded => (within, self.offered - self.short_abandoned),
             SlDefinition::AbandonsPositive => (within + self.abandoned_within, self.offered),
         };
-        ratio(num as f64, den as f64)
+        Ratio::new(num as f64, den as f64)
     }
 }
 
@@ -283,6 +292,46 @@ impl Metric {
             .chain(&Metric::POOL)
             .copied()
             .find(|m| m.name() == name)
+    }
+
+    /// Whether the metric is a share (a fraction in [0, 1]).
+    pub fn is_share(self) -> bool {
+        use Metric::*;
+        matches!(
+            self,
+            ServiceLevel
+                | PWait
+                | AbandonRate
+                | BlockRate
+                | Occupancy
+                | Shrinkage
+                | PortUtilisation
+        )
+    }
+
+    /// Whether a replication's value is a ratio of two of its counts or sums (its estimate
+    /// over replications is then the ratio of their sums), rather than a count, a time
+    /// average or a percentile (estimated by the mean over replications).
+    pub fn is_ratio(self) -> bool {
+        use Metric::*;
+        matches!(
+            self,
+            ServiceLevel
+                | PWait
+                | AsaS
+                | MeanWaitS
+                | AbandonRate
+                | BlockRate
+                | AhtS
+                | CallbackAttempts
+                | CallbackWaitS
+                | Occupancy
+                | HandleTimeS
+                | Shrinkage
+                | BreakDelayS
+                | PortUtilisation
+                | PortHoldS
+        )
     }
 
     pub fn direction(self) -> Direction {
@@ -548,8 +597,15 @@ pub const INTERVAL_COLUMNS: [&str; 28] = [
     "agent_minutes_refused",
 ];
 
-/// Interval columns that also get 95 % CI columns.
-pub const INTERVAL_CI_COLUMNS: [&str; 3] = ["service_level", "asa_s", "abandon_rate"];
+/// Which of a report's columns (named as metrics) hold ratios, estimated as ratios of sums.
+pub fn ratio_columns<const N: usize>(columns: &[&str; N]) -> [bool; N] {
+    columns.map(|c| Metric::from_name(c).is_some_and(Metric::is_ratio))
+}
+
+/// Which of a report's columns (named as metrics) hold shares, whose CIs are clipped to [0, 1].
+pub fn share_columns<const N: usize>(columns: &[&str; N]) -> [bool; N] {
+    columns.map(|c| Metric::from_name(c).is_some_and(Metric::is_share))
+}
 
 /// Columns of `agents.csv` computed for each interval and agent group, in order: time-average
 /// agents scheduled, present and leaving (present after their shift, finishing a contact),

@@ -1,8 +1,8 @@
 //! Statistics: what one replication records, and estimates over replications.
 //!
 //! A [`Recorder`] consumes the model's observations as they happen and streams interval rows
-//! out as intervals close; [`Estimate`] turns per-replication values into a mean with a
-//! Student-t confidence interval.
+//! out as intervals close; [`Estimate`] turns per-replication values into a ratio of sums (a
+//! mean, for plain values) with a delta-method confidence interval.
 
 mod call_log;
 mod estimate;
@@ -14,11 +14,11 @@ mod trace;
 pub use call_log::{
     CALL_COLUMNS, CallLog, CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus,
 };
-pub use estimate::{Estimate, MeanVariance, t_quantile, t_quantile_975};
+pub use estimate::{Estimate, Ratio, RatioEstimator, linearised, t_quantile, t_quantile_975};
 pub use histogram::WaitHistogram;
 pub use metrics::{
-    AGENT_COLUMNS, Direction, INTERVAL_CI_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope,
-    agent_columns_shown, catalog, interval_columns_shown, ratio,
+    AGENT_COLUMNS, Direction, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, agent_columns_shown,
+    catalog, interval_columns_shown, ratio, ratio_columns, share_columns,
 };
-pub use recorder::{IntervalRows, IntervalSink, Level, Recorder, ReplicationMetrics};
+pub use recorder::{IntervalSink, Level, Recorder, ReplicationMetrics};
 pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};

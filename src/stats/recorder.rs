@@ -4,9 +4,10 @@
 //! [`IntervalSink`] as soon as its time has passed and every contact that arrived in it has
 //! left the queue, and only the open intervals are kept.
 
+use super::Ratio;
 use super::call_log::{CallLog, CallRecord};
 use super::histogram::WaitHistogram;
-use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog, ratio};
+use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog};
 use super::trace::{TraceLog, TraceRecord};
 use crate::engine::{Ticks, secs_from_ticks};
 use crate::model::{AgentState, Phase};
@@ -38,7 +39,7 @@ pub trait IntervalSink: Send {
         &mut self,
         interval: usize,
         queue: usize,
-        values: &[f64; INTERVAL_COLUMNS.len()],
+        values: &[Ratio; INTERVAL_COLUMNS.len()],
     ) -> std::io::Result<()>;
     /// An agent group's row (the values of [`AGENT_COLUMNS`]) for an interval; the group
     /// rows of an interval come after its queue rows.
@@ -46,39 +47,10 @@ pub trait IntervalSink: Send {
         &mut self,
         interval: usize,
         group: usize,
-        values: &[f64; AGENT_COLUMNS.len()],
+        values: &[Ratio; AGENT_COLUMNS.len()],
     ) -> std::io::Result<()>;
     /// Called once after the last row.
     fn finish(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Keeps interval rows in memory (for library users and tests).
-#[derive(Default)]
-pub struct IntervalRows {
-    pub rows: Vec<(usize, usize, [f64; INTERVAL_COLUMNS.len()])>,
-    pub group_rows: Vec<(usize, usize, [f64; AGENT_COLUMNS.len()])>,
-}
-
-impl IntervalSink for IntervalRows {
-    fn row(
-        &mut self,
-        interval: usize,
-        queue: usize,
-        values: &[f64; INTERVAL_COLUMNS.len()],
-    ) -> std::io::Result<()> {
-        self.rows.push((interval, queue, *values));
-        Ok(())
-    }
-
-    fn group_row(
-        &mut self,
-        interval: usize,
-        group: usize,
-        values: &[f64; AGENT_COLUMNS.len()],
-    ) -> std::io::Result<()> {
-        self.group_rows.push((interval, group, *values));
         Ok(())
     }
 }
@@ -106,8 +78,8 @@ impl GroupCounts {
     }
 
     /// Mean delay of the breaks that started late, seconds.
-    fn break_delay_mean(&self) -> f64 {
-        ratio(secs_from_ticks(self.break_delay), self.breaks_late as f64)
+    fn break_delay_mean(&self) -> Ratio {
+        Ratio::new(secs_from_ticks(self.break_delay), self.breaks_late as f64)
     }
 }
 
@@ -218,9 +190,9 @@ impl GroupTime {
     }
 
     /// Occupancy: working contacts over working or ready (not-ready time excluded).
-    fn occupancy(&self) -> f64 {
+    fn occupancy(&self) -> Ratio {
         let busy = self.busy();
-        ratio(busy, busy + self.state(AgentState::Ready))
+        Ratio::new(busy, busy + self.state(AgentState::Ready))
     }
 
     /// Not ready for breaks, lunch or aux periods.
@@ -235,7 +207,7 @@ impl GroupTime {
 /// The run-level values of one replication, aligned with [`catalog`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicationMetrics {
-    pub values: Vec<f64>,
+    pub values: Vec<Ratio>,
 }
 
 pub struct Recorder {
@@ -775,35 +747,36 @@ impl Recorder {
                     }
                     None => (f64::NAN, f64::NAN, f64::NAN, f64::NAN),
                 };
+            let v = Ratio::value;
             let row = [
-                c.offered as f64,
-                c.blocked as f64,
-                c.answered as f64,
-                c.abandoned as f64,
-                ratio(c.waited as f64, c.offered as f64),
+                v(c.offered as f64),
+                v(c.blocked as f64),
+                v(c.answered as f64),
+                v(c.abandoned as f64),
+                c.p_wait(),
                 c.service_level(self.sl.definition),
                 c.asa(),
-                ratio(c.abandoned as f64, c.offered as f64),
+                c.abandon_rate(),
                 c.aht(),
                 time.occupancy(),
-                time.present() / span,
-                ports_mean,
-                ports_peak,
-                totals.area[self.layout.index(Level::Waiting(q))] / span,
-                c.waiting_at_end as f64,
-                c.in_ivr_at_end as f64,
-                c.callbacks_offered as f64,
-                c.callbacks_accepted as f64,
-                c.callbacks_requested as f64,
-                c.callbacks_connected as f64,
-                c.callbacks_expired as f64,
-                c.callbacks_failed as f64,
+                v(time.present() / span),
+                v(ports_mean),
+                v(ports_peak),
+                v(totals.area[self.layout.index(Level::Waiting(q))] / span),
+                v(c.waiting_at_end as f64),
+                v(c.in_ivr_at_end as f64),
+                v(c.callbacks_offered as f64),
+                v(c.callbacks_accepted as f64),
+                v(c.callbacks_requested as f64),
+                v(c.callbacks_connected as f64),
+                v(c.callbacks_expired as f64),
+                v(c.callbacks_failed as f64),
                 c.callback_attempts_mean(),
                 c.callback_wait_mean(),
-                port_min_inbound,
-                port_min_callback,
-                minutes(reserved),
-                minutes(refused),
+                v(port_min_inbound),
+                v(port_min_callback),
+                v(minutes(reserved)),
+                v(minutes(refused)),
             ];
             if let Err(e) = self.sink.row(k, q, &row) {
                 self.io_error.get_or_insert(e);
@@ -813,19 +786,20 @@ impl Recorder {
         for (g, counts) in totals.groups.iter().enumerate() {
             let time = GroupTime::of(self.layout, &totals.area, g);
             let present = time.present();
-            let mut row = [0.0; AGENT_COLUMNS.len()];
-            row[0] = time.scheduled / span;
-            row[1] = present / span;
-            row[2] = (present - time.scheduled) / span;
+            let v = Ratio::value;
+            let mut row = [v(0.0); AGENT_COLUMNS.len()];
+            row[0] = v(time.scheduled / span);
+            row[1] = v(present / span);
+            row[2] = v((present - time.scheduled) / span);
             for (i, s) in time.states.iter().enumerate() {
-                row[3 + i] = s / span;
+                row[3 + i] = v(s / span);
             }
             let rest = [
                 time.occupancy(),
-                counts.offers as f64,
-                counts.ronas as f64,
-                counts.breaks_started as f64,
-                counts.breaks_late as f64,
+                v(counts.offers as f64),
+                v(counts.ronas as f64),
+                v(counts.breaks_started as f64),
+                v(counts.breaks_late as f64),
                 counts.break_delay_mean(),
             ];
             row[3 + AgentState::COUNT..].copy_from_slice(&rest);
@@ -877,7 +851,8 @@ impl Recorder {
         Ok(ReplicationMetrics { values })
     }
 
-    fn metric(&self, scope: Scope, metric: Metric) -> f64 {
+    fn metric(&self, scope: Scope, metric: Metric) -> Ratio {
+        let v = Ratio::value;
         let window = self.window as f64;
         let area = |l: Level| self.run_area[self.layout.index(l)];
         match scope {
@@ -906,7 +881,7 @@ impl Recorder {
                             .map(|p| area(Level::PortsBusy(p)))
                             .sum();
                         let size: f64 = self.pool_sizes.iter().map(|&s| f64::from(s)).sum();
-                        ratio(busy, size * window)
+                        Ratio::new(busy, size * window)
                     }
                     m => self.contact_metric(m, &c, &waits, &callback_waits, waiting / window),
                 }
@@ -923,23 +898,23 @@ impl Recorder {
                 let counts = &self.run_groups[g];
                 match metric {
                     Metric::Occupancy => time.occupancy(),
-                    Metric::AgentsStaffed => time.present() / window,
-                    Metric::AgentsScheduled => time.scheduled / window,
-                    Metric::AgentsBusyMean => time.busy() / window,
-                    Metric::Shrinkage => ratio(time.shrinkage_time(), time.present()),
-                    Metric::AgentMinutesRona => minutes(time.state(AgentState::Rona)),
-                    Metric::Offers => counts.offers as f64,
-                    Metric::Ronas => counts.ronas as f64,
-                    Metric::BreaksStarted => counts.breaks_started as f64,
-                    Metric::BreaksLate => counts.breaks_late as f64,
+                    Metric::AgentsStaffed => v(time.present() / window),
+                    Metric::AgentsScheduled => v(time.scheduled / window),
+                    Metric::AgentsBusyMean => v(time.busy() / window),
+                    Metric::Shrinkage => Ratio::new(time.shrinkage_time(), time.present()),
+                    Metric::AgentMinutesRona => v(minutes(time.state(AgentState::Rona))),
+                    Metric::Offers => v(counts.offers as f64),
+                    Metric::Ronas => v(counts.ronas as f64),
+                    Metric::BreaksStarted => v(counts.breaks_started as f64),
+                    Metric::BreaksLate => v(counts.breaks_late as f64),
                     Metric::BreakDelayS => counts.break_delay_mean(),
-                    Metric::Handled => self.group_handled[g] as f64,
-                    Metric::HandleTimeS => ratio(
+                    Metric::Handled => v(self.group_handled[g] as f64),
+                    Metric::HandleTimeS => Ratio::new(
                         secs_from_ticks(self.group_handle[g]),
                         self.group_handled[g] as f64,
                     ),
-                    Metric::AgentMinutesReserved => minutes(time.state(AgentState::Reserved)),
-                    Metric::AgentMinutesRefused => minutes(time.state(AgentState::Refused)),
+                    Metric::AgentMinutesReserved => v(minutes(time.state(AgentState::Reserved))),
+                    Metric::AgentMinutesRefused => v(minutes(time.state(AgentState::Refused))),
                     m => unreachable!("{m:?} is not a group metric"),
                 }
             }
@@ -954,25 +929,25 @@ impl Recorder {
                     .map(|q| self.run_queues[q].offered)
                     .sum();
                 match metric {
-                    Metric::PortUtilisation => busy / f64::from(self.pool_sizes[p]),
-                    Metric::PortsBusyMean => busy,
-                    Metric::PortsBusyPeak => {
-                        f64::from(self.run_peak[self.layout.index(Level::PortsBusy(p))])
-                    }
-                    Metric::Seizures => self.pool_seizures[p] as f64,
-                    Metric::PortHoldS => ratio(
+                    Metric::PortUtilisation => Ratio::new(busy, f64::from(self.pool_sizes[p])),
+                    Metric::PortsBusyMean => v(busy),
+                    Metric::PortsBusyPeak => v(f64::from(
+                        self.run_peak[self.layout.index(Level::PortsBusy(p))],
+                    )),
+                    Metric::Seizures => v(self.pool_seizures[p] as f64),
+                    Metric::PortHoldS => Ratio::new(
                         secs_from_ticks(self.pool_hold[p]),
                         self.pool_seizures[p] as f64,
                     ),
-                    Metric::PortMinutesInbound => {
-                        minutes(area(Level::PortsBusy(p)) - area(Level::PortsCallback(p)))
-                    }
+                    Metric::PortMinutesInbound => v(minutes(
+                        area(Level::PortsBusy(p)) - area(Level::PortsCallback(p)),
+                    )),
                     // Callbacks show as inbound in reporting but as outbound in billing (seed 001).
                     Metric::PortMinutesCallback | Metric::PortMinutesBilledOutbound => {
-                        minutes(area(Level::PortsCallback(p)))
+                        v(minutes(area(Level::PortsCallback(p))))
                     }
-                    Metric::Blocked => blocked as f64,
-                    Metric::BlockRate => ratio(blocked as f64, (offered + blocked) as f64),
+                    Metric::Blocked => v(blocked as f64),
+                    Metric::BlockRate => Ratio::new(blocked as f64, (offered + blocked) as f64),
                     m => unreachable!("{m:?} is not a pool metric"),
                 }
             }
@@ -986,40 +961,42 @@ impl Recorder {
         waits: &WaitHistogram,
         callback_waits: &WaitHistogram,
         queue_mean: f64,
-    ) -> f64 {
-        let quantile = |p: f64| waits.quantile(p).map_or(f64::NAN, secs_from_ticks);
+    ) -> Ratio {
+        let v = Ratio::value;
+        // A percentile is each replication's own (estimated by the mean over replications).
+        let quantile = |p: f64| v(waits.quantile(p).map_or(f64::NAN, secs_from_ticks));
         match metric {
-            Metric::Offered => c.offered as f64,
-            Metric::Blocked => c.blocked as f64,
-            Metric::Answered => c.answered as f64,
-            Metric::Abandoned => c.abandoned as f64,
-            Metric::ShortAbandoned => c.short_abandoned as f64,
+            Metric::Offered => v(c.offered as f64),
+            Metric::Blocked => v(c.blocked as f64),
+            Metric::Answered => v(c.answered as f64),
+            Metric::Abandoned => v(c.abandoned as f64),
+            Metric::ShortAbandoned => v(c.short_abandoned as f64),
             Metric::ServiceLevel => c.service_level(self.sl.definition),
-            Metric::PWait => ratio(c.waited as f64, c.offered as f64),
+            Metric::PWait => c.p_wait(),
             Metric::AsaS => c.asa(),
             Metric::MeanWaitS => c.mean_wait(),
             Metric::P50WaitS => quantile(0.5),
             Metric::P90WaitS => quantile(0.9),
             Metric::P95WaitS => quantile(0.95),
-            Metric::AbandonRate => ratio(c.abandoned as f64, c.offered as f64),
-            Metric::BlockRate => ratio(c.blocked as f64, (c.offered + c.blocked) as f64),
+            Metric::AbandonRate => c.abandon_rate(),
+            Metric::BlockRate => Ratio::new(c.blocked as f64, (c.offered + c.blocked) as f64),
             Metric::AhtS => c.aht(),
-            Metric::QueueMean => queue_mean,
-            Metric::WaitingAtEnd => c.waiting_at_end as f64,
-            Metric::InIvrAtEnd => c.in_ivr_at_end as f64,
-            Metric::TalkingAtEnd => c.talking_at_end as f64,
-            Metric::CallbacksOffered => c.callbacks_offered as f64,
-            Metric::CallbacksAccepted => c.callbacks_accepted as f64,
-            Metric::CallbacksRequested => c.callbacks_requested as f64,
-            Metric::CallbacksConnected => c.callbacks_connected as f64,
-            Metric::CallbacksExpired => c.callbacks_expired as f64,
-            Metric::CallbacksFailed => c.callbacks_failed as f64,
+            Metric::QueueMean => v(queue_mean),
+            Metric::WaitingAtEnd => v(c.waiting_at_end as f64),
+            Metric::InIvrAtEnd => v(c.in_ivr_at_end as f64),
+            Metric::TalkingAtEnd => v(c.talking_at_end as f64),
+            Metric::CallbacksOffered => v(c.callbacks_offered as f64),
+            Metric::CallbacksAccepted => v(c.callbacks_accepted as f64),
+            Metric::CallbacksRequested => v(c.callbacks_requested as f64),
+            Metric::CallbacksConnected => v(c.callbacks_connected as f64),
+            Metric::CallbacksExpired => v(c.callbacks_expired as f64),
+            Metric::CallbacksFailed => v(c.callbacks_failed as f64),
             Metric::CallbackAttempts => c.callback_attempts_mean(),
             Metric::CallbackWaitS => c.callback_wait_mean(),
-            Metric::CallbackWaitP90S => callback_waits
+            Metric::CallbackWaitP90S => v(callback_waits
                 .quantile(0.9)
-                .map_or(f64::NAN, secs_from_ticks),
-            Metric::CallbacksPendingAtEnd => c.callbacks_pending_at_end as f64,
+                .map_or(f64::NAN, secs_from_ticks)),
+            Metric::CallbacksPendingAtEnd => v(c.callbacks_pending_at_end as f64),
             m => unreachable!("{m:?} is not a contact metric"),
         }
     }
