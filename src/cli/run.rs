@@ -117,6 +117,14 @@ fn print_summary(r: &RunResults) {
     for scope in scopes {
         println!("\n{}", scope.label(s));
         line(&sl_label, find(scope, Metric::ServiceLevel), Unit::Percent);
+        if let Some(t) = s.service_level.target {
+            // Shown only with a target (`find` is None otherwise).
+            line(
+                &format!("days meeting the {:.0} % target", t * 100.0),
+                find(scope, Metric::ServiceLevelTargetMet),
+                Unit::Percent,
+            );
+        }
         line("ASA", find(scope, Metric::AsaS), Unit::Seconds);
         line(
             "abandon rate",

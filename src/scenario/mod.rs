@@ -128,6 +128,9 @@ pub struct ServiceLevel {
     pub definition: SlDefinition,
     /// Abandons within this wait are "short" (excluded by `short_abandons_excluded`).
     pub short_abandon: Ticks,
+    /// The service level aimed at, if any: reports then give the share of replications in
+    /// which each interval (and the run) met it.
+    pub target: Option<f64>,
 }
 
 /// The service-level definitions in use in the industry (DESIGN §3).

@@ -42,6 +42,7 @@ pub struct RawServiceLevel {
     pub threshold: Option<Spanned<Duration>>,
     pub definition: Option<Spanned<String>>,
     pub short_abandon: Option<Spanned<Duration>>,
+    pub target: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -138,6 +138,18 @@ impl QueueCounts {
         )
     }
 
+    /// Whether the service level under `definition` met `target` (1 or 0; NaN when it is
+    /// undefined, with nothing to count): a replication is a day, so its mean over
+    /// replications is the chance of meeting the target on a given day.
+    pub fn met_target(&self, definition: SlDefinition, target: f64) -> Ratio {
+        let sl = self.service_level(definition);
+        Ratio::value(if sl.den == 0.0 {
+            f64::NAN
+        } else {
+            f64::from(u8::from(sl.get() >= target))
+        })
+    }
+
     /// The service level under `definition`. Connected callbacks from offers are answered
     /// contacts: within the threshold when their queue's policy says so
     /// (`callbacks_credited`), and otherwise not within it.
@@ -178,6 +190,7 @@ pub enum Metric {
     Abandoned,
     ShortAbandoned,
     ServiceLevel,
+    ServiceLevelTargetMet,
     PWait,
     AsaS,
     MeanWaitS,
@@ -236,6 +249,7 @@ impl Metric {
             Abandoned => "abandoned",
             ShortAbandoned => "short_abandoned",
             ServiceLevel => "service_level",
+            ServiceLevelTargetMet => "service_level_target_met",
             PWait => "p_wait",
             AsaS => "asa_s",
             MeanWaitS => "mean_wait_s",
@@ -300,6 +314,7 @@ impl Metric {
         matches!(
             self,
             ServiceLevel
+                | ServiceLevelTargetMet
                 | PWait
                 | AbandonRate
                 | BlockRate
@@ -337,7 +352,7 @@ impl Metric {
     pub fn direction(self) -> Direction {
         use Metric::*;
         match self {
-            ServiceLevel => Direction::HigherIsBetter,
+            ServiceLevel | ServiceLevelTargetMet => Direction::HigherIsBetter,
             PWait
             | AsaS
             | MeanWaitS
@@ -358,7 +373,7 @@ impl Metric {
     }
 
     /// Metrics of contacts, reported for `all` and for each queue.
-    pub const CONTACT: [Metric; 29] = {
+    pub const CONTACT: [Metric; 30] = {
         use Metric::*;
         [
             Offered,
@@ -367,6 +382,7 @@ impl Metric {
             Abandoned,
             ShortAbandoned,
             ServiceLevel,
+            ServiceLevelTargetMet,
             PWait,
             AsaS,
             MeanWaitS,
@@ -471,10 +487,14 @@ impl Metric {
 }
 
 /// The (scope, metric) pairs of a scenario's run-level reports, in report order. Callback
-/// metrics are there when the scenario has callbacks.
+/// metrics are there when the scenario has callbacks, the service-level target's when it
+/// has one.
 pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
     let callbacks = s.has_callbacks();
-    let keep = |m: &Metric| callbacks || !m.is_about_callbacks();
+    let target = s.service_level.target.is_some();
+    let keep = |m: &Metric| {
+        (callbacks || !m.is_about_callbacks()) && (target || *m != Metric::ServiceLevelTargetMet)
+    };
     let mut out: Vec<(Scope, Metric)> = Metric::CONTACT
         .iter()
         .filter(|m| keep(m))
@@ -521,10 +541,12 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
 }
 
 /// Which of [`INTERVAL_COLUMNS`] `intervals.csv` shows for a scenario: port columns when it
-/// has port pools, callback columns when it has callbacks.
+/// has port pools, callback columns when it has callbacks, the share of replications meeting
+/// the service-level target when it has one.
 pub fn interval_columns_shown(s: &Scenario) -> [bool; INTERVAL_COLUMNS.len()] {
     let (ports, callbacks) = (!s.port_pools.is_empty(), s.has_callbacks());
     INTERVAL_COLUMNS.map(|c| match c {
+        "service_level_target_met" => s.service_level.target.is_some(),
         "ports_busy_mean" | "ports_busy_peak" | "port_minutes_inbound" => ports,
         "port_minutes_callback" => ports && callbacks,
         c if c.starts_with("callback") || c.starts_with("agent_minutes") => callbacks,
@@ -566,13 +588,14 @@ pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.
-pub const INTERVAL_COLUMNS: [&str; 28] = [
+pub const INTERVAL_COLUMNS: [&str; 29] = [
     "offered",
     "blocked",
     "answered",
     "abandoned",
     "p_wait",
     "service_level",
+    "service_level_target_met",
     "asa_s",
     "abandon_rate",
     "aht_s",

@@ -755,6 +755,7 @@ impl Recorder {
                 v(c.abandoned as f64),
                 c.p_wait(),
                 c.service_level(self.sl.definition),
+                self.met_target(c),
                 c.asa(),
                 c.abandon_rate(),
                 c.aht(),
@@ -954,6 +955,14 @@ impl Recorder {
         }
     }
 
+    /// Whether `c`'s service level met the target (NaN without a target).
+    fn met_target(&self, c: &QueueCounts) -> Ratio {
+        match self.sl.target {
+            Some(t) => c.met_target(self.sl.definition, t),
+            None => Ratio::value(f64::NAN),
+        }
+    }
+
     fn contact_metric(
         &self,
         metric: Metric,
@@ -972,6 +981,7 @@ impl Recorder {
             Metric::Abandoned => v(c.abandoned as f64),
             Metric::ShortAbandoned => v(c.short_abandoned as f64),
             Metric::ServiceLevel => c.service_level(self.sl.definition),
+            Metric::ServiceLevelTargetMet => self.met_target(c),
             Metric::PWait => c.p_wait(),
             Metric::AsaS => c.asa(),
             Metric::MeanWaitS => c.mean_wait(),

@@ -308,6 +308,13 @@ const CASES: &[Case] = &[
         key: "ports",
         words: "invalid value",
     },
+    Case {
+        old: "definition = \"offered\"",
+        new: "definition = \"offered\"\ntarget = 80",
+        marker: "target",
+        key: "service_level.target",
+        words: "0.8 for 80 %",
+    },
     // Limits that keep a typo from exhausting memory or running forever.
     Case {
         old: "ports = 10",

@@ -67,6 +67,27 @@ fn check_conservation(run: &crate::harness::Run) {
             "{metric}: intervals sum to {sum}, run total {total}"
         );
     }
+    // Rates are ratios of sums, so the intervals' rates weighted by their denominators give
+    // the run's rate exactly (a mean of each replication's ratio would not).
+    for (metric, weight) in [
+        ("service_level", "offered"),
+        ("p_wait", "offered"),
+        ("abandon_rate", "offered"),
+        ("asa_s", "answered"),
+    ] {
+        let value = |r: &HashMap<String, String>, c: &str| r[c].parse::<f64>().unwrap_or(0.0);
+        let weighted: f64 = rows
+            .iter()
+            .map(|r| value(r, metric) * value(r, weight))
+            .sum();
+        let weights: f64 = rows.iter().map(|r| value(r, weight)).sum();
+        let total = s.get("all", metric).mean;
+        assert!(
+            (weighted / weights - total).abs() < 1e-5 * total.max(1.0),
+            "{metric}: intervals weighted by {weight} give {}, the run {total}",
+            weighted / weights
+        );
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod compare;
 mod conservation;
 mod determinism;
 mod erlang_cli;
+mod estimators;
 mod golden;
 mod model_rules;
 mod staff;
