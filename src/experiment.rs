@@ -19,6 +19,10 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub replications: u32,
+    /// The first replication's number: replications `first_replication..+replications`
+    /// run, each with its own streams, so a run can be extended with more replications
+    /// that are the very ones a longer run would have had.
+    pub first_replication: u32,
     pub seed: u64,
     /// Worker threads (0: one per core).
     pub threads: usize,
@@ -33,6 +37,7 @@ impl RunOptions {
     pub fn from_scenario(s: &Scenario) -> RunOptions {
         RunOptions {
             replications: s.replications,
+            first_replication: 0,
             seed: s.seed,
             threads: 0,
             calls: false,
@@ -241,6 +246,61 @@ impl IntervalSink for IntervalSpill {
     }
 }
 
+/// Queue rows kept in memory (group rows are not wanted): see [`interval_rows_in_memory`].
+struct RowsInMemory(std::sync::Arc<std::sync::Mutex<Vec<Row<{ INTERVAL_COLUMNS.len() }>>>>);
+
+impl IntervalSink for RowsInMemory {
+    fn row(
+        &mut self,
+        interval: usize,
+        queue: usize,
+        values: &[Ratio; INTERVAL_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        let mut rows = self.0.lock().expect("one replication's rows, not shared");
+        rows.push((interval, queue, *values));
+        Ok(())
+    }
+    fn group_row(
+        &mut self,
+        _: usize,
+        _: usize,
+        _: &[Ratio; AGENT_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Each replication's queue rows of `intervals.csv`, in replication order, kept in memory
+/// rather than in scratch files: for searches that simulate many short runs and need
+/// nothing else (`staff`). Memory grows with intervals × replications, so this is for a
+/// day's plan, not for long horizons.
+pub fn interval_rows_in_memory(
+    scenario: &Scenario,
+    options: &RunOptions,
+) -> std::io::Result<Vec<Vec<Row<{ INTERVAL_COLUMNS.len() }>>>> {
+    let mut scenario = scenario.clone();
+    scenario.seed = options.seed;
+    let model = Model::new(&scenario);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(std::io::Error::other)?;
+    pool.install(|| {
+        (0..options.replications)
+            .into_par_iter()
+            .map(|i| {
+                let rows = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+                let sink = RowsInMemory(rows.clone());
+                let mut rec = Recorder::new(&scenario, Box::new(sink), None, None);
+                model.simulate(options.first_replication + i, &mut rec);
+                rec.into_metrics()?;
+                let rows = std::mem::take(&mut *rows.lock().expect("the replication is over"));
+                Ok(rows)
+            })
+            .collect()
+    })
+}
+
 /// Reads back the rows of `N` values one replication spilled.
 pub struct RowReader<const N: usize> {
     inner: BufReader<File>,
@@ -306,8 +366,8 @@ pub fn run(
     let replications = pool.install(|| {
         (0..options.replications)
             .into_par_iter()
-            .map(|r| {
-                let result = run_replication(&scenario, &model, r, options, &scratch);
+            .map(|i| {
+                let result = run_replication(&scenario, &model, i, options, &scratch);
                 on_replication();
                 result
             })
@@ -327,23 +387,23 @@ pub fn run(
 fn run_replication(
     s: &Scenario,
     model: &Model,
-    r: u32,
+    i: u32,
     options: &RunOptions,
     scratch: &ScratchDir,
 ) -> std::io::Result<ReplicationResult> {
+    // Scratch files go by position in this run, streams by the replication's number.
+    let r = options.first_replication + i;
+    let i = i as usize;
     let sink = IntervalSpill {
-        queues: BufWriter::with_capacity(
-            SPILL_BUFFER,
-            File::create(scratch.intervals(r as usize))?,
-        ),
-        groups: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.agents(r as usize))?),
+        queues: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.intervals(i))?),
+        groups: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.agents(i))?),
         queue_columns: Spilled::intervals(s),
         group_columns: Spilled::agents(s),
     };
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();
     let log = if options.calls {
-        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.calls(r as usize))?);
+        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.calls(i))?);
         Some(CallLog::new(
             r,
             s.start,
@@ -355,7 +415,7 @@ fn run_replication(
         None
     };
     let trace = if options.trace {
-        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.trace(r as usize))?);
+        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.trace(i))?);
         Some(TraceLog::new(r, s.start, queues, groups, Box::new(file)))
     } else {
         None

@@ -51,6 +51,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, CliError> {
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = load_scenario(args.scenario.as_deref())?;
     let options = RunOptions {
+        first_replication: 0,
         replications: args.replications.unwrap_or(scenario.replications),
         seed: args.seed.unwrap_or(scenario.seed),
         threads: args.threads.map_or(0, |t| t as usize),

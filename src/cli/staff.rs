@@ -24,10 +24,13 @@ pub struct StaffArgs {
     /// Output folder (default: output/staff-<scenario name>/).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replications of every plan tried (overrides the scenario's): more make the plan
-    /// closer to the long-run answer.
+    /// Replications every plan tried starts with (overrides the scenario's).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
     replications: Option<u32>,
+    /// The most replications a plan gets while an interval's figure is within noise of a
+    /// target (default: 16 times the starting replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    max_replications: Option<u32>,
     /// Seed of every plan tried (overrides the scenario's).
     #[arg(long)]
     seed: Option<u64>,
@@ -119,8 +122,14 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             at_least: false,
         }))
         .collect();
+    let start = args.replications.unwrap_or(scenario.replications).max(2);
+    let max_replications = args
+        .max_replications
+        .unwrap_or(start.saturating_mul(16))
+        .max(start);
     let options = RunOptions {
-        replications: args.replications.unwrap_or(scenario.replications).max(2),
+        first_replication: 0,
+        replications: start,
         seed: args.seed.unwrap_or(scenario.seed),
         threads: args.threads.map_or(0, |t| t as usize),
         calls: false,
@@ -130,10 +139,15 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         group,
         targets,
         options,
+        max_replications,
     };
-    let bar = progress::bar(0, "plans simulated");
-    let plan = staff(&scenario, &request, &std::env::temp_dir(), &|_| bar.inc(1))
-        .map_err(CliError::Input)?;
+    let bar = progress::counter();
+    let plan = staff(&scenario, &request, &|plans, replications| {
+        bar.set_message(format!(
+            "{plans} plans, {replications} replications simulated"
+        ))
+    })
+    .map_err(CliError::Input)?;
     bar.finish_and_clear();
 
     let out = args
@@ -142,7 +156,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&out)
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     let csv_path = out.join("staffing.csv");
-    write_atomically(&csv_path, |w| write_csv(&scenario, &plan, w))
+    write_atomically(&csv_path, |w| write_csv(&scenario, group, &plan, w))
         .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
     let text =
         std::fs::read_to_string(&args.scenario).map_err(|e| CliError::Failed(e.to_string()))?;
@@ -175,34 +189,75 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
 
     let first = scenario.first_reported_interval();
     let hours = crate::engine::secs_from_ticks(scenario.interval) / 3600.0;
+    let current = current_staffing(&scenario, group);
     let total = |agents: &[u32]| agents[first..].iter().map(|&a| f64::from(a)).sum::<f64>() * hours;
-    println!("{:<22} {:>7} {:>9}", "interval", "agents", "Erlang C");
-    for k in first..plan.agents.len() {
+    println!(
+        "{:<22} {:>7} {:>7} {:>9}   achieved with the plan (95 % CI)",
+        "interval", "current", "plan", "Erlang C"
+    );
+    let scenario_ref = &scenario;
+    for r in &plan.achieved {
+        let k = r.interval;
+        let figures: Vec<String> = r
+            .queues
+            .iter()
+            .flat_map(|(q, e)| {
+                request.targets.iter().map(move |t| {
+                    let x = e[col(&t.metric)];
+                    let (scale, unit) = if t.metric == "asa_s" {
+                        (1.0, " s")
+                    } else {
+                        (100.0, " %")
+                    };
+                    let name = if scenario_ref.queues.len() > 1 {
+                        format!("{} {}", scenario_ref.queues[*q].name, t.metric)
+                    } else {
+                        t.metric.clone()
+                    };
+                    format!(
+                        "{name} {:.1}{unit} [{:.1}, {:.1}]",
+                        x.mean * scale,
+                        x.ci_low * scale,
+                        x.ci_high * scale
+                    )
+                })
+            })
+            .collect();
         println!(
-            "{:<22} {:>7} {:>9}",
+            "{:<22} {:>7} {:>7} {:>9}   {}{}",
             timestamp_secs(scenario.start, k as u64 * scenario.interval),
+            current[k],
             plan.agents[k],
-            plan.erlang_c[k]
+            plan.erlang_c[k],
+            figures.join(", "),
+            if r.undecided { "  (undecided)" } else { "" }
         );
     }
-    let (found, erlang) = (total(&plan.agents), total(&plan.erlang_c));
+    let (found, erlang, now) = (total(&plan.agents), total(&plan.erlang_c), total(&current));
     println!(
-        "\nagent-hours: {found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %)",
+        "\nagent-hours: {found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %), {now:.1} staffed now",
         found - erlang,
         100.0 * (found - erlang) / erlang.max(f64::MIN_POSITIVE)
     );
+    let undecided = plan.achieved.iter().filter(|r| r.undecided).count();
     println!(
-        "{} plans simulated, {} replications each; every interval meets the targets by its mean over replications",
-        plan.evaluations, request.options.replications
+        "decided on {} replications; {} plans and {} replications simulated in all",
+        plan.replications, plan.evaluations, plan.replications_simulated
     );
-    let (meet, of) = plan.fresh_seed_meets;
     println!(
-        "on fresh seeds the plan meets the targets in {meet} of {of} intervals{}",
-        if meet < of {
-            " (intervals just above a target fall below it by chance: more --replications make the plan steadier)"
+        "each interval meets the targets by its 99 % CI{}",
+        if undecided > 0 {
+            format!(
+                ", except {undecided} left undecided at {max_replications} replications (judged by the estimate: its figure is within noise of a target)"
+            )
         } else {
-            ""
+            String::new()
         }
+    );
+    let fresh = plan.fresh_seeds;
+    println!(
+        "on {} fresh seeds the plan meets the targets in {} of {} intervals by the estimate; {} clearly miss (by the 99 % CI)",
+        plan.replications, fresh.meet, fresh.intervals, fresh.clearly_miss
     );
     println!(
         "Plan in {}; scenario with it in {}",
@@ -212,10 +267,26 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-const SHOWN: [&str; 3] = ["service_level", "abandon_rate", "asa_s"];
+/// The scenario's own staffing of the group, per interval.
+fn current_staffing(s: &crate::scenario::Scenario, group: usize) -> Vec<u32> {
+    let counts = s.agent_groups[group].staffing.counts();
+    (0..s.intervals())
+        .map(|k| counts.map_or(0, |c| c.get(k)))
+        .collect()
+}
+
+fn col(name: &str) -> usize {
+    INTERVAL_COLUMNS
+        .iter()
+        .position(|c| *c == name)
+        .expect("an interval column")
+}
+
+const SHOWN: [&str; 4] = ["service_level", "abandon_rate", "asa_s", "p_wait"];
 
 fn write_csv(
     s: &crate::scenario::Scenario,
+    group: usize,
     plan: &crate::staffing::StaffingPlan,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -223,6 +294,7 @@ fn write_csv(
     let mut header = vec![
         "interval_start".to_string(),
         "queue".into(),
+        "current_agents".into(),
         "agents".into(),
         "erlang_c_agents".into(),
         "offered".into(),
@@ -234,26 +306,30 @@ fn write_csv(
             format!("{m}_ci95_high"),
         ]);
     }
+    header.extend(["replications".into(), "decided".into()]);
     w.write_record(&header)?;
-    let col = |name: &str| {
-        INTERVAL_COLUMNS
-            .iter()
-            .position(|c| *c == name)
-            .expect("an interval column")
-    };
-    for (k, q, e) in &plan.achieved {
-        let mut record = vec![
-            timestamp_secs(s.start, *k as u64 * s.interval),
-            s.queues[*q].name.clone(),
-            plan.agents[*k].to_string(),
-            plan.erlang_c[*k].to_string(),
-            number(e[col("offered")].mean),
-        ];
-        for m in SHOWN {
-            let x = e[col(m)];
-            record.extend([number(x.mean), number(x.ci_low), number(x.ci_high)]);
+    let current = current_staffing(s, group);
+    for r in &plan.achieved {
+        let k = r.interval;
+        for (q, e) in &r.queues {
+            let mut record = vec![
+                timestamp_secs(s.start, k as u64 * s.interval),
+                s.queues[*q].name.clone(),
+                current[k].to_string(),
+                plan.agents[k].to_string(),
+                plan.erlang_c[k].to_string(),
+                number(e[col("offered")].mean),
+            ];
+            for m in SHOWN {
+                let x = e[col(m)];
+                record.extend([number(x.mean), number(x.ci_low), number(x.ci_high)]);
+            }
+            record.extend([
+                plan.replications.to_string(),
+                if r.undecided { "no" } else { "yes" }.to_string(),
+            ]);
+            w.write_record(&record)?;
         }
-        w.write_record(&record)?;
     }
     w.flush()
 }

@@ -85,6 +85,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         // Every point has the scenario's seed (common random numbers), unless the sweep sets it.
         let seed = args.seed.unwrap_or(scenario.seed);
         let options = RunOptions {
+            first_replication: 0,
             replications: args.replications.unwrap_or(scenario.replications),
             seed,
             threads,

@@ -54,6 +54,7 @@ pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
 /// left from a run with `--calls` would otherwise look current).
 pub fn remove_unwritten(dir: &Path, written: &[Box<dyn Exporter>]) -> std::io::Result<()> {
     let everything = RunOptions {
+        first_replication: 0,
         replications: 1,
         seed: 0,
         threads: 0,
