@@ -148,8 +148,14 @@ impl Est {
     }
 
     /// Asserts |mean − exact| ≤ k standard errors.
+    /// Prints the comparison (`--nocapture` shows it: the README's validation tables).
     pub fn assert_near(&self, exact: f64, k: f64, what: &str) {
         let se = self.se();
+        eprintln!(
+            "{what}: exact {exact:.6}, simulated {:.6} ± {se:.6} ({:+.2} SE)",
+            self.mean,
+            (self.mean - exact) / se
+        );
         assert!(
             self.n >= 30,
             "{what}: needs at least 30 replications, has {}",
