@@ -5,7 +5,8 @@ Each program is timed as a whole process (start to exit), best of --runs, altern
 so that both see the same machine state; the ratio is what counts. Also checks that ccsim's
 peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS), and
 times a day of 10 000 agents on shifts with breaks (about 1 000 000 calls), which has no
-counterpart in the floor, with its peak memory.
+counterpart in the floor, with its peak memory; and reports the cost of a staffing search
+(`ccsim staff` on the default day): plans and replications simulated, and its time.
 
 usage: python3 bench/compare.py [--runs N] [--floor DIR]
 """
@@ -87,6 +88,14 @@ def main():
     rss = peak_rss(cmd)
     print(f"shifts: {calls:,.0f} calls, 10 000 agents on shifts with breaks: {best:.2f} s "
           f"({calls / best:,.0f} calls/s), peak RSS {rss / 1024:.1f} MiB")
+
+    # The staffing search: its cost is replications simulated, and its time.
+    cmd = [ccsim, "staff", "scenarios/default.toml", "--target", "service_level=0.8",
+           "--out", os.path.join(tmp, "staff")]
+    t, stdout = timed(cmd)
+    cost = re.search(r"(\d+) plans and (\d+) replications simulated", stdout)
+    print(f"staff: the default day for 80 %: {cost.group(1)} plans, {cost.group(2)} replications "
+          f"simulated, {t:.1f} s (all cores)")
 
     # Memory against the horizon: the small workload at 1x and 10x its duration.
     text = open(os.path.join(ROOT, "scenarios/bench/small.toml")).read()
