@@ -228,7 +228,10 @@ impl Line {
         if !self.0.is_empty() {
             self.0.push(',');
         }
-        push_number(&mut self.0, v);
+        // Undefined values (a CI of one replication) are empty, and common: no call for them.
+        if v.is_finite() {
+            push_number(&mut self.0, v);
+        }
     }
 
     /// Writes the line and empties the buffer.
