@@ -2,23 +2,25 @@
 //!
 //! A callback keeps its caller's place, priority and contact id in the queue but holds no
 //! port. When it reaches an agent the agent is reserved; after `CallDelaySec` the customer is
-//! dialed on a port; the dial rings and ends with a `call_result`. OK connects customer and
-//! agent; any other result frees both, and the callback is retried after the retry interval
-//! (at its old place in the queue) until its attempts run out (FINAL) or its window closes
-//! (ENDTIME_EXPIRED). With a `CallDelaySec` of 60 s or more the agent refuses instead.
+//! dialed on a port; the dial rings and ends with a `call_result`, whose class says what it
+//! means. A connected result (OK, TRANSFERRED …) connects customer and agent; any other frees
+//! both: a final one (SIT_VACANT, DO_NOT_CALL …) ends the callback at once (FINAL), and a
+//! retry (BUSY, NO_ANSWER …) brings it back after the retry interval (at its old place in the
+//! queue) until its attempts run out (FINAL) or its window closes (ENDTIME_EXPIRED). With a
+//! `CallDelaySec` of 60 s or more the agent refuses instead.
 
 use super::agents::AgentState;
 use super::center::{Center, Event};
 use super::contacts::{CallbackState, Contact, ContactKind, HeldPort, Phase};
 use super::queue::Place;
 use crate::engine::Ticks;
-use crate::scenario::{CallResult, Ring};
+use crate::scenario::{CallResult, ResultClass, Ring};
 use crate::stats::{
     CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceRecord,
 };
 use rand::Rng;
 
-impl Center<'_, '_> {
+impl<'m> Center<'m, '_> {
     /// Creates the scheduled requests at the start: each waits (TIMER) until it is due. A
     /// request talks as its queue's callers do; its times are drawn now, in file order, from
     /// a stream of their own, so that they are the same whatever else changes.
@@ -264,14 +266,15 @@ impl Center<'_, '_> {
         );
     }
 
-    /// The ringing ends: OK connects, anything else is a failed attempt.
+    /// The ringing ends: a connected result connects customer and agent; anything else is
+    /// a failed attempt.
     pub(super) fn ring_end(&mut self, slot: u32, now: Ticks) {
         let result = self
             .contacts
             .callback(slot)
             .result
             .expect("a dial has a result");
-        if result != CallResult::OK {
+        if self.policy_of(slot).class(result) != ResultClass::Connected {
             self.attempt_failed(slot, result, now);
             return;
         }
@@ -305,21 +308,19 @@ impl Center<'_, '_> {
     }
 
     /// An attempt failed with `result`: agent and port are freed; the callback is retried,
-    /// or ends when its attempts are used up or its window has closed.
+    /// or ends when the result is final, its attempts are used up or its window has closed.
     fn attempt_failed(&mut self, slot: u32, result: CallResult, now: Ticks) {
         self.release_port(slot, now);
-        let c = self.contacts.get(slot);
-        let (a, q) = (c.agent, c.queue as usize);
+        let a = self.contacts.get(slot).agent;
+        let policy = self.policy_of(slot);
+        let (max_attempts, final_result) = (
+            policy.max_attempts,
+            policy.class(result) == ResultClass::Final,
+        );
         let cb = self.contacts.callback_mut(slot);
         cb.result = Some(result);
         let (attempts, window_end, retry_after) = (cb.attempts, cb.window_end, cb.retry_after);
-        let max_attempts = self.model.queues[q]
-            .callback
-            .as_ref()
-            .expect("a callback queue")
-            .policy
-            .max_attempts;
-        if attempts >= max_attempts {
+        if final_result || attempts >= max_attempts {
             self.end_callback(slot, CallbackStatus::Final, now);
         } else if now >= window_end {
             self.end_callback(slot, CallbackStatus::EndtimeExpired, now);
@@ -376,6 +377,16 @@ impl Center<'_, '_> {
         if queued {
             self.queue_left(q, true);
         }
+    }
+
+    /// The callback policy of the queue of the callback in `slot`.
+    fn policy_of(&self, slot: u32) -> &'m crate::scenario::CallbackPolicy {
+        let model: &'m crate::model::Model = self.model;
+        &model.queues[self.contacts.get(slot).queue as usize]
+            .callback
+            .as_ref()
+            .expect("a queue that returns callbacks")
+            .policy
     }
 
     /// Records a callback's new status (and traces it).

@@ -94,12 +94,61 @@ impl CallResult {
             .map(|i| CallResult(i as u8))
     }
 
-    /// How long a dial rings before this result is known.
+    /// How long a dial rings before this result is known: until a person, a machine or a
+    /// fax picks up; the full ring timeout when nobody does; a network signal otherwise.
     pub fn ring(self) -> Ring {
-        match self {
-            CallResult::OK | CallResult::ANSWERING_MACHINE => Ring::UntilAnswered,
-            CallResult::NO_ANSWER | CallResult::DROPPED_NO_ANSWER => Ring::UntilTimeout,
+        match self.name() {
+            "ANSWERING_MACHINE" | "SIT_FAX_DETECTED" | "PAGER_DETECTED" | "WRONG_PARTY"
+            | "WRONG_NUMBER" | "DO_NOT_CALL" => Ring::UntilAnswered,
+            "NO_ANSWER" | "DROPPED_NO_ANSWER" => Ring::UntilTimeout,
+            _ if self.default_class() == ResultClass::Connected => Ring::UntilAnswered,
             _ => Ring::UntilSignal,
+        }
+    }
+
+    /// What the result means unless a scenario says otherwise: the customer is on the line
+    /// (OK, and the codes of a call that was answered and then moved: TRANSFERRED,
+    /// CONFERENCED, CONSULT, PICKEDUP, BRIDGED, CONVERSE_ON, ANSWER); the number can never be
+    /// reached or must not be called (SIT_INVALID_NUM, SIT_VACANT, SIT_OPER_INTERCEPT,
+    /// SIT_FAX_DETECTED, PAGER_DETECTED, WRONG_PARTY, WRONG_NUMBER, DO_NOT_CALL,
+    /// CANCEL_RECORD): final; anything else (busy, no answer, a machine, network and system
+    /// errors) is worth another attempt.
+    pub fn default_class(self) -> ResultClass {
+        match self.name() {
+            "OK" | "TRANSFERRED" | "CONFERENCED" | "CONSULT" | "PICKEDUP" | "BRIDGED"
+            | "CONVERSE_ON" | "ANSWER" => ResultClass::Connected,
+            "SIT_INVALID_NUM" | "SIT_VACANT" | "SIT_OPER_INTERCEPT" | "SIT_FAX_DETECTED"
+            | "PAGER_DETECTED" | "WRONG_PARTY" | "WRONG_NUMBER" | "DO_NOT_CALL"
+            | "CANCEL_RECORD" => ResultClass::Final,
+            _ => ResultClass::Retry,
+        }
+    }
+}
+
+/// What a dial's result means for its callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultClass {
+    /// The customer is on the line with the agent.
+    Connected,
+    /// Not reached this time: another attempt after `retry_after`, while attempts and the
+    /// window last.
+    Retry,
+    /// Never reachable (or not to be called): the callback ends at once (FINAL).
+    Final,
+}
+
+impl ResultClass {
+    pub const ALL: [ResultClass; 3] = [
+        ResultClass::Connected,
+        ResultClass::Retry,
+        ResultClass::Final,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ResultClass::Connected => "connected",
+            ResultClass::Retry => "retry",
+            ResultClass::Final => "final",
         }
     }
 }
@@ -136,6 +185,8 @@ pub struct CallbackPolicy {
     pub signal_after: Ticks,
     /// Results and their probabilities, in code order (probabilities sum to 1).
     pub results: Vec<(CallResult, f64)>,
+    /// What each result means, by code: the defaults with the scenario's overrides.
+    pub classes: [ResultClass; CALL_RESULTS.len()],
     /// `RequestTimeExpirationDuration`: wait before retrying a failed attempt.
     pub retry_after: Ticks,
     /// `CallbackTimeExpiryDuration`: how long after it is due a callback may be connected.
@@ -155,6 +206,10 @@ impl CallbackPolicy {
 
     pub fn offers(&self) -> bool {
         self.offer_after.is_some() || self.offer_on_entry_over.is_some()
+    }
+
+    pub fn class(&self, result: CallResult) -> ResultClass {
+        self.classes[result.0 as usize]
     }
 }
 
@@ -241,6 +296,31 @@ impl Checker<'_> {
                 results
             }
         };
+        let mut classes: [ResultClass; CALL_RESULTS.len()] =
+            std::array::from_fn(|i| CallResult(i as u8).default_class());
+        if let Some(table) = &r.result_classes {
+            for (name, class) in table.get_ref() {
+                let at = format!("{key}.result_classes.{name}");
+                let code = CallResult::from_name(name).ok_or_else(|| {
+                    self.error(class.span(), at.clone(), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_VACANT, DO_NOT_CALL"))
+                })?;
+                let names: Vec<&str> = ResultClass::ALL.iter().map(|c| c.name()).collect();
+                classes[code.0 as usize] = ResultClass::ALL
+                    .into_iter()
+                    .find(|c| c.name() == class.get_ref())
+                    .ok_or_else(|| {
+                        self.error(
+                            class.span(),
+                            at.clone(),
+                            format!(
+                                "unknown class \"{}\"; allowed: {}",
+                                class.get_ref(),
+                                names.join(", ")
+                            ),
+                        )
+                    })?;
+            }
+        }
         let expires_after = ticks(&r.expires_after, 90 * MINUTE);
         if expires_after == 0 {
             let span = r.expires_after.as_ref().map_or(raw.span(), |d| d.span());
@@ -280,6 +360,7 @@ impl Checker<'_> {
             answer_after,
             signal_after: ticks(&r.signal_after, 3 * TICKS_PER_SECOND),
             results,
+            classes,
             retry_after: ticks(&r.retry_after, 30 * MINUTE),
             expires_after,
             max_attempts,
@@ -398,7 +479,7 @@ pub fn read_requests(
             ));
         }
         let retry_after = match &props.request_time_expiration_duration {
-            None => 30 * MINUTE,
+            None => policy.retry_after,
             Some(v) => minutes(v).ok_or_else(|| {
                 err(
                     "OtherCallbackProperties.RequestTimeExpirationDuration",

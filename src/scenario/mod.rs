@@ -14,7 +14,8 @@ mod validate;
 
 pub use agent_group::DEFAULT_RONA_TIMEOUT;
 pub use callback::{
-    CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, Ring,
+    CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, ResultClass,
+    Ring,
 };
 pub use distribution::{Distribution, read_empirical};
 pub use duration::Duration;

@@ -154,6 +154,7 @@ pub struct RawCallback {
     pub answer_after: Option<Spanned<RawDistribution>>,
     pub signal_after: Option<Spanned<Duration>>,
     pub results: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub result_classes: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub retry_after: Option<Spanned<Duration>>,
     pub expires_after: Option<Spanned<Duration>>,
     pub max_attempts: Option<Spanned<u32>>,

@@ -273,6 +273,149 @@ fn connected_share_and_attempts_follow_the_geometric_law() {
     assert_eq!(run.summary().get("all", "callbacks_expired").mean, 0.0);
 }
 
+/// Each ended callback's (status, result, attempts) from `calls.csv`.
+fn endings(run: &crate::harness::Run) -> Vec<(String, String, u32)> {
+    csv_rows(&run.path("out/calls.csv"))
+        .iter()
+        .filter(|r| !r["callback_status"].is_empty())
+        .map(|r| {
+            (
+                r["callback_status"].clone(),
+                r["call_result"].clone(),
+                r["attempts"].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A final result (SIT_VACANT: the number does not exist) ends the callback at once, on the
+/// attempt that got it: it is never dialed again, so no vacant number answers on a later
+/// try. Half the dials are vacant: half the callbacks connect, every one after one attempt.
+#[test]
+fn a_final_result_ends_the_callback_at_once() {
+    let run = Ccsim::new()
+        .file(
+            "s.toml",
+            &attempts_scenario("{ OK = 0.5, SIT_VACANT = 0.5 }"),
+        )
+        .file("requests.jsonl", &requests(300, "10:00:00"))
+        .args(["run", "s.toml", "--out", "out", "--calls"])
+        .run()
+        .success();
+    let ends = endings(&run);
+    assert_eq!(ends.len(), 40 * 300);
+    for (status, result, attempts) in &ends {
+        assert_eq!(*attempts, 1, "{status} {result}");
+        match status.as_str() {
+            "PROCESSED_BY_AGT" => assert_eq!(result, "OK"),
+            "FINAL" => assert_eq!(result, "SIT_VACANT"),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let ended = [
+        "callbacks_connected",
+        "callbacks_expired",
+        "callbacks_failed",
+    ];
+    share(&run, "callbacks_connected", &ended).assert_near(0.5, K, "connected share");
+}
+
+/// Codes of an answered call that was then moved (TRANSFERRED) connect as OK does: with
+/// p = 0.5 and 3 attempts, 1 − (1−p)³ connect; BUSY is retried.
+#[test]
+fn answered_codes_connect_and_busy_is_retried() {
+    let run = Ccsim::new()
+        .file(
+            "s.toml",
+            &attempts_scenario("{ TRANSFERRED = 0.5, BUSY = 0.5 }"),
+        )
+        .file("requests.jsonl", &requests(300, "10:00:00"))
+        .args(["run", "s.toml", "--out", "out", "--calls"])
+        .run()
+        .success();
+    let ended = [
+        "callbacks_connected",
+        "callbacks_expired",
+        "callbacks_failed",
+    ];
+    share(&run, "callbacks_connected", &ended).assert_near(0.875, K, "connected share");
+    let ends = endings(&run);
+    assert!(
+        ends.iter()
+            .any(|(s, r, a)| s == "PROCESSED_BY_AGT" && r == "TRANSFERRED" && *a > 1)
+    );
+    assert!(
+        ends.iter()
+            .all(|(s, r, a)| s != "FINAL" || (r == "BUSY" && *a == 3))
+    );
+}
+
+/// `result_classes` overrides a default: BUSY as final ends every busy callback at once.
+#[test]
+fn result_classes_override_the_defaults() {
+    let text = attempts_scenario("{ OK = 0.5, BUSY = 0.5 }").replace(
+        "max_attempts = 3",
+        "max_attempts = 3\nresult_classes = { BUSY = \"final\" }",
+    );
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("requests.jsonl", &requests(60, "10:00:00"))
+        .args([
+            "run",
+            "s.toml",
+            "--out",
+            "out",
+            "--calls",
+            "--replications",
+            "5",
+        ])
+        .run()
+        .success();
+    let ends = endings(&run);
+    assert!(ends.iter().any(|(s, _, _)| s == "FINAL"));
+    assert!(
+        ends.iter().all(|(_, _, a)| *a == 1),
+        "no callback is retried"
+    );
+}
+
+/// A scheduled request without `RequestTimeExpirationDuration` retries after its queue's
+/// `retry_after` (7 minutes here), not a fixed 30.
+#[test]
+fn a_request_without_its_own_retry_interval_uses_the_queue_s() {
+    let text = attempts_scenario("{ BUSY = 1.0 }")
+        .replace("retry_after = \"30m\"", "retry_after = \"7m\"")
+        .replace("max_attempts = 3", "max_attempts = 2");
+    let request = requests(1, "10:00:00").replace(r#", "RequestTimeExpirationDuration": "30""#, "");
+    assert!(!request.contains("RequestTimeExpirationDuration"));
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .file("requests.jsonl", &request)
+        .args([
+            "run",
+            "s.toml",
+            "--out",
+            "out",
+            "--trace",
+            "--replications",
+            "2",
+        ])
+        .run()
+        .success();
+    let rows = csv_rows(&run.path("out/events.csv"));
+    let time = |status: &str, nth: usize| -> jiff::Timestamp {
+        rows.iter()
+            .filter(|r| r["replication"] == "0" && r["callback_status"] == status)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{status} #{nth} in {rows:?}"))["time"]
+            .parse()
+            .unwrap()
+    };
+    // The first attempt fails (TIMER #1, after the initial TIMER #0); QUEUED #1 is the retry.
+    let wait = time("QUEUED", 1).duration_since(time("TIMER", 1));
+    assert_eq!(wait, jiff::SignedDuration::from_mins(7), "{rows:?}");
+}
+
 /// A window with room for only j = 2 of the k = 3 attempts: connected = 1 − (1−p)^j, and
 /// the rest expire (ENDTIME_EXPIRED) rather than fail.
 #[test]
@@ -584,6 +727,18 @@ fn bad_callback_settings_are_errors() {
             "results = { OK = 0.6, NO_ANSWER = 0.4 }",
             "results = { OK = 0.6, MAYBE = 0.4 }",
             "queue.q.callback.results.MAYBE",
+            "unknown call_result",
+        ),
+        (
+            "max_attempts = 3",
+            "max_attempts = 3\nresult_classes = { BUSY = \"later\" }",
+            "queue.q.callback.result_classes.BUSY",
+            "allowed: connected, retry, final",
+        ),
+        (
+            "max_attempts = 3",
+            "max_attempts = 3\nresult_classes = { BUZY = \"final\" }",
+            "queue.q.callback.result_classes.BUZY",
             "unknown call_result",
         ),
         (
