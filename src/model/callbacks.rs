@@ -289,11 +289,16 @@ impl<'m> Center<'m, '_> {
         let cb = self.contacts.callback(slot).clone();
         self.set_agent_state(a, AgentState::Talking, now);
         let from_offer = cb.kind == CallbackKind::Asap;
+        let line_wait = match cb.kind {
+            CallbackKind::Asap => cb.due - self.contacts.get(slot).enqueued,
+            CallbackKind::Scheduled => 0,
+        };
         self.rec.callback_connected(
             q,
             g,
             interval,
             now - cb.due,
+            line_wait,
             handle,
             wrap_up,
             cb.attempts,

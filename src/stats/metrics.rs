@@ -34,11 +34,9 @@ pub struct QueueCounts {
     pub callbacks_accepted: u64,
     /// Scheduled requests that became due.
     pub callbacks_requested: u64,
+    /// Connected callbacks: they are also in `answered` (and a scheduled request, which has
+    /// no call of its own, in `offered` too).
     pub callbacks_connected: u64,
-    /// Connected callbacks that a caller accepted (not scheduled requests).
-    pub callbacks_connected_from_offers: u64,
-    /// Connected callbacks from offers that count as answered within the threshold.
-    pub callbacks_credited: u64,
     pub callbacks_expired: u64,
     /// Attempts exhausted.
     pub callbacks_failed: u64,
@@ -70,13 +68,29 @@ impl QueueCounts {
         self.callbacks_accepted += o.callbacks_accepted;
         self.callbacks_requested += o.callbacks_requested;
         self.callbacks_connected += o.callbacks_connected;
-        self.callbacks_connected_from_offers += o.callbacks_connected_from_offers;
-        self.callbacks_credited += o.callbacks_credited;
         self.callbacks_expired += o.callbacks_expired;
         self.callbacks_failed += o.callbacks_failed;
         self.callback_attempts += o.callback_attempts;
         self.callback_wait += o.callback_wait;
         self.callbacks_pending_at_end += o.callbacks_pending_at_end;
+    }
+
+    /// A callback connected to an agent: an answered contact of the queue, with the wait
+    /// its caller had on the line (none for a scheduled request, which is offered now),
+    /// within the threshold only when the queue credits callbacks.
+    pub fn callback_answered(
+        &mut self,
+        line_wait: Ticks,
+        handle: Ticks,
+        scheduled: bool,
+        credit: bool,
+    ) {
+        self.callbacks_connected += 1;
+        self.offered += u64::from(scheduled);
+        self.answered += 1;
+        self.answered_within += u64::from(credit);
+        self.wait_answered += line_wait;
+        self.handle += handle;
     }
 
     #[inline]
@@ -150,16 +164,13 @@ impl QueueCounts {
         })
     }
 
-    /// The service level under `definition`. Connected callbacks from offers are answered
-    /// contacts: within the threshold when their queue's policy says so
-    /// (`callbacks_credited`), and otherwise not within it.
+    /// The service level under `definition`. Connected callbacks are answered contacts:
+    /// within the threshold when their queue's policy says so, and otherwise not within it.
     pub fn service_level(&self, definition: SlDefinition) -> Ratio {
-        let within = self.answered_within + self.callbacks_credited;
+        let within = self.answered_within;
         let (num, den) = match definition {
             SlDefinition::Offered => (within, self.offered),
-            SlDefinition::Answered => {
-                (within, self.answered + self.callbacks_connected_from_offers)
-            }
+            SlDefinition::Answered => (within, self.answered),
             SlDefinition::ShortAbandonsExcluded => (within, self.offered - self.short_abandoned),
             SlDefinition::AbandonsPositive => (within + self.abandoned_within, self.offered),
         };

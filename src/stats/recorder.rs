@@ -632,7 +632,8 @@ impl Recorder {
     }
 
     /// A callback connected after `attempts` dials, `wait` after it was due; `from_offer`
-    /// tells a callback a caller accepted from a scheduled request.
+    /// tells a callback a caller accepted (who had waited `line_wait` on the line) from a
+    /// scheduled request. It is an answered contact of the queue.
     #[allow(clippy::too_many_arguments)]
     pub fn callback_connected(
         &mut self,
@@ -640,20 +641,20 @@ impl Recorder {
         g: usize,
         interval: Option<u32>,
         wait: Ticks,
+        line_wait: Ticks,
         handle: Ticks,
         wrap_up: Ticks,
         attempts: u32,
         from_offer: bool,
     ) {
         if let Some(k) = interval {
-            let credit = from_offer && self.credit_callbacks[q];
+            let credit = self.credit_callbacks[q];
             let c = &mut self.totals(k).queues[q];
-            c.callbacks_connected += 1;
-            c.callbacks_connected_from_offers += u64::from(from_offer);
-            c.callbacks_credited += u64::from(credit);
+            c.callback_answered(line_wait, handle + wrap_up, !from_offer, credit);
             c.callback_attempts += u64::from(attempts);
             c.callback_wait += wait;
             self.totals(k).live -= 1;
+            self.waits[q].record(line_wait);
             self.callback_waits[q].record(wait);
             self.group_handled[g] += 1;
             self.group_handle[g] += handle + wrap_up;

@@ -905,11 +905,11 @@ staffing = {{ count = 2 }}
                                 .unwrap_or_else(|| vec![0.0; 3])
                         };
                         for i in 0..3 {
+                            // Connected callbacks are answered contacts.
                             assert_eq!(
                                 v("offered")[i],
-                                v("answered")[i]
-                                    + v("abandoned")[i]
-                                    + v("callbacks_accepted")[i]
+                                v("answered")[i] + v("abandoned")[i] + v("callbacks_accepted")[i]
+                                    - v("callbacks_connected")[i]
                                     + v("waiting_at_end")[i],
                                 "{what} {q} replication {i}: offered callers"
                             );

@@ -99,6 +99,13 @@ fn every_callback_ends_exactly_once_or_is_pending() {
         .success();
     let reps = run.replications();
     let col = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    let mut connected_requests = [0usize; 8];
+    for row in csv_rows(&run.path("out/calls.csv")) {
+        if row["callback_type"] == "SCHEDULED" && row["callback_status"] == "PROCESSED_BY_AGT" {
+            connected_requests[row["replication"].parse::<usize>().unwrap()] += 1;
+        }
+    }
+    assert!(connected_requests.iter().sum::<usize>() > 0);
     let mut pending_total = 0.0;
     for r in 0..8 {
         let v = |m: &str| col(m)[r];
@@ -110,9 +117,15 @@ fn every_callback_ends_exactly_once_or_is_pending() {
                 + v("callbacks_pending_at_end"),
             "replication {r}"
         );
+        // Connected callbacks are answered contacts, and a scheduled request that connects is
+        // offered too (it has no call of its own).
+        let scheduled_connected = connected_requests[r] as f64;
         assert_eq!(
-            v("offered"),
-            v("answered") + v("abandoned") + v("callbacks_accepted") + v("waiting_at_end"),
+            v("offered") - scheduled_connected,
+            v("answered") - v("callbacks_connected")
+                + v("abandoned")
+                + v("callbacks_accepted")
+                + v("waiting_at_end"),
             "replication {r}"
         );
         assert_eq!(
@@ -414,6 +427,38 @@ fn a_request_without_its_own_retry_interval_uses_the_queue_s() {
     // The first attempt fails (TIMER #1, after the initial TIMER #0); QUEUED #1 is the retry.
     let wait = time("QUEUED", 1).duration_since(time("TIMER", 1));
     assert_eq!(wait, jiff::SignedDuration::from_mins(7), "{rows:?}");
+}
+
+/// Connected callbacks are contacts the queue handled: scheduled requests that reach an
+/// agent are in its volumes (offered, answered) and its AHT, like the inbound calls they
+/// show as in reporting; having waited on no line, their ASA is 0.
+#[test]
+fn connected_callbacks_are_in_the_queue_s_volumes_and_handle_time() {
+    let run = Ccsim::new()
+        .file("s.toml", &attempts_scenario("{ OK = 1.0 }"))
+        .file("requests.jsonl", &requests(120, "10:00:00"))
+        .args(["run", "s.toml", "--out", "out", "--replications", "4"])
+        .run()
+        .success();
+    let reps = run.replications();
+    let v = |scope: &str, m: &str| reps[&(scope.to_string(), m.to_string())].clone();
+    for r in 0..4 {
+        assert_eq!(v("all", "callbacks_connected")[r], 120.0);
+        assert_eq!(v("all", "offered")[r], 120.0, "replication {r}");
+        assert_eq!(v("all", "answered")[r], 120.0, "replication {r}");
+        assert_eq!(v("all", "asa_s")[r], 0.0);
+        // The queue's AHT is its agents' handle time: the group handles nothing else.
+        assert!((v("all", "aht_s")[r] - v("group:a", "handle_time_s")[r]).abs() < 1e-6);
+    }
+    let rows = csv_rows(&run.path("out/intervals.csv"));
+    let offered: f64 = rows
+        .iter()
+        .map(|r| r["offered"].parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        (offered - 120.0).abs() < 1e-6,
+        "intervals add up: {offered}"
+    );
 }
 
 /// A window with room for only j = 2 of the k = 3 attempts: connected = 1 − (1−p)^j, and
@@ -916,7 +961,7 @@ fn connected_callbacks_count_in_service_level_only_when_asked() {
         );
     }
     // Under the `answered` definition a connected callback is an answered contact either
-    // way: credit moves it from "not within" to "within", a rise of connected / (answered + connected).
+    // way: credit moves it from "not within" to "within", a rise of connected / answered.
     let answered = text.replace("definition = \"offered\"", "definition = \"answered\"");
     let never = Ccsim::simulate(&answered, &[]).replications();
     let credited = Ccsim::simulate(
@@ -930,7 +975,7 @@ fn connected_callbacks_count_in_service_level_only_when_asked() {
     for i in 0..5 {
         let rise = col(&credited, "service_level")[i] - col(&never, "service_level")[i];
         let connected = col(&never, "callbacks_connected")[i];
-        let expected = connected / (col(&never, "answered")[i] + connected);
+        let expected = connected / col(&never, "answered")[i];
         assert!(
             (rise - expected).abs() < 2e-6,
             "answered definition, replication {i}: rise {rise}, expected {expected}"
@@ -954,11 +999,11 @@ fn a_cut_with_calls_talking_keeps_the_books() {
     let reps = run.replications();
     let v = |m: &str, r: usize| reps[&("all".to_string(), m.to_string())][r];
     for r in 0..4 {
+        // Connected callbacks are answered contacts (no scheduled requests here).
         assert_eq!(
             v("offered", r),
-            v("answered", r)
-                + v("abandoned", r)
-                + v("callbacks_accepted", r)
+            v("answered", r) + v("abandoned", r) + v("callbacks_accepted", r)
+                - v("callbacks_connected", r)
                 + v("waiting_at_end", r)
         );
         assert_eq!(
