@@ -107,7 +107,7 @@ fn every_callback_ends_exactly_once_or_is_pending() {
     }
     assert!(connected_requests.iter().sum::<usize>() > 0);
     let mut pending_total = 0.0;
-    for r in 0..8 {
+    for (r, &scheduled_connected) in connected_requests.iter().enumerate() {
         let v = |m: &str| col(m)[r];
         assert_eq!(
             v("callbacks_accepted") + v("callbacks_requested"),
@@ -119,9 +119,8 @@ fn every_callback_ends_exactly_once_or_is_pending() {
         );
         // Connected callbacks are answered contacts, and a scheduled request that connects is
         // offered too (it has no call of its own).
-        let scheduled_connected = connected_requests[r] as f64;
         assert_eq!(
-            v("offered") - scheduled_connected,
+            v("offered") - scheduled_connected as f64,
             v("answered") - v("callbacks_connected")
                 + v("abandoned")
                 + v("callbacks_accepted")
