@@ -192,24 +192,27 @@ impl<const N: usize> Spilled<N> {
         8 * (2 + words)
     }
 
+    /// Writes one row: built in `row` (reused) and written at once — one call per row, not
+    /// per value: rows are many and short.
     fn write(
         &self,
         out: &mut impl Write,
-        interval: usize,
-        index: usize,
+        row: &mut Vec<u8>,
+        (interval, index): (usize, usize),
         values: &[Ratio; N],
     ) -> std::io::Result<()> {
-        out.write_all(&(interval as u64).to_le_bytes())?;
-        out.write_all(&(index as u64).to_le_bytes())?;
+        row.clear();
+        row.extend_from_slice(&(interval as u64).to_le_bytes());
+        row.extend_from_slice(&(index as u64).to_le_bytes());
         for c in (0..N).filter(|&c| self.shown[c]) {
-            out.write_all(&values[c].num.to_le_bytes())?;
+            row.extend_from_slice(&values[c].num.to_le_bytes());
             if self.ratio[c] {
-                out.write_all(&values[c].den.to_le_bytes())?;
+                row.extend_from_slice(&values[c].den.to_le_bytes());
             } else {
                 debug_assert_eq!(values[c].den, 1.0, "column {c} is a plain value");
             }
         }
-        Ok(())
+        out.write_all(row)
     }
 }
 
@@ -219,6 +222,8 @@ struct IntervalSpill {
     groups: BufWriter<File>,
     queue_columns: Spilled<{ INTERVAL_COLUMNS.len() }>,
     group_columns: Spilled<{ AGENT_COLUMNS.len() }>,
+    /// A row's bytes, reused.
+    row: Vec<u8>,
 }
 
 impl IntervalSink for IntervalSpill {
@@ -229,7 +234,7 @@ impl IntervalSink for IntervalSpill {
         values: &[Ratio; INTERVAL_COLUMNS.len()],
     ) -> std::io::Result<()> {
         self.queue_columns
-            .write(&mut self.queues, interval, queue, values)
+            .write(&mut self.queues, &mut self.row, (interval, queue), values)
     }
     fn group_row(
         &mut self,
@@ -238,7 +243,7 @@ impl IntervalSink for IntervalSpill {
         values: &[Ratio; AGENT_COLUMNS.len()],
     ) -> std::io::Result<()> {
         self.group_columns
-            .write(&mut self.groups, interval, group, values)
+            .write(&mut self.groups, &mut self.row, (interval, group), values)
     }
     fn finish(&mut self) -> std::io::Result<()> {
         self.queues.flush()?;
@@ -310,21 +315,28 @@ pub struct RowReader<const N: usize> {
     spilled: Spilled<N>,
 }
 
-impl<const N: usize> Iterator for RowReader<N> {
-    type Item = std::io::Result<Row<N>>;
-    fn next(&mut self) -> Option<Self::Item> {
+impl<const N: usize> RowReader<N> {
+    /// Reads the next row into `values` (the columns not spilled become NaN); returns its
+    /// interval and queue (or group), or `None` at the end.
+    pub fn read_into(
+        &mut self,
+        values: &mut [Ratio; N],
+    ) -> std::io::Result<Option<(usize, usize)>> {
         let bytes = &mut self.bytes;
         bytes.resize(self.spilled.row_len(), 0);
         match self.inner.read_exact(bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
-            Err(e) => return Some(Err(e)),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
             Ok(()) => {}
         }
         let word =
             |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"));
-        let mut values = [Ratio::value(f64::NAN); N];
         let mut i = 2;
-        for c in (0..N).filter(|&c| self.spilled.shown[c]) {
+        for c in 0..N {
+            values[c] = Ratio::value(f64::NAN);
+            if !self.spilled.shown[c] {
+                continue;
+            }
             values[c].num = f64::from_bits(word(i));
             i += 1;
             if self.spilled.ratio[c] {
@@ -332,7 +344,19 @@ impl<const N: usize> Iterator for RowReader<N> {
                 i += 1;
             }
         }
-        Some(Ok((word(0) as usize, word(1) as usize, values)))
+        Ok(Some((word(0) as usize, word(1) as usize)))
+    }
+}
+
+impl<const N: usize> Iterator for RowReader<N> {
+    type Item = std::io::Result<Row<N>>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut values = [Ratio::value(f64::NAN); N];
+        match self.read_into(&mut values) {
+            Ok(Some((interval, index))) => Some(Ok((interval, index, values))),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
     }
 }
 
@@ -399,6 +423,7 @@ fn run_replication(
         groups: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.agents(i))?),
         queue_columns: Spilled::intervals(s),
         group_columns: Spilled::agents(s),
+        row: Vec::new(),
     };
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();

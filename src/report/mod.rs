@@ -172,12 +172,17 @@ fn write_interval_table<const N: usize>(
     line.write_to(out)?;
     let shares = share_columns(columns);
     let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
+    let mut acc = [RatioEstimator::default(); N];
+    let mut values = [crate::stats::Ratio::value(f64::NAN); N];
     loop {
-        let mut acc = [RatioEstimator::default(); N];
+        for &c in &shown_columns {
+            acc[c] = RatioEstimator::default();
+        }
         let mut row_key = None;
         for reader in readers.iter_mut() {
-            let Some(row) = reader.next() else { break };
-            let (interval, index, values) = row?;
+            let Some((interval, index)) = reader.read_into(&mut values)? else {
+                break;
+            };
             match row_key {
                 None => row_key = Some((interval, index)),
                 Some(k) if k != (interval, index) => {
@@ -403,6 +408,9 @@ mod tests {
         assert_eq!(number(0.05), "0.05");
         assert_eq!(number(0.0000005), "0.000001");
         assert_eq!(number(-0.0000005), "-0.000001");
+        assert_eq!(number(0.123456), "0.123456");
+        assert_eq!(number(10.000001), "10.000001");
+        assert_eq!(number(-3.25), "-3.25");
         // Rounds as `f64::round` does, at every tie and near it.
         for x in [
             0.5,
