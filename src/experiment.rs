@@ -332,15 +332,16 @@ impl<const N: usize> RowReader<N> {
         let word =
             |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"));
         let mut i = 2;
-        for c in 0..N {
-            values[c] = Ratio::value(f64::NAN);
-            if !self.spilled.shown[c] {
+        let columns = self.spilled.shown.iter().zip(&self.spilled.ratio);
+        for (value, (&shown, &ratio)) in values.iter_mut().zip(columns) {
+            *value = Ratio::value(f64::NAN);
+            if !shown {
                 continue;
             }
-            values[c].num = f64::from_bits(word(i));
+            value.num = f64::from_bits(word(i));
             i += 1;
-            if self.spilled.ratio[c] {
-                values[c].den = f64::from_bits(word(i));
+            if ratio {
+                value.den = f64::from_bits(word(i));
                 i += 1;
             }
         }
