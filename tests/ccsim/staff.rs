@@ -356,3 +356,28 @@ staffing = { count = 5 }
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// The plan, its figures and the search's cost do not depend on the thread count.
+#[test]
+fn the_search_does_not_depend_on_the_thread_count() {
+    let run = |threads: &str| {
+        let run = Ccsim::new()
+            .file("s.toml", &stationary(None))
+            .args([
+                "staff",
+                "s.toml",
+                "--target",
+                "service_level=0.8",
+                "--out",
+                "out",
+            ])
+            .args(["--threads", threads])
+            .run()
+            .success();
+        (
+            run.read("out/staffing.csv"),
+            run.stdout.replace(&run.dir.display().to_string(), ""),
+        )
+    };
+    assert_eq!(run("1"), run("2"));
+}
