@@ -23,7 +23,8 @@
 //!
 //! Every plan is simulated with the same seeds (common random numbers): two plans that
 //! differ in one interval see the same callers, so a count is compared with the next one on
-//! paired replications, and more agents never look worse by chance. A plan extended with
+//! paired replications, so that a count and the next one are not told apart by noise
+//! from different callers. A plan extended with
 //! more replications runs only the new ones: replication `r` is the same whichever run it is
 //! part of.
 
@@ -56,6 +57,11 @@ pub enum Verdict {
 /// Two-sided level of the intervals decisions are taken on.
 const DECISION_LEVEL: f64 = 0.99;
 
+/// Replications needed before a figure that is the same in all of them counts as decided:
+/// had each call been within the threshold with probability 0.8, thirty replications of at
+/// least one call would all be at 100 % with probability 0.8³⁰ ≈ 0.1 %.
+const MIN_UNANIMOUS: usize = 30;
+
 impl Target {
     /// Where `e` stands against the target in an interval where `offered` contacts were
     /// offered (on average). An undefined figure constrains nothing only where there were
@@ -69,14 +75,19 @@ impl Target {
                 Verdict::Misses
             };
         }
-        let half = if e.n < 2 {
+        let half = if e.n < 2 || e.ci_low.is_nan() {
             f64::INFINITY
-        } else if e.ci_low.is_nan() {
-            0.0
         } else {
             // The reports' 95 % half width, rescaled to the decision level.
             let df = (e.n - 1) as f64;
             e.half_width() / t_quantile(0.975, df) * t_quantile(0.5 + DECISION_LEVEL / 2.0, df)
+        };
+        // Every replication alike (a quiet interval answered at once every time) says little
+        // on a few replications: only from `MIN_UNANIMOUS` on is it taken as decided.
+        let half = if half == 0.0 && e.n < MIN_UNANIMOUS {
+            f64::INFINITY
+        } else {
+            half
         };
         let (low, high) = (e.mean - half, e.mean + half);
         let (clearly_good, clearly_bad) = if self.at_least {
@@ -172,26 +183,13 @@ pub struct FreshSeedCheck {
 /// Per reported interval and queue of the group, the accumulators of every interval column.
 type Figures = Vec<Vec<(usize, [RatioEstimator; INTERVAL_COLUMNS.len()])>>;
 
-/// A plan's figures so far, over the replications simulated; and as they stood after each
-/// earlier batch of replications (a plan tried against it compares with the same batch).
+/// A plan's figures so far, over the replications simulated.
 struct Evaluation {
     replications: u32,
     acc: Figures,
-    earlier: Vec<(u32, Figures)>,
 }
 
 impl Evaluation {
-    /// The figures over the first `replications`, if they were ever the whole.
-    fn after(&self, replications: u32) -> Option<&Figures> {
-        if replications == self.replications {
-            return Some(&self.acc);
-        }
-        self.earlier
-            .iter()
-            .find(|(r, _)| *r == replications)
-            .map(|(_, f)| f)
-    }
-
     fn estimates(&self) -> Vec<Vec<(usize, Vec<Estimate>)>> {
         self.acc
             .iter()
@@ -267,12 +265,7 @@ impl Simulations<'_> {
     /// unclear, some interval clearly misses (the plan fails whatever the others do), or the
     /// replications reach the cap.
     ///
-    /// `accepted` is a plan already decided to meet every target, of which `plan` is a
-    /// variation: an interval whose figures are the very same as the accepted plan's on the
-    /// same replications (an earlier interval than the one changed, whose callers the change
-    /// never reached) keeps its decision, so one interval within noise of its target does
-    /// not send every later trial to the replication cap.
-    fn decide(&mut self, plan: &[u32], accepted: Option<&[u32]>) -> Result<Decision, String> {
+    fn decide(&mut self, plan: &[u32]) -> Result<Decision, String> {
         let targets = &self.req.targets;
         loop {
             if !self.plans.contains_key(plan) {
@@ -280,18 +273,7 @@ impl Simulations<'_> {
                 self.plans.insert(plan.to_vec(), e);
             }
             let evaluation = &self.plans[plan];
-            let mut verdicts = evaluation.verdicts(targets);
-            if let Some(same) = accepted
-                .and_then(|a| self.plans.get(a))
-                .and_then(|a| a.after(evaluation.replications))
-            {
-                for (v, (mine, theirs)) in verdicts.iter_mut().zip(evaluation.acc.iter().zip(same))
-                {
-                    if mine == theirs {
-                        *v = Verdict::Meets;
-                    }
-                }
-            }
+            let verdicts = evaluation.verdicts(targets);
             let misses = verdicts.contains(&Verdict::Misses);
             let unclear = verdicts.contains(&Verdict::Unclear);
             let at_cap = evaluation.replications >= self.req.max_replications;
@@ -371,7 +353,7 @@ pub fn staff(
 
     // Phase 1: add agents where targets are missed until every interval meets them.
     let ceiling: u32 = max_agents(scenario, req);
-    let mut decision = sims.decide(&plan, None)?;
+    let mut decision = sims.decide(&plan)?;
     while let Some(missed) = decision.meets.iter().position(|m| !m) {
         let mut raised = false;
         for (k, meets) in decision.meets.iter().enumerate() {
@@ -389,7 +371,7 @@ pub fn staff(
                 "no staffing up to {ceiling} agents meets the targets in the interval starting {start}"
             ));
         }
-        decision = sims.decide(&plan, None)?;
+        decision = sims.decide(&plan)?;
     }
 
     // Phase 2: take agents away while every interval still meets the targets: each
@@ -402,16 +384,13 @@ pub fn staff(
             // a few runs when the plan is close, a logarithmic number when it is far.
             let before = plan[k];
             let (mut lo, mut hi) = (-1_i64, i64::from(before));
-            // The plan with `hi` agents in interval k meets every target.
-            let mut meets = |plan: &mut Vec<u32>, hi: i64, n: i64| -> Result<bool, String> {
-                let mut accepted = plan.clone();
-                accepted[k] = hi as u32;
+            let mut meets = |plan: &mut Vec<u32>, n: i64| -> Result<bool, String> {
                 plan[k] = n as u32;
-                Ok(sims.decide(plan, Some(&accepted))?.all_meet())
+                Ok(sims.decide(plan)?.all_meet())
             };
             let mut step = 1;
             while hi - step > lo {
-                if meets(&mut plan, hi, hi - step)? {
+                if meets(&mut plan, hi - step)? {
                     hi -= step;
                     step *= 2;
                 } else {
@@ -421,7 +400,7 @@ pub fn staff(
             }
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if meets(&mut plan, hi, mid)? {
+                if meets(&mut plan, mid)? {
                     hi = mid;
                 } else {
                     lo = mid;
@@ -434,7 +413,15 @@ pub fn staff(
             break;
         }
     }
-    let decision = sims.decide(&plan, None)?;
+    // The plan is one the search decided meets every target (phase 1's last, or an
+    // accepted trial), so this is its decision again, from the cache.
+    let decision = sims.decide(&plan)?;
+    if let Some(i) = decision.meets.iter().position(|m| !m) {
+        return Err(format!(
+            "the plan found misses a target in interval {} on its own replications: please report this",
+            first + i
+        ));
+    }
     let evaluation = &sims.plans[&plan];
     let replications = evaluation.replications;
     let achieved = evaluation
@@ -493,7 +480,6 @@ fn simulate_plan(
     let queues = &s.agent_groups[req.group].queues;
     let mut evaluation = into.unwrap_or_else(|| Evaluation {
         replications: 0,
-        earlier: Vec::new(),
         acc: vec![
             queues
                 .iter()
@@ -502,10 +488,6 @@ fn simulate_plan(
             s.intervals() - first
         ],
     });
-    if evaluation.replications > 0 {
-        let before = (evaluation.replications, evaluation.acc.clone());
-        evaluation.earlier.push(before);
-    }
     for rows in replications {
         for (k, q, values) in rows {
             if let Some((_, acc)) = evaluation.acc[k - first].iter_mut().find(|(g, _)| *g == q) {
@@ -615,10 +597,14 @@ mod tests {
             floor.verdict(&estimate(0.79, 0.01, 1), 50.0),
             Verdict::Unclear
         );
-        // All replications alike (no spread): the mean decides.
+        // All replications alike (no spread): the mean decides, from 30 replications on.
         assert_eq!(
             floor.verdict(&estimate(1.0, 0.0, 100), 50.0),
             Verdict::Meets
+        );
+        assert_eq!(
+            floor.verdict(&estimate(1.0, 0.0, 10), 50.0),
+            Verdict::Unclear
         );
         // Undefined: fine without calls, a miss with calls nobody was answered in.
         let nan = estimate(f64::NAN, f64::NAN, 100);

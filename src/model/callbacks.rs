@@ -249,7 +249,12 @@ impl<'m> Center<'m, '_> {
         let s = &mut self.streams[q];
         let result = model.result(s.callback_result.random::<f64>());
         let policy = &model.policy;
-        let ring = match result.ring() {
+        // A result the scenario counts as connected rings until someone picks up.
+        let ring = match if policy.class(result) == ResultClass::Connected {
+            Ring::UntilAnswered
+        } else {
+            result.ring()
+        } {
             Ring::UntilAnswered => model
                 .answer_after
                 .sample(&mut s.callback_ring)

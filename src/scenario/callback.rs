@@ -305,6 +305,13 @@ impl Checker<'_> {
                     self.error(class.span(), at.clone(), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_VACANT, DO_NOT_CALL"))
                 })?;
                 let names: Vec<&str> = ResultClass::ALL.iter().map(|c| c.name()).collect();
+                if code == CallResult::NO_FREE_PORT_ERROR && class.get_ref() == "connected" {
+                    return Err(self.error(
+                        class.span(),
+                        at,
+                        "NO_FREE_PORT_ERROR means no port was free to dial on: it cannot connect; allowed: retry, final",
+                    ));
+                }
                 classes[code.0 as usize] = ResultClass::ALL
                     .into_iter()
                     .find(|c| c.name() == class.get_ref())

@@ -31,8 +31,12 @@ impl Estimate {
         Estimate::from_ratios(values.into_iter().map(Ratio::value))
     }
 
-    /// With the interval's bounds clipped to [0, 1], for a share.
+    /// With the interval's bounds clipped to [0, 1], for a share (an undefined interval
+    /// stays undefined).
     pub fn clipped_to_share(self) -> Estimate {
+        if self.ci_low.is_nan() || self.ci_high.is_nan() {
+            return self;
+        }
         Estimate {
             ci_low: self.ci_low.max(0.0),
             ci_high: self.ci_high.min(1.0),
@@ -247,5 +251,10 @@ mod tests {
         let e = Estimate::from_values([0.99, 1.0, 1.0, 0.97]).clipped_to_share();
         assert_eq!(e.ci_high, 1.0);
         assert!(e.ci_low < e.mean);
+        // One replication, or nothing to count: no interval, clipped or not.
+        let one = Estimate::from_values([0.8]).clipped_to_share();
+        assert!(one.ci_low.is_nan() && one.ci_high.is_nan());
+        let none = Estimate::from_ratios([Ratio::new(0.0, 0.0); 3]).clipped_to_share();
+        assert!(none.mean.is_nan() && none.ci_low.is_nan() && none.ci_high.is_nan());
     }
 }

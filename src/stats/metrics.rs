@@ -37,6 +37,8 @@ pub struct QueueCounts {
     /// Connected callbacks: they are also in `answered` (and a scheduled request, which has
     /// no call of its own, in `offered` too).
     pub callbacks_connected: u64,
+    /// Connected scheduled requests (in `offered`, though no caller called).
+    pub requests_offered: u64,
     pub callbacks_expired: u64,
     /// Attempts exhausted.
     pub callbacks_failed: u64,
@@ -68,6 +70,7 @@ impl QueueCounts {
         self.callbacks_accepted += o.callbacks_accepted;
         self.callbacks_requested += o.callbacks_requested;
         self.callbacks_connected += o.callbacks_connected;
+        self.requests_offered += o.requests_offered;
         self.callbacks_expired += o.callbacks_expired;
         self.callbacks_failed += o.callbacks_failed;
         self.callback_attempts += o.callback_attempts;
@@ -87,6 +90,7 @@ impl QueueCounts {
     ) {
         self.callbacks_connected += 1;
         self.offered += u64::from(scheduled);
+        self.requests_offered += u64::from(scheduled);
         self.answered += 1;
         self.answered_within += u64::from(credit);
         self.wait_answered += line_wait;
@@ -127,6 +131,11 @@ impl QueueCounts {
     /// Mean talk plus wrap-up of answered contacts, seconds.
     pub fn aht(&self) -> Ratio {
         Ratio::new(secs_from_ticks(self.handle), self.answered as f64)
+    }
+
+    /// Offered contacts that are callers (not scheduled requests): those that took a port.
+    pub fn callers_offered(&self) -> u64 {
+        self.offered - self.requests_offered
     }
 
     /// Offered contacts that waited.

@@ -928,7 +928,7 @@ impl Recorder {
                     .sum();
                 let offered: u64 = (0..self.layout.queues)
                     .filter(|&q| self.queue_pool[q] == Some(p))
-                    .map(|q| self.run_queues[q].offered)
+                    .map(|q| self.run_queues[q].callers_offered())
                     .sum();
                 match metric {
                     Metric::PortUtilisation => Ratio::new(busy, f64::from(self.pool_sizes[p])),
@@ -990,7 +990,9 @@ impl Recorder {
             Metric::P90WaitS => quantile(0.9),
             Metric::P95WaitS => quantile(0.95),
             Metric::AbandonRate => c.abandon_rate(),
-            Metric::BlockRate => Ratio::new(c.blocked as f64, (c.offered + c.blocked) as f64),
+            Metric::BlockRate => {
+                Ratio::new(c.blocked as f64, (c.callers_offered() + c.blocked) as f64)
+            }
             Metric::AhtS => c.aht(),
             Metric::QueueMean => v(queue_mean),
             Metric::WaitingAtEnd => v(c.waiting_at_end as f64),

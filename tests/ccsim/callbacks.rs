@@ -786,6 +786,12 @@ fn bad_callback_settings_are_errors() {
             "unknown call_result",
         ),
         (
+            "max_attempts = 3",
+            "max_attempts = 3\nresult_classes = { NO_FREE_PORT_ERROR = \"connected\" }",
+            "queue.q.callback.result_classes.NO_FREE_PORT_ERROR",
+            "cannot connect",
+        ),
+        (
             "call_delay = \"5s\"",
             "call_delay = \"5s\"\naccept = 0.5",
             "queue.q.callback.accept",
