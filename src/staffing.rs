@@ -32,7 +32,7 @@ use crate::engine::secs_from_ticks;
 use crate::erlang::{erlang_c, fewest};
 use crate::experiment::{self, RunOptions};
 use crate::scenario::{PerInterval, Scenario, Staffing};
-use crate::stats::{Estimate, INTERVAL_COLUMNS, RatioEstimator, t_quantile};
+use crate::stats::{Estimate, INTERVAL_COLUMNS, RatioEstimator, share_columns, t_quantile};
 use std::collections::HashMap;
 
 /// A bound on an interval metric.
@@ -424,6 +424,8 @@ pub fn staff(
     }
     let evaluation = &sims.plans[&plan];
     let replications = evaluation.replications;
+    // As the reports give them: shares' intervals clipped to [0, 1].
+    let shares = share_columns(&INTERVAL_COLUMNS);
     let achieved = evaluation
         .estimates()
         .into_iter()
@@ -431,7 +433,17 @@ pub fn staff(
         .enumerate()
         .map(|(i, (queues, &undecided))| IntervalResult {
             interval: first + i,
-            queues,
+            queues: queues
+                .into_iter()
+                .map(|(q, estimates)| {
+                    let clipped = estimates
+                        .into_iter()
+                        .zip(shares)
+                        .map(|(e, share)| if share { e.clipped_to_share() } else { e })
+                        .collect();
+                    (q, clipped)
+                })
+                .collect(),
             undecided,
         })
         .collect();
