@@ -237,13 +237,17 @@ pub struct MetricComparison {
 pub struct Tolerances(pub BTreeMap<String, f64>);
 
 impl Tolerances {
-    /// A difference smaller than this is "the same": half a point for shares, a second for
-    /// times, 1 % of A's value for counts and averages.
+    /// A difference smaller than this is "the same": half a point for shares (five points
+    /// for the share of days meeting the target), a second for times, 1 % of A's value for
+    /// counts and averages.
     pub fn of(&self, metric: &str, mean_a: f64) -> f64 {
         if let Some(t) = self.0.get(metric) {
             return *t;
         }
-        if Metric::from_name(metric).is_some_and(Metric::is_share) {
+        if metric == Metric::ServiceLevelTargetMet.name() {
+            // A share of days: its steps are 1 / replications, far coarser than half a point.
+            0.05
+        } else if Metric::from_name(metric).is_some_and(Metric::is_share) {
             0.005
         } else if metric.ends_with("_s") {
             1.0

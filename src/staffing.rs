@@ -122,7 +122,7 @@ impl Target {
 }
 
 /// Position of an `intervals.csv` column.
-fn column(name: &str) -> usize {
+pub fn column(name: &str) -> usize {
     INTERVAL_COLUMNS
         .iter()
         .position(|c| *c == name)

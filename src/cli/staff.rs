@@ -3,8 +3,7 @@
 use super::{CliError, progress, run::load_scenario};
 use crate::experiment::RunOptions;
 use crate::report::{number, timestamp_secs, write_atomically};
-use crate::staffing::{StaffingRequest, Target, staff};
-use crate::stats::INTERVAL_COLUMNS;
+use crate::staffing::{StaffingRequest, Target, column, staff};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -203,7 +202,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             .iter()
             .flat_map(|(q, e)| {
                 request.targets.iter().map(move |t| {
-                    let x = e[col(&t.metric)];
+                    let x = e[column(&t.metric)];
                     let (scale, unit) = if t.metric == "asa_s" {
                         (1.0, " s")
                     } else {
@@ -275,13 +274,6 @@ fn current_staffing(s: &crate::scenario::Scenario, group: usize) -> Vec<u32> {
         .collect()
 }
 
-fn col(name: &str) -> usize {
-    INTERVAL_COLUMNS
-        .iter()
-        .position(|c| *c == name)
-        .expect("an interval column")
-}
-
 const SHOWN: [&str; 4] = ["service_level", "abandon_rate", "asa_s", "p_wait"];
 
 fn write_csv(
@@ -318,10 +310,10 @@ fn write_csv(
                 current[k].to_string(),
                 plan.agents[k].to_string(),
                 plan.erlang_c[k].to_string(),
-                number(e[col("offered")].mean),
+                number(e[column("offered")].mean),
             ];
             for m in SHOWN {
-                let x = e[col(m)];
+                let x = e[column(m)];
                 record.extend([number(x.mean), number(x.ci_low), number(x.ci_high)]);
             }
             record.extend([

@@ -151,3 +151,35 @@ fn a_time_varying_day_matches_its_forward_equations_hour_by_hour() {
         }
     }
 }
+
+/// Every interval column the recorder builds as a plain value has the denominator 1, and the
+/// ratio columns are the ones spilled with their denominators: otherwise a denominator would
+/// be silently dropped between a replication and the reports. Checked on a day with ports,
+/// an IVR, callbacks (offered and scheduled), wrap-up and patience.
+#[test]
+fn only_ratio_columns_carry_denominators() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"));
+    let scenario = ccsim::scenario::Scenario::load(&dir.join("callbacks.toml")).unwrap();
+    let options = ccsim::experiment::RunOptions {
+        replications: 2,
+        ..ccsim::experiment::RunOptions::from_scenario(&scenario)
+    };
+    let ratio = ccsim::stats::ratio_columns(&ccsim::stats::INTERVAL_COLUMNS);
+    assert!(ratio.iter().any(|r| *r) && ratio.iter().any(|r| !*r));
+    let rows = ccsim::experiment::interval_rows_in_memory(&scenario, &options).unwrap();
+    let mut checked = 0;
+    for (_, _, values) in rows.iter().flatten() {
+        for (c, v) in values.iter().enumerate() {
+            if !ratio[c] {
+                assert_eq!(
+                    v.den,
+                    1.0,
+                    "{} is a plain value",
+                    ccsim::stats::INTERVAL_COLUMNS[c]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
