@@ -32,7 +32,9 @@ use crate::engine::secs_from_ticks;
 use crate::erlang::{erlang_c, fewest};
 use crate::experiment::{self, RunOptions};
 use crate::scenario::{PerInterval, Scenario, Staffing};
-use crate::stats::{Estimate, INTERVAL_COLUMNS, RatioEstimator, share_columns, t_quantile};
+use crate::stats::{
+    Estimate, INTERVAL_COLUMNS, Metric, RatioEstimator, finish_estimate, t_quantile,
+};
 use std::collections::HashMap;
 
 /// A bound on an interval metric.
@@ -424,8 +426,8 @@ pub fn staff(
     }
     let evaluation = &sims.plans[&plan];
     let replications = evaluation.replications;
-    // As the reports give them: shares' intervals clipped to [0, 1].
-    let shares = share_columns(&INTERVAL_COLUMNS);
+    // As the reports give them (shares' intervals clipped to [0, 1]).
+    let metrics = INTERVAL_COLUMNS.map(Metric::from_name);
     let achieved = evaluation
         .estimates()
         .into_iter()
@@ -438,8 +440,8 @@ pub fn staff(
                 .map(|(q, estimates)| {
                     let clipped = estimates
                         .into_iter()
-                        .zip(shares)
-                        .map(|(e, share)| if share { e.clipped_to_share() } else { e })
+                        .zip(metrics)
+                        .map(|(e, metric)| finish_estimate(metric, e))
                         .collect();
                     (q, clipped)
                 })

@@ -22,7 +22,7 @@ pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
-use crate::stats::{RatioEstimator, share_columns};
+use crate::stats::{Metric, RatioEstimator, finish_estimate};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -149,7 +149,7 @@ pub fn write_atomically(
 
 /// Writes an interval table (`intervals.csv`, `agents.csv`): the interval's start and the
 /// row's name (`key` names the column, `names` the rows), then for each column shown its
-/// estimate over replications and 95 % CI (shares clipped to [0, 1]).
+/// estimate over replications and 95 % CI (see [`finish_estimate`]).
 ///
 /// The replications' spilled rows are merged in lockstep — row i of every replication is the
 /// same interval and queue (or group) — so memory does not grow with the number of intervals.
@@ -170,7 +170,7 @@ fn write_interval_table<const N: usize>(
         line.text(&format!("{}_ci95_high", columns[c]));
     }
     line.write_to(out)?;
-    let shares = share_columns(columns);
+    let metrics: Vec<Option<Metric>> = columns.iter().map(|c| Metric::from_name(c)).collect();
     let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
     let mut acc = [RatioEstimator::default(); N];
     let mut values = [crate::stats::Ratio::value(f64::NAN); N];
@@ -203,10 +203,7 @@ fn write_interval_table<const N: usize>(
         line.text(starts.get(interval));
         line.text(names[index]);
         for &c in &shown_columns {
-            let mut e = acc[c].estimate();
-            if shares[c] {
-                e = e.clipped_to_share();
-            }
+            let e = finish_estimate(metrics[c], acc[c].estimate());
             line.number(e.mean);
             line.number(e.ci_low);
             line.number(e.ci_high);

@@ -3,12 +3,13 @@
 
 use super::{Exporter, number};
 use crate::experiment::RunResults;
-use crate::stats::Estimate;
+use crate::stats::{Estimate, finish_estimate};
 use std::io::Write;
 
 pub struct SummaryCsv;
 
-/// The estimate of each catalog entry, in catalog order (shares' CIs clipped to [0, 1]).
+/// The estimate of each catalog entry, in catalog order (shares' CIs clipped to [0, 1],
+/// shares of replications with Wilson's interval).
 pub fn summary_estimates(results: &RunResults) -> Vec<Estimate> {
     results
         .catalog
@@ -16,11 +17,7 @@ pub fn summary_estimates(results: &RunResults) -> Vec<Estimate> {
         .enumerate()
         .map(|(i, (_, metric))| {
             let e = Estimate::from_ratios(results.replications.iter().map(|r| r.metrics[i]));
-            if metric.is_share() {
-                e.clipped_to_share()
-            } else {
-                e
-            }
+            finish_estimate(Some(*metric), e)
         })
         .collect()
 }

@@ -31,6 +31,25 @@ impl Estimate {
         Estimate::from_ratios(values.into_iter().map(Ratio::value))
     }
 
+    /// With Wilson's 95 % score interval, for the share of replications in which something
+    /// held (each replication 0 or 1): unlike the t interval it stays inside [0, 1] and does
+    /// not shrink to a point when every replication agrees (30 of 30 gives [0.886, 1]).
+    pub fn wilson(self) -> Estimate {
+        if self.n == 0 || self.mean.is_nan() {
+            return self;
+        }
+        let (p, n) = (self.mean, self.n as f64);
+        let z = 1.959_963_984_540_054;
+        let z2n = z * z / n;
+        let centre = (p + z2n / 2.0) / (1.0 + z2n);
+        let half = z * (p * (1.0 - p) / n + z2n / (4.0 * n)).sqrt() / (1.0 + z2n);
+        Estimate {
+            ci_low: (centre - half).max(0.0),
+            ci_high: (centre + half).min(1.0),
+            ..self
+        }
+    }
+
     /// With the interval's bounds clipped to [0, 1], for a share (an undefined interval
     /// stays undefined).
     pub fn clipped_to_share(self) -> Estimate {
@@ -244,6 +263,22 @@ mod tests {
         assert_eq!(r, 0.75);
         assert_eq!(&z[..4], &[-0.25, 0.0, 0.25, 0.0]);
         assert!(z[4].is_nan());
+    }
+
+    /// Wilson's interval, against the formula worked by hand (p̂ = 1 of 30; p̂ = 0.5 of 40).
+    #[test]
+    fn wilson_intervals_for_shares_of_replications() {
+        let all = Estimate::from_values([1.0; 30]).wilson();
+        assert_eq!(all.mean, 1.0);
+        // n / (n + z²) = 30 / 33.8415.
+        assert!((all.ci_low - 0.886_487).abs() < 1e-6, "{all:?}");
+        assert!((all.ci_high - 1.0).abs() < 1e-12);
+        let half: Vec<f64> = (0..40).map(|i| f64::from(i % 2)).collect();
+        let e = Estimate::from_values(half).wilson();
+        assert!(
+            (e.ci_low - 0.351_995).abs() < 1e-6 && (e.ci_high - 0.648_005).abs() < 1e-6,
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The metrics every report uses: their names, what they are computed from, and which
 //! direction is better.
 
-use super::Ratio;
+use super::{Estimate, Ratio};
 use crate::engine::{Ticks, secs_from_ticks};
 use crate::model::AgentState;
 use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
@@ -344,6 +344,12 @@ impl Metric {
         )
     }
 
+    /// Whether a replication's value is 1 or 0 (it met the target or not): its estimate is
+    /// the share of replications, with Wilson's interval.
+    pub fn is_share_of_replications(self) -> bool {
+        self == Metric::ServiceLevelTargetMet
+    }
+
     /// Whether a replication's value is a ratio of two of its counts or sums (its estimate
     /// over replications is then the ratio of their sums), rather than a count, a time
     /// average or a percentile (estimated by the mean over replications).
@@ -645,9 +651,14 @@ pub fn ratio_columns<const N: usize>(columns: &[&str; N]) -> [bool; N] {
     columns.map(|c| Metric::from_name(c).is_some_and(Metric::is_ratio))
 }
 
-/// Which of a report's columns (named as metrics) hold shares, whose CIs are clipped to [0, 1].
-pub fn share_columns<const N: usize>(columns: &[&str; N]) -> [bool; N] {
-    columns.map(|c| Metric::from_name(c).is_some_and(Metric::is_share))
+/// How a report column's estimate is finished: a share's CI clipped to [0, 1]; a share of
+/// replications with Wilson's interval; other figures as estimated.
+pub fn finish_estimate(metric: Option<Metric>, e: Estimate) -> Estimate {
+    match metric {
+        Some(m) if m.is_share_of_replications() => e.wilson(),
+        Some(m) if m.is_share() => e.clipped_to_share(),
+        _ => e,
+    }
 }
 
 /// Columns of `agents.csv` computed for each interval and agent group, in order: time-average

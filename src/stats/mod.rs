@@ -18,7 +18,7 @@ pub use estimate::{Estimate, Ratio, RatioEstimator, linearised, t_quantile, t_qu
 pub use histogram::WaitHistogram;
 pub use metrics::{
     AGENT_COLUMNS, Direction, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, agent_columns_shown,
-    catalog, interval_columns_shown, ratio, ratio_columns, share_columns,
+    catalog, finish_estimate, interval_columns_shown, ratio, ratio_columns,
 };
 pub use recorder::{IntervalSink, Level, Recorder, ReplicationMetrics};
 pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};

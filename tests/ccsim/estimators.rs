@@ -83,7 +83,7 @@ fn the_share_of_days_meeting_the_target() {
     for r in &rows {
         let s = share(r);
         assert!((0.0..=1.0).contains(&s));
-        // Met on every day means the CI is [1, 1]: it never leaves the range.
+        // Wilson's interval never leaves the range, even when every day met it.
         assert!(
             r["service_level_target_met_ci95_high"]
                 .parse::<f64>()
