@@ -134,12 +134,28 @@ pub fn column(name: &str) -> usize {
 /// What the search needs besides the scenario.
 #[derive(Clone, Debug)]
 pub struct StaffingRequest {
-    pub group: usize,
+    /// The agent groups to staff, and what an agent-hour of each costs.
+    pub groups: Vec<usize>,
+    pub costs: Vec<f64>,
     pub targets: Vec<Target>,
     /// Seed, threads, and the replications every plan starts with.
     pub options: RunOptions,
     /// The most replications a plan gets while a decision is unclear.
     pub max_replications: u32,
+}
+
+impl StaffingRequest {
+    /// The queues the groups serve, in order: those whose targets the plan must meet.
+    pub fn queues(&self, s: &Scenario) -> Vec<usize> {
+        let mut queues: Vec<usize> = self
+            .groups
+            .iter()
+            .flat_map(|&g| s.agent_groups[g].queues.iter().copied())
+            .collect();
+        queues.sort_unstable();
+        queues.dedup();
+        queues
+    }
 }
 
 /// An interval of the plan found and how it does.
@@ -156,10 +172,11 @@ pub struct IntervalResult {
 /// The plan found and how it does.
 #[derive(Clone, Debug)]
 pub struct StaffingPlan {
-    /// Agents of the group in each interval (warm-up intervals keep the scenario's).
-    pub agents: Vec<u32>,
-    /// Erlang C's answer for the same targets, interval by interval.
-    pub erlang_c: Vec<u32>,
+    /// Agents of each group staffed (in the request's order) in each interval (warm-up
+    /// intervals keep the scenario's).
+    pub agents: Vec<Vec<u32>>,
+    /// Erlang C's answer for the same targets, for each group alone on its queues.
+    pub erlang_c: Vec<Vec<u32>>,
     /// Each reported interval with the plan, on the replications that decided it.
     pub achieved: Vec<IntervalResult>,
     /// Replications the plan was decided on.
@@ -225,6 +242,23 @@ impl Evaluation {
             .collect()
     }
 
+    /// Each reported interval's queues that miss a target by the point estimates.
+    fn missed_by_estimate(&self, targets: &[Target]) -> Vec<Vec<usize>> {
+        self.estimates()
+            .iter()
+            .map(|queues| {
+                queues
+                    .iter()
+                    .filter(|(_, e)| {
+                        let offered = e[column("offered")].mean;
+                        !targets.iter().all(|t| t.met(e[t.column()].mean, offered))
+                    })
+                    .map(|(q, _)| *q)
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Each reported interval's outcome by the point estimates.
     fn met_by_estimate(&self, targets: &[Target]) -> Vec<bool> {
         self.estimates()
@@ -239,10 +273,11 @@ impl Evaluation {
     }
 }
 
-/// How a plan does once decided: per reported interval, whether it meets every target, and
-/// whether that was left to the point estimate.
+/// How a plan does once decided: per reported interval, whether it meets every target, the
+/// queues that miss one, and whether that was left to the point estimate.
 struct Decision {
     meets: Vec<bool>,
+    missed: Vec<Vec<usize>>,
     undecided: Vec<bool>,
 }
 
@@ -282,6 +317,7 @@ impl Simulations<'_> {
             if misses || !unclear || at_cap {
                 let by_estimate = evaluation.met_by_estimate(targets);
                 return Ok(Decision {
+                    missed: evaluation.missed_by_estimate(targets),
                     meets: verdicts
                         .iter()
                         .zip(&by_estimate)
@@ -322,8 +358,12 @@ impl Simulations<'_> {
     }
 }
 
-/// Searches the plan for `req.group` in `scenario`. `on_progress` hears the plans and
+/// Searches the plan for `req.groups` in `scenario`. `on_progress` hears the plans and
 /// replications simulated so far.
+///
+/// With several groups, an interval that misses a target gets an agent of the cheapest group
+/// serving a queue that misses it, and agents are taken away from the dearest group first:
+/// a greedy search for a cheap plan, not a proof of the cheapest.
 pub fn staff(
     scenario: &Scenario,
     req: &StaffingRequest,
@@ -331,19 +371,24 @@ pub fn staff(
 ) -> Result<StaffingPlan, String> {
     let intervals = scenario.intervals();
     let first = scenario.first_reported_interval();
-    let erlang = erlang_c_plan(scenario, req);
-    let mut plan: Vec<u32> = (0..intervals)
-        .map(|k| {
-            if k < first {
-                scenario.agent_groups[req.group]
-                    .staffing
-                    .counts()
-                    .map_or(0, |c| c.get(k))
-            } else {
-                erlang[k]
-            }
-        })
+    let erlang: Vec<Vec<u32>> = req
+        .groups
+        .iter()
+        .map(|&g| erlang_c_plan(scenario, req, g))
         .collect();
+    // The plan as one vector: group i's count in interval k at i · intervals + k.
+    let at = |i: usize, k: usize| i * intervals + k;
+    let mut plan: Vec<u32> = Vec::with_capacity(req.groups.len() * intervals);
+    for (i, &g) in req.groups.iter().enumerate() {
+        let counts = scenario.agent_groups[g].staffing.counts();
+        plan.extend((0..intervals).map(|k| {
+            if k < first {
+                counts.map_or(0, |c| c.get(k))
+            } else {
+                erlang[i][k]
+            }
+        }));
+    }
     let mut sims = Simulations {
         scenario,
         req,
@@ -352,15 +397,33 @@ pub fn staff(
         replications: 0,
         on_progress,
     };
+    let ceilings: Vec<u32> = req
+        .groups
+        .iter()
+        .map(|&g| max_agents(scenario, g))
+        .collect();
+    // Groups by cost: the cheapest is raised first, the dearest cut first.
+    let mut by_cost: Vec<usize> = (0..req.groups.len()).collect();
+    by_cost.sort_by(|&a, &b| req.costs[a].total_cmp(&req.costs[b]));
 
     // Phase 1: add agents where targets are missed until every interval meets them.
-    let ceiling: u32 = max_agents(scenario, req);
     let mut decision = sims.decide(&plan)?;
     while let Some(missed) = decision.meets.iter().position(|m| !m) {
         let mut raised = false;
-        for (k, meets) in decision.meets.iter().enumerate() {
-            if !meets && plan[first + k] < ceiling {
-                plan[first + k] += 1;
+        for (k, queues) in decision.missed.iter().enumerate() {
+            if decision.meets[k] {
+                continue;
+            }
+            // The cheapest group below its ceiling serving a queue that misses.
+            let serves = |i: usize| {
+                let group = &scenario.agent_groups[req.groups[i]];
+                queues.is_empty() || queues.iter().any(|q| group.queues.contains(q))
+            };
+            if let Some(&i) = by_cost
+                .iter()
+                .find(|&&i| serves(i) && plan[at(i, first + k)] < ceilings[i])
+            {
+                plan[at(i, first + k)] += 1;
                 raised = true;
             }
         }
@@ -370,46 +433,54 @@ pub fn staff(
                     ((first + missed) as u64 * scenario.interval) as i64,
                 );
             return Err(format!(
-                "no staffing up to {ceiling} agents meets the targets in the interval starting {start}"
+                "no staffing up to the ceiling ({} agents) meets the targets in the interval starting {start}",
+                ceilings
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         decision = sims.decide(&plan)?;
     }
 
     // Phase 2: take agents away while every interval still meets the targets: each
-    // interval's fewest by bisection (more agents never hurt), holding the others; passes
-    // repeat because a removal can make room elsewhere, until no single agent can go.
+    // interval's fewest of each group (the dearest first) by bisection, holding the others;
+    // passes repeat because a removal can make room elsewhere, until no single agent can go.
     loop {
         let mut removed = false;
         for k in first..intervals {
-            // plan[k] meets. Gallop down (1, 2, 4 … fewer) to a count that fails, then bisect:
-            // a few runs when the plan is close, a logarithmic number when it is far.
-            let before = plan[k];
-            let (mut lo, mut hi) = (-1_i64, i64::from(before));
-            let mut meets = |plan: &mut Vec<u32>, n: i64| -> Result<bool, String> {
-                plan[k] = n as u32;
-                Ok(sims.decide(plan)?.all_meet())
-            };
-            let mut step = 1;
-            while hi - step > lo {
-                if meets(&mut plan, hi - step)? {
-                    hi -= step;
-                    step *= 2;
-                } else {
-                    lo = hi - step;
-                    break;
+            for &i in by_cost.iter().rev() {
+                let j = at(i, k);
+                // plan[j] meets. Gallop down (1, 2, 4 … fewer) to a count that fails, then
+                // bisect: a few runs when the plan is close, a logarithmic number when far.
+                let before = plan[j];
+                let (mut lo, mut hi) = (-1_i64, i64::from(before));
+                let mut meets = |plan: &mut Vec<u32>, n: i64| -> Result<bool, String> {
+                    plan[j] = n as u32;
+                    Ok(sims.decide(plan)?.all_meet())
+                };
+                let mut step = 1;
+                while hi - step > lo {
+                    if meets(&mut plan, hi - step)? {
+                        hi -= step;
+                        step *= 2;
+                    } else {
+                        lo = hi - step;
+                        break;
+                    }
                 }
-            }
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if meets(&mut plan, mid)? {
-                    hi = mid;
-                } else {
-                    lo = mid;
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if meets(&mut plan, mid)? {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
                 }
+                plan[j] = hi as u32;
+                removed |= plan[j] < before;
             }
-            plan[k] = hi as u32;
-            removed |= plan[k] < before;
         }
         if !removed {
             break;
@@ -467,7 +538,7 @@ pub fn staff(
         intervals: met.len(),
     };
     Ok(StaffingPlan {
-        agents: plan,
+        agents: plan.chunks(intervals).map(<[u32]>::to_vec).collect(),
         erlang_c: erlang,
         achieved,
         replications,
@@ -477,7 +548,7 @@ pub fn staff(
     })
 }
 
-/// Simulates `scenario` with the group staffed by `plan`, with `options`' replications,
+/// Simulates `scenario` with the groups staffed by `plan`, with `options`' replications,
 /// adding their figures to `into` (a plan's earlier replications).
 fn simulate_plan(
     scenario: &Scenario,
@@ -487,11 +558,13 @@ fn simulate_plan(
     into: Option<Evaluation>,
 ) -> Result<Evaluation, String> {
     let mut s = scenario.clone();
-    s.agent_groups[req.group].staffing = Staffing::Counts(PerInterval::Values(plan.to_vec()));
+    for (&g, counts) in req.groups.iter().zip(plan.chunks(s.intervals())) {
+        s.agent_groups[g].staffing = Staffing::Counts(PerInterval::Values(counts.to_vec()));
+    }
     let replications =
         experiment::interval_rows_in_memory(&s, options).map_err(|e| e.to_string())?;
     let first = s.first_reported_interval();
-    let queues = &s.agent_groups[req.group].queues;
+    let queues = req.queues(&s);
     let mut evaluation = into.unwrap_or_else(|| Evaluation {
         replications: 0,
         acc: vec![
@@ -515,11 +588,12 @@ fn simulate_plan(
     Ok(evaluation)
 }
 
-/// Erlang C's agents per interval for the targets (service level, ASA and P(wait) bounds;
-/// Erlang C has no abandonment, so a bound on it asks only for a stable queue). The group's
-/// queues are pooled: their calls add up, their handle times average by calls.
-pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest) -> Vec<u32> {
-    let queues = &s.agent_groups[req.group].queues;
+/// Erlang C's agents of group `g` per interval for the targets (service level, ASA and
+/// P(wait) bounds; Erlang C has no abandonment, so a bound on it asks only for a stable
+/// queue), as if it alone served its queues. The group's queues are pooled: their calls add
+/// up, their handle times average by calls.
+pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest, g: usize) -> Vec<u32> {
+    let queues = &s.agent_groups[g].queues;
     let interval_s = secs_from_ticks(s.interval);
     let threshold = secs_from_ticks(s.service_level.threshold);
     (0..s.intervals())
@@ -560,9 +634,9 @@ fn agents_ceiling(load: f64) -> u32 {
     (4.0 * load.ceil() + 50.0).min(f64::from(u32::MAX / 2)) as u32
 }
 
-/// The ceiling for any interval of the group.
-fn max_agents(s: &Scenario, req: &StaffingRequest) -> u32 {
-    let queues = &s.agent_groups[req.group].queues;
+/// The ceiling for any interval of group `g`.
+fn max_agents(s: &Scenario, g: usize) -> u32 {
+    let queues = &s.agent_groups[g].queues;
     let interval_s = secs_from_ticks(s.interval);
     (0..s.intervals())
         .map(|k| {

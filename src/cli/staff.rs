@@ -17,9 +17,14 @@ pub struct StaffArgs {
     /// A ceiling every interval must keep: abandon_rate=VALUE, asa_s=SECONDS or p_wait=VALUE.
     #[arg(long = "max", value_name = "METRIC=VALUE", value_parser = parse_ceiling)]
     maxima: Vec<(String, f64)>,
-    /// The agent group to staff (needed when the scenario has several).
-    #[arg(long)]
-    group: Option<String>,
+    /// An agent group to staff (needed when the scenario has several; repeat it to staff
+    /// several in one search).
+    #[arg(long = "group", value_name = "NAME")]
+    groups: Vec<String>,
+    /// What an agent-hour of a group costs, GROUP=VALUE (default 1 for each): with several
+    /// groups the search adds the cheapest agents and removes the dearest first.
+    #[arg(long = "cost", value_name = "GROUP=VALUE", value_parser = parse_cost)]
+    costs: Vec<(String, f64)>,
     /// Output folder (default: output/staff-<scenario name>/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -65,6 +70,16 @@ fn parse_bound(s: &str, allowed: &[&str]) -> Result<(String, f64), String> {
     Ok((name.to_string(), v))
 }
 
+fn parse_cost(s: &str) -> Result<(String, f64), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("\"{s}\": write GROUP=VALUE (the cost of an agent-hour)"))?;
+    match value.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok((name.to_string(), v)),
+        _ => Err(format!("\"{value}\": give a cost above 0")),
+    }
+}
+
 fn parse_floor(s: &str) -> Result<(String, f64), String> {
     parse_bound(s, &["service_level"])
 }
@@ -86,26 +101,51 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         .iter()
         .map(|g| g.name.as_str())
         .collect();
-    let group = match (&args.group, names.as_slice()) {
-        (Some(name), _) => names.iter().position(|n| n == name).ok_or_else(|| {
+    let find = |name: &str, flag: &str| {
+        names.iter().position(|n| *n == name).ok_or_else(|| {
             CliError::Input(format!(
-                "--group {name}: no [[agent_group]] is named so; defined: {}",
+                "{flag} {name}: no [[agent_group]] is named so; defined: {}",
                 names.join(", ")
             ))
-        })?,
-        (None, [_]) => 0,
-        (None, _) => {
+        })
+    };
+    let groups: Vec<usize> = match (args.groups.as_slice(), names.as_slice()) {
+        ([], [_]) => vec![0],
+        ([], _) => {
             return Err(CliError::Input(format!(
-                "the scenario has several agent groups: say which to staff with --group ({})",
+                "the scenario has several agent groups: say which to staff with --group ({}; repeat it for several)",
                 names.join(", ")
             )));
         }
+        (given, _) => {
+            let mut groups = Vec::new();
+            for name in given {
+                let g = find(name, "--group")?;
+                if groups.contains(&g) {
+                    return Err(CliError::Input(format!("--group {name} is given twice")));
+                }
+                groups.push(g);
+            }
+            groups
+        }
     };
-    if scenario.agent_groups[group].staffing.counts().is_none() {
-        return Err(CliError::Input(format!(
-            "group {} is staffed by shifts: `staff` finds agents per interval, so give the group `staffing = {{ per_interval = [...] }}` (or `count`) to search from",
-            names[group]
-        )));
+    for &g in &groups {
+        if scenario.agent_groups[g].staffing.counts().is_none() {
+            return Err(CliError::Input(format!(
+                "group {} is staffed by shifts: `staff` finds agents per interval, so give the group `staffing = {{ per_interval = [...] }}` (or `count`) to search from",
+                names[g]
+            )));
+        }
+    }
+    let mut costs = vec![1.0; groups.len()];
+    for (name, cost) in &args.costs {
+        let g = find(name, "--cost")?;
+        let i = groups.iter().position(|&x| x == g).ok_or_else(|| {
+            CliError::Input(format!(
+                "--cost {name}: the group is not staffed; add --group {name}"
+            ))
+        })?;
+        costs[i] = *cost;
     }
     let targets: Vec<Target> = args
         .targets
@@ -135,7 +175,8 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         trace: false,
     };
     let request = StaffingRequest {
-        group,
+        groups: groups.clone(),
+        costs: costs.clone(),
         targets,
         options,
         max_replications,
@@ -155,24 +196,25 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&out)
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     let csv_path = out.join("staffing.csv");
-    write_atomically(&csv_path, |w| write_csv(&scenario, group, &plan, w))
+    write_atomically(&csv_path, |w| write_csv(&scenario, &groups, &plan, w))
         .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
     let text =
         std::fs::read_to_string(&args.scenario).map_err(|e| CliError::Failed(e.to_string()))?;
-    let list = format!(
-        "[{}]",
-        plan.agents
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let key = format!(
-        "agent_group.{}.staffing.per_interval",
-        scenario.agent_groups[group].name
-    );
+    let mut edits: Vec<(String, String)> = groups
+        .iter()
+        .zip(&plan.agents)
+        .map(|(&g, agents)| {
+            let list: Vec<String> = agents.iter().map(u32::to_string).collect();
+            (
+                format!(
+                    "agent_group.{}.staffing.per_interval",
+                    scenario.agent_groups[g].name
+                ),
+                format!("[{}]", list.join(", ")),
+            )
+        })
+        .collect();
     // The copy lives in another folder: the files the scenario names are given absolutely.
-    let mut edits = vec![(key, list)];
     for (file_key, path) in scenario.file_keys() {
         let absolute = std::fs::canonicalize(&path)
             .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
@@ -188,12 +230,23 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
 
     let first = scenario.first_reported_interval();
     let hours = crate::engine::secs_from_ticks(scenario.interval) / 3600.0;
-    let current = current_staffing(&scenario, group);
+    let current: Vec<Vec<u32>> = groups
+        .iter()
+        .map(|&g| current_staffing(&scenario, g))
+        .collect();
     let total = |agents: &[u32]| agents[first..].iter().map(|&a| f64::from(a)).sum::<f64>() * hours;
-    println!(
-        "{:<22} {:>7} {:>7} {:>9}   achieved with the plan (95 % CI)",
-        "interval", "current", "plan", "Erlang C"
-    );
+    let several = groups.len() > 1;
+    let mut header = format!("{:<22}", "interval");
+    for &g in &groups {
+        if several {
+            header.push_str(&format!(" {:>12}", scenario.agent_groups[g].name));
+        }
+        header.push_str(&format!(
+            " {:>7} {:>7} {:>9}",
+            "current", "plan", "Erlang C"
+        ));
+    }
+    println!("{header}   achieved with the plan (95 % CI)");
     let scenario_ref = &scenario;
     for r in &plan.achieved {
         let k = r.interval;
@@ -222,22 +275,53 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
                 })
             })
             .collect();
+        let mut line = format!(
+            "{:<22}",
+            timestamp_secs(scenario.start, k as u64 * scenario.interval)
+        );
+        for ((now, found), erlang) in current.iter().zip(&plan.agents).zip(&plan.erlang_c) {
+            if several {
+                line.push_str(&format!(" {:>12}", ""));
+            }
+            line.push_str(&format!(" {:>7} {:>7} {:>9}", now[k], found[k], erlang[k]));
+        }
         println!(
-            "{:<22} {:>7} {:>7} {:>9}   {}{}",
-            timestamp_secs(scenario.start, k as u64 * scenario.interval),
-            current[k],
-            plan.agents[k],
-            plan.erlang_c[k],
+            "{line}   {}{}",
             figures.join(", "),
             if r.undecided { "  (undecided)" } else { "" }
         );
     }
-    let (found, erlang, now) = (total(&plan.agents), total(&plan.erlang_c), total(&current));
-    println!(
-        "\nagent-hours: {found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %), {now:.1} staffed now",
-        found - erlang,
-        100.0 * (found - erlang) / erlang.max(f64::MIN_POSITIVE)
-    );
+    println!();
+    let mut cost = 0.0;
+    for (i, &g) in groups.iter().enumerate() {
+        let (found, erlang, now) = (
+            total(&plan.agents[i]),
+            total(&plan.erlang_c[i]),
+            total(&current[i]),
+        );
+        cost += found * costs[i];
+        let of = if several {
+            format!(" of {}", scenario.agent_groups[g].name)
+        } else {
+            String::new()
+        };
+        println!(
+            "agent-hours{of}: {found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %), {now:.1} staffed now",
+            found - erlang,
+            100.0 * (found - erlang) / erlang.max(f64::MIN_POSITIVE)
+        );
+    }
+    if several {
+        let priced: Vec<String> = groups
+            .iter()
+            .zip(&costs)
+            .map(|(&g, c)| format!("{} {c}", scenario.agent_groups[g].name))
+            .collect();
+        println!(
+            "cost of the plan: {cost:.1} (per agent-hour: {})",
+            priced.join(", ")
+        );
+    }
     let undecided = plan.achieved.iter().filter(|r| r.undecided).count();
     println!(
         "decided on {} replications; {} plans and {} replications simulated in all",
@@ -278,7 +362,7 @@ const SHOWN: [&str; 4] = ["service_level", "abandon_rate", "asa_s", "p_wait"];
 
 fn write_csv(
     s: &crate::scenario::Scenario,
-    group: usize,
+    groups: &[usize],
     plan: &crate::staffing::StaffingPlan,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -286,6 +370,7 @@ fn write_csv(
     let mut header = vec![
         "interval_start".to_string(),
         "queue".into(),
+        "agent_group".into(),
         "current_agents".into(),
         "agents".into(),
         "erlang_c_agents".into(),
@@ -300,27 +385,34 @@ fn write_csv(
     }
     header.extend(["replications".into(), "decided".into()]);
     w.write_record(&header)?;
-    let current = current_staffing(s, group);
+    let current: Vec<Vec<u32>> = groups.iter().map(|&g| current_staffing(s, g)).collect();
     for r in &plan.achieved {
         let k = r.interval;
         for (q, e) in &r.queues {
-            let mut record = vec![
-                timestamp_secs(s.start, k as u64 * s.interval),
-                s.queues[*q].name.clone(),
-                current[k].to_string(),
-                plan.agents[k].to_string(),
-                plan.erlang_c[k].to_string(),
-                number(e[column("offered")].mean),
-            ];
-            for m in SHOWN {
-                let x = e[column(m)];
-                record.extend([number(x.mean), number(x.ci_low), number(x.ci_high)]);
+            // A row for each group staffed that serves the queue.
+            for (i, &g) in groups.iter().enumerate() {
+                if !s.agent_groups[g].queues.contains(q) {
+                    continue;
+                }
+                let mut record = vec![
+                    timestamp_secs(s.start, k as u64 * s.interval),
+                    s.queues[*q].name.clone(),
+                    s.agent_groups[g].name.clone(),
+                    current[i][k].to_string(),
+                    plan.agents[i][k].to_string(),
+                    plan.erlang_c[i][k].to_string(),
+                    number(e[column("offered")].mean),
+                ];
+                for m in SHOWN {
+                    let x = e[column(m)];
+                    record.extend([number(x.mean), number(x.ci_low), number(x.ci_high)]);
+                }
+                record.extend([
+                    plan.replications.to_string(),
+                    if r.undecided { "no" } else { "yes" }.to_string(),
+                ]);
+                w.write_record(&record)?;
             }
-            record.extend([
-                plan.replications.to_string(),
-                if r.undecided { "no" } else { "yes" }.to_string(),
-            ]);
-            w.write_record(&record)?;
         }
     }
     w.flush()

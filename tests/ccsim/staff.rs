@@ -290,6 +290,46 @@ fn bad_requests_exit_2() {
             vec!["staff", "s.toml", "--target", "service_level=0.8"],
             "--group",
         ),
+        (
+            &two_groups,
+            vec![
+                "staff",
+                "s.toml",
+                "--target",
+                "service_level=0.8",
+                "--group",
+                "tier1",
+                "--group",
+                "tier1",
+            ],
+            "given twice",
+        ),
+        (
+            &two_groups,
+            vec![
+                "staff",
+                "s.toml",
+                "--target",
+                "service_level=0.8",
+                "--group",
+                "tier1",
+                "--cost",
+                "tier2=3",
+            ],
+            "not staffed",
+        ),
+        (
+            &day,
+            vec![
+                "staff",
+                "s.toml",
+                "--target",
+                "service_level=0.8",
+                "--cost",
+                "tier1=-1",
+            ],
+            "above 0",
+        ),
     ] {
         let run = Ccsim::new().file("s.toml", text).args(args.clone()).run();
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
@@ -380,4 +420,72 @@ fn the_search_does_not_depend_on_the_thread_count() {
         )
     };
     assert_eq!(run("1"), run("2"));
+}
+
+/// Two groups serve the queue alike; one costs three times the other. The search staffs
+/// only the cheaper one, with the very plan it finds for that group alone — whichever of the
+/// two is the cheaper; and the cost of the plan is reported. (Only the cheaper group has agents
+/// in the warm-up, as many as the single group, so that the day starts as its does.)
+#[test]
+fn several_groups_are_staffed_cheapest_first() {
+    // The cheaper group has the single group's 22 agents in the warm-up, the other none.
+    let two = |cheap: &str| {
+        let (agents, others) = if cheap == "agents" { (22, 0) } else { (0, 22) };
+        stationary(None).replace(
+            "staffing = { count = 22 }\n",
+            &format!(
+                "staffing = {{ count = {agents} }}\n\n[[agent_group]]\nname = \"others\"\nqueues = [\"q\"]\nstaffing = {{ count = {others} }}\n"
+            ),
+        )
+    };
+    let plan_of = |text: &str, extra: &[&str]| {
+        let run = Ccsim::new()
+            .file("s.toml", text)
+            .args([
+                "staff",
+                "s.toml",
+                "--target",
+                "service_level=0.8",
+                "--out",
+                "out",
+            ])
+            .args(extra)
+            .run()
+            .success();
+        let mut plans: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+        for r in csv_rows(&run.path("out/staffing.csv")) {
+            plans
+                .entry(r["agent_group"].clone())
+                .or_default()
+                .push(r["agents"].parse().unwrap());
+        }
+        (plans, run.stdout)
+    };
+    let (alone, _) = plan_of(&stationary(None), &[]);
+    let alone = &alone["agents"];
+    for (cheap, dear) in [("agents", "others"), ("others", "agents")] {
+        let (plans, stdout) = plan_of(
+            &two(cheap),
+            &[
+                "--group",
+                "agents",
+                "--group",
+                "others",
+                "--cost",
+                &format!("{cheap}=1"),
+                "--cost",
+                &format!("{dear}=3"),
+            ],
+        );
+        assert_eq!(
+            &plans[cheap], alone,
+            "{cheap} staffed as if alone\n{stdout}"
+        );
+        assert!(
+            plans[dear].iter().all(|&n| n == 0),
+            "{dear}: {:?}",
+            plans[dear]
+        );
+        assert!(stdout.contains("cost of the plan: 110.0"), "{stdout}");
+    }
 }
