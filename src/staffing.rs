@@ -175,8 +175,9 @@ pub struct StaffingPlan {
     /// Agents of each group staffed (in the request's order) in each interval (warm-up
     /// intervals keep the scenario's).
     pub agents: Vec<Vec<u32>>,
-    /// Erlang C's answer for the same targets, for each group alone on its queues.
-    pub erlang_c: Vec<Vec<u32>>,
+    /// Erlang C's answer for the same targets: agents for all the groups' queues together
+    /// (the search starts each group from its own queues' answer).
+    pub erlang_c: Vec<u32>,
     /// Each reported interval with the plan, on the replications that decided it.
     pub achieved: Vec<IntervalResult>,
     /// Replications the plan was decided on.
@@ -374,7 +375,7 @@ pub fn staff(
     let erlang: Vec<Vec<u32>> = req
         .groups
         .iter()
-        .map(|&g| erlang_c_plan(scenario, req, g))
+        .map(|&g| erlang_c_plan(scenario, req, &scenario.agent_groups[g].queues))
         .collect();
     // The plan as one vector: group i's count in interval k at i · intervals + k.
     let at = |i: usize, k: usize| i * intervals + k;
@@ -539,7 +540,7 @@ pub fn staff(
     };
     Ok(StaffingPlan {
         agents: plan.chunks(intervals).map(<[u32]>::to_vec).collect(),
-        erlang_c: erlang,
+        erlang_c: erlang_c_plan(scenario, req, &req.queues(scenario)),
         achieved,
         replications,
         evaluations: sims.evaluations,
@@ -588,12 +589,10 @@ fn simulate_plan(
     Ok(evaluation)
 }
 
-/// Erlang C's agents of group `g` per interval for the targets (service level, ASA and
+/// Erlang C's agents per interval for `queues` and the targets (service level, ASA and
 /// P(wait) bounds; Erlang C has no abandonment, so a bound on it asks only for a stable
-/// queue), as if it alone served its queues. The group's queues are pooled: their calls add
-/// up, their handle times average by calls.
-pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest, g: usize) -> Vec<u32> {
-    let queues = &s.agent_groups[g].queues;
+/// queue). The queues are pooled: their calls add up, their handle times average by calls.
+pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest, queues: &[usize]) -> Vec<u32> {
     let interval_s = secs_from_ticks(s.interval);
     let threshold = secs_from_ticks(s.service_level.threshold);
     (0..s.intervals())

@@ -138,7 +138,10 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         }
     }
     let mut costs = vec![1.0; groups.len()];
-    for (name, cost) in &args.costs {
+    for (n, (name, cost)) in args.costs.iter().enumerate() {
+        if args.costs[..n].iter().any(|(other, _)| other == name) {
+            return Err(CliError::Input(format!("--cost {name} is given twice")));
+        }
         let g = find(name, "--cost")?;
         let i = groups.iter().position(|&x| x == g).ok_or_else(|| {
             CliError::Input(format!(
@@ -241,12 +244,13 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         if several {
             header.push_str(&format!(" {:>12}", scenario.agent_groups[g].name));
         }
-        header.push_str(&format!(
-            " {:>7} {:>7} {:>9}",
-            "current", "plan", "Erlang C"
-        ));
+        header.push_str(&format!(" {:>7} {:>7}", "current", "plan"));
     }
-    println!("{header}   achieved with the plan (95 % CI)");
+    // Erlang C staffs the queues, not a mix of groups: one column for all of them.
+    println!(
+        "{header} {:>9}   achieved with the plan (95 % CI)",
+        "Erlang C"
+    );
     let scenario_ref = &scenario;
     for r in &plan.achieved {
         let k = r.interval;
@@ -279,12 +283,13 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             "{:<22}",
             timestamp_secs(scenario.start, k as u64 * scenario.interval)
         );
-        for ((now, found), erlang) in current.iter().zip(&plan.agents).zip(&plan.erlang_c) {
+        for (now, found) in current.iter().zip(&plan.agents) {
             if several {
                 line.push_str(&format!(" {:>12}", ""));
             }
-            line.push_str(&format!(" {:>7} {:>7} {:>9}", now[k], found[k], erlang[k]));
+            line.push_str(&format!(" {:>7} {:>7}", now[k], found[k]));
         }
+        line.push_str(&format!(" {:>9}", plan.erlang_c[k]));
         println!(
             "{line}   {}{}",
             figures.join(", "),
@@ -292,26 +297,26 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         );
     }
     println!();
-    let mut cost = 0.0;
-    for (i, &g) in groups.iter().enumerate() {
-        let (found, erlang, now) = (
-            total(&plan.agents[i]),
-            total(&plan.erlang_c[i]),
-            total(&current[i]),
-        );
-        cost += found * costs[i];
-        let of = if several {
-            format!(" of {}", scenario.agent_groups[g].name)
-        } else {
-            String::new()
-        };
-        println!(
-            "agent-hours{of}: {found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %), {now:.1} staffed now",
-            found - erlang,
-            100.0 * (found - erlang) / erlang.max(f64::MIN_POSITIVE)
-        );
-    }
+    let found: Vec<f64> = plan.agents.iter().map(|a| total(a)).collect();
+    let now: Vec<f64> = current.iter().map(|a| total(a)).collect();
+    let (all_found, all_now) = (found.iter().sum::<f64>(), now.iter().sum::<f64>());
+    let erlang = total(&plan.erlang_c);
     if several {
+        for (i, &g) in groups.iter().enumerate() {
+            println!(
+                "agent-hours of {}: {:.1} found by simulation, {:.1} staffed now",
+                scenario.agent_groups[g].name, found[i], now[i]
+            );
+        }
+    }
+    println!(
+        "agent-hours{}: {all_found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %), {all_now:.1} staffed now",
+        if several { " of all groups" } else { "" },
+        all_found - erlang,
+        100.0 * (all_found - erlang) / erlang.max(f64::MIN_POSITIVE)
+    );
+    if several {
+        let cost: f64 = found.iter().zip(&costs).map(|(h, c)| h * c).sum();
         let priced: Vec<String> = groups
             .iter()
             .zip(&costs)
@@ -400,7 +405,7 @@ fn write_csv(
                     s.agent_groups[g].name.clone(),
                     current[i][k].to_string(),
                     plan.agents[i][k].to_string(),
-                    plan.erlang_c[i][k].to_string(),
+                    plan.erlang_c[k].to_string(),
                     number(e[column("offered")].mean),
                 ];
                 for m in SHOWN {

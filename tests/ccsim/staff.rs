@@ -330,6 +330,20 @@ fn bad_requests_exit_2() {
             ],
             "above 0",
         ),
+        (
+            &day,
+            vec![
+                "staff",
+                "s.toml",
+                "--target",
+                "service_level=0.8",
+                "--cost",
+                "tier1=1",
+                "--cost",
+                "tier1=3",
+            ],
+            "given twice",
+        ),
     ] {
         let run = Ccsim::new().file("s.toml", text).args(args.clone()).run();
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
