@@ -50,6 +50,19 @@ impl Estimate {
         }
     }
 
+    /// With the interval's lower bound clipped at 0, for a figure that is never negative
+    /// (an undefined interval stays undefined).
+    pub fn clipped_at_zero(self) -> Estimate {
+        Estimate {
+            ci_low: if self.ci_low.is_nan() {
+                self.ci_low
+            } else {
+                self.ci_low.max(0.0)
+            },
+            ..self
+        }
+    }
+
     /// With the interval's bounds clipped to [0, 1], for a share (an undefined interval
     /// stays undefined).
     pub fn clipped_to_share(self) -> Estimate {
@@ -286,6 +299,15 @@ mod tests {
         let e = Estimate::from_values([0.99, 1.0, 1.0, 0.97]).clipped_to_share();
         assert_eq!(e.ci_high, 1.0);
         assert!(e.ci_low < e.mean);
+        let count = Estimate::from_values([0.0, 0.0, 3.0]).clipped_at_zero();
+        assert_eq!(count.ci_low, 0.0);
+        assert!(count.ci_high > 3.0);
+        assert!(
+            Estimate::from_values([2.0])
+                .clipped_at_zero()
+                .ci_low
+                .is_nan()
+        );
         // One replication, or nothing to count: no interval, clipped or not.
         let one = Estimate::from_values([0.8]).clipped_to_share();
         assert!(one.ci_low.is_nan() && one.ci_high.is_nan());

@@ -652,12 +652,13 @@ pub fn ratio_columns<const N: usize>(columns: &[&str; N]) -> [bool; N] {
 }
 
 /// How a report column's estimate is finished: a share's CI clipped to [0, 1]; a share of
-/// replications with Wilson's interval; other figures as estimated.
+/// replications with Wilson's interval; any other figure's lower bound clipped at 0 (every
+/// figure ccsim reports — counts, times, time averages — is never negative).
 pub fn finish_estimate(metric: Option<Metric>, e: Estimate) -> Estimate {
     match metric {
         Some(m) if m.is_share_of_replications() => e.wilson(),
         Some(m) if m.is_share() => e.clipped_to_share(),
-        _ => e,
+        _ => e.clipped_at_zero(),
     }
 }
 
