@@ -89,13 +89,21 @@ fn parse_ceiling(s: &str) -> Result<(String, f64), String> {
 }
 
 pub fn run(args: StaffArgs) -> Result<(), CliError> {
-    if args.targets.is_empty() && args.maxima.is_empty() {
-        return Err(CliError::Input(
-            "give at least one --target (e.g. service_level=0.8) or --max (e.g. abandon_rate=0.05)"
-                .into(),
-        ));
-    }
     let scenario = load_scenario(Some(&args.scenario))?;
+    // Without bounds on the command line, the scenario's service-level target is the one.
+    let floors: Vec<(String, f64)> = match (
+        &scenario.service_level.target,
+        args.targets.is_empty() && args.maxima.is_empty(),
+    ) {
+        (Some(t), true) => vec![("service_level".to_string(), *t)],
+        (None, true) => {
+            return Err(CliError::Input(
+                "give at least one --target (e.g. service_level=0.8) or --max (e.g. abandon_rate=0.05), or a `target` in the scenario's [service_level]"
+                    .into(),
+            ));
+        }
+        (_, false) => args.targets.clone(),
+    };
     let names: Vec<&str> = scenario
         .agent_groups
         .iter()
@@ -150,8 +158,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         })?;
         costs[i] = *cost;
     }
-    let targets: Vec<Target> = args
-        .targets
+    let targets: Vec<Target> = floors
         .iter()
         .map(|(m, v)| Target {
             metric: m.clone(),

@@ -261,8 +261,14 @@ fn bad_requests_exit_2() {
     let two_groups = format!(
         "{day}\n[[agent_group]]\nname = \"tier2\"\nqueues = [\"support\"]\nstaffing = {{ count = 2 }}\n"
     );
+    // The default day has a target in its scenario; without it, staff needs one given.
+    let untargeted: String = day
+        .lines()
+        .filter(|l| !l.starts_with("target"))
+        .collect::<Vec<_>>()
+        .join("\n");
     for (text, args, words) in [
-        (&day, vec!["staff", "s.toml"], "--target"),
+        (&untargeted, vec!["staff", "s.toml"], "--target"),
         (
             &day,
             vec!["staff", "s.toml", "--target", "occupancy=0.8"],
@@ -502,4 +508,23 @@ fn several_groups_are_staffed_cheapest_first() {
         );
         assert!(stdout.contains("cost of the plan: 110.0"), "{stdout}");
     }
+}
+
+/// Without `--target` or `--max`, the scenario's `[service_level] target` is the target.
+#[test]
+fn the_scenario_s_target_is_the_default() {
+    let with_target = stationary(None).replace(
+        "[[queue]]",
+        "[service_level]\nthreshold = \"20s\"\ntarget = 0.8\n\n[[queue]]",
+    );
+    let run = Ccsim::new()
+        .file("s.toml", &with_target)
+        .args(["staff", "s.toml", "--out", "out"])
+        .run()
+        .success();
+    let plan: Vec<u32> = csv_rows(&run.path("out/staffing.csv"))
+        .iter()
+        .map(|r| r["agents"].parse().unwrap())
+        .collect();
+    assert_eq!(plan, staff_for_80(&stationary(None)).0);
 }
