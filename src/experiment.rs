@@ -283,6 +283,27 @@ pub fn interval_rows_in_memory(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> std::io::Result<Vec<Vec<Row<{ INTERVAL_COLUMNS.len() }>>>> {
+    let (_, rows) = each_replication(scenario, options, |scenario, model, i| {
+        let rows = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = RowsInMemory(rows.clone());
+        let mut rec = Recorder::new(scenario, Box::new(sink), None, None);
+        model.simulate(options.first_replication + i, &mut rec);
+        rec.into_metrics()?;
+        let rows = std::mem::take(&mut *rows.lock().expect("the replication is over"));
+        Ok(rows)
+    })?;
+    Ok(rows)
+}
+
+/// Runs `replication` for each of `options`' replications (by position in the run) on a
+/// pool of `options.threads`, with the scenario under `options`' seed and its model; the
+/// results come in replication order, whatever the thread count. Returns the scenario
+/// run, the pool's thread count and the results.
+fn each_replication<T: Send>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    replication: impl Fn(&Scenario, &Model, u32) -> std::io::Result<T> + Sync,
+) -> std::io::Result<((Scenario, usize), Vec<T>)> {
     let mut scenario = scenario.clone();
     scenario.seed = options.seed;
     let model = Model::new(&scenario);
@@ -290,20 +311,13 @@ pub fn interval_rows_in_memory(
         .num_threads(options.threads)
         .build()
         .map_err(std::io::Error::other)?;
-    pool.install(|| {
+    let results = pool.install(|| {
         (0..options.replications)
             .into_par_iter()
-            .map(|i| {
-                let rows = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-                let sink = RowsInMemory(rows.clone());
-                let mut rec = Recorder::new(&scenario, Box::new(sink), None, None);
-                model.simulate(options.first_replication + i, &mut rec);
-                rec.into_metrics()?;
-                let rows = std::mem::take(&mut *rows.lock().expect("the replication is over"));
-                Ok(rows)
-            })
-            .collect()
-    })
+            .map(|i| replication(&scenario, &model, i))
+            .collect::<std::io::Result<Vec<T>>>()
+    })?;
+    Ok(((scenario, pool.current_num_threads()), results))
 }
 
 /// Reads back the rows of `N` values one replication spilled.
@@ -371,9 +385,6 @@ pub fn run(
     on_replication: &(dyn Fn() + Sync),
 ) -> std::io::Result<RunResults> {
     let started = std::time::Instant::now();
-    let mut scenario = scenario.clone();
-    scenario.seed = options.seed;
-    let model = Model::new(&scenario);
     std::fs::create_dir_all(scratch_parent)?;
     static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let run_number = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -382,22 +393,12 @@ pub fn run(
         std::process::id()
     )));
     std::fs::create_dir_all(&scratch.0)?;
-
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .map_err(std::io::Error::other)?;
-    let threads = pool.current_num_threads();
-    let replications = pool.install(|| {
-        (0..options.replications)
-            .into_par_iter()
-            .map(|i| {
-                let result = run_replication(&scenario, &model, i, options, &scratch);
-                on_replication();
-                result
-            })
-            .collect::<std::io::Result<Vec<_>>>()
-    })?;
+    let ((scenario, threads), replications) =
+        each_replication(scenario, options, |scenario, model, i| {
+            let result = run_replication(scenario, model, i, options, &scratch);
+            on_replication();
+            result
+        })?;
     Ok(RunResults {
         catalog: catalog(&scenario),
         scenario,

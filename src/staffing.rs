@@ -259,19 +259,6 @@ impl Evaluation {
             })
             .collect()
     }
-
-    /// Each reported interval's outcome by the point estimates.
-    fn met_by_estimate(&self, targets: &[Target]) -> Vec<bool> {
-        self.estimates()
-            .iter()
-            .map(|queues| {
-                queues.iter().all(|(_, e)| {
-                    let offered = e[column("offered")].mean;
-                    targets.iter().all(|t| t.met(e[t.column()].mean, offered))
-                })
-            })
-            .collect()
-    }
 }
 
 /// How a plan does once decided: per reported interval, whether it meets every target, the
@@ -302,7 +289,6 @@ impl Simulations<'_> {
     /// Decides `plan`: simulates it (or more replications of it) until no interval is
     /// unclear, some interval clearly misses (the plan fails whatever the others do), or the
     /// replications reach the cap.
-    ///
     fn decide(&mut self, plan: &[u32]) -> Result<Decision, String> {
         let targets = &self.req.targets;
         loop {
@@ -316,18 +302,18 @@ impl Simulations<'_> {
             let unclear = verdicts.contains(&Verdict::Unclear);
             let at_cap = evaluation.replications >= self.req.max_replications;
             if misses || !unclear || at_cap {
-                let by_estimate = evaluation.met_by_estimate(targets);
+                let missed = evaluation.missed_by_estimate(targets);
                 return Ok(Decision {
-                    missed: evaluation.missed_by_estimate(targets),
                     meets: verdicts
                         .iter()
-                        .zip(&by_estimate)
-                        .map(|(v, e)| match v {
+                        .zip(&missed)
+                        .map(|(v, missed)| match v {
                             Verdict::Meets => true,
                             Verdict::Misses => false,
-                            Verdict::Unclear => *e,
+                            Verdict::Unclear => missed.is_empty(),
                         })
                         .collect(),
+                    missed,
                     undecided: verdicts.iter().map(|v| *v == Verdict::Unclear).collect(),
                 });
             }
@@ -381,14 +367,8 @@ pub fn staff(
     let at = |i: usize, k: usize| i * intervals + k;
     let mut plan: Vec<u32> = Vec::with_capacity(req.groups.len() * intervals);
     for (i, &g) in req.groups.iter().enumerate() {
-        let counts = scenario.agent_groups[g].staffing.counts();
-        plan.extend((0..intervals).map(|k| {
-            if k < first {
-                counts.map_or(0, |c| c.get(k))
-            } else {
-                erlang[i][k]
-            }
-        }));
+        let current = current_staffing(scenario, g);
+        plan.extend((0..intervals).map(|k| if k < first { current[k] } else { erlang[i][k] }));
     }
     let mut sims = Simulations {
         scenario,
@@ -528,15 +508,15 @@ pub fn staff(
         ..req.options.clone()
     };
     let check = simulate_plan(scenario, req, &fresh, &plan, None)?;
-    let met = check.met_by_estimate(&req.targets);
+    let missed = check.missed_by_estimate(&req.targets);
     let fresh_seeds = FreshSeedCheck {
-        meet: met.iter().filter(|m| **m).count(),
+        meet: missed.iter().filter(|m| m.is_empty()).count(),
         clearly_miss: check
             .verdicts(&req.targets)
             .iter()
             .filter(|v| **v == Verdict::Misses)
             .count(),
-        intervals: met.len(),
+        intervals: missed.len(),
     };
     Ok(StaffingPlan {
         agents: plan.chunks(intervals).map(<[u32]>::to_vec).collect(),
@@ -547,6 +527,14 @@ pub fn staff(
         replications_simulated: sims.replications + u64::from(replications),
         fresh_seeds,
     })
+}
+
+/// The scenario's own staffing of group `g`, per interval (0 for a group on shifts).
+pub fn current_staffing(s: &Scenario, g: usize) -> Vec<u32> {
+    let counts = s.agent_groups[g].staffing.counts();
+    (0..s.intervals())
+        .map(|k| counts.map_or(0, |c| c.get(k)))
+        .collect()
 }
 
 /// Simulates `scenario` with the groups staffed by `plan`, with `options`' replications,

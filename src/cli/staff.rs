@@ -3,7 +3,7 @@
 use super::{CliError, progress, run::load_scenario};
 use crate::experiment::RunOptions;
 use crate::report::{number, timestamp_secs, write_atomically};
-use crate::staffing::{StaffingRequest, Target, column, staff};
+use crate::staffing::{StaffingRequest, Target, column, current_staffing, staff};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -360,14 +360,6 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         staffed_path.display()
     );
     Ok(())
-}
-
-/// The scenario's own staffing of the group, per interval.
-fn current_staffing(s: &crate::scenario::Scenario, group: usize) -> Vec<u32> {
-    let counts = s.agent_groups[group].staffing.counts();
-    (0..s.intervals())
-        .map(|k| counts.map_or(0, |c| c.get(k)))
-        .collect()
 }
 
 const SHOWN: [&str; 4] = ["service_level", "abandon_rate", "asa_s", "p_wait"];

@@ -123,7 +123,7 @@ impl Ratio {
 ///
 /// Replications without a value (NaN) are left out; those with nothing to count (0 / 0) stay
 /// in, since they are part of the sums. Co-moments are kept Welford's way, for stability.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct RatioEstimator {
     n: usize,
     mean_num: f64,
