@@ -162,10 +162,25 @@ fn print_summary(r: &RunResults) {
                 Unit::Count,
             );
             line(
-                "callbacks failed (attempts used up)",
+                "callbacks failed (final result, or attempts used up)",
                 find(scope, Metric::CallbacksFailed),
                 Unit::Count,
             );
+            if s.queues
+                .iter()
+                .any(|q| q.callback.as_ref().is_some_and(|c| c.max_queued.is_some()))
+            {
+                line(
+                    "callback offers withheld (max_queued)",
+                    find(scope, Metric::CallbackOffersWithheld),
+                    Unit::Count,
+                );
+                line(
+                    "requests not queued (max_queued)",
+                    find(scope, Metric::CallbacksNotQueued),
+                    Unit::Count,
+                );
+            }
             line(
                 "callback wait (due to connected)",
                 find(scope, Metric::CallbackWaitS),

@@ -85,9 +85,15 @@ impl<'m> Center<'m, '_> {
 
     /// Offers a callback to the waiting caller in `slot` (on entry, or after waiting);
     /// returns whether the caller accepted.
+    /// No offer is made while the queue holds its `max_queued` callbacks.
     pub(super) fn offer_callback(&mut self, slot: u32, on_entry: bool, now: Ticks) -> bool {
         let c = self.contacts.get(slot);
-        self.rec.callback_offered(c.queue as usize, c.interval);
+        let q = c.queue as usize;
+        if self.queue_full_of_callbacks(q) {
+            self.rec.callback_offer_withheld(q, c.interval);
+            return false;
+        }
+        self.rec.callback_offered(q, c.interval);
         if !c.accepts[usize::from(!on_entry)] {
             return false;
         }
@@ -135,7 +141,18 @@ impl<'m> Center<'m, '_> {
         );
     }
 
-    /// A callback is due (scheduled, or a retry): it takes its place in the queue.
+    /// Whether queue `q` holds as many callbacks as its `max_queued` allows.
+    fn queue_full_of_callbacks(&self, q: usize) -> bool {
+        let limit = self.model.queues[q]
+            .callback
+            .as_ref()
+            .and_then(|c| c.policy.max_queued);
+        limit.is_some_and(|m| self.queues[q].callbacks() >= m)
+    }
+
+    /// A callback is due (scheduled, or a retry): it takes its place in the queue — unless
+    /// it is a new request and the queue holds its `max_queued` callbacks (NOT_QUEUED). A
+    /// retry always takes back its place: the request was queued once.
     pub(super) fn callback_due(&mut self, slot: u32, now: Ticks) {
         let first_request = {
             let cb = self.contacts.callback(slot);
@@ -151,6 +168,10 @@ impl<'m> Center<'m, '_> {
                 .callback_requested(q, self.contacts.get(slot).id, now);
             let c = self.contacts.get_mut(slot);
             (c.interval, c.enqueued, c.order) = (interval, now, order);
+            if self.queue_full_of_callbacks(q) {
+                self.end_callback(slot, CallbackStatus::NotQueued, now);
+                return;
+            }
         }
         self.contacts.get_mut(slot).phase = Phase::CallbackQueued;
         self.take_back_place(slot, now);
@@ -187,7 +208,10 @@ impl<'m> Center<'m, '_> {
             .policy;
         let (refuses, refused_for, call_delay) =
             (policy.refuses(), policy.refused_for, policy.call_delay);
-        self.set_status(slot, CallbackStatus::Distributed, now);
+        if self.contacts.callback(slot).status != CallbackStatus::Distributed {
+            // Auto-answer: distributed now (an offer that rang was distributed when offered).
+            self.set_status(slot, CallbackStatus::Distributed, now);
+        }
         if refuses {
             // CallDelaySec of 60 s or more: the agent is placed in a refused state and the
             // callback goes back to its place, for the next agent (who refuses it too).
@@ -366,7 +390,8 @@ impl<'m> Center<'m, '_> {
         }
     }
 
-    /// The callback ends unconnected (FINAL or ENDTIME_EXPIRED) and leaves the system.
+    /// The callback ends unconnected (FINAL, ENDTIME_EXPIRED or NOT_QUEUED) and leaves the
+    /// system.
     fn end_callback(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
         let c = self.contacts.get(slot);
         let (q, interval, attempts, queued) = (
@@ -376,12 +401,7 @@ impl<'m> Center<'m, '_> {
             c.phase == Phase::CallbackQueued,
         );
         self.set_status(slot, status, now);
-        self.rec.callback_ended(
-            q,
-            interval,
-            status == CallbackStatus::EndtimeExpired,
-            attempts,
-        );
+        self.rec.callback_ended(q, interval, status, attempts);
         self.callback_row(slot);
         self.leave(slot, now);
         if queued {
@@ -400,7 +420,7 @@ impl<'m> Center<'m, '_> {
     }
 
     /// Records a callback's new status (and traces it).
-    fn set_status(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
+    pub(super) fn set_status(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
         self.contacts.callback_mut(slot).status = status;
         self.trace(slot, status, now);
     }
@@ -417,6 +437,7 @@ impl<'m> Center<'m, '_> {
             CallbackStatus::Distributed
                 | CallbackStatus::SubmittedToAgt
                 | CallbackStatus::RejectedByAgt
+                | CallbackStatus::CanceledByAgt
                 | CallbackStatus::ProcessedByAgt
         );
         let ended_attempt = matches!(

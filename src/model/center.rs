@@ -11,7 +11,7 @@ use super::queue::{ContactQueue, Place};
 use super::roster::{Change, Roster};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
 use crate::scenario::Break;
-use crate::stats::{CallOutcome, CallRecord, Level, Recorder};
+use crate::stats::{CallOutcome, CallRecord, CallbackStatus, Level, Recorder};
 use rand::Rng;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -632,9 +632,12 @@ impl Center<'_, '_> {
         // The generation stays: the caller's patience runs on while the phone rings.
         c.phase = Phase::Offered;
         let q = c.queue as usize;
-        if c.kind == ContactKind::Inbound {
-            self.ringing[q] += 1;
-            self.record_waiting(q, now);
+        match c.kind {
+            ContactKind::Inbound => {
+                self.ringing[q] += 1;
+                self.record_waiting(q, now);
+            }
+            ContactKind::Callback => self.set_status(slot, CallbackStatus::Distributed, now),
         }
         let answers = answer < group.rona_timeout;
         let ring = if answers { answer } else { group.rona_timeout };
@@ -719,8 +722,13 @@ impl Center<'_, '_> {
         };
         let offer_pending = std::mem::take(&mut c.offer_pending);
         self.queues[q].insert_at_place(place, kind == ContactKind::Callback);
-        if kind == ContactKind::Inbound {
-            self.record_waiting(q, now);
+        match kind {
+            ContactKind::Inbound => self.record_waiting(q, now),
+            // The agent's offer is cancelled; the callback is queued again.
+            ContactKind::Callback => {
+                self.set_status(slot, CallbackStatus::CanceledByAgt, now);
+                self.set_status(slot, CallbackStatus::Queued, now);
+            }
         }
         if self.agents.get(a).leaving {
             // Its shift is over: it goes rather than sit out the not-ready time.

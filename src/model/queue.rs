@@ -41,6 +41,11 @@ impl ContactQueue {
         self.waiting
     }
 
+    /// Callbacks holding a place (QUEUED).
+    pub fn callbacks(&self) -> u32 {
+        self.callbacks
+    }
+
     /// Callers and callbacks holding a place.
     pub fn places_held(&self) -> u32 {
         self.waiting + self.callbacks

@@ -192,6 +192,10 @@ pub struct CallbackPolicy {
     /// `CallbackTimeExpiryDuration`: how long after it is due a callback may be connected.
     pub expires_after: Ticks,
     pub max_attempts: u32,
+    /// The most callbacks that may wait in the queue for an agent at once (QUEUED): while
+    /// it holds that many, no callback is offered and a scheduled request that comes due
+    /// is NOT_QUEUED. Retries and callbacks in an attempt do not count; `None`: no limit.
+    pub max_queued: Option<u32>,
     /// Whether a connected callback counts as answered within the service-level threshold.
     pub counts_in_service_level: bool,
     /// With `call_delay` of 60 s or more: how long an agent stays refused.
@@ -338,6 +342,15 @@ impl Checker<'_> {
             let span = r.max_attempts.as_ref().map_or(raw.span(), |m| m.span());
             return Err(self.error(span, format!("{key}.max_attempts"), "must be from 1 to 100"));
         }
+        if let Some(m) = &r.max_queued
+            && *m.get_ref() == 0
+        {
+            return Err(self.error(
+                m.span(),
+                format!("{key}.max_queued"),
+                "must be at least 1 (leave it out for no limit; to take no callbacks, drop the offer keys)",
+            ));
+        }
         if let Some(refused) = &r.refused_for
             && refused.get_ref().ticks() == 0
         {
@@ -371,6 +384,7 @@ impl Checker<'_> {
             retry_after: ticks(&r.retry_after, 30 * MINUTE),
             expires_after,
             max_attempts,
+            max_queued: r.max_queued.as_ref().map(|m| *m.get_ref()),
             counts_in_service_level: r
                 .counts_in_service_level
                 .as_ref()

@@ -158,6 +158,7 @@ pub struct RawCallback {
     pub retry_after: Option<Spanned<Duration>>,
     pub expires_after: Option<Spanned<Duration>>,
     pub max_attempts: Option<Spanned<u32>>,
+    pub max_queued: Option<Spanned<u32>>,
     pub counts_in_service_level: Option<Spanned<bool>>,
     pub refused_for: Option<Spanned<Duration>>,
 }

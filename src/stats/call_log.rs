@@ -57,14 +57,18 @@ pub enum CallbackStatus {
     /// Waiting for its due time (scheduled, or a retry).
     Timer,
     Queued,
-    /// Routed to an agent, who is reserved.
+    /// Routed to an agent: the agent's phone rings with it, or the agent is reserved.
     Distributed,
     /// The customer is dialed for the agent (after `CallDelaySec`).
     SubmittedToAgt,
     /// The agent was in the refused state (`CallDelaySec` of 60 s or more).
     RejectedByAgt,
+    /// The agent let the offer ring past `rona_timeout`: the callback goes back to its place.
+    CanceledByAgt,
     /// Connected: the customer and the agent talk.
     ProcessedByAgt,
+    /// A scheduled request came due while its queue held `max_queued` callbacks: it ends.
+    NotQueued,
     EndtimeExpired,
     /// Attempts exhausted.
     Final,
@@ -79,7 +83,9 @@ impl CallbackStatus {
             CallbackStatus::Distributed => "DISTRIBUTED",
             CallbackStatus::SubmittedToAgt => "SUBMITTED_TO_AGT",
             CallbackStatus::RejectedByAgt => "REJECTED_BY_AGT",
+            CallbackStatus::CanceledByAgt => "CANCELED_BY_AGT",
             CallbackStatus::ProcessedByAgt => "PROCESSED_BY_AGT",
+            CallbackStatus::NotQueued => "NOT_QUEUED",
             CallbackStatus::EndtimeExpired => "ENDTIME_EXPIRED",
             CallbackStatus::Final => "FINAL",
         }

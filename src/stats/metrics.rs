@@ -31,6 +31,8 @@ pub struct QueueCounts {
     pub talking_at_end: u64,
     /// Callback offers made (a caller may be offered on entry and again after waiting).
     pub callbacks_offered: u64,
+    /// Offers not made because the queue held its `max_queued` callbacks.
+    pub callback_offers_withheld: u64,
     pub callbacks_accepted: u64,
     /// Scheduled requests that became due.
     pub callbacks_requested: u64,
@@ -40,8 +42,10 @@ pub struct QueueCounts {
     /// Connected scheduled requests (in `offered`, though no caller called).
     pub requests_offered: u64,
     pub callbacks_expired: u64,
-    /// Attempts exhausted.
+    /// Attempts exhausted, or a final result.
     pub callbacks_failed: u64,
+    /// Scheduled requests that came due while the queue held its `max_queued` callbacks.
+    pub callbacks_not_queued: u64,
     /// Attempts made by callbacks that ended (connected, expired or failed).
     pub callback_attempts: u64,
     /// Sum of due-to-connected waits of connected callbacks, ticks.
@@ -67,12 +71,14 @@ impl QueueCounts {
         self.in_ivr_at_end += o.in_ivr_at_end;
         self.talking_at_end += o.talking_at_end;
         self.callbacks_offered += o.callbacks_offered;
+        self.callback_offers_withheld += o.callback_offers_withheld;
         self.callbacks_accepted += o.callbacks_accepted;
         self.callbacks_requested += o.callbacks_requested;
         self.callbacks_connected += o.callbacks_connected;
         self.requests_offered += o.requests_offered;
         self.callbacks_expired += o.callbacks_expired;
         self.callbacks_failed += o.callbacks_failed;
+        self.callbacks_not_queued += o.callbacks_not_queued;
         self.callback_attempts += o.callback_attempts;
         self.callback_wait += o.callback_wait;
         self.callbacks_pending_at_end += o.callbacks_pending_at_end;
@@ -225,11 +231,13 @@ pub enum Metric {
     InIvrAtEnd,
     TalkingAtEnd,
     CallbacksOffered,
+    CallbackOffersWithheld,
     CallbacksAccepted,
     CallbacksRequested,
     CallbacksConnected,
     CallbacksExpired,
     CallbacksFailed,
+    CallbacksNotQueued,
     CallbackAttempts,
     CallbackWaitS,
     CallbackWaitP90S,
@@ -284,11 +292,13 @@ impl Metric {
             InIvrAtEnd => "in_ivr_at_end",
             TalkingAtEnd => "talking_at_end",
             CallbacksOffered => "callbacks_offered",
+            CallbackOffersWithheld => "callback_offers_withheld",
             CallbacksAccepted => "callbacks_accepted",
             CallbacksRequested => "callbacks_requested",
             CallbacksConnected => "callbacks_connected",
             CallbacksExpired => "callbacks_expired",
             CallbacksFailed => "callbacks_failed",
+            CallbacksNotQueued => "callbacks_not_queued",
             CallbackAttempts => "callback_attempts",
             CallbackWaitS => "callback_wait_s",
             CallbackWaitP90S => "callback_wait_p90_s",
@@ -399,7 +409,7 @@ impl Metric {
     }
 
     /// Metrics of contacts, reported for `all` and for each queue.
-    pub const CONTACT: [Metric; 30] = {
+    pub const CONTACT: [Metric; 32] = {
         use Metric::*;
         [
             Offered,
@@ -423,11 +433,13 @@ impl Metric {
             InIvrAtEnd,
             TalkingAtEnd,
             CallbacksOffered,
+            CallbackOffersWithheld,
             CallbacksAccepted,
             CallbacksRequested,
             CallbacksConnected,
             CallbacksExpired,
             CallbacksFailed,
+            CallbacksNotQueued,
             CallbackAttempts,
             CallbackWaitS,
             CallbackWaitP90S,
@@ -495,11 +507,13 @@ impl Metric {
         matches!(
             self,
             CallbacksOffered
+                | CallbackOffersWithheld
                 | CallbacksAccepted
                 | CallbacksRequested
                 | CallbacksConnected
                 | CallbacksExpired
                 | CallbacksFailed
+                | CallbacksNotQueued
                 | CallbackAttempts
                 | CallbackWaitS
                 | CallbackWaitP90S
@@ -614,7 +628,7 @@ pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.
-pub const INTERVAL_COLUMNS: [&str; 29] = [
+pub const INTERVAL_COLUMNS: [&str; 31] = [
     "offered",
     "blocked",
     "answered",
@@ -633,11 +647,13 @@ pub const INTERVAL_COLUMNS: [&str; 29] = [
     "waiting_at_end",
     "in_ivr_at_end",
     "callbacks_offered",
+    "callback_offers_withheld",
     "callbacks_accepted",
     "callbacks_requested",
     "callbacks_connected",
     "callbacks_expired",
     "callbacks_failed",
+    "callbacks_not_queued",
     "callback_attempts",
     "callback_wait_s",
     "port_minutes_inbound",

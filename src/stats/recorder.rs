@@ -5,7 +5,7 @@
 //! left the queue, and only the open intervals are kept.
 
 use super::Ratio;
-use super::call_log::{CallLog, CallRecord};
+use super::call_log::{CallLog, CallRecord, CallbackStatus};
 use super::histogram::WaitHistogram;
 use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog};
 use super::trace::{TraceLog, TraceRecord};
@@ -615,6 +615,13 @@ impl Recorder {
         }
     }
 
+    /// A callback offer was not made: the queue held its `max_queued` callbacks.
+    pub fn callback_offer_withheld(&mut self, q: usize, interval: Option<u32>) {
+        if let Some(k) = interval {
+            self.totals(k).queues[q].callback_offers_withheld += 1;
+        }
+    }
+
     /// A caller who had waited `wait` accepted a callback and hung up. The contact stays
     /// open (in its arrival interval) until the callback ends.
     pub fn callback_accepted(&mut self, q: usize, interval: Option<u32>, wait: Ticks) {
@@ -662,20 +669,21 @@ impl Recorder {
         }
     }
 
-    /// A callback ended unconnected: its window closed (`expired`), or its attempts ran out.
+    /// A callback ended unconnected with `status`: its window closed (ENDTIME_EXPIRED), its
+    /// attempts ran out or a result was final (FINAL), or it could not be queued (NOT_QUEUED).
     pub fn callback_ended(
         &mut self,
         q: usize,
         interval: Option<u32>,
-        expired: bool,
+        status: CallbackStatus,
         attempts: u32,
     ) {
         if let Some(k) = interval {
             let c = &mut self.totals(k).queues[q];
-            if expired {
-                c.callbacks_expired += 1;
-            } else {
-                c.callbacks_failed += 1;
+            match status {
+                CallbackStatus::EndtimeExpired => c.callbacks_expired += 1,
+                CallbackStatus::NotQueued => c.callbacks_not_queued += 1,
+                _ => c.callbacks_failed += 1,
             }
             c.callback_attempts += u64::from(attempts);
             self.totals(k).live -= 1;
@@ -768,11 +776,13 @@ impl Recorder {
                 v(c.waiting_at_end as f64),
                 v(c.in_ivr_at_end as f64),
                 v(c.callbacks_offered as f64),
+                v(c.callback_offers_withheld as f64),
                 v(c.callbacks_accepted as f64),
                 v(c.callbacks_requested as f64),
                 v(c.callbacks_connected as f64),
                 v(c.callbacks_expired as f64),
                 v(c.callbacks_failed as f64),
+                v(c.callbacks_not_queued as f64),
                 c.callback_attempts_mean(),
                 c.callback_wait_mean(),
                 v(port_min_inbound),
@@ -999,11 +1009,13 @@ impl Recorder {
             Metric::InIvrAtEnd => v(c.in_ivr_at_end as f64),
             Metric::TalkingAtEnd => v(c.talking_at_end as f64),
             Metric::CallbacksOffered => v(c.callbacks_offered as f64),
+            Metric::CallbackOffersWithheld => v(c.callback_offers_withheld as f64),
             Metric::CallbacksAccepted => v(c.callbacks_accepted as f64),
             Metric::CallbacksRequested => v(c.callbacks_requested as f64),
             Metric::CallbacksConnected => v(c.callbacks_connected as f64),
             Metric::CallbacksExpired => v(c.callbacks_expired as f64),
             Metric::CallbacksFailed => v(c.callbacks_failed as f64),
+            Metric::CallbacksNotQueued => v(c.callbacks_not_queued as f64),
             Metric::CallbackAttempts => c.callback_attempts_mean(),
             Metric::CallbackWaitS => c.callback_wait_mean(),
             Metric::CallbackWaitP90S => v(callback_waits

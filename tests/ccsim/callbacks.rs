@@ -114,6 +114,7 @@ fn every_callback_ends_exactly_once_or_is_pending() {
             v("callbacks_connected")
                 + v("callbacks_expired")
                 + v("callbacks_failed")
+                + v("callbacks_not_queued")
                 + v("callbacks_pending_at_end"),
             "replication {r}"
         );
@@ -146,7 +147,8 @@ fn every_callback_ends_exactly_once_or_is_pending() {
     for e in &events {
         let key = (e["replication"].clone(), e["id"].clone());
         traced.insert(key.clone());
-        if ["PROCESSED_BY_AGT", "ENDTIME_EXPIRED", "FINAL"].contains(&e["callback_status"].as_str())
+        if ["PROCESSED_BY_AGT", "ENDTIME_EXPIRED", "FINAL", "NOT_QUEUED"]
+            .contains(&e["callback_status"].as_str())
         {
             *terminal.entry(key).or_default() += 1;
         }
@@ -781,6 +783,12 @@ fn bad_callback_settings_are_errors() {
         ),
         (
             "max_attempts = 3",
+            "max_attempts = 3\nmax_queued = 0",
+            "queue.q.callback.max_queued",
+            "at least 1",
+        ),
+        (
+            "max_attempts = 3",
             "max_attempts = 3\nresult_classes = { BUZY = \"final\" }",
             "queue.q.callback.result_classes.BUZY",
             "unknown call_result",
@@ -1076,4 +1084,208 @@ fn refusals_by_many_agents_do_not_exhaust_the_stack() {
         "{}",
         s.get("group:a", "agent_minutes_refused").mean
     );
+}
+
+/// The callbacks of one replication's trace that hold a place in the queue, replayed event by
+/// event; calls `check(event, queued_before)` on each event.
+fn replay_queued(
+    events: &[HashMap<String, String>],
+    mut check: impl FnMut(&HashMap<String, String>, usize, bool),
+) {
+    let mut queued: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut seen_queued: HashSet<(String, String)> = HashSet::new();
+    for e in events {
+        let q = queued.entry(e["replication"].clone()).or_default();
+        let key = (e["replication"].clone(), e["id"].clone());
+        let first = e["callback_status"] == "QUEUED" && seen_queued.insert(key);
+        check(e, q.len(), first);
+        if e["callback_status"] == "QUEUED" {
+            q.insert(e["id"].clone());
+        } else {
+            q.remove(&e["id"]);
+        }
+    }
+}
+
+/// With `max_queued`, a new request is queued only while fewer callbacks wait in the queue,
+/// and one that comes due when as many wait is NOT_QUEUED: it ends there, unattempted, and
+/// the books still balance.
+#[test]
+fn a_queue_full_of_callbacks_queues_no_new_request() {
+    let scenario = attempts_scenario("{ OK = 0.5, BUSY = 0.5 }")
+        .replace("replications = 40", "replications = 4")
+        .replace("max_attempts = 3", "max_attempts = 3\nmax_queued = 5")
+        .replace("count = 300", "count = 1");
+    let run = Ccsim::new()
+        .file("s.toml", &scenario)
+        .file("requests.jsonl", &requests(120, "01:00:00"))
+        .args(["run", "s.toml", "--out", "out", "--calls", "--trace"])
+        .run()
+        .success();
+    let events = csv_rows(&run.path("out/events.csv"));
+    let (mut not_queued, mut first_queued, mut over_by_retry) = (0, 0, 0);
+    replay_queued(&events, |e, before, first| {
+        match e["callback_status"].as_str() {
+            "NOT_QUEUED" => {
+                not_queued += 1;
+                assert!(before >= 5, "not queued with {before} waiting: {e:?}");
+            }
+            "QUEUED" if first => {
+                first_queued += 1;
+                assert!(
+                    before < 5,
+                    "a new request queued with {before} waiting: {e:?}"
+                );
+            }
+            // A retry takes back its place whatever the count: it was queued once.
+            "QUEUED" => over_by_retry += usize::from(before >= 5),
+            _ => {}
+        }
+    });
+    assert!(
+        not_queued > 0 && first_queued > 0,
+        "{not_queued} {first_queued}"
+    );
+    assert!(over_by_retry > 0, "retries are not turned away");
+    let calls = csv_rows(&run.path("out/calls.csv"));
+    let rows: Vec<_> = calls
+        .iter()
+        .filter(|r| r["callback_status"] == "NOT_QUEUED")
+        .collect();
+    assert_eq!(rows.len(), not_queued);
+    for r in &rows {
+        assert_eq!(r["attempts"], "0", "{r:?}");
+        assert!(
+            r["agent_group"].is_empty() && r["call_result"].is_empty(),
+            "{r:?}"
+        );
+    }
+    let reps = run.replications();
+    let col = |m: &str| reps[&("all".to_string(), m.to_string())].clone();
+    assert_eq!(
+        col("callbacks_not_queued").iter().sum::<f64>(),
+        not_queued as f64
+    );
+    for r in 0..4 {
+        let v = |m: &str| col(m)[r];
+        assert_eq!(v("callbacks_requested"), 120.0);
+        assert_eq!(
+            v("callbacks_requested"),
+            v("callbacks_connected")
+                + v("callbacks_expired")
+                + v("callbacks_failed")
+                + v("callbacks_not_queued")
+                + v("callbacks_pending_at_end"),
+            "replication {r}"
+        );
+    }
+}
+
+/// Offers are withheld while the queue holds `max_queued` callbacks: no caller accepts one
+/// then, and the withheld offers are counted.
+#[test]
+fn a_queue_full_of_callbacks_offers_none() {
+    let text = format!(
+        "{}\n[queue.callback]\noffer_after = \"30s\"\naccept = 0.6\nmax_queued = 3\n",
+        with_replications(&default_scenario(), 4)
+    );
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .args(["run", "s.toml", "--out", "out", "--trace"])
+        .run()
+        .success();
+    let mut accepted = 0;
+    replay_queued(
+        &csv_rows(&run.path("out/events.csv")),
+        |e, before, first| {
+            if first {
+                accepted += 1;
+                assert!(before < 3, "accepted with {before} callbacks queued: {e:?}");
+            }
+        },
+    );
+    let summary = run.summary();
+    assert_eq!(
+        summary.get("all", "callbacks_accepted").mean * 4.0,
+        accepted as f64
+    );
+    assert!(summary.get("all", "callback_offers_withheld").mean > 0.0);
+    assert!(
+        run.stdout.contains("callback offers withheld"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A limit that is never reached changes nothing: the reports are byte-identical.
+#[test]
+fn an_unreached_max_queued_changes_nothing() {
+    let base = format!(
+        "{}\n[queue.callback]\noffer_after = \"30s\"\naccept = 0.4\n",
+        with_replications(&default_scenario(), 4)
+    );
+    let limited = base.replace("accept = 0.4", "accept = 0.4\nmax_queued = 100000");
+    let a = Ccsim::simulate(&base, &["--calls", "--trace"]);
+    let b = Ccsim::simulate(&limited, &["--calls", "--trace"]);
+    for f in [
+        "summary.csv",
+        "intervals.csv",
+        "replications.csv",
+        "calls.csv",
+        "events.csv",
+    ] {
+        assert_eq!(
+            a.read(&format!("out/{f}")),
+            b.read(&format!("out/{f}")),
+            "{f}"
+        );
+    }
+}
+
+/// A callback offer that rings past `rona_timeout` is cancelled for that agent
+/// (DISTRIBUTED, then CANCELED_BY_AGT) and queued again at once; the calls' RONA counts
+/// and the trace agree.
+#[test]
+fn a_callback_offer_rung_out_is_canceled_by_the_agent_and_queued_again() {
+    let scenario = attempts_scenario("{ OK = 0.8, BUSY = 0.2 }")
+        .replace("replications = 40", "replications = 3")
+        .replace(
+            "staffing = { count = 300 }",
+            "staffing = { count = 3 }\nanswer_after = { dist = \"uniform\", min = \"0s\", max = \"30s\" }\nrona_timeout = \"15s\"",
+        );
+    let run = Ccsim::new()
+        .file("s.toml", &scenario)
+        .file("requests.jsonl", &requests(100, "02:00:00"))
+        .args(["run", "s.toml", "--out", "out", "--calls", "--trace"])
+        .run()
+        .success();
+    let events = csv_rows(&run.path("out/events.csv"));
+    let mut by_id: HashMap<(String, String), Vec<&HashMap<String, String>>> = HashMap::new();
+    for e in &events {
+        by_id
+            .entry((e["replication"].clone(), e["id"].clone()))
+            .or_default()
+            .push(e);
+    }
+    let mut canceled = HashMap::<(String, String), u32>::new();
+    for (key, trail) in &by_id {
+        for (i, e) in trail.iter().enumerate() {
+            if e["callback_status"] == "CANCELED_BY_AGT" {
+                *canceled.entry(key.clone()).or_default() += 1;
+                assert_eq!(trail[i - 1]["callback_status"], "DISTRIBUTED", "{key:?}");
+                assert_eq!(trail[i + 1]["callback_status"], "QUEUED", "{key:?}");
+                assert_eq!(trail[i + 1]["time"], e["time"], "{key:?}");
+                assert!(!e["agent_group"].is_empty());
+            }
+        }
+    }
+    assert!(canceled.len() > 10, "offers rang out: {}", canceled.len());
+    for r in csv_rows(&run.path("out/calls.csv")) {
+        let key = (r["replication"].clone(), r["id"].clone());
+        assert_eq!(
+            r["ronas"].parse::<u32>().unwrap(),
+            canceled.get(&key).copied().unwrap_or(0),
+            "{key:?}"
+        );
+    }
 }
