@@ -123,7 +123,7 @@ impl RunData {
     /// Reads an output folder of `ccsim run` (its `run.json` and `replications.csv`).
     pub fn from_dir(dir: &Path) -> Result<RunData, String> {
         let json_path = dir.join("run.json");
-        let text = std::fs::read_to_string(&json_path).map_err(|e| {
+        let text = crate::scenario::input::read_text(&json_path, 1 << 20).map_err(|e| {
             format!(
                 "{}: {e} (is {} the output folder of `ccsim run`?)",
                 json_path.display(),

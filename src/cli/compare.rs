@@ -29,9 +29,8 @@ pub struct CompareArgs {
     /// interval values while they run).
     #[arg(long)]
     intervals: bool,
-    /// Worker threads for runs of scenario files.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    threads: super::ThreadsArg,
 }
 
 fn parse_tolerance(s: &str) -> Result<(String, f64), String> {
@@ -86,7 +85,7 @@ fn compare_runs(args: CompareArgs) -> Result<(), CliError> {
         ));
     }
     let scratch = std::env::temp_dir();
-    let threads = args.threads.map_or(0, |t| t as usize);
+    let threads = args.threads.count();
     // A scenario runs with the other side's seed and replications when the other side is a
     // finished run, else with its own; B always follows A, so that replications pair.
     let (a, results_a) = match &side_a {
@@ -153,8 +152,8 @@ fn compare_runs(args: CompareArgs) -> Result<(), CliError> {
     let path = out.join("comparison.csv");
     write_atomically(&path, |w| write_csv(&rows, w))
         .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
-    print_table(&a, &b, &rows);
-    println!("\nComparison in {}", path.display());
+    print_table(&a, &b, &rows)?;
+    say!("\nComparison in {}", path.display());
     let worse = rows.iter().filter(|r| r.verdict == Verdict::Worse).count();
     if worse > 0 {
         return Err(CliError::Gate(format!(
@@ -271,10 +270,10 @@ fn write_csv(rows: &[MetricComparison], out: &mut dyn std::io::Write) -> std::io
     w.flush()
 }
 
-fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) {
+fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) -> Result<(), CliError> {
     let paired = rows.first().is_some_and(|r| r.paired);
-    println!("A: {}\nB: {}", a.label, b.label);
-    println!(
+    say!("A: {}\nB: {}", a.label, b.label);
+    say!(
         "{} replications; differences are B − A with 95 % CIs; verdicts use wider intervals that hold for all metrics together (family-wise error ≤ 5 %)\n",
         if paired {
             "paired"
@@ -285,12 +284,17 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) {
     let mut shown: Vec<&MetricComparison> =
         rows.iter().filter(|r| r.verdict != Verdict::Same).collect();
     shown.sort_by_key(|r| r.verdict);
-    println!(
+    say!(
         "{:<8} {:<40} {:<26} {:>12} {:>12} {:>12}   95% CI",
-        "verdict", "scope", "metric", "A", "B", "B − A"
+        "verdict",
+        "scope",
+        "metric",
+        "A",
+        "B",
+        "B − A"
     );
     for r in &shown {
-        println!(
+        say!(
             "{:<8} {:<40} {:<26} {:>12} {:>12} {:>12}   [{}, {}]",
             r.verdict.name(),
             r.scope,
@@ -303,7 +307,8 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) {
         );
     }
     let same = rows.len() - shown.len();
-    println!("… and {same} metric(s) the same within tolerance");
+    say!("… and {same} metric(s) the same within tolerance");
+    Ok(())
 }
 
 fn short(v: f64) -> String {

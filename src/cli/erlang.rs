@@ -174,14 +174,14 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                 &["ports", "blocking"],
                 rows,
                 traffic.csv,
-            );
+            )?;
             report_target(
                 "ports",
                 "blocking at most",
                 max_blocking.map(|m| m.to_string()),
                 target,
                 traffic.csv,
-            );
+            )?;
         }
         ErlangModel::C {
             traffic,
@@ -223,14 +223,14 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                 &["agents", "occupancy", "p_wait", "service_level", "asa_s"],
                 rows,
                 traffic.csv,
-            );
+            )?;
             report_target(
                 "agents",
                 "meeting",
                 agents.describe(None, None),
                 target,
                 traffic.csv,
-            );
+            )?;
         }
         ErlangModel::A {
             traffic,
@@ -308,14 +308,14 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                 ],
                 rows,
                 traffic.csv,
-            );
+            )?;
             report_target(
                 "agents",
                 "meeting",
                 agents.describe(max_abandon, Some(definition)),
                 target,
                 traffic.csv,
-            );
+            )?;
         }
     }
     Ok(())
@@ -370,30 +370,36 @@ fn report_target(
     description: Option<String>,
     target: Option<Option<u32>>,
     csv: bool,
-) {
+) -> Result<(), CliError> {
     if csv {
-        return;
+        return Ok(());
     }
     match (description, target) {
-        (Some(d), Some(Some(n))) => println!("\nfewest {what} {verb} {d}: {n}"),
-        (Some(d), Some(None)) => println!("\nno number of {what} up to {SEARCH_LIMIT} meets {d}"),
+        (Some(d), Some(Some(n))) => say!("\nfewest {what} {verb} {d}: {n}"),
+        (Some(d), Some(None)) => say!("\nno number of {what} up to {SEARCH_LIMIT} meets {d}"),
         _ => {}
     }
+    Ok(())
 }
 
 fn fmt(v: f64, decimals: usize) -> String {
     format!("{v:.decimals$}")
 }
 
-fn print_table(title: &str, header: &[&str], rows: Vec<Vec<String>>, csv: bool) {
+fn print_table(
+    title: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    csv: bool,
+) -> Result<(), CliError> {
     if csv {
-        println!("{}", header.join(","));
+        say!("{}", header.join(","));
         for r in rows {
-            println!("{}", r.join(","));
+            say!("{}", r.join(","));
         }
-        return;
+        return Ok(());
     }
-    println!("{title}\n");
+    say!("{title}\n");
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
@@ -411,8 +417,9 @@ fn print_table(title: &str, header: &[&str], rows: Vec<Vec<String>>, csv: bool) 
             .collect::<Vec<_>>()
             .join("  ")
     };
-    println!("{}", render(header.to_vec()));
+    say!("{}", render(header.to_vec()));
     for r in &rows {
-        println!("{}", render(r.iter().map(|s| s.as_str()).collect()));
+        say!("{}", render(r.iter().map(|s| s.as_str()).collect()));
     }
+    Ok(())
 }

@@ -2,6 +2,17 @@
 //!
 //! Exit codes: 0 success, 1 failure while running (I/O), 2 bad input (arguments, scenario).
 
+/// Writes a line to standard output, as `println!` does, but an output that cannot be written
+/// (a full disk, a closed pipe) fails the command (exit 1) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*).map_err(|e| {
+            $crate::cli::CliError::Failed(format!("cannot write to standard output: {e}"))
+        })?
+    }};
+}
+
 mod compare;
 mod erlang;
 mod progress;
@@ -38,6 +49,25 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Find the fewest agents per interval that meet service targets, by simulation.
     Staff(staff::StaffArgs),
+}
+
+/// The most worker threads a run may ask for: more would only cost memory and start-up (a
+/// replication is the unit of parallel work), and tens of thousands never finish starting.
+const MAX_THREADS: i64 = 256;
+
+/// `--threads`, one definition for every command that simulates.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ThreadsArg {
+    /// Worker threads (default: one per core; at most 256). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS))]
+    threads: Option<u32>,
+}
+
+impl ThreadsArg {
+    /// The count asked for, or 0: one per core.
+    pub fn count(self) -> usize {
+        self.threads.map_or(0, |t| t as usize)
+    }
 }
 
 /// An error of a command, and whose fault it was.

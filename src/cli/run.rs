@@ -30,9 +30,8 @@ pub struct RunArgs {
     /// Also write events.csv, one row per callback state change.
     #[arg(long)]
     trace: bool,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    threads: super::ThreadsArg,
 }
 
 /// Reads the scenario named on the command line, or the default one, and prints its warnings.
@@ -54,7 +53,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         first_replication: 0,
         replications: args.replications.unwrap_or(scenario.replications),
         seed: args.seed.unwrap_or(scenario.seed),
-        threads: args.threads.map_or(0, |t| t as usize),
+        threads: args.threads.count(),
         calls: args.calls,
         trace: args.trace,
     };
@@ -70,18 +69,18 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     let written = report::write_all(&results, &out, &exporters)
         .map_err(|e| CliError::Failed(format!("writing reports in {}: {e}", out.display())))?;
-    print_summary(&results);
+    print_summary(&results)?;
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    println!("\nReports in {}/: {}", out.display(), names.join(", "));
+    say!("\nReports in {}/: {}", out.display(), names.join(", "));
     Ok(())
 }
 
 /// Prints the headline metrics with their confidence intervals.
-fn print_summary(r: &RunResults) {
+fn print_summary(r: &RunResults) -> Result<(), CliError> {
     let s = &r.scenario;
     let estimates = report::summary_estimates(r);
     let find = |scope: Scope, metric: Metric| {
@@ -90,7 +89,7 @@ fn print_summary(r: &RunResults) {
             .position(|&(sc, m)| sc == scope && m == metric)
             .map(|i| estimates[i])
     };
-    println!(
+    say!(
         "{} — {} replications, seed {}, {} threads, {:.2} s ({} events)",
         s.name,
         r.replications.len(),
@@ -101,7 +100,7 @@ fn print_summary(r: &RunResults) {
     );
     let cut = r.replications.iter().filter(|x| x.cut).count();
     if cut > 0 {
-        println!(
+        say!(
             "warning: {cut} replication(s) reached the drain limit ({}) with contacts still in the system; see waiting_at_end, in_ivr_at_end and talking_at_end in summary.csv",
             Duration::from_ticks(s.drain_limit)
         );
@@ -116,56 +115,56 @@ fn print_summary(r: &RunResults) {
         scopes.extend((0..s.queues.len()).map(Scope::Queue));
     }
     for scope in scopes {
-        println!("\n{}", scope.label(s));
-        line(&sl_label, find(scope, Metric::ServiceLevel), Unit::Percent);
+        say!("\n{}", scope.label(s));
+        line(&sl_label, find(scope, Metric::ServiceLevel), Unit::Percent)?;
         if let Some(t) = s.service_level.target {
             // Shown only with a target (`find` is None otherwise).
             line(
                 &format!("days meeting the {:.0} % target", t * 100.0),
                 find(scope, Metric::ServiceLevelTargetMet),
                 Unit::Percent,
-            );
+            )?;
         }
-        line("ASA", find(scope, Metric::AsaS), Unit::Seconds);
+        line("ASA", find(scope, Metric::AsaS), Unit::Seconds)?;
         line(
             "abandon rate",
             find(scope, Metric::AbandonRate),
             Unit::Percent,
-        );
+        )?;
         if !s.port_pools.is_empty() {
             line(
                 "blocking (no free port)",
                 find(scope, Metric::BlockRate),
                 Unit::Percent,
-            );
+            )?;
         }
-        line("offered", find(scope, Metric::Offered), Unit::Count);
+        line("offered", find(scope, Metric::Offered), Unit::Count)?;
         if s.queues.iter().any(|q| q.callback.is_some()) {
             line(
                 "callbacks accepted",
                 find(scope, Metric::CallbacksAccepted),
                 Unit::Count,
-            );
+            )?;
             line(
                 "callbacks requested (scheduled)",
                 find(scope, Metric::CallbacksRequested),
                 Unit::Count,
-            );
+            )?;
             line(
                 "callbacks connected",
                 find(scope, Metric::CallbacksConnected),
                 Unit::Count,
-            );
+            )?;
             line(
                 "callbacks expired",
                 find(scope, Metric::CallbacksExpired),
                 Unit::Count,
-            );
+            )?;
             line(
                 "callbacks failed (final result, or attempts used up)",
                 find(scope, Metric::CallbacksFailed),
                 Unit::Count,
-            );
+            )?;
             if s.queues
                 .iter()
                 .any(|q| q.callback.as_ref().is_some_and(|c| c.max_queued.is_some()))
@@ -174,65 +173,66 @@ fn print_summary(r: &RunResults) {
                     "callback offers withheld (max_queued)",
                     find(scope, Metric::CallbackOffersWithheld),
                     Unit::Count,
-                );
+                )?;
                 line(
                     "requests not queued (max_queued)",
                     find(scope, Metric::CallbacksNotQueued),
                     Unit::Count,
-                );
+                )?;
             }
             line(
                 "callback wait (due to connected)",
                 find(scope, Metric::CallbackWaitS),
                 Unit::Seconds,
-            );
+            )?;
         }
         if scope == Scope::All {
-            line("occupancy", find(scope, Metric::Occupancy), Unit::Percent);
+            line("occupancy", find(scope, Metric::Occupancy), Unit::Percent)?;
             if !s.port_pools.is_empty() {
                 line(
                     "port utilisation",
                     find(scope, Metric::PortUtilisation),
                     Unit::Percent,
-                );
+                )?;
             }
         }
     }
-    println!("\nagents");
+    say!("\nagents");
     for (g, group) in s.agent_groups.iter().enumerate() {
         let scope = Scope::Group(g);
         line(
             &format!("occupancy of {}", group.name),
             find(scope, Metric::Occupancy),
             Unit::Percent,
-        );
+        )?;
         // Shown only when the scenario has them (`find` is None otherwise).
         line(
             &format!("shrinkage of {}", group.name),
             find(scope, Metric::Shrinkage),
             Unit::Percent,
-        );
+        )?;
         line(
             &format!("breaks started late ({})", group.name),
             find(scope, Metric::BreaksLate),
             Unit::Count,
-        );
+        )?;
         line(
             &format!("RONAs ({})", group.name),
             find(scope, Metric::Ronas),
             Unit::Count,
-        );
+        )?;
     }
     if !s.port_pools.is_empty() {
-        println!("\nports");
+        say!("\nports");
     }
     for (p, pool) in s.port_pools.iter().enumerate() {
         line(
             &format!("peak busy ports of {} ({})", pool.name, pool.ports),
             find(Scope::Pool(p), Metric::PortsBusyPeak),
             Unit::Count,
-        );
+        )?;
     }
+    Ok(())
 }
 
 #[derive(Clone, Copy)]
@@ -242,8 +242,8 @@ enum Unit {
     Count,
 }
 
-fn line(label: &str, e: Option<Estimate>, unit: Unit) {
-    let Some(e) = e else { return };
+fn line(label: &str, e: Option<Estimate>, unit: Unit) -> Result<(), CliError> {
+    let Some(e) = e else { return Ok(()) };
     let fmt = |v: f64| -> String {
         if v.is_nan() {
             return "—".into();
@@ -267,5 +267,6 @@ fn line(label: &str, e: Option<Estimate>, unit: Unit) {
     } else {
         format!("95% CI {} – {}", fmt(e.ci_low), fmt(e.ci_high))
     };
-    println!("  {label:<34} {:>10}   {ci}", fmt(e.mean));
+    say!("  {label:<34} {:>10}   {ci}", fmt(e.mean));
+    Ok(())
 }

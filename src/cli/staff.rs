@@ -38,9 +38,8 @@ pub struct StaffArgs {
     /// Seed of every plan tried (overrides the scenario's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    threads: super::ThreadsArg,
 }
 
 fn parse_bound(s: &str, allowed: &[&str]) -> Result<(String, f64), String> {
@@ -180,7 +179,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         first_replication: 0,
         replications: start,
         seed: args.seed.unwrap_or(scenario.seed),
-        threads: args.threads.map_or(0, |t| t as usize),
+        threads: args.threads.count(),
         calls: false,
         trace: false,
     };
@@ -208,8 +207,11 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     let csv_path = out.join("staffing.csv");
     write_atomically(&csv_path, |w| write_csv(&scenario, &groups, &plan, w))
         .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
-    let text =
-        std::fs::read_to_string(&args.scenario).map_err(|e| CliError::Failed(e.to_string()))?;
+    let text = crate::scenario::input::read_text(
+        &args.scenario,
+        crate::scenario::input::MAX_SCENARIO_BYTES,
+    )
+    .map_err(|e| CliError::Failed(e.to_string()))?;
     let mut edits: Vec<(String, String)> = groups
         .iter()
         .zip(&plan.agents)
@@ -254,7 +256,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         header.push_str(&format!(" {:>7} {:>7}", "current", "plan"));
     }
     // Erlang C staffs the queues, not a mix of groups: one column for all of them.
-    println!(
+    say!(
         "{header} {:>9}   achieved with the plan (95 % CI)",
         "Erlang C"
     );
@@ -297,26 +299,28 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             line.push_str(&format!(" {:>7} {:>7}", now[k], found[k]));
         }
         line.push_str(&format!(" {:>9}", plan.erlang_c[k]));
-        println!(
+        say!(
             "{line}   {}{}",
             figures.join(", "),
             if r.undecided { "  (undecided)" } else { "" }
         );
     }
-    println!();
+    say!();
     let found: Vec<f64> = plan.agents.iter().map(|a| total(a)).collect();
     let now: Vec<f64> = current.iter().map(|a| total(a)).collect();
     let (all_found, all_now) = (found.iter().sum::<f64>(), now.iter().sum::<f64>());
     let erlang = total(&plan.erlang_c);
     if several {
         for (i, &g) in groups.iter().enumerate() {
-            println!(
+            say!(
                 "agent-hours of {}: {:.1} found by simulation, {:.1} staffed now",
-                scenario.agent_groups[g].name, found[i], now[i]
+                scenario.agent_groups[g].name,
+                found[i],
+                now[i]
             );
         }
     }
-    println!(
+    say!(
         "agent-hours{}: {all_found:.1} found by simulation, {erlang:.1} by Erlang C ({:+.1}, {:+.1} %), {all_now:.1} staffed now",
         if several { " of all groups" } else { "" },
         all_found - erlang,
@@ -329,17 +333,19 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             .zip(&costs)
             .map(|(&g, c)| format!("{} {c}", scenario.agent_groups[g].name))
             .collect();
-        println!(
+        say!(
             "cost of the plan: {cost:.1} (per agent-hour: {})",
             priced.join(", ")
         );
     }
     let undecided = plan.achieved.iter().filter(|r| r.undecided).count();
-    println!(
+    say!(
         "decided on {} replications; {} plans and {} replications simulated in all",
-        plan.replications, plan.evaluations, plan.replications_simulated
+        plan.replications,
+        plan.evaluations,
+        plan.replications_simulated
     );
-    println!(
+    say!(
         "each interval meets the targets by its 99 % CI{}",
         if undecided > 0 {
             format!(
@@ -350,11 +356,14 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         }
     );
     let fresh = plan.fresh_seeds;
-    println!(
+    say!(
         "on {} fresh seeds the plan meets the targets in {} of {} intervals by the estimate; {} clearly miss (by the 99 % CI)",
-        plan.replications, fresh.meet, fresh.intervals, fresh.clearly_miss
+        plan.replications,
+        fresh.meet,
+        fresh.intervals,
+        fresh.clearly_miss
     );
-    println!(
+    say!(
         "Plan in {}; scenario with it in {}",
         csv_path.display(),
         staffed_path.display()

@@ -26,9 +26,8 @@ pub struct SweepArgs {
     /// Seed of every point (overrides the scenario's); all points share it.
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    threads: super::ThreadsArg,
 }
 
 /// The metrics of a sweep row (scope `all`); those with an interval get CI columns.
@@ -60,9 +59,10 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::Input(format!("{}: cannot read the scenario: {e}", path.display()))
-    })?;
+    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_SCENARIO_BYTES)
+        .map_err(|e| {
+            CliError::Input(format!("{}: cannot read the scenario: {e}", path.display()))
+        })?;
     let points = grid(&args.sets);
     // Every point is checked before any runs: a bad value fails at once, naming its key.
     let scenarios = points
@@ -78,7 +78,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     let csv_path = out.join("sweep.csv");
     let keys: Vec<String> = args.sets.iter().map(|s| s.key.clone()).collect();
-    let threads = args.threads.map_or(0, |t| t as usize);
+    let threads = args.threads.count();
     let bar = progress::bar(points.len() as u64, "points");
     let mut rows: Vec<(Vec<String>, Vec<Option<Estimate>>)> = Vec::new();
     for (point, scenario) in points.iter().zip(&scenarios) {
@@ -112,8 +112,8 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    print_table(&keys, &rows);
-    println!(
+    print_table(&keys, &rows)?;
+    say!(
         "\n{} points, common random numbers across them; sweep in {}",
         rows.len(),
         csv_path.display()
@@ -160,12 +160,15 @@ fn write_csv(
     w.flush()
 }
 
-fn print_table(keys: &[String], rows: &[(Vec<String>, Vec<Option<Estimate>>)]) {
+fn print_table(
+    keys: &[String],
+    rows: &[(Vec<String>, Vec<Option<Estimate>>)],
+) -> Result<(), CliError> {
     let pct = |e: Option<Estimate>| {
         e.filter(|e| !e.mean.is_nan())
             .map_or("—".into(), |e| format!("{:.1} %", e.mean * 100.0))
     };
-    println!(
+    say!(
         "{}  {:>14} {:>10} {:>12} {:>11}",
         keys.join("  "),
         "service level",
@@ -182,7 +185,7 @@ fn print_table(keys: &[String], rows: &[(Vec<String>, Vec<Option<Estimate>>)]) {
             .zip(keys)
             .map(|(v, k)| format!("{v:>w$}", w = k.len()))
             .collect();
-        println!(
+        say!(
             "{}  {:>14} {:>10} {:>12} {:>11}",
             cells.join("  "),
             pct(e[1]),
@@ -191,4 +194,5 @@ fn print_table(keys: &[String], rows: &[(Vec<String>, Vec<Option<Estimate>>)]) {
             pct(e[5])
         );
     }
+    Ok(())
 }

@@ -15,7 +15,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }
-    println!(
+    say!(
         "{}: valid — \"{}\": {} queue(s), {} agent group(s), {} port pool(s), {} intervals of {}, {} replications",
         args.scenario.display(),
         s.name,

@@ -36,18 +36,15 @@ impl Sampler {
                 Sampler::Uniform(Uniform::new_inclusive(*min, *max).expect(CHECKED))
             }
             Distribution::LogNormal { mean, cv } => {
-                let sigma2 = (1.0 + cv * cv).ln();
-                Sampler::LogNormal(
-                    LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect(CHECKED),
-                )
+                Sampler::LogNormal(Distribution::lognormal(*mean, *cv).expect(CHECKED))
             }
             Distribution::Gamma { mean, cv } => {
                 let shape = 1.0 / (cv * cv);
-                Sampler::Gamma(Gamma::new(shape, mean / shape).expect(CHECKED))
+                Sampler::Gamma(Distribution::gamma(shape, mean / shape).expect(CHECKED))
             }
             Distribution::Erlang { mean, k } => {
                 let k = f64::from(*k);
-                Sampler::Gamma(Gamma::new(k, mean / k).expect(CHECKED))
+                Sampler::Gamma(Distribution::gamma(k, mean / k).expect(CHECKED))
             }
             Distribution::Empirical { values, .. } => Sampler::Empirical(values.clone()),
         }

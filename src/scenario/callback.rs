@@ -8,6 +8,7 @@
 use super::Duration;
 use super::distribution::Distribution;
 use super::error::ScenarioError;
+use super::input::excerpt;
 use super::raw::{RawCallback, RawCallbackRequest};
 use super::validate::Checker;
 use crate::engine::{TICKS_PER_SECOND, Ticks};
@@ -421,7 +422,7 @@ pub fn read_requests(
     queues: &[String],
     policies: &[Option<CallbackPolicy>],
 ) -> Result<Vec<CallbackRequest>, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = super::input::read_text(path, super::input::MAX_REQUESTS_BYTES).map_err(|e| {
         ScenarioError::file(path, format!("cannot read the callback requests: {e}"))
     })?;
     let mut requests = Vec::new();
@@ -450,8 +451,8 @@ pub fn read_requests(
                 err(
                     "CallbackSubroutine",
                     format!(
-                        "no [[queue]] is named \"{}\"; defined: {}",
-                        raw.callback_subroutine,
+                        "no [[queue]] is named {}; defined: {}",
+                        excerpt(&raw.callback_subroutine),
                         queues.join(", ")
                     ),
                 )
@@ -460,8 +461,8 @@ pub fn read_requests(
             return Err(err(
                 "CallbackSubroutine",
                 format!(
-                    "queue \"{}\" has no [queue.callback] section to say how callbacks are dialed",
-                    raw.callback_subroutine
+                    "queue {} has no [queue.callback] section to say how callbacks are dialed",
+                    excerpt(&raw.callback_subroutine)
                 ),
             ));
         };
@@ -471,7 +472,8 @@ pub fn read_requests(
                 err(
                     "MediaServer",
                     format!(
-                        "no [[port_pool]] is named \"{name}\"; defined: {}",
+                        "no [[port_pool]] is named {}; defined: {}",
+                        excerpt(name),
                         if pools.is_empty() {
                             "none".into()
                         } else {
@@ -483,13 +485,16 @@ pub fn read_requests(
         };
         let props = &raw.properties;
         let available = parse_time(&props.client_available_from)
-            .ok_or_else(|| err("OtherCallbackProperties.ClientAvailableFrom", format!("\"{}\" is not a date and time: write it as in RFC 2822 (\"Mon, 30 Mar 2026 16:42:51 GMT\") or ISO 8601 (\"2026-03-30T16:42:51Z\")", props.client_available_from)))?;
+            .ok_or_else(|| err("OtherCallbackProperties.ClientAvailableFrom", format!("{} is not a date and time: write it as in RFC 2822 (\"Mon, 30 Mar 2026 16:42:51 GMT\") or ISO 8601 (\"2026-03-30T16:42:51Z\")", excerpt(&props.client_available_from))))?;
         let expires_after = match &props.callback_time_expiry_duration {
             None => policy.expires_after,
             Some(text) => parse_hms(text).ok_or_else(|| {
                 err(
                     "OtherCallbackProperties.CallbackTimeExpiryDuration",
-                    format!("\"{text}\" is not a duration HH:MM:SS (e.g. \"01:30:00\")"),
+                    format!(
+                        "{} is not a duration HH:MM:SS (e.g. \"01:30:00\")",
+                        excerpt(text)
+                    ),
                 )
             })?,
         };
@@ -504,7 +509,10 @@ pub fn read_requests(
             Some(v) => minutes(v).ok_or_else(|| {
                 err(
                     "OtherCallbackProperties.RequestTimeExpirationDuration",
-                    format!("{v} is not a whole number of minutes from 0 to 1000000 (e.g. \"30\")"),
+                    format!(
+                        "{} is not a whole number of minutes from 0 to 1000000 (e.g. \"30\")",
+                        excerpt(&v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    ),
                 )
             })?,
         };

@@ -3,6 +3,7 @@
 use super::error::ScenarioError;
 use super::raw::RawDistribution;
 use super::validate::Checker;
+use rand_distr::{Gamma, LogNormal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
@@ -55,6 +56,36 @@ impl Distribution {
             Distribution::Empirical { values, .. } => {
                 values.iter().sum::<f64>() / values.len() as f64
             }
+        }
+    }
+}
+
+impl Distribution {
+    /// The lognormal's parameters (μ, σ of the normal it is the exponential of) for a mean
+    /// and cv.
+    pub fn lognormal(mean: f64, cv: f64) -> Result<LogNormal<f64>, String> {
+        let sigma2 = (1.0 + cv * cv).ln();
+        LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).map_err(|e| e.to_string())
+    }
+
+    /// The gamma law of a shape and scale (an Erlang's shape is its `k`).
+    pub fn gamma(shape: f64, scale: f64) -> Result<Gamma<f64>, String> {
+        Gamma::new(shape, scale).map_err(|e| e.to_string())
+    }
+
+    /// Whether the sampler can be built: what validates must run, and `rand_distr` refuses
+    /// some parameters that look valid (a cv so large that cv² overflows).
+    fn check_law(&self) -> Result<(), String> {
+        match *self {
+            Distribution::LogNormal { mean, cv } => Distribution::lognormal(mean, cv).map(drop),
+            Distribution::Gamma { mean, cv } => {
+                let shape = 1.0 / (cv * cv);
+                Distribution::gamma(shape, mean / shape).map(drop)
+            }
+            Distribution::Erlang { mean, k } => {
+                Distribution::gamma(f64::from(k), mean / f64::from(k)).map(drop)
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -135,7 +166,7 @@ impl Checker<'_> {
             }
             Ok(v)
         };
-        Ok(match kind {
+        let d = match kind {
             "constant" => Distribution::Constant {
                 value: r
                     .value
@@ -210,14 +241,22 @@ impl Checker<'_> {
                 Distribution::Empirical { file: path, values }
             }
             _ => unreachable!("kinds were matched above"),
-        })
+        };
+        d.check_law().map_err(|reason| {
+            self.error(
+                raw.span(),
+                key,
+                format!("these parameters give no distribution that can be sampled ({reason}): choose a less extreme cv"),
+            )
+        })?;
+        Ok(d)
     }
 }
 
 /// Reads observed durations in seconds: one value a line, an optional header line first,
 /// blank lines ignored.
 pub fn read_empirical(path: &Path) -> Result<Arc<[f64]>, ScenarioError> {
-    let text = std::fs::read_to_string(path)
+    let text = super::input::read_text(path, super::input::MAX_EMPIRICAL_BYTES)
         .map_err(|e| ScenarioError::file(path, format!("cannot read the file: {e}")))?;
     let mut values = Vec::new();
     let mut first = true;
@@ -253,7 +292,10 @@ pub fn read_empirical(path: &Path) -> Result<Arc<[f64]>, ScenarioError> {
                     path,
                     line,
                     "value",
-                    format!("\"{field}\" is not a number of seconds"),
+                    format!(
+                        "{} is not a number of seconds",
+                        super::input::excerpt(field)
+                    ),
                 ));
             }
         }

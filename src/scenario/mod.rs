@@ -9,6 +9,7 @@ mod callback;
 mod distribution;
 pub mod duration;
 mod error;
+pub mod input;
 mod raw;
 mod validate;
 
@@ -56,7 +57,7 @@ pub struct Scenario {
 impl Scenario {
     /// Reads and checks the scenario at `path`.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path)
+        let text = input::read_text(path, input::MAX_SCENARIO_BYTES)
             .map_err(|e| ScenarioError::file(path, format!("cannot read the scenario: {e}")))?;
         Scenario::from_text(path, &text)
     }

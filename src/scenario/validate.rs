@@ -16,7 +16,7 @@ const DEFAULT_SL_THRESHOLD: Ticks = 20 * TICKS_PER_SECOND;
 const DEFAULT_SHORT_ABANDON: Ticks = 5 * TICKS_PER_SECOND;
 
 // Limits far beyond any contact center, so that a typo cannot exhaust memory or run forever.
-const MAX_INTERVALS: usize = 10_000_000;
+const MAX_INTERVALS: usize = 1_000_000;
 pub(super) const MAX_AGENTS: u32 = 1_000_000;
 const MAX_PORTS: u32 = 10_000_000;
 const MAX_CALLS_PER_INTERVAL: f64 = 100_000_000.0;
@@ -57,15 +57,11 @@ impl Checker<'_> {
     /// A name used in reports and keys: letters, digits, `_` and `-`.
     pub(super) fn name(&self, name: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
         let n = name.get_ref();
-        if n.is_empty()
-            || !n
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if !is_valid_name(n) {
             return Err(self.error(
                 name.span(),
                 key,
-                format!("\"{n}\" is not a valid name: use letters, digits, `_` and `-` (as in \"tier-1\")"),
+                format!("\"{n}\" is not a valid name: {NAME_RULE}"),
             ));
         }
         Ok(n.clone())
@@ -119,6 +115,18 @@ impl Checker<'_> {
     }
 }
 
+/// What a name may be. Names become file names (`output/<name>/`) and CSV cells: so only
+/// letters, digits, `_` and `-`, never a leading `-` (a spreadsheet would read `-x` as a
+/// formula) and short enough for any file system.
+const NAME_RULE: &str = "use letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (as in \"tier-1\")";
+
+fn is_valid_name(n: &str) -> bool {
+    n.len() <= 64
+        && n.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, ScenarioError> {
     let c = Checker { path, text };
     let raw = parse(&c)?;
@@ -126,17 +134,30 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
 
     let name = match &sim.name {
         Some(n) => c.name(n, "simulation.name")?,
-        None => path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into()),
+        // The file's stem names the output folder: it must be a name too (a file called
+        // `...toml` would otherwise write into `output/..`).
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_valid_name(&stem) {
+                return Err(c.error(
+                    raw.simulation.span(),
+                    "simulation.name",
+                    format!("missing, and the file's name \"{stem}\" cannot stand in for it (it names the output folder): set `name` in [simulation]; {NAME_RULE}"),
+                ));
+            }
+            stem
+        }
     };
-    let start: jiff::Timestamp = sim.start.get_ref().parse().map_err(|_| {
+    let start: jiff::Timestamp = sim.start.get_ref().parse().map_err(|e: jiff::Error| {
+        // jiff says which part is wrong, and whether the time is out of its range.
         c.error(
             sim.start.span(),
             "simulation.start",
             format!(
-                "\"{}\" is not a UTC time in ISO 8601: write it like \"2026-03-30T08:00:00Z\"",
+                "\"{}\" is not a time ccsim can use ({e}): write a UTC time in ISO 8601, like \"2026-03-30T08:00:00Z\"",
                 sim.start.get_ref()
             ),
         )
@@ -411,6 +432,35 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
                 })?
         }
     };
+    // Every time a report writes (interval starts, arrivals, callback windows, trace events)
+    // lies within the horizon, the drain and the longest callback window after the start:
+    // all of it must be a time reports can write (jiff's range ends in 9999).
+    let longest_window = queues
+        .iter()
+        .filter_map(|q| q.callback.as_ref().map(|c| c.expires_after))
+        .chain(callback_requests.iter().map(|r| r.expires_after))
+        .max()
+        .unwrap_or(0);
+    let reach = duration
+        .checked_add(drain_limit)
+        .and_then(|t| t.checked_add(longest_window));
+    let last = reach
+        .and_then(|t| i64::try_from(t).ok())
+        .and_then(|t| start.checked_add(jiff::SignedDuration::from_micros(t)).ok());
+    if last.is_none() {
+        let d = super::Duration::from_ticks;
+        return Err(c.error(
+            sim.start.span(),
+            "simulation.start",
+            format!(
+                "the run would reach past {}, the last time reports can write: from {start}, the duration ({}), the drain limit ({}) and the longest callback window ({}); start earlier or shorten them",
+                jiff::Timestamp::MAX.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                d(duration),
+                d(drain_limit),
+                d(longest_window)
+            ),
+        ));
+    }
     Ok(Scenario {
         name,
         path: path.to_path_buf(),
@@ -448,7 +498,36 @@ fn parse(c: &Checker) -> Result<RawScenario, ScenarioError> {
 }
 
 fn toml_error(c: &Checker, e: &toml::de::Error, key: &str) -> ScenarioError {
-    let message = planner_words(&e.message().trim_end().replace('\n', " "));
+    let mut message = planner_words(&e.message().trim_end().replace('\n', " "));
+    let at = e
+        .span()
+        .map_or("", |span| c.text.get(span.start..).unwrap_or(""));
+    if message == "duplicate key" {
+        // The span starts at the repeated key (or the name of the repeated table).
+        let name: String = at
+            .chars()
+            .take_while(|ch| !matches!(ch, '=' | ']' | '\n'))
+            .collect();
+        let name = name.trim();
+        let table = c.text[..e.span().map_or(0, |s| s.start)]
+            .trim_end()
+            .ends_with('[');
+        message = if table {
+            format!(
+                "the table [{name}] is written twice: write each table once (a list of tables is written [[{name}]])"
+            )
+        } else {
+            format!("the key `{name}` is set twice in this table: set it once")
+        };
+    } else if message.starts_with("invalid type: map")
+        && at.starts_with(|ch: char| ch.is_ascii_digit())
+    {
+        // TOML reads an unquoted date-time as a date-time value, not as the text ccsim reads.
+        message = format!(
+            "a time is written in quotes: write \"{}\"",
+            at.split_whitespace().next().unwrap_or(at)
+        );
+    }
     match e.span() {
         Some(span) => c.error(span, key, message),
         None => ScenarioError {

@@ -330,6 +330,80 @@ const CASES: &[Case] = &[
         key: "agent_group.tier1.staffing.per_interval",
         words: "more than the",
     },
+    // Parameters that look valid but give no law rand_distr can sample: what validates runs.
+    Case {
+        old: "cv = 0.7 }",
+        new: "cv = 1e200 }",
+        marker: "handle =",
+        key: "queue.support.handle",
+        words: "can be sampled",
+    },
+    Case {
+        old: "handle = { dist = \"lognormal\", mean = \"4m\", cv = 0.7 }",
+        new: "handle = { dist = \"gamma\", mean = \"4m\", cv = 1e-200 }",
+        marker: "handle =",
+        key: "queue.support.handle",
+        words: "can be sampled",
+    },
+    // Times reports could not write.
+    Case {
+        old: "start = \"2026-03-30T08:00:00Z\"",
+        new: "start = \"9999-12-30T20:00:00Z\"",
+        marker: "start =",
+        key: "simulation.start",
+        words: "the last time reports can write",
+    },
+    Case {
+        old: "patience = { dist = \"exponential\", mean = \"3m\" }",
+        new: "patience = { dist = \"exponential\", mean = \"3m\" }\n[queue.callback]\nexpires_after = \"100000000h\"",
+        marker: "start =",
+        key: "simulation.start",
+        words: "the longest callback window (100000000h)",
+    },
+    Case {
+        old: "start = \"2026-03-30T08:00:00Z\"",
+        new: "start = \"9999-12-31T08:00:00Z\"",
+        marker: "start =",
+        key: "simulation.start",
+        words: "not in the required range",
+    },
+    Case {
+        old: "start = \"2026-03-30T08:00:00Z\"",
+        new: "start = 2026-03-30T08:00:00Z",
+        marker: "start =",
+        key: "simulation.start",
+        words: "a time is written in quotes",
+    },
+    // Repeated keys and tables are named.
+    Case {
+        old: "seed = 1",
+        new: "seed = 1\nseed = 2",
+        marker: "seed = 2",
+        key: "`seed`",
+        words: "set twice",
+    },
+    Case {
+        old: "[service_level]",
+        new: "[simulation] # again\nx = 1\n[service_level]",
+        marker: "# again",
+        key: "[simulation]",
+        words: "written twice",
+    },
+    // Names become folder names and CSV cells.
+    Case {
+        old: "name = \"bad\"",
+        new: "name = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+        marker: "name = \"aaa",
+        key: "simulation.name",
+        words: "at most 64 characters",
+    },
+    Case {
+        old: "name = \"tier1\"",
+        new: "name = \"-A1\"",
+        marker: "name = \"-A1\"",
+        key: "agent_group[0].name",
+        words: "starting with a letter or digit",
+    },
     Case {
         old: "duration = \"2h\"\ninterval = \"30m\"",
         new: "duration = \"10000h\"\ninterval = \"1s\"",

@@ -9,6 +9,7 @@ use std::process::Command;
 pub struct Ccsim {
     dir: tempfile::TempDir,
     args: Vec<String>,
+    stdout: Option<std::fs::File>,
 }
 
 /// A finished run of the binary.
@@ -25,6 +26,7 @@ impl Ccsim {
         Ccsim {
             dir: tempfile::tempdir().expect("a temporary folder"),
             args: Vec::new(),
+            stdout: None,
         }
     }
 
@@ -44,14 +46,23 @@ impl Ccsim {
         self
     }
 
+    /// Sends the binary's standard output to `file` instead of capturing it.
+    pub fn stdout(mut self, file: std::fs::File) -> Self {
+        self.stdout = Some(file);
+        self
+    }
+
     /// Runs `ccsim` with the folder as its working directory.
     pub fn run(self) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ccsim"));
+        command
             .args(&self.args)
             .current_dir(self.dir.path())
-            .env("CI", "true")
-            .output()
-            .expect("ccsim runs");
+            .env("CI", "true");
+        if let Some(file) = self.stdout {
+            command.stdout(file);
+        }
+        let out = command.output().expect("ccsim runs");
         Run {
             dir: self.dir.path().to_path_buf(),
             code: out.status.code().unwrap_or(-1),

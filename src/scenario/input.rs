@@ -1,0 +1,62 @@
+//! Reading the files a scenario is made of (the scenario, callback requests, empirical
+//! durations): regular files of bounded size only, so that a device (`/dev/zero`), a pipe
+//! or a huge file is refused at once instead of read without end.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The largest scenario file read: its longest lists (a value per interval, for a million
+/// intervals) fit many times over, and parsing it stays well within a laptop's memory.
+pub const MAX_SCENARIO_BYTES: u64 = 32 << 20;
+/// The largest callback requests file read (about 100 000 requests of 300 bytes).
+pub const MAX_REQUESTS_BYTES: u64 = 32 << 20;
+/// The largest file of empirical durations read (about a million values).
+pub const MAX_EMPIRICAL_BYTES: u64 = 16 << 20;
+
+/// Reads the text of the regular file at `path`, of at most `limit` bytes.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a folder, a device or a pipe): give a file",
+        ));
+    }
+    if meta.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "the file is {}, more than the {} ccsim reads",
+            size(meta.len()),
+            size(limit)
+        )));
+    }
+    // Bounded even if the file grows while it is read.
+    let mut text = String::new();
+    file.take(limit + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "the file grew past the {} ccsim reads",
+            size(limit)
+        )));
+    }
+    Ok(text)
+}
+
+fn size(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+}
+
+/// A short, escaped excerpt of text read from a file, for an error message: at most 40
+/// characters, control characters escaped, so that a message never dumps a file's contents
+/// or writes raw bytes to a terminal.
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 40;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    format!("\"{out}\"")
+}
