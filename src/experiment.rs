@@ -129,28 +129,70 @@ const SPILL_BUFFER: usize = 256 << 10;
 /// Buffers of all the scratch files read back together.
 const READ_BUFFERS: usize = 4 << 20;
 
-/// A folder of scratch files, removed when dropped.
-struct ScratchDir(PathBuf);
+/// A folder of scratch files, made with a fresh name only this run can have created (so
+/// nothing can be planted in it), and removed when dropped — on every way out but a kill.
+/// Its name carries the process id, so that the next run can tell a dead run's folder.
+struct ScratchDir(tempfile::TempDir);
+
+const SCRATCH_PREFIX: &str = ".ccsim-scratch-";
 
 impl ScratchDir {
+    fn new(parent: &Path) -> std::io::Result<ScratchDir> {
+        remove_dead_scratch(parent);
+        tempfile::Builder::new()
+            .prefix(&format!("{SCRATCH_PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)
+            .map(ScratchDir)
+    }
+    fn file(&self, name: String) -> PathBuf {
+        self.0.path().join(name)
+    }
     fn intervals(&self, r: usize) -> PathBuf {
-        self.0.join(format!("intervals-{r}.bin"))
+        self.file(format!("intervals-{r}.bin"))
     }
     fn agents(&self, r: usize) -> PathBuf {
-        self.0.join(format!("agents-{r}.bin"))
+        self.file(format!("agents-{r}.bin"))
     }
     fn calls(&self, r: usize) -> PathBuf {
-        self.0.join(format!("calls-{r}.csv"))
+        self.file(format!("calls-{r}.csv"))
     }
     fn trace(&self, r: usize) -> PathBuf {
-        self.0.join(format!("events-{r}.csv"))
+        self.file(format!("events-{r}.csv"))
     }
 }
 
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+/// Removes scratch folders in `parent` of runs whose process is gone (killed: the only way
+/// out that leaves them). Best effort: what cannot be removed stays for a later run.
+fn remove_dead_scratch(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists; it sends nothing.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_: i32) -> bool {
+    true
 }
 
 /// A row as stored in scratch: interval, queue or group, then the values.
@@ -386,13 +428,7 @@ pub fn run(
 ) -> std::io::Result<RunResults> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(scratch_parent)?;
-    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let run_number = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let scratch = ScratchDir(scratch_parent.join(format!(
-        ".ccsim-scratch-{}-{run_number}",
-        std::process::id()
-    )));
-    std::fs::create_dir_all(&scratch.0)?;
+    let scratch = ScratchDir::new(scratch_parent)?;
     let ((scenario, threads), replications) =
         each_replication(scenario, options, |scenario, model, i| {
             let result = run_replication(scenario, model, i, options, &scratch);

@@ -90,6 +90,15 @@ impl From<crate::scenario::ScenarioError> for CliError {
     }
 }
 
+impl From<crate::report::OutputError> for CliError {
+    fn from(e: crate::report::OutputError) -> Self {
+        match e {
+            crate::report::OutputError::NotOurs(m) => CliError::Input(m),
+            crate::report::OutputError::Failed(m) => CliError::Failed(m),
+        }
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::Failed(e.to_string())

@@ -2,7 +2,7 @@
 
 use super::{CliError, progress};
 use crate::experiment::{self, RunOptions, RunResults};
-use crate::report;
+use crate::report::{self, OutputFolder};
 use crate::scenario::{Duration, Scenario};
 use crate::stats::{Estimate, Metric, Scope};
 use std::path::{Path, PathBuf};
@@ -60,15 +60,18 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let out = args
         .out
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    // Taken before the simulation: a folder that cannot be used fails at once.
+    let folder = OutputFolder::begin(&out, report::is_run_output)?;
     let bar = progress::bar(u64::from(options.replications), "replications");
-    let results = experiment::run(&scenario, &options, &out, &|| bar.inc(1))
+    let results = experiment::run(&scenario, &options, folder.scratch(), &|| bar.inc(1))
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     bar.finish_and_clear();
     let exporters = report::exporters(&options);
-    report::remove_unwritten(&out, &exporters)
-        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
-    let written = report::write_all(&results, &out, &exporters)
-        .map_err(|e| CliError::Failed(format!("writing reports in {}: {e}", out.display())))?;
+    let written = report::write_all(&results, folder.path(), &exporters)
+        .map_err(|e| CliError::Failed(format!("writing reports for {}: {e}", out.display())))?;
+    folder
+        .commit()
+        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
     print_summary(&results)?;
     let names: Vec<String> = written
         .iter()

@@ -2,7 +2,7 @@
 
 use super::{CliError, progress, run::load_scenario};
 use crate::experiment::RunOptions;
-use crate::report::{number, timestamp_secs, write_atomically};
+use crate::report::{OutputFolder, number, timestamp_secs, write_new};
 use crate::staffing::{StaffingRequest, Target, column, current_staffing, staff};
 use std::path::{Path, PathBuf};
 
@@ -190,6 +190,14 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         options,
         max_replications,
     };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("staff-{}", scenario.name)));
+    // Taken before the search: a folder that cannot be used fails at once.
+    let folder = OutputFolder::begin(&out, |name| {
+        name == "staffing.csv" || name.ends_with("-staffed.toml") || name.ends_with(".tmp")
+    })?;
     let bar = progress::counter();
     let plan = staff(&scenario, &request, &|plans, replications| {
         bar.set_message(format!(
@@ -199,13 +207,8 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     .map_err(CliError::Input)?;
     bar.finish_and_clear();
 
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("output").join(format!("staff-{}", scenario.name)));
-    std::fs::create_dir_all(&out)
-        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
-    let csv_path = out.join("staffing.csv");
-    write_atomically(&csv_path, |w| write_csv(&scenario, &groups, &plan, w))
+    let csv_path = folder.path().join("staffing.csv");
+    write_new(&csv_path, |w| write_csv(&scenario, &groups, &plan, w))
         .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
     let text = crate::scenario::input::read_text(
         &args.scenario,
@@ -236,9 +239,14 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         ));
     }
     let staffed = crate::sweep::edit(&args.scenario, &text, &edits).map_err(CliError::Failed)?;
-    let staffed_path = out.join(format!("{}-staffed.toml", scenario.name));
-    write_atomically(&staffed_path, |w| w.write_all(staffed.as_bytes()))
+    let staffed_name = format!("{}-staffed.toml", scenario.name);
+    let staffed_path = folder.path().join(&staffed_name);
+    write_new(&staffed_path, |w| w.write_all(staffed.as_bytes()))
         .map_err(|e| CliError::Failed(format!("{}: {e}", staffed_path.display())))?;
+    folder
+        .commit()
+        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    let (csv_path, staffed_path) = (out.join("staffing.csv"), out.join(staffed_name));
 
     let first = scenario.first_reported_interval();
     let hours = crate::engine::secs_from_ticks(scenario.interval) / 3600.0;

@@ -1,13 +1,13 @@
-//! Reports: one [`Exporter`] per output file, each written atomically into the output folder.
-//!
-//! A file is written to a temporary name and renamed into place, so an interrupted run never
-//! leaves a half-written report that looks whole; a run's files are renamed only once all of
-//! them are written.
+//! Reports: one [`Exporter`] per output file. A run's set of files is written into a fresh
+//! folder and swapped in whole ([`OutputFolder`]); a command's single file is written to a
+//! temporary name and renamed into place ([`write_atomically`]). Either way an interrupted
+//! run never leaves a half-written report, or a mixed set, that looks whole.
 
 mod agents;
 mod calls;
 mod events;
 mod intervals;
+mod output_folder;
 mod replications;
 mod run_json;
 mod summary;
@@ -16,6 +16,7 @@ pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
 pub use events::EventsCsv;
 pub use intervals::IntervalsCsv;
+pub use output_folder::{OutputError, OutputFolder};
 pub use replications::ReplicationsCsv;
 pub use run_json::RunJson;
 pub use summary::{SummaryCsv, summary_estimates};
@@ -50,9 +51,9 @@ pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
     all
 }
 
-/// Removes reports of an earlier run in `dir` that this run does not write (a `calls.csv`
-/// left from a run with `--calls` would otherwise look current).
-pub fn remove_unwritten(dir: &Path, written: &[Box<dyn Exporter>]) -> std::io::Result<()> {
+/// Whether `name` is one ccsim may find in a run's output folder (and replace): a report any
+/// run writes, or what an older version left there (its `.tmp` files and scratch folders).
+pub fn is_run_output(name: &str) -> bool {
     let everything = RunOptions {
         first_replication: 0,
         replications: 1,
@@ -61,90 +62,78 @@ pub fn remove_unwritten(dir: &Path, written: &[Box<dyn Exporter>]) -> std::io::R
         calls: true,
         trace: true,
     };
-    for e in exporters(&everything) {
-        if !written.iter().any(|w| w.file_name() == e.file_name()) {
-            match std::fs::remove_file(dir.join(e.file_name())) {
-                Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
-                _ => {}
-            }
-        }
-    }
-    Ok(())
+    exporters(&everything).iter().any(|e| e.file_name() == name)
+        || name.ends_with(".tmp")
+        || name.starts_with(".ccsim-scratch-")
 }
 
-/// Writes every report into `dir`; returns the paths written. Every file is written to a
-/// temporary name first; only when all are written and on disk are they renamed into place,
-/// so a failure in any leaves the earlier reports as they were. The files are synced to disk
-/// together, in parallel: waiting for the device once rather than once per file.
+/// Writes every report into `dir`, a fresh folder (see [`OutputFolder`]); returns the paths
+/// written. The files are synced to disk together, in parallel: waiting for the device once
+/// rather than once per file.
 pub fn write_all(
     results: &RunResults,
     dir: &Path,
     exporters: &[Box<dyn Exporter>],
 ) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
     let paths: Vec<PathBuf> = exporters.iter().map(|e| dir.join(e.file_name())).collect();
-    let temporaries: Vec<PathBuf> = paths.iter().map(|p| temporary(p)).collect();
-    let remove_temporaries = || {
-        for tmp in &temporaries {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    let written = (|| {
-        let mut files = Vec::new();
-        for (e, tmp) in exporters.iter().zip(&temporaries) {
-            let mut out = BufWriter::with_capacity(256 << 10, std::fs::File::create(tmp)?);
-            e.write(results, &mut out)?;
-            files.push(out.into_inner().map_err(|e| e.into_error())?);
-        }
-        std::thread::scope(|scope| {
-            let syncs: Vec<_> = files
-                .iter()
-                .map(|f| scope.spawn(move || f.sync_data()))
-                .collect();
-            syncs
-                .into_iter()
-                .try_for_each(|s| s.join().expect("a sync thread does not panic"))
-        })
-    })();
-    if let Err(e) = written {
-        remove_temporaries();
-        return Err(e);
+    let mut files = Vec::new();
+    for (e, path) in exporters.iter().zip(&paths) {
+        let mut out = BufWriter::with_capacity(256 << 10, create_new(path)?);
+        e.write(results, &mut out)?;
+        files.push(out.into_inner().map_err(|e| e.into_error())?);
     }
-    for (tmp, path) in temporaries.iter().zip(&paths) {
-        if let Err(e) = std::fs::rename(tmp, path) {
-            remove_temporaries();
-            return Err(e);
-        }
-    }
+    std::thread::scope(|scope| {
+        let syncs: Vec<_> = files
+            .iter()
+            .map(|f| scope.spawn(move || f.sync_data()))
+            .collect();
+        syncs
+            .into_iter()
+            .try_for_each(|s| s.join().expect("a sync thread does not panic"))
+    })?;
     Ok(paths)
 }
 
-/// The temporary name `path` is written under before it is renamed into place.
-fn temporary(path: &Path) -> PathBuf {
-    path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ))
+/// Writes a new file at `path` (in a fresh folder, see [`OutputFolder`]) and syncs it.
+pub fn write_new(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = BufWriter::new(create_new(path)?);
+    write(&mut out)?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_data()
 }
 
-/// Writes `path` through a temporary file in the same folder, renamed into place on success.
+/// Creates a file that must not exist yet (nor be a link planted in its place).
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+/// Writes `path` through a temporary file of a fresh name in the same folder (created
+/// exclusively: never a file or link planted there), renamed into place on success.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let tmp = temporary(path);
-    let result = (|| {
-        let mut out = BufWriter::new(std::fs::File::create(&tmp)?);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ccsim-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut out = BufWriter::new(tmp.as_file_mut());
         write(&mut out)?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
+        out.flush()?;
     }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Writes an interval table (`intervals.csv`, `agents.csv`): the interval's start and the

@@ -46,6 +46,12 @@ impl Ccsim {
         self
     }
 
+    /// The folder with the files written so far, for running the binary by other means; the
+    /// caller removes it.
+    pub fn run_in(self) -> PathBuf {
+        self.dir.keep()
+    }
+
     /// Sends the binary's standard output to `file` instead of capturing it.
     pub fn stdout(mut self, file: std::fs::File) -> Self {
         self.stdout = Some(file);

@@ -170,3 +170,212 @@ fn errors_quote_only_an_escaped_excerpt_of_a_file() {
     );
     assert!(run.stderr.len() < 400, "{}", run.stderr);
 }
+
+/// The reports compared between sets (run.json also differs by wall time).
+const SET: [&str; 4] = [
+    "summary.csv",
+    "intervals.csv",
+    "agents.csv",
+    "replications.csv",
+];
+
+fn read_set(dir: &std::path::Path) -> Vec<String> {
+    SET.iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+        .collect()
+}
+
+/// Entries beside the output folder `out` in `parent` that a run made for it, but the lock.
+fn leftovers(parent: &std::path::Path, out: &str) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{out}.ccsim-")) && !n.ends_with("-lock"))
+        .collect()
+}
+
+/// Killed at any moment, a run leaves the output folder holding one whole set — the earlier
+/// run's or its own — never a mix; the next run removes what the killed one left.
+#[test]
+fn a_killed_run_leaves_one_whole_set() {
+    let long = SMALL
+        .replace("replications = 2", "replications = 300")
+        .replace("duration = \"2h\"", "duration = \"8h\"");
+    let setup = Ccsim::new()
+        .file("s.toml", &long)
+        .args(["run", "s.toml", "--out", "a", "--threads", "1"])
+        .run()
+        .success();
+    let dir = setup.dir.clone();
+    let run = |args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"));
+        command
+            .args(args)
+            .current_dir(&dir)
+            .env("CI", "true")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        command
+    };
+    assert!(
+        run(&[
+            "run",
+            "s.toml",
+            "--out",
+            "b",
+            "--seed",
+            "2",
+            "--threads",
+            "1"
+        ])
+        .status()
+        .unwrap()
+        .success()
+    );
+    let (a, b) = (read_set(&dir.join("a")), read_set(&dir.join("b")));
+    assert_ne!(a, b);
+    let mut old = 0;
+    for delay_ms in [2, 10, 30, 60, 100, 150, 200, 300, 450, 700] {
+        // `out` starts as the seed-1 set; a seed-2 run into it is killed after `delay_ms`.
+        let _ = std::fs::remove_dir_all(dir.join("out"));
+        assert!(
+            run(&["run", "s.toml", "--out", "out", "--threads", "1"])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let mut child = run(&[
+            "run",
+            "s.toml",
+            "--out",
+            "out",
+            "--seed",
+            "2",
+            "--threads",
+            "1",
+        ])
+        .spawn()
+        .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let got = read_set(&dir.join("out"));
+        if got == a {
+            old += 1;
+        } else {
+            assert!(got == b, "after {delay_ms} ms: a mixed or partial set");
+        }
+    }
+    assert!(old > 0, "some kills came before the swap");
+    // What the killed runs left beside the folder goes with the next run into it.
+    assert!(
+        run(&["run", "s.toml", "--out", "out", "--threads", "1"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(leftovers(&dir, "out"), Vec::<String>::new());
+    assert_eq!(read_set(&dir.join("out")), a);
+}
+
+/// A second run into a folder that a run is writing fails at once, naming the reason, and
+/// leaves the first to finish.
+#[test]
+fn a_second_run_into_the_same_folder_is_refused() {
+    let long = SMALL.replace("replications = 2", "replications = 3000");
+    let setup = Ccsim::new().file("s.toml", &long);
+    let dir = setup.run_in();
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["run", "s.toml", "--out", "out", "--threads", "1"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the folder (its staging folder exists).
+    let started = std::time::Instant::now();
+    while leftovers(&dir, "out").is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the first run never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["run", "s.toml", "--out", "out", "--seed", "2"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("another ccsim run is writing"), "{stderr}");
+    assert!(first.wait().unwrap().success());
+    assert!(dir.join("out/summary.csv").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Links planted where a run writes are never followed: their targets stay as they were.
+#[cfg(unix)]
+#[test]
+fn planted_links_are_not_followed() {
+    let run = Ccsim::new()
+        .file("s.toml", SMALL)
+        .file("precious.txt", "keep me")
+        .args(["run", "s.toml", "--out", "out"])
+        .run()
+        .success();
+    // Old-style temporary names inside the folder, and the names beside it.
+    for link in ["out/intervals.csv.tmp", "out/summary.csv.tmp"] {
+        std::os::unix::fs::symlink(run.path("precious.txt"), run.path(link)).unwrap();
+    }
+    let again = run.again(["run", "s.toml", "--out", "out", "--seed", "5"]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(run.read("precious.txt"), "keep me");
+    // A link planted as the lock is refused, not followed.
+    std::fs::remove_file(run.path(".out.ccsim-lock")).unwrap();
+    std::os::unix::fs::symlink(run.path("precious.txt"), run.path(".out.ccsim-lock")).unwrap();
+    let refused = run.again(["run", "s.toml", "--out", "out"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(run.read("precious.txt"), "keep me");
+    // A folder holding someone's own files is not replaced.
+    std::fs::remove_file(run.path(".out.ccsim-lock")).unwrap();
+    std::fs::write(run.path("out/notes.txt"), "mine").unwrap();
+    let refused = run.again(["run", "s.toml", "--out", "out"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.txt"));
+    assert_eq!(run.read("out/notes.txt"), "mine");
+}
+
+/// Scratch folders of dead runs (killed: no other way out leaves them) are removed by the
+/// next run that keeps scratch in the same place.
+#[cfg(unix)]
+#[test]
+fn scratch_of_dead_runs_is_removed() {
+    let setup = Ccsim::new().file("s.toml", SMALL);
+    let dir = setup.run_in();
+    let tmp = dir.join("tmp");
+    // No process has a number this large (Linux's pid_max is at most 2²²).
+    let dead = tmp.join(".ccsim-scratch-99999999-abcdef");
+    std::fs::create_dir_all(&dead).unwrap();
+    std::fs::write(dead.join("intervals-0.bin"), "x").unwrap();
+    let alive = tmp.join(format!(".ccsim-scratch-{}-abcdef", std::process::id()));
+    std::fs::create_dir_all(&alive).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["compare", "s.toml", "s.toml"])
+        .current_dir(&dir)
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dead.exists(), "a dead run's scratch stays");
+    assert!(alive.exists(), "a live process's scratch was removed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
