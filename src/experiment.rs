@@ -90,12 +90,23 @@ impl RunResults {
         spilled: Spilled<N>,
         path: impl Fn(usize) -> PathBuf,
     ) -> std::io::Result<Vec<RowReader<N>>> {
-        // All replications are read at once: their buffers share a few MiB.
-        let capacity = (READ_BUFFERS / self.replications.len().max(1)).clamp(8 << 10, SPILL_BUFFER);
-        (0..self.replications.len())
+        // All replications are read at once: their buffers share a few MiB, and beyond a few
+        // dozen replications their files are opened only to refill a buffer, so that the
+        // number of open files stays small however many replications there are.
+        let n = self.replications.len();
+        let capacity = (READ_BUFFERS / n.max(1)).clamp(8 << 10, SPILL_BUFFER);
+        (0..n)
             .map(|r| {
+                let source = if n <= MAX_OPEN_READERS {
+                    ScratchSource::Open(File::open(path(r))?)
+                } else {
+                    ScratchSource::Reopened {
+                        path: path(r),
+                        offset: 0,
+                    }
+                };
                 Ok(RowReader {
-                    inner: BufReader::with_capacity(capacity, File::open(path(r))?),
+                    inner: BufReader::with_capacity(capacity, source),
                     bytes: Vec::new(),
                     spilled,
                 })
@@ -362,9 +373,36 @@ fn each_replication<T: Send>(
     Ok(((scenario, pool.current_num_threads()), results))
 }
 
+/// The most scratch files of one table kept open while they are read back (two tables are
+/// read at once, far below the usual limit of 1024 open files).
+const MAX_OPEN_READERS: usize = 64;
+
+/// A scratch file being read: kept open, or opened afresh for each read at where the last
+/// one stopped.
+enum ScratchSource {
+    Open(File),
+    Reopened { path: PathBuf, offset: u64 },
+}
+
+impl Read for ScratchSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            ScratchSource::Open(file) => file.read(buf),
+            ScratchSource::Reopened { path, offset } => {
+                use std::io::{Seek, SeekFrom};
+                let mut file = File::open(path)?;
+                file.seek(SeekFrom::Start(*offset))?;
+                let n = file.read(buf)?;
+                *offset += n as u64;
+                Ok(n)
+            }
+        }
+    }
+}
+
 /// Reads back the rows of `N` values one replication spilled.
 pub struct RowReader<const N: usize> {
-    inner: BufReader<File>,
+    inner: BufReader<ScratchSource>,
     /// One row's bytes, reused.
     bytes: Vec<u8>,
     /// The columns spilled; the others read as NaN.

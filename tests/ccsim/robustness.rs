@@ -379,3 +379,38 @@ fn scratch_of_dead_runs_is_removed() {
     assert!(alive.exists(), "a live process's scratch was removed");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Many more replications than files a process may open: the interval rows are merged with a
+/// few files open at a time, and they still add up to the run's totals.
+#[cfg(unix)]
+#[test]
+fn replications_beyond_the_open_file_limit_merge() {
+    let setup = Ccsim::new().file("s.toml", SMALL);
+    let dir = setup.run_in();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 128 && exec '{}' run s.toml --replications 1019 --out out",
+            env!("CARGO_BIN_EXE_ccsim")
+        ))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = crate::harness::csv_rows(&dir.join("out/intervals.csv"));
+    let by_interval: f64 = rows
+        .iter()
+        .map(|r| r["offered"].parse::<f64>().unwrap())
+        .sum();
+    let summary = crate::harness::Summary::read(&dir.join("out/summary.csv"));
+    let total = summary.get("all", "offered").mean;
+    assert!(
+        (by_interval - total).abs() < 1e-4 * total,
+        "intervals add up to {by_interval}, the run to {total}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
