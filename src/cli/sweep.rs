@@ -2,7 +2,7 @@
 
 use super::{CliError, progress};
 use crate::experiment::{self, RunOptions};
-use crate::report::{number, summary_estimates, write_atomically};
+use crate::report::{number, spreadsheet_safe, summary_estimates, write_atomically};
 use crate::stats::{Estimate, Metric, Scope};
 use crate::sweep::{Setting, apply, grid};
 use std::path::{Path, PathBuf};
@@ -127,8 +127,9 @@ fn write_csv(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
+    // Keys and values are echoed from the command line: never a formula in a spreadsheet.
     let mut header: Vec<String> = std::iter::once("point".to_string())
-        .chain(keys.iter().cloned())
+        .chain(keys.iter().map(|k| spreadsheet_safe(k).into_owned()))
         .collect();
     for (m, ci) in METRICS {
         header.push(m.name().into());
@@ -140,7 +141,7 @@ fn write_csv(
     w.write_record(&header)?;
     for (i, (values, estimates)) in rows.iter().enumerate() {
         let mut record: Vec<String> = std::iter::once(i.to_string())
-            .chain(values.iter().cloned())
+            .chain(values.iter().map(|v| spreadsheet_safe(v).into_owned()))
             .collect();
         for (&(_, ci), e) in METRICS.iter().zip(estimates) {
             let e = e.unwrap_or(Estimate {

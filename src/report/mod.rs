@@ -312,6 +312,19 @@ impl IntervalStarts {
     }
 }
 
+/// A text cell that spreadsheets open safely: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) and is not a plain number gets a leading `'`, as OWASP
+/// recommends against CSV injection. Names are validated so that they never need it; this is
+/// for text echoed from the command line (sweep values).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula_like = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula_like && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// A number for CSV: rounded to six decimals, no trailing zeros; empty when undefined (NaN).
 pub fn number(v: f64) -> String {
     let mut out = String::new();
@@ -447,5 +460,22 @@ mod tests {
             timestamp(start, 3600 * 1_000_000),
             "2026-03-30T09:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn formula_like_text_is_neutralised_but_numbers_are_not() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-A1", "'-A1"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\t=1", "'\t=1"),
+            ("-0.5", "-0.5"),
+            ("+5", "+5"),
+            ("60s", "60s"),
+            ("tier-1", "tier-1"),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe, "{cell}");
+        }
     }
 }
