@@ -5,7 +5,8 @@ Each program is timed as a whole process (start to exit), best of --runs, altern
 so that both see the same machine state; the ratio is what counts. Also checks that ccsim's
 peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS), and
 times a day of 10 000 agents on shifts with breaks (about 1 000 000 calls), which has no
-counterpart in the floor, with its peak memory; and reports the cost of a staffing search
+counterpart in the floor, with its peak memory; measures the memory of `--calls` when two
+million rows pile up behind one open contact; and reports the cost of a staffing search
 (`ccsim staff` on the default day): plans and replications simulated, and its time.
 
 usage: python3 bench/compare.py [--runs N] [--floor DIR]
@@ -88,6 +89,13 @@ def main():
     rss = peak_rss(cmd)
     print(f"shifts: {calls:,.0f} calls, 10 000 agents on shifts with breaks: {best:.2f} s "
           f"({calls / best:,.0f} calls/s), peak RSS {rss / 1024:.1f} MiB")
+
+    # `--calls` with rows piled up behind one open contact: memory stays bounded.
+    cmd = [ccsim, "run", "scenarios/bench/pile.toml", "--out", os.path.join(tmp, "pile"), "--calls"]
+    rss_calls = peak_rss(cmd)
+    rss_plain = peak_rss(cmd[:-1])
+    print(f"--calls: 2 000 000 rows behind one open contact: peak RSS {rss_calls / 1024:.1f} MiB "
+          f"({rss_plain / 1024:.1f} MiB without --calls)")
 
     # The staffing search: its cost is replications simulated, and its time.
     cmd = [ccsim, "staff", "scenarios/default.toml", "--target", "service_level=0.8",

@@ -511,6 +511,7 @@ fn run_replication(
             queues.clone(),
             groups.clone(),
             Box::new(file),
+            scratch.file(format!("calls-{r}.runs")),
         ))
     } else {
         None

@@ -174,8 +174,9 @@ pub const CALL_COLUMNS: [&str; 17] = [
 ];
 
 /// Writes call rows (no header) in order of arrival (scheduled requests: of becoming due): a
-/// row waits until every earlier contact's outcome is known, so memory follows the contacts
-/// in the system.
+/// row waits until every earlier contact's outcome is known. Memory stays bounded however
+/// long an early contact stays open: past [`MAX_HELD_ROWS`] finished rows waiting, they are
+/// written to a sorted run file beside the output, and the runs are merged at the end.
 pub struct CallLog {
     replication: u32,
     start: jiff::Timestamp,
@@ -185,16 +186,28 @@ pub struct CallLog {
     pending: BTreeMap<u64, Option<CallRecord>>,
     order: HashMap<u64, u64>,
     next: u64,
+    /// Finished rows in `pending`.
+    held: usize,
+    /// Sorted runs of rows (place, then the CSV line) written when too many were held;
+    /// once there is one, every row goes through them.
+    runs: Vec<std::path::PathBuf>,
+    /// Where runs are written: `{spill}-{n}`.
+    spill: std::path::PathBuf,
     out: csv::Writer<Box<dyn Write + Send>>,
 }
 
+/// Finished rows held in memory while an earlier contact is still open (about 10 MB).
+pub const MAX_HELD_ROWS: usize = 1 << 16;
+
 impl CallLog {
+    /// `spill` names the sorted runs it may write (`{spill}-0`, `{spill}-1` …).
     pub fn new(
         replication: u32,
         start: jiff::Timestamp,
         queues: Vec<String>,
         groups: Vec<String>,
         out: Box<dyn Write + Send>,
+        spill: std::path::PathBuf,
     ) -> Self {
         CallLog {
             replication,
@@ -204,6 +217,9 @@ impl CallLog {
             pending: BTreeMap::new(),
             order: HashMap::new(),
             next: 0,
+            held: 0,
+            runs: Vec::new(),
+            spill,
             out: csv::Writer::from_writer(out),
         }
     }
@@ -220,26 +236,135 @@ impl CallLog {
             return Ok(());
         };
         self.pending.insert(place, Some(r));
-        while let Some(entry) = self.pending.first_entry() {
-            let Some(r) = *entry.get() else { break };
-            entry.remove();
-            self.write(&r)?;
+        self.held += 1;
+        if self.runs.is_empty() {
+            while let Some(entry) = self.pending.first_entry() {
+                let Some(r) = *entry.get() else { break };
+                entry.remove();
+                self.held -= 1;
+                self.out.write_record(self.fields(&r))?;
+            }
+        }
+        if self.held >= MAX_HELD_ROWS {
+            self.spill_held()?;
         }
         Ok(())
     }
 
-    pub fn finish(&mut self) -> std::io::Result<()> {
-        let rest: Vec<CallRecord> = std::mem::take(&mut self.pending)
-            .into_values()
-            .flatten()
+    /// Writes the finished rows held into a new sorted run.
+    fn spill_held(&mut self) -> std::io::Result<()> {
+        let path = self.spill.with_file_name(format!(
+            "{}-{}",
+            self.spill
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("calls"),
+            self.runs.len()
+        ));
+        let mut run = std::io::BufWriter::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?,
+        );
+        let finished: Vec<(u64, CallRecord)> = self
+            .pending
+            .iter()
+            .filter_map(|(&place, r)| r.map(|r| (place, r)))
             .collect();
-        for r in rest {
-            self.write(&r)?;
+        for (place, r) in finished {
+            self.pending.remove(&place);
+            let line = self.format(&r)?;
+            run.write_all(&place.to_le_bytes())?;
+            run.write_all(&(line.len() as u64).to_le_bytes())?;
+            run.write_all(&line)?;
+        }
+        run.flush()?;
+        self.held = 0;
+        self.runs.push(path);
+        Ok(())
+    }
+
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        if !self.runs.is_empty() {
+            // Rows still held (and contacts cut open, which have rows now) go into a last run.
+            self.spill_held()?;
+            self.merge_runs()?;
+        } else {
+            let rest: Vec<CallRecord> = std::mem::take(&mut self.pending)
+                .into_values()
+                .flatten()
+                .collect();
+            for r in rest {
+                self.out.write_record(self.fields(&r))?;
+            }
         }
         self.out.flush()
     }
 
-    fn write(&mut self, r: &CallRecord) -> std::io::Result<()> {
+    /// Merges the sorted runs into the output, in order of place, and removes them.
+    fn merge_runs(&mut self) -> std::io::Result<()> {
+        use std::cmp::Reverse;
+        use std::io::Read;
+        let mut readers = Vec::new();
+        for path in &self.runs {
+            readers.push(std::io::BufReader::with_capacity(
+                64 << 10,
+                std::fs::File::open(path)?,
+            ));
+        }
+        let next_row =
+            |r: &mut std::io::BufReader<std::fs::File>| -> std::io::Result<Option<(u64, Vec<u8>)>> {
+                let mut word = [0u8; 8];
+                match r.read_exact(&mut word) {
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+                    Err(e) => return Err(e),
+                    Ok(()) => {}
+                }
+                let place = u64::from_le_bytes(word);
+                r.read_exact(&mut word)?;
+                let mut line = vec![0u8; u64::from_le_bytes(word) as usize];
+                r.read_exact(&mut line)?;
+                Ok(Some((place, line)))
+            };
+        let mut heads = std::collections::BinaryHeap::new();
+        let mut lines = Vec::new();
+        for (i, r) in readers.iter_mut().enumerate() {
+            lines.push(Vec::new());
+            if let Some((place, line)) = next_row(r)? {
+                lines[i] = line;
+                heads.push(Reverse((place, i)));
+            }
+        }
+        // The lines are CSV already: written to the file under the csv writer.
+        let writer = std::mem::replace(
+            &mut self.out,
+            csv::Writer::from_writer(Box::new(std::io::sink())),
+        );
+        let mut out = writer.into_inner().map_err(|e| e.into_error())?;
+        while let Some(Reverse((_, i))) = heads.pop() {
+            out.write_all(&lines[i])?;
+            if let Some((place, line)) = next_row(&mut readers[i])? {
+                lines[i] = line;
+                heads.push(Reverse((place, i)));
+            }
+        }
+        self.out = csv::Writer::from_writer(out);
+        for path in std::mem::take(&mut self.runs) {
+            std::fs::remove_file(path)?;
+        }
+        Ok(())
+    }
+
+    /// The CSV line of a row (for a run; rows written directly go through `out`).
+    fn format(&self, r: &CallRecord) -> std::io::Result<Vec<u8>> {
+        let mut line = csv::Writer::from_writer(Vec::new());
+        line.write_record(self.fields(r))?;
+        line.into_inner().map_err(|e| e.into_error())
+    }
+
+    /// The fields of a row.
+    fn fields(&self, r: &CallRecord) -> [String; CALL_COLUMNS.len()] {
         // Talk and wrap-up are known for answered calls and connected callbacks.
         let handled = r.group.is_some();
         let secs = |t: Ticks| format!("{:.3}", secs_from_ticks(t));
@@ -249,7 +374,7 @@ impl CallLog {
         ) || r.callback.is_some_and(|cb| cb.kind == CallbackKind::Asap);
         let cb = r.callback;
         let time = |t: Ticks| crate::report::timestamp(self.start, t);
-        self.out.write_record([
+        [
             self.replication.to_string(),
             r.id.to_string(),
             self.queues[r.queue].clone(),
@@ -286,7 +411,6 @@ impl CallLog {
             cb.map(|c| c.attempts.to_string()).unwrap_or_default(),
             cb.map(|c| time(c.start)).unwrap_or_default(),
             cb.map(|c| time(c.end)).unwrap_or_default(),
-        ])?;
-        Ok(())
+        ]
     }
 }

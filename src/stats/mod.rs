@@ -13,6 +13,7 @@ mod trace;
 
 pub use call_log::{
     CALL_COLUMNS, CallLog, CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus,
+    MAX_HELD_ROWS,
 };
 pub use estimate::{Estimate, Ratio, RatioEstimator, linearised, t_quantile, t_quantile_975};
 pub use histogram::WaitHistogram;

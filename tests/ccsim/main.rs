@@ -12,6 +12,7 @@ mod erlang_cli;
 mod estimators;
 mod golden;
 mod model_rules;
+mod properties;
 mod robustness;
 mod staff;
 mod sweep;
