@@ -116,7 +116,7 @@ fn resources_are_bounded() {
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("more than the 32.0 MiB"),
+        run.stderr.contains("more than the 16.0 MiB"),
         "{}",
         run.stderr
     );
