@@ -348,6 +348,17 @@ pub fn interval_rows_in_memory(
     Ok(rows)
 }
 
+/// Set when the process is asked to stop (Ctrl-C, a termination signal): replications not
+/// yet started are not run, so that the run ends by its ordinary error path, which removes
+/// its scratch and staging folders, instead of leaving them behind as a kill would.
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks every run in the process to stop after the replications under way (safe to call
+/// from a signal handler: it only stores a flag).
+pub fn request_stop() {
+    STOP.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Runs `replication` for each of `options`' replications (by position in the run) on a
 /// pool of `options.threads`, with the scenario under `options`' seed and its model; the
 /// results come in replication order, whatever the thread count. Returns the scenario
@@ -367,7 +378,15 @@ fn each_replication<T: Send>(
     let results = pool.install(|| {
         (0..options.replications)
             .into_par_iter()
-            .map(|i| replication(&scenario, &model, i))
+            .map(|i| {
+                if STOP.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::Interrupted,
+                        "interrupted (Ctrl-C or a termination signal): nothing was written",
+                    ));
+                }
+                replication(&scenario, &model, i)
+            })
             .collect::<std::io::Result<Vec<T>>>()
     })?;
     Ok(((scenario, pool.current_num_threads()), results))

@@ -105,8 +105,28 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+/// On Ctrl-C or SIGTERM: runs stop after the replications under way and clean up after
+/// themselves; a second signal ends the process at once.
+#[cfg(unix)]
+extern "C" fn on_stop_signal(_: libc::c_int) {
+    crate::experiment::request_stop();
+    // SAFETY: `signal` is async-signal-safe; restoring the default action has no
+    // preconditions.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::signal(libc::SIGTERM, libc::SIG_DFL);
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    #[cfg(unix)]
+    // SAFETY: the handler only stores an atomic flag and resets the two dispositions.
+    unsafe {
+        let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::signal(libc::SIGINT, handler);
+        libc::signal(libc::SIGTERM, handler);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

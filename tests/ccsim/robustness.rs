@@ -463,3 +463,51 @@ staffing = { per_interval = [0, 1] }
     assert_eq!(first_of("1")["outcome"], "answered");
     assert!(rows.iter().filter(|r| r["outcome"] == "blocked").count() > 190_000);
 }
+
+/// Ctrl-C (or SIGTERM) stops a run through its ordinary error path: exit 1, the earlier set
+/// untouched, and no scratch or staging folder left behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_cleans_up_after_itself() {
+    let long = SMALL.replace("replications = 2", "replications = 20000");
+    let setup = Ccsim::new().file("s.toml", &long).file("short.toml", SMALL);
+    let dir = setup.run_in();
+    let ccsim = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"));
+        c.args(args).current_dir(&dir).env("CI", "true");
+        c
+    };
+    assert!(
+        ccsim(&["run", "short.toml", "--out", "out"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let before = read_set(&dir.join("out"));
+    for signal in ["INT", "TERM"] {
+        let child = ccsim(&["run", "s.toml", "--out", "out", "--threads", "1"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while leftovers(&dir, "out").is_empty() {
+            assert!(started.elapsed().as_secs() < 20, "the run never started");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "SIG{signal}: {stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        assert_eq!(leftovers(&dir, "out"), Vec::<String>::new(), "SIG{signal}");
+        assert_eq!(read_set(&dir.join("out")), before);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
