@@ -26,6 +26,16 @@ pub fn ticks_from_secs(secs: f64) -> Ticks {
     (secs * TICKS_PER_SECOND as f64 + 0.5) as Ticks
 }
 
+/// A sum of many durations, in ticks: wide enough for any number of contacts of any length
+/// (durations saturate at `Ticks::MAX`, and a `Ticks` sum of a few such would overflow).
+pub type TickSum = u128;
+
+/// Converts a sum of ticks to seconds.
+#[inline]
+pub fn secs_from_tick_sum(ticks: TickSum) -> f64 {
+    ticks as f64 / TICKS_PER_SECOND as f64
+}
+
 /// Converts ticks to seconds.
 #[inline]
 pub fn secs_from_ticks(ticks: Ticks) -> f64 {

@@ -2,7 +2,7 @@
 //! direction is better.
 
 use super::{Estimate, Ratio};
-use crate::engine::{Ticks, secs_from_ticks};
+use crate::engine::{TickSum, Ticks, secs_from_tick_sum};
 use crate::model::AgentState;
 use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
 
@@ -20,11 +20,12 @@ pub struct QueueCounts {
     pub waited: u64,
     pub answered_within: u64,
     pub abandoned_within: u64,
-    /// Sums of waits, in ticks: integers, so totals are exact and independent of order.
-    pub wait_answered: Ticks,
-    pub wait_abandoned: Ticks,
+    /// Sums of waits, in ticks: integers, so totals are exact and independent of order, and
+    /// wide enough that no number of contacts of any length overflows them.
+    pub wait_answered: TickSum,
+    pub wait_abandoned: TickSum,
     /// Talk plus wrap-up of answered contacts, ticks.
-    pub handle: Ticks,
+    pub handle: TickSum,
     pub waiting_at_end: u64,
     pub in_ivr_at_end: u64,
     /// Answered contacts still talking when the run was cut (run totals only).
@@ -49,7 +50,7 @@ pub struct QueueCounts {
     /// Attempts made by callbacks that ended (connected, expired or failed).
     pub callback_attempts: u64,
     /// Sum of due-to-connected waits of connected callbacks, ticks.
-    pub callback_wait: Ticks,
+    pub callback_wait: TickSum,
     pub callbacks_pending_at_end: u64,
 }
 
@@ -90,7 +91,7 @@ impl QueueCounts {
     pub fn callback_answered(
         &mut self,
         line_wait: Ticks,
-        handle: Ticks,
+        handle: TickSum,
         scheduled: bool,
         credit: bool,
     ) {
@@ -99,16 +100,16 @@ impl QueueCounts {
         self.requests_offered += u64::from(scheduled);
         self.answered += 1;
         self.answered_within += u64::from(credit);
-        self.wait_answered += line_wait;
+        self.wait_answered += TickSum::from(line_wait);
         self.handle += handle;
     }
 
     #[inline]
-    pub fn answered(&mut self, wait: Ticks, handle: Ticks, sl: &ServiceLevel) {
+    pub fn answered(&mut self, wait: Ticks, handle: TickSum, sl: &ServiceLevel) {
         self.answered += 1;
         self.waited += u64::from(wait > 0);
         self.answered_within += u64::from(wait <= sl.threshold);
-        self.wait_answered += wait;
+        self.wait_answered += TickSum::from(wait);
         self.handle += handle;
     }
 
@@ -118,25 +119,25 @@ impl QueueCounts {
         self.waited += u64::from(wait > 0);
         self.abandoned_within += u64::from(wait <= sl.threshold);
         self.short_abandoned += u64::from(wait <= sl.short_abandon);
-        self.wait_abandoned += wait;
+        self.wait_abandoned += TickSum::from(wait);
     }
 
     /// Mean wait of answered contacts, seconds.
     pub fn asa(&self) -> Ratio {
-        Ratio::new(secs_from_ticks(self.wait_answered), self.answered as f64)
+        Ratio::new(secs_from_tick_sum(self.wait_answered), self.answered as f64)
     }
 
     /// Mean wait of answered and abandoned contacts, seconds.
     pub fn mean_wait(&self) -> Ratio {
         Ratio::new(
-            secs_from_ticks(self.wait_answered + self.wait_abandoned),
+            secs_from_tick_sum(self.wait_answered + self.wait_abandoned),
             (self.answered + self.abandoned) as f64,
         )
     }
 
     /// Mean talk plus wrap-up of answered contacts, seconds.
     pub fn aht(&self) -> Ratio {
-        Ratio::new(secs_from_ticks(self.handle), self.answered as f64)
+        Ratio::new(secs_from_tick_sum(self.handle), self.answered as f64)
     }
 
     /// Offered contacts that are callers (not scheduled requests): those that took a port.
@@ -162,7 +163,7 @@ impl QueueCounts {
     /// Mean wait of connected callbacks from due to connection, seconds.
     pub fn callback_wait_mean(&self) -> Ratio {
         Ratio::new(
-            secs_from_ticks(self.callback_wait),
+            secs_from_tick_sum(self.callback_wait),
             self.callbacks_connected as f64,
         )
     }

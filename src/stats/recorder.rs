@@ -9,7 +9,7 @@ use super::call_log::{CallLog, CallRecord, CallbackStatus};
 use super::histogram::WaitHistogram;
 use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog};
 use super::trace::{TraceLog, TraceRecord};
-use crate::engine::{Ticks, secs_from_ticks};
+use crate::engine::{TickSum, Ticks, secs_from_tick_sum, secs_from_ticks};
 use crate::model::{AgentState, Phase};
 use crate::scenario::{Scenario, ServiceLevel};
 use std::collections::VecDeque;
@@ -65,7 +65,7 @@ pub struct GroupCounts {
     /// Breaks that started after they were due (the agent was busy).
     pub breaks_late: u64,
     /// Sum of the delays of late breaks, ticks.
-    pub break_delay: Ticks,
+    pub break_delay: TickSum,
 }
 
 impl GroupCounts {
@@ -79,7 +79,10 @@ impl GroupCounts {
 
     /// Mean delay of the breaks that started late, seconds.
     fn break_delay_mean(&self) -> Ratio {
-        Ratio::new(secs_from_ticks(self.break_delay), self.breaks_late as f64)
+        Ratio::new(
+            secs_from_tick_sum(self.break_delay),
+            self.breaks_late as f64,
+        )
     }
 }
 
@@ -244,7 +247,7 @@ pub struct Recorder {
     credit_callbacks: Vec<bool>,
     group_handled: Vec<u64>,
     /// Ticks of talk plus wrap-up.
-    group_handle: Vec<Ticks>,
+    group_handle: Vec<TickSum>,
     pool_seizures: Vec<u64>,
     /// Ticks ports were held.
     pool_hold: Vec<Ticks>,
@@ -512,11 +515,12 @@ impl Recorder {
         if let Some(k) = interval {
             let sl = self.sl;
             let t = self.totals(k);
-            t.queues[q].answered(wait, handle + wrap_up, &sl);
+            let handled = TickSum::from(handle) + TickSum::from(wrap_up);
+            t.queues[q].answered(wait, handled, &sl);
             t.live -= 1;
             self.waits[q].record(wait);
             self.group_handled[g] += 1;
-            self.group_handle[g] += handle + wrap_up;
+            self.group_handle[g] += handled;
             self.close_finished();
         }
     }
@@ -562,7 +566,7 @@ impl Recorder {
         c.breaks_started += 1;
         if delay > 0 {
             c.breaks_late += 1;
-            c.break_delay += delay;
+            c.break_delay += TickSum::from(delay);
         }
     }
 
@@ -657,14 +661,15 @@ impl Recorder {
         if let Some(k) = interval {
             let credit = self.credit_callbacks[q];
             let c = &mut self.totals(k).queues[q];
-            c.callback_answered(line_wait, handle + wrap_up, !from_offer, credit);
+            let handled = TickSum::from(handle) + TickSum::from(wrap_up);
+            c.callback_answered(line_wait, handled, !from_offer, credit);
             c.callback_attempts += u64::from(attempts);
-            c.callback_wait += wait;
+            c.callback_wait += TickSum::from(wait);
             self.totals(k).live -= 1;
             self.waits[q].record(line_wait);
             self.callback_waits[q].record(wait);
             self.group_handled[g] += 1;
-            self.group_handle[g] += handle + wrap_up;
+            self.group_handle[g] += handled;
             self.close_finished();
         }
     }
@@ -922,7 +927,7 @@ impl Recorder {
                     Metric::BreakDelayS => counts.break_delay_mean(),
                     Metric::Handled => v(self.group_handled[g] as f64),
                     Metric::HandleTimeS => Ratio::new(
-                        secs_from_ticks(self.group_handle[g]),
+                        secs_from_tick_sum(self.group_handle[g]),
                         self.group_handled[g] as f64,
                     ),
                     Metric::AgentMinutesReserved => v(minutes(time.state(AgentState::Reserved))),

@@ -511,3 +511,26 @@ fn an_interrupted_run_cleans_up_after_itself() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Sums of durations never overflow: about 200 calls each talking 100 000 000 h (3.6·10¹⁷ ticks,
+/// whose sum passes 2⁶⁴) still have exactly that AHT. (Found by the fuzzer.)
+#[test]
+fn sums_of_huge_durations_do_not_overflow() {
+    let text = SMALL
+        .replace(
+            "handle = { dist = \"exponential\", mean = \"4m\" }",
+            "handle = { dist = \"constant\", value = \"100000000h\" }",
+        )
+        .replace(
+            "arrivals = { per_hour = 60 }",
+            "arrivals = { per_interval = [200, 0, 0, 0] }",
+        )
+        .replace("patience = { dist = \"exponential\", mean = \"3m\" }\n", "")
+        .replace("count = 5", "count = 300");
+    let run = Ccsim::simulate(&text, &[]);
+    let aht = run.summary().get("all", "aht_s");
+    let answered = run.summary().get("all", "answered").mean;
+    assert!(answered > 100.0, "{answered}: the sum passes 2⁶⁴");
+    assert_eq!(answered, run.summary().get("all", "offered").mean);
+    assert_eq!(aht.mean, 360_000_000_000.0, "{aht:?}");
+}
