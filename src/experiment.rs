@@ -64,10 +64,75 @@ pub struct RunResults {
     pub catalog: Vec<(Scope, Metric)>,
     pub replications: Vec<ReplicationResult>,
     pub wall_time: std::time::Duration,
-    scratch: ScratchDir,
+    files: ReplicationFiles,
+}
+
+/// Where each replication's files are: in folders of consecutive replications — one for a
+/// run (its scratch folder), one per shard for a merge — named by position in the folder.
+struct ReplicationFiles {
+    /// Each folder and how many replications it holds, in order.
+    parts: Vec<(PathBuf, u32)>,
+    /// The run's own scratch folder, removed with the results (none for a merge).
+    scratch: Option<ScratchDir>,
+}
+
+impl ReplicationFiles {
+    fn path(&self, r: usize, name: impl Fn(usize) -> String) -> PathBuf {
+        let mut r = r as u64;
+        for (dir, n) in &self.parts {
+            if r < u64::from(*n) {
+                return dir.join(name(r as usize));
+            }
+            r -= u64::from(*n);
+        }
+        unreachable!("replication beyond the run's files")
+    }
+    fn intervals(&self, r: usize) -> PathBuf {
+        self.path(r, |i| format!("intervals-{i}.bin"))
+    }
+    fn agents(&self, r: usize) -> PathBuf {
+        self.path(r, |i| format!("agents-{i}.bin"))
+    }
+    fn calls(&self, r: usize) -> PathBuf {
+        self.path(r, |i| format!("calls-{i}.csv"))
+    }
+    fn trace(&self, r: usize) -> PathBuf {
+        self.path(r, |i| format!("events-{i}.csv"))
+    }
 }
 
 impl RunResults {
+    /// The results of a run whose replications' files are in `parts` (folders of
+    /// consecutive replications, each with how many it holds): a merge of shards.
+    pub fn from_parts(
+        scenario: Scenario,
+        options: RunOptions,
+        replications: Vec<ReplicationResult>,
+        parts: Vec<(PathBuf, u32)>,
+        wall_time: std::time::Duration,
+    ) -> RunResults {
+        RunResults {
+            catalog: catalog(&scenario),
+            scenario,
+            options,
+            threads: 1,
+            replications,
+            wall_time,
+            files: ReplicationFiles {
+                parts,
+                scratch: None,
+            },
+        }
+    }
+
+    /// Keeps the run's scratch folder (for a shard) and gives its path.
+    pub fn keep_files(self) -> PathBuf {
+        match self.files.scratch {
+            Some(s) => s.0.keep(),
+            None => self.files.parts[0].0.clone(),
+        }
+    }
+
     pub fn events(&self) -> u64 {
         self.replications.iter().map(|r| r.events).sum()
     }
@@ -75,13 +140,13 @@ impl RunResults {
     /// Per-replication readers of interval rows (per queue), in replication order.
     pub fn interval_rows(&self) -> std::io::Result<Vec<RowReader<{ INTERVAL_COLUMNS.len() }>>> {
         self.readers(Spilled::intervals(&self.scenario), |r| {
-            self.scratch.intervals(r)
+            self.files.intervals(r)
         })
     }
 
     /// Per-replication readers of agent-group rows, in replication order.
     pub fn agent_rows(&self) -> std::io::Result<Vec<RowReader<{ AGENT_COLUMNS.len() }>>> {
-        self.readers(Spilled::agents(&self.scenario), |r| self.scratch.agents(r))
+        self.readers(Spilled::agents(&self.scenario), |r| self.files.agents(r))
     }
 
     /// Readers of the rows spilled with the columns `spilled`.
@@ -120,7 +185,7 @@ impl RunResults {
             return Vec::new();
         }
         (0..self.replications.len())
-            .map(|r| self.scratch.calls(r))
+            .map(|r| self.files.calls(r))
             .collect()
     }
 
@@ -130,7 +195,7 @@ impl RunResults {
             return Vec::new();
         }
         (0..self.replications.len())
-            .map(|r| self.scratch.trace(r))
+            .map(|r| self.files.trace(r))
             .collect()
     }
 }
@@ -499,7 +564,10 @@ pub fn run(
         threads,
         replications,
         wall_time: started.elapsed(),
-        scratch,
+        files: ReplicationFiles {
+            parts: vec![(scratch.0.path().to_path_buf(), options.replications)],
+            scratch: Some(scratch),
+        },
     })
 }
 

@@ -13,6 +13,7 @@ pub mod experiment;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod staffing;
 pub mod stats;
 pub mod sweep;

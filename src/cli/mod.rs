@@ -15,6 +15,7 @@ macro_rules! say {
 
 mod compare;
 mod erlang;
+mod merge;
 mod progress;
 mod run;
 mod staff;
@@ -49,6 +50,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Find the fewest agents per interval that meet service targets, by simulation.
     Staff(staff::StaffArgs),
+    /// Merge the shards of a run (`ccsim run --shard K/N`) into its reports.
+    Merge(merge::MergeArgs),
 }
 
 /// The most worker threads a run may ask for: more would only cost memory and start-up (a
@@ -141,6 +144,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Staff(args) => staff::run(args),
+        Command::Merge(args) => merge::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ use super::{CliError, progress};
 use crate::experiment::{self, RunOptions, RunResults};
 use crate::report::{self, OutputFolder};
 use crate::scenario::{Duration, Scenario};
+use crate::shard::ShardSpec;
 use crate::stats::{Estimate, Metric, Scope};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,11 @@ pub struct RunArgs {
     trace: bool,
     #[command(flatten)]
     threads: super::ThreadsArg,
+    /// Run only shard K of N (from 0) of the replications and write a shard folder for
+    /// `ccsim merge` (default: output/<name>-shard-K-of-N/). `env` takes K (and, alone, N)
+    /// from a job array: SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 /// Reads the scenario named on the command line, or the default one, and prints its warnings.
@@ -57,6 +63,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         calls: args.calls,
         trace: args.trace,
     };
+    if let Some(spec) = &args.shard {
+        let spec = ShardSpec::parse(spec, |name| std::env::var(name).ok())
+            .map_err(|e| CliError::Input(format!("--shard {e}")))?;
+        return run_shard(&scenario, options, spec, args.out);
+    }
     let out = args
         .out
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
@@ -82,8 +93,44 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Runs shard `spec` of the replications `options` asks for and writes its shard folder.
+fn run_shard(
+    scenario: &Scenario,
+    mut options: RunOptions,
+    spec: ShardSpec,
+    out: Option<PathBuf>,
+) -> Result<(), CliError> {
+    let total = options.replications;
+    let (first, count) = spec.range(total);
+    (options.first_replication, options.replications) = (first, count);
+    let out = out.unwrap_or_else(|| {
+        Path::new("output").join(format!(
+            "{}-shard-{}-of-{}",
+            scenario.name, spec.index, spec.count
+        ))
+    });
+    let folder = OutputFolder::begin(&out, crate::shard::is_shard_output)?;
+    let bar = progress::bar(u64::from(count), "replications");
+    let results = experiment::run(scenario, &options, folder.scratch(), &|| bar.inc(1))
+        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+    bar.finish_and_clear();
+    crate::shard::write(results, total, folder.path())
+        .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
+    folder
+        .commit()
+        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    let last = (first + count).saturating_sub(1);
+    say!(
+        "Shard {} of {} — replications {first} to {last} of {total} — in {}/; merge the shards with `ccsim merge`",
+        spec.index,
+        spec.count,
+        out.display()
+    );
+    Ok(())
+}
+
 /// Prints the headline metrics with their confidence intervals.
-fn print_summary(r: &RunResults) -> Result<(), CliError> {
+pub(super) fn print_summary(r: &RunResults) -> Result<(), CliError> {
     let s = &r.scenario;
     let estimates = report::summary_estimates(r);
     let find = |scope: Scope, metric: Metric| {

@@ -14,6 +14,7 @@ mod golden;
 mod model_rules;
 mod properties;
 mod robustness;
+mod shards;
 mod staff;
 mod sweep;
 mod theory;

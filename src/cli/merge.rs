@@ -1,0 +1,50 @@
+//! `ccsim merge`: the shards of a run, checked to belong together, into the reports `ccsim run`
+//! writes for all of its replications.
+
+use super::CliError;
+use crate::report::{self, OutputFolder};
+use crate::shard::Shard;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct MergeArgs {
+    /// The shard folders written by `ccsim run --shard K/N`, in any order.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Output folder (default: output/<scenario name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: MergeArgs) -> Result<(), CliError> {
+    let shards = args
+        .shards
+        .iter()
+        .map(|dir| Shard::read(dir))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Input)?;
+    let results = crate::shard::merge(shards).map_err(CliError::Input)?;
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("output").join(&results.scenario.name));
+    let folder = OutputFolder::begin(&out, report::is_run_output)?;
+    let exporters = report::exporters(&results.options);
+    let written = report::write_all(&results, folder.path(), &exporters)
+        .map_err(|e| CliError::Failed(format!("writing reports for {}: {e}", out.display())))?;
+    folder
+        .commit()
+        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    super::run::print_summary(&results)?;
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    say!(
+        "\n{} shards merged; reports in {}/: {}",
+        args.shards.len(),
+        out.display(),
+        names.join(", ")
+    );
+    Ok(())
+}

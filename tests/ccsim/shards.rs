@@ -1,0 +1,214 @@
+//! Shards: a run split into shards and merged gives byte for byte the reports of the run on
+//! one machine (run.json aside for wall time and threads); shards that do not belong together
+//! are errors naming them.
+
+use crate::harness::Ccsim;
+
+fn callbacks_run() -> Ccsim {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/callbacks.toml"
+    ))
+    .unwrap();
+    let requests = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/callback_requests.jsonl"
+    ))
+    .unwrap();
+    Ccsim::new()
+        .file(
+            "s.toml",
+            &text.replace("replications = 30", "replications = 13"),
+        )
+        .file("callback_requests.jsonl", &requests)
+        .file(
+            "other.toml",
+            &text.replace("replications = 30", "replications = 12"),
+        )
+}
+
+const CSVS: [&str; 6] = [
+    "summary.csv",
+    "intervals.csv",
+    "agents.csv",
+    "replications.csv",
+    "calls.csv",
+    "events.csv",
+];
+
+/// run.json without what may differ between machines.
+fn run_json(path: &std::path::Path) -> serde_json::Value {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let o = doc.as_object_mut().unwrap();
+    o.remove("wall_time_s");
+    o.remove("threads");
+    doc
+}
+
+#[test]
+fn shards_merge_into_the_single_run_s_reports_byte_for_byte() {
+    let run = callbacks_run()
+        .args(["run", "s.toml", "--out", "single", "--calls", "--trace"])
+        .run()
+        .success();
+    for n in [1, 2, 3, 7] {
+        let mut shards = Vec::new();
+        // Run them in reverse, with different thread counts: neither may matter.
+        for k in (0..n).rev() {
+            let dir = format!("shards-{n}/{k}");
+            let threads = if k % 2 == 0 { "1" } else { "2" };
+            let shard = format!("{k}/{n}");
+            let out = run.again([
+                "run",
+                "s.toml",
+                "--shard",
+                &shard,
+                "--out",
+                &dir,
+                "--calls",
+                "--trace",
+                "--threads",
+                threads,
+            ]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            shards.push(dir);
+        }
+        let merged = format!("merged-{n}");
+        let mut args = vec!["merge".to_string()];
+        args.extend(shards);
+        args.extend(["--out".to_string(), merged.clone()]);
+        let out = run.again(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for f in CSVS {
+            assert!(
+                run.read(&format!("single/{f}")) == run.read(&format!("{merged}/{f}")),
+                "{f} differs when merged from {n} shards"
+            );
+        }
+        assert_eq!(
+            run_json(&run.path("single/run.json")),
+            run_json(&run.path(&format!("{merged}/run.json")))
+        );
+    }
+    // A merged folder is a run's folder: compare takes it.
+    let out = run.again(["compare", "single", "merged-3"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn shards_that_do_not_belong_together_are_errors_naming_them() {
+    let run = callbacks_run().args(["validate", "s.toml"]).run().success();
+    let shard = |scenario: &str, spec: &str, dir: &str, extra: &[&str]| {
+        let mut args = vec!["run", scenario, "--shard", spec, "--out", dir];
+        args.extend(extra);
+        let out = run.again(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    shard("s.toml", "0/3", "a0", &[]);
+    shard("s.toml", "1/3", "a1", &[]);
+    shard("s.toml", "2/3", "a2", &[]);
+    shard("s.toml", "1/2", "b1", &[]);
+    shard("s.toml", "2/3", "seed2", &["--seed", "2"]);
+    shard("other.toml", "2/3", "other", &[]);
+    shard("s.toml", "2/3", "calls", &["--calls"]);
+    let merge = |shards: &[&str]| {
+        let mut args = vec!["merge"];
+        args.extend(shards);
+        args.extend(["--out", "merged"]);
+        let out = run.again(args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for (shards, words) in [
+        (vec!["a0", "a2"], "replications 4 to 7 are missing"),
+        (vec!["a0", "a1"], "replications 8 to 12 are missing"),
+        (vec!["a0", "a1", "a2", "b1"], "overlap"),
+        (vec!["a0", "a1", "seed2"], "seeds"),
+        (vec!["a0", "a1", "other"], "scenarios"),
+        (vec!["a0", "a1", "calls"], "options"),
+        (vec!["a0", "a1", "nowhere"], "nowhere"),
+    ] {
+        let (code, stderr) = merge(&shards);
+        assert_eq!(code, Some(2), "{shards:?}: {stderr}");
+        assert!(
+            stderr.contains(words),
+            "{shards:?}: expected {words:?} in {stderr}"
+        );
+        assert!(
+            !run.path("merged").exists(),
+            "{shards:?}: nothing is written"
+        );
+    }
+    // A shard changed after it was written is named.
+    let file = run.path("a1/replications/intervals-0.bin");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[20] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    let (code, stderr) = merge(&["a0", "a1", "a2"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a1") && stderr.contains("SHA-256"),
+        "{stderr}"
+    );
+    // Re-running the failed shard alone repairs the set.
+    shard("s.toml", "1/3", "a1", &[]);
+    let (code, stderr) = merge(&["a0", "a1", "a2"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// The shard index can come from a job array's environment.
+#[test]
+fn the_shard_index_comes_from_the_job_array() {
+    let run = callbacks_run().args(["validate", "s.toml"]).run().success();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["run", "s.toml", "--shard", "env"])
+        .current_dir(&run.dir)
+        .env("SLURM_ARRAY_TASK_ID", "3")
+        .env("SLURM_ARRAY_TASK_MIN", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "4")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        run.path("output/callbacks-shard-2-of-4/shard.json")
+            .exists()
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["run", "s.toml", "--shard", "env/5"])
+        .current_dir(&run.dir)
+        .env("JOB_COMPLETION_INDEX", "4")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        run.path("output/callbacks-shard-4-of-5/shard.json")
+            .exists()
+    );
+}
