@@ -91,9 +91,11 @@ impl ShardSpec {
     }
 }
 
-/// The manifest of a shard folder (`shard.json`).
+/// The manifest of a run's shard folder (`shard.json`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
+    /// `run` (a sweep's shards say `sweep`).
+    pub kind: String,
     /// Of this layout; a merge refuses any other.
     pub format: u32,
     pub ccsim_version: String,
@@ -187,6 +189,7 @@ pub fn write(results: RunResults, total: u32, dir: &Path) -> std::io::Result<()>
         contents.push((format!("{REPLICATIONS}/{name}"), sha256_of(&path)?));
     }
     let manifest = Manifest {
+        kind: "run".into(),
         format: FORMAT,
         ccsim_version: env!("CARGO_PKG_VERSION").into(),
         scenario: scenario.path.clone(),
@@ -225,7 +228,7 @@ impl Shard {
                 ))
             })?;
         let manifest: Manifest = serde_json::from_str(&text)
-            .map_err(|e| at(format!("{MANIFEST} is not a shard manifest: {e}")))?;
+            .map_err(|e| at(format!("{MANIFEST} is not a run's shard manifest: {e}")))?;
         if manifest.format != FORMAT {
             return Err(at(format!(
                 "shard format {}, this ccsim merges format {FORMAT}",
@@ -424,6 +427,154 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
         parts,
         wall_time,
     ))
+}
+
+/// What kind of shard the folder at `dir` holds: `run` or `sweep` (from its manifest).
+pub fn kind(dir: &Path) -> Result<String, String> {
+    let text = crate::scenario::input::read_text(&dir.join(MANIFEST), 16 << 20).map_err(|e| {
+        format!(
+            "{}: {MANIFEST}: {e} (is it a folder written by `ccsim run --shard` or `ccsim sweep --shard`?)",
+            dir.display()
+        )
+    })?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: {MANIFEST} is not a shard manifest: {e}", dir.display()))?;
+    Ok(doc["kind"].as_str().unwrap_or("").to_string())
+}
+
+/// The manifest of a sweep's shard folder: its points' rows of `sweep.csv`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SweepManifest {
+    /// `sweep`.
+    pub kind: String,
+    pub format: u32,
+    pub ccsim_version: String,
+    /// The scenario's name (the merged `sweep.csv` goes to `output/sweep-<name>/`).
+    pub name: String,
+    pub scenario_sha256: String,
+    pub files: Vec<(String, String)>,
+    /// The sweep as asked for: its `--set` arguments, replications and seed.
+    pub sets: Vec<String>,
+    pub replications: Option<u32>,
+    pub seed: Option<u64>,
+    /// `sweep.csv`'s header line, and the sweep's points in all.
+    pub header: String,
+    pub points: u32,
+    pub first_point: u32,
+    pub shard_points: u32,
+    pub rows_sha256: String,
+}
+
+const SWEEP_ROWS: &str = "sweep-rows.csv";
+
+/// Whether `name` is one a sweep's shard folder holds.
+pub fn is_sweep_shard_output(name: &str) -> bool {
+    name == MANIFEST || name == SWEEP_ROWS
+}
+
+/// Writes a sweep's shard into `dir`, a fresh folder: its rows, then the manifest.
+pub fn write_sweep(
+    dir: &Path,
+    rows: &[u8],
+    scenario: &Scenario,
+    mut manifest: SweepManifest,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create_new(dir.join(SWEEP_ROWS))?;
+    file.write_all(rows)?;
+    file.sync_data()?;
+    manifest.kind = "sweep".into();
+    manifest.format = FORMAT;
+    manifest.ccsim_version = env!("CARGO_PKG_VERSION").into();
+    manifest.name = scenario.name.clone();
+    manifest.scenario_sha256 = scenario.sha256.clone();
+    manifest.files = named_files(scenario)?;
+    manifest.rows_sha256 = sha256_of(&dir.join(SWEEP_ROWS))?;
+    let mut file = std::fs::File::create_new(dir.join(MANIFEST))?;
+    serde_json::to_writer_pretty(&mut file, &manifest)?;
+    writeln!(file)?;
+    file.sync_data()
+}
+
+/// Checks that the sweep shards at `dirs` are the whole of one sweep and gives `sweep.csv`,
+/// and the scenario's name.
+pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
+    let mut shards = Vec::new();
+    for dir in dirs {
+        let at = |what: String| format!("{}: {what}", dir.display());
+        let text = crate::scenario::input::read_text(&dir.join(MANIFEST), 16 << 20)
+            .map_err(|e| at(e.to_string()))?;
+        let m: SweepManifest = serde_json::from_str(&text)
+            .map_err(|e| at(format!("{MANIFEST} is not a sweep's shard manifest: {e}")))?;
+        if m.format != FORMAT {
+            return Err(at(format!(
+                "shard format {}, this ccsim merges format {FORMAT}",
+                m.format
+            )));
+        }
+        let rows = dir.join(SWEEP_ROWS);
+        if sha256_of(&rows).map_err(|e| at(e.to_string()))? != m.rows_sha256 {
+            return Err(at(format!(
+                "{SWEEP_ROWS} differs from what the shard wrote (SHA-256 mismatch): run it again"
+            )));
+        }
+        shards.push((dir, m));
+    }
+    let reference = shards.first().ok_or("no shard to merge")?.1.clone();
+    for (dir, m) in &shards {
+        let same = (
+            &m.ccsim_version,
+            &m.scenario_sha256,
+            &m.files,
+            &m.sets,
+            m.replications,
+            m.seed,
+            m.points,
+        ) == (
+            &reference.ccsim_version,
+            &reference.scenario_sha256,
+            &reference.files,
+            &reference.sets,
+            reference.replications,
+            reference.seed,
+            reference.points,
+        );
+        if !same {
+            return Err(format!(
+                "{} and {} are not shards of one sweep: their version, scenario, --set values, replications, seed or points differ",
+                shards[0].0.display(),
+                dir.display()
+            ));
+        }
+    }
+    shards.sort_by_key(|(_, m)| m.first_point);
+    let mut next = 0u32;
+    let mut out = format!("{}\n", reference.header).into_bytes();
+    for (i, (dir, m)) in shards.iter().enumerate() {
+        if m.first_point > next {
+            return Err(format!(
+                "points {next} to {} are missing: no shard holds them",
+                m.first_point - 1
+            ));
+        }
+        if m.first_point < next {
+            return Err(format!(
+                "{} and {} overlap: both hold point {}",
+                shards[i - 1].0.display(),
+                dir.display(),
+                m.first_point
+            ));
+        }
+        next = m.first_point + m.shard_points;
+        out.extend(std::fs::read(dir.join(SWEEP_ROWS)).map_err(|e| e.to_string())?);
+    }
+    if next != reference.points {
+        return Err(format!(
+            "points {next} to {} are missing: no shard holds them",
+            reference.points - 1
+        ));
+    }
+    Ok((out, reference.name))
 }
 
 #[cfg(test)]

@@ -17,6 +17,21 @@ pub struct MergeArgs {
 }
 
 pub fn run(args: MergeArgs) -> Result<(), CliError> {
+    let kinds = args
+        .shards
+        .iter()
+        .map(|dir| crate::shard::kind(dir))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Input)?;
+    if kinds.iter().any(|k| k == "sweep") {
+        if let Some(i) = kinds.iter().position(|k| k != "sweep") {
+            return Err(CliError::Input(format!(
+                "{} is not a sweep's shard, unlike the others",
+                args.shards[i].display()
+            )));
+        }
+        return merge_sweep(&args);
+    }
     let shards = args
         .shards
         .iter()
@@ -45,6 +60,27 @@ pub fn run(args: MergeArgs) -> Result<(), CliError> {
         args.shards.len(),
         out.display(),
         names.join(", ")
+    );
+    Ok(())
+}
+
+/// Joins a sweep's shards into its `sweep.csv`.
+fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
+    let (csv, name) = crate::shard::merge_sweep(&args.shards).map_err(CliError::Input)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep-{name}")));
+    let folder = OutputFolder::begin(&out, |name| name == "sweep.csv" || name.ends_with(".tmp"))?;
+    report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv))
+        .map_err(|e| CliError::Failed(format!("writing {}: {e}", out.display())))?;
+    folder
+        .commit()
+        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    say!(
+        "{} sweep shards merged into {}",
+        args.shards.len(),
+        out.join("sweep.csv").display()
     );
     Ok(())
 }

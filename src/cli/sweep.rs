@@ -2,7 +2,9 @@
 
 use super::{CliError, progress};
 use crate::experiment::{self, RunOptions};
+use crate::report::OutputFolder;
 use crate::report::{number, spreadsheet_safe, summary_estimates, write_atomically};
+use crate::shard::ShardSpec;
 use crate::stats::{Estimate, Metric, Scope};
 use crate::sweep::{Setting, apply, grid};
 use std::path::{Path, PathBuf};
@@ -28,7 +30,14 @@ pub struct SweepArgs {
     seed: Option<u64>,
     #[command(flatten)]
     threads: super::ThreadsArg,
+    /// Run only shard K of N (from 0) of the points and write a shard folder for
+    /// `ccsim merge` (default: output/sweep-<name>-shard-K-of-N/); `env` as for `run`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
+
+/// A row of `sweep.csv`: the point's number, its values and its estimates.
+type Row = (usize, Vec<String>, Vec<Option<Estimate>>);
 
 /// The metrics of a sweep row (scope `all`); those with an interval get CI columns.
 const METRICS: [(Metric, bool); 9] = [
@@ -71,17 +80,37 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::Input)?;
     let base = &scenarios[0];
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("output").join(format!("sweep-{}", base.name)));
-    std::fs::create_dir_all(&out)
-        .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(|spec| ShardSpec::parse(spec, |name| std::env::var(name).ok()))
+        .transpose()
+        .map_err(|e| CliError::Input(format!("--shard {e}")))?;
+    let (first, count) = shard.map_or((0, points.len() as u32), |s| s.range(points.len() as u32));
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(match shard {
+            None => format!("sweep-{}", base.name),
+            Some(s) => format!("sweep-{}-shard-{}-of-{}", base.name, s.index, s.count),
+        })
+    });
+    // A shard's folder is written whole at the end; a sweep's csv after every point.
+    let folder = shard
+        .map(|_| OutputFolder::begin(&out, crate::shard::is_sweep_shard_output))
+        .transpose()?;
+    if folder.is_none() {
+        std::fs::create_dir_all(&out)
+            .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+    }
     let csv_path = out.join("sweep.csv");
     let keys: Vec<String> = args.sets.iter().map(|s| s.key.clone()).collect();
     let threads = args.threads.count();
-    let bar = progress::bar(points.len() as u64, "points");
-    let mut rows: Vec<(Vec<String>, Vec<Option<Estimate>>)> = Vec::new();
-    for (point, scenario) in points.iter().zip(&scenarios) {
+    let bar = progress::bar(u64::from(count), "points");
+    let mut rows: Vec<Row> = Vec::new();
+    let part = (first as usize)..(first + count) as usize;
+    for (i, (point, scenario)) in points.iter().zip(&scenarios).enumerate() {
+        if !part.contains(&i) {
+            continue;
+        }
         // Every point has the scenario's seed (common random numbers), unless the sweep sets it.
         let seed = args.seed.unwrap_or(scenario.seed);
         let options = RunOptions {
@@ -103,15 +132,58 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
                 .map(|i| estimates[i])
         };
         rows.push((
+            i,
             point.iter().map(|(_, v)| v.clone()).collect(),
             METRICS.iter().map(|&(m, _)| find(m)).collect(),
         ));
         // Re-written after every point, so an interrupted sweep keeps what it did.
-        write_atomically(&csv_path, |w| write_csv(&keys, &rows, w))
-            .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
+        if folder.is_none() {
+            write_atomically(&csv_path, |w| write_csv(&keys, &rows, true, w))
+                .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
+        }
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if let (Some(folder), Some(spec)) = (folder, shard) {
+        let mut header = Vec::new();
+        write_csv(&keys, &[], true, &mut header)?;
+        let mut body = Vec::new();
+        write_csv(&keys, &rows, false, &mut body)?;
+        let manifest = crate::shard::SweepManifest {
+            kind: String::new(),
+            format: 0,
+            ccsim_version: String::new(),
+            name: String::new(),
+            scenario_sha256: String::new(),
+            files: Vec::new(),
+            sets: args
+                .sets
+                .iter()
+                .map(|s| format!("{}={}", s.key, s.values.join(",")))
+                .collect(),
+            replications: args.replications,
+            seed: args.seed,
+            header: String::from_utf8_lossy(&header).trim_end().to_string(),
+            points: points.len() as u32,
+            first_point: first,
+            shard_points: count,
+            rows_sha256: String::new(),
+        };
+        crate::shard::write_sweep(folder.path(), &body, base, manifest)
+            .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
+        folder
+            .commit()
+            .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+        say!(
+            "Sweep shard {} of {} — points {first} to {} of {} — in {}/; merge the shards with `ccsim merge`",
+            spec.index,
+            spec.count,
+            (first + count).saturating_sub(1),
+            points.len(),
+            out.display()
+        );
+        return Ok(());
+    }
     print_table(&keys, &rows)?;
     say!(
         "\n{} points, common random numbers across them; sweep in {}",
@@ -121,25 +193,29 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Writes `sweep.csv`'s rows, after its header when `header`.
 fn write_csv(
     keys: &[String],
-    rows: &[(Vec<String>, Vec<Option<Estimate>>)],
+    rows: &[Row],
+    header: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     // Keys and values are echoed from the command line: never a formula in a spreadsheet.
-    let mut header: Vec<String> = std::iter::once("point".to_string())
+    let mut columns: Vec<String> = std::iter::once("point".to_string())
         .chain(keys.iter().map(|k| spreadsheet_safe(k).into_owned()))
         .collect();
     for (m, ci) in METRICS {
-        header.push(m.name().into());
+        columns.push(m.name().into());
         if ci {
-            header.push(format!("{}_ci95_low", m.name()));
-            header.push(format!("{}_ci95_high", m.name()));
+            columns.push(format!("{}_ci95_low", m.name()));
+            columns.push(format!("{}_ci95_high", m.name()));
         }
     }
-    w.write_record(&header)?;
-    for (i, (values, estimates)) in rows.iter().enumerate() {
+    if header {
+        w.write_record(&columns)?;
+    }
+    for (i, values, estimates) in rows {
         let mut record: Vec<String> = std::iter::once(i.to_string())
             .chain(values.iter().map(|v| spreadsheet_safe(v).into_owned()))
             .collect();
@@ -161,10 +237,7 @@ fn write_csv(
     w.flush()
 }
 
-fn print_table(
-    keys: &[String],
-    rows: &[(Vec<String>, Vec<Option<Estimate>>)],
-) -> Result<(), CliError> {
+fn print_table(keys: &[String], rows: &[Row]) -> Result<(), CliError> {
     let pct = |e: Option<Estimate>| {
         e.filter(|e| !e.mean.is_nan())
             .map_or("—".into(), |e| format!("{:.1} %", e.mean * 100.0))
@@ -177,7 +250,7 @@ fn print_table(
         "abandoned",
         "occupancy"
     );
-    for (values, e) in rows {
+    for (_, values, e) in rows {
         let asa = e[2]
             .filter(|e| !e.mean.is_nan())
             .map_or("—".into(), |e| format!("{:.1} s", e.mean));

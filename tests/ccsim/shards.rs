@@ -212,3 +212,63 @@ fn the_shard_index_comes_from_the_job_array() {
             .exists()
     );
 }
+
+/// A sweep's points split into shards merge into the very `sweep.csv` of the whole sweep.
+#[test]
+fn sweep_shards_merge_into_the_single_sweep_byte_for_byte() {
+    let run = callbacks_run().args(["validate", "s.toml"]).run().success();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "s.toml",
+            "--set",
+            "queue.support.patience.mean=60s,120s,180s",
+            "--set",
+            "queue.support.callback.accept=0.2,0.6",
+            "--replications",
+            "3",
+        ];
+        args.extend(extra);
+        let out = run.again(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sweep(&["--out", "single"]);
+    for n in [1, 2, 3, 7] {
+        let mut args = vec!["merge".to_string()];
+        for k in 0..n {
+            let dir = format!("sw-{n}/{k}");
+            sweep(&["--shard", &format!("{k}/{n}"), "--out", &dir]);
+            args.push(dir);
+        }
+        args.extend(["--out".to_string(), format!("merged-{n}")]);
+        let out = run.again(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            run.read("single/sweep.csv") == run.read(&format!("merged-{n}/sweep.csv")),
+            "{n} shards"
+        );
+    }
+    // Shards of different sweeps, or an incomplete set, are errors.
+    sweep(&["--shard", "1/2", "--out", "other", "--seed", "4"]);
+    for (shards, words) in [
+        (vec!["sw-2/0", "other"], "not shards of one sweep"),
+        (vec!["sw-3/0", "sw-3/2"], "points 2 to 3 are missing"),
+        (vec!["sw-2/0", "s.toml"], "shard.json"),
+    ] {
+        let mut args = vec!["merge"];
+        args.extend(&shards);
+        args.extend(["--out", "bad"]);
+        let out = run.again(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{shards:?}: {stderr}");
+        assert!(stderr.contains(words), "{shards:?}: {stderr}");
+    }
+}
