@@ -6,7 +6,7 @@ so that both see the same machine state; the ratio is what counts. Also checks t
 peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS), and
 times a day of 10 000 agents on shifts with breaks (about 1 000 000 calls), which has no
 counterpart in the floor, with its peak memory; measures the memory of `--calls` when two
-million rows pile up behind one open contact; and reports the cost of a staffing search
+million rows pile up behind one open contact; times a merge of 16 shards; and reports the cost of a staffing search
 (`ccsim staff` on the default day): plans and replications simulated, and its time.
 
 usage: python3 bench/compare.py [--runs N] [--floor DIR]
@@ -96,6 +96,16 @@ def main():
     rss_plain = peak_rss(cmd[:-1])
     print(f"--calls: 2 000 000 rows behind one open contact: peak RSS {rss_calls / 1024:.1f} MiB "
           f"({rss_plain / 1024:.1f} MiB without --calls)")
+
+    # Merging shards: 1 000 replications of the default day from 16 shards.
+    shards = [os.path.join(tmp, "shards", str(k)) for k in range(16)]
+    for k, d in enumerate(shards):
+        subprocess.run([ccsim, "run", "scenarios/default.toml", "--replications", "1000",
+                        "--shard", f"{k}/16", "--out", d], check=True, capture_output=True, cwd=ROOT)
+    cmd = [ccsim, "merge"] + shards + ["--out", os.path.join(tmp, "merged")]
+    best = min(timed(cmd)[0] for _ in range(args.runs))
+    print(f"merge: 1 000 replications of the default day from 16 shards: {best:.2f} s, "
+          f"peak RSS {peak_rss(cmd) / 1024:.1f} MiB")
 
     # The staffing search: its cost is replications simulated, and its time.
     cmd = [ccsim, "staff", "scenarios/default.toml", "--target", "service_level=0.8",
