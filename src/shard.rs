@@ -119,6 +119,9 @@ pub struct Manifest {
 }
 
 const FORMAT: u32 = 1;
+/// The largest manifest read: it lists a SHA-256 for each replication's files (about 130
+/// bytes each), so a shard of a million replications with calls and trace fits.
+const MAX_MANIFEST_BYTES: u64 = 1 << 30;
 const METRICS: &str = "metrics.bin";
 const REPLICATIONS: &str = "replications";
 pub const MANIFEST: &str = "shard.json";
@@ -221,8 +224,8 @@ impl Shard {
     /// Reads the shard at `dir` and checks every file against the manifest's SHA-256.
     pub fn read(dir: &Path) -> Result<Shard, String> {
         let at = |what: String| format!("{}: {what}", dir.display());
-        let text =
-            crate::scenario::input::read_text(&dir.join(MANIFEST), 16 << 20).map_err(|e| {
+        let text = crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES)
+            .map_err(|e| {
                 at(format!(
                     "{MANIFEST}: {e} (is it a folder written by `ccsim run --shard`?)"
                 ))
@@ -233,6 +236,14 @@ impl Shard {
             return Err(at(format!(
                 "shard format {}, this ccsim merges format {FORMAT}",
                 manifest.format
+            )));
+        }
+        // Its metrics and files are laid out as its version wrote them: only the same reads them.
+        if manifest.ccsim_version != env!("CARGO_PKG_VERSION") {
+            return Err(at(format!(
+                "written by ccsim {}, and this is ccsim {}: merge with the version that ran the shards",
+                manifest.ccsim_version,
+                env!("CARGO_PKG_VERSION")
             )));
         }
         let mut listed: Vec<&str> = manifest.contents.iter().map(|(p, _)| p.as_str()).collect();
@@ -357,9 +368,13 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
         }
     }
     shards.sort_by_key(|s| s.manifest.first_replication);
-    let mut next = 0u32;
+    // In u64: a tampered manifest cannot overflow the sums.
+    let mut next = 0u64;
     for (i, s) in shards.iter().enumerate() {
-        let (from, n) = (s.manifest.first_replication, s.manifest.shard_replications);
+        let (from, n) = (
+            u64::from(s.manifest.first_replication),
+            u64::from(s.manifest.shard_replications),
+        );
         if from > next {
             return Err(format!(
                 "replications {next} to {} are missing: no shard holds them",
@@ -376,10 +391,17 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
         }
         next = from + n;
     }
-    if next != reference.replications {
+    let total = u64::from(reference.replications);
+    if next < total {
         return Err(format!(
             "replications {next} to {} are missing: no shard holds them",
-            reference.replications - 1
+            total - 1
+        ));
+    }
+    if next > total {
+        return Err(format!(
+            "the shards hold replications up to {}, beyond the run's {total}",
+            next - 1
         ));
     }
     let mut scenario = Scenario::load(&reference.scenario_absolute).map_err(|e| {
@@ -431,7 +453,7 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
 
 /// What kind of shard the folder at `dir` holds: `run` or `sweep` (from its manifest).
 pub fn kind(dir: &Path) -> Result<String, String> {
-    let text = crate::scenario::input::read_text(&dir.join(MANIFEST), 16 << 20).map_err(|e| {
+    let text = crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES).map_err(|e| {
         format!(
             "{}: {MANIFEST}: {e} (is it a folder written by `ccsim run --shard` or `ccsim sweep --shard`?)",
             dir.display()
@@ -502,14 +524,16 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
     let mut shards = Vec::new();
     for dir in dirs {
         let at = |what: String| format!("{}: {what}", dir.display());
-        let text = crate::scenario::input::read_text(&dir.join(MANIFEST), 16 << 20)
+        let text = crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES)
             .map_err(|e| at(e.to_string()))?;
         let m: SweepManifest = serde_json::from_str(&text)
             .map_err(|e| at(format!("{MANIFEST} is not a sweep's shard manifest: {e}")))?;
-        if m.format != FORMAT {
+        if m.format != FORMAT || m.ccsim_version != env!("CARGO_PKG_VERSION") {
             return Err(at(format!(
-                "shard format {}, this ccsim merges format {FORMAT}",
-                m.format
+                "written by ccsim {} (shard format {}); this is ccsim {} (format {FORMAT}): merge with the version that ran the shards",
+                m.ccsim_version,
+                m.format,
+                env!("CARGO_PKG_VERSION")
             )));
         }
         let rows = dir.join(SWEEP_ROWS);
@@ -548,16 +572,17 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
         }
     }
     shards.sort_by_key(|(_, m)| m.first_point);
-    let mut next = 0u32;
+    let mut next = 0u64;
     let mut out = format!("{}\n", reference.header).into_bytes();
     for (i, (dir, m)) in shards.iter().enumerate() {
-        if m.first_point > next {
+        let first_point = u64::from(m.first_point);
+        if first_point > next {
             return Err(format!(
                 "points {next} to {} are missing: no shard holds them",
-                m.first_point - 1
+                first_point - 1
             ));
         }
-        if m.first_point < next {
+        if first_point < next {
             return Err(format!(
                 "{} and {} overlap: both hold point {}",
                 shards[i - 1].0.display(),
@@ -565,13 +590,20 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
                 m.first_point
             ));
         }
-        next = m.first_point + m.shard_points;
+        next = first_point + u64::from(m.shard_points);
         out.extend(std::fs::read(dir.join(SWEEP_ROWS)).map_err(|e| e.to_string())?);
     }
-    if next != reference.points {
+    let points = u64::from(reference.points);
+    if next < points {
         return Err(format!(
             "points {next} to {} are missing: no shard holds them",
-            reference.points - 1
+            points - 1
+        ));
+    }
+    if next > points {
+        return Err(format!(
+            "the shards hold points up to {}, beyond the sweep's {points}",
+            next - 1
         ));
     }
     Ok((out, reference.name))

@@ -71,7 +71,9 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("sweep-{name}")));
-    let folder = OutputFolder::begin(&out, |name| name == "sweep.csv" || name.ends_with(".tmp"))?;
+    let folder = OutputFolder::begin(&out, |name| {
+        name == "sweep.csv" || name.starts_with(".ccsim-") && name.ends_with(".tmp")
+    })?;
     report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv))
         .map_err(|e| CliError::Failed(format!("writing {}: {e}", out.display())))?;
     folder

@@ -196,7 +196,8 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| Path::new("output").join(format!("staff-{}", scenario.name)));
     // Taken before the search: a folder that cannot be used fails at once.
     let folder = OutputFolder::begin(&out, |name| {
-        name == "staffing.csv" || name.ends_with("-staffed.toml") || name.ends_with(".tmp")
+        let file = name.strip_suffix(".tmp").unwrap_or(name);
+        file == "staffing.csv" || file.ends_with("-staffed.toml")
     })?;
     let bar = progress::counter();
     let plan = staff(&scenario, &request, &|plans, replications| {

@@ -62,8 +62,9 @@ pub fn is_run_output(name: &str) -> bool {
         calls: true,
         trace: true,
     };
-    exporters(&everything).iter().any(|e| e.file_name() == name)
-        || name.ends_with(".tmp")
+    let report = |n: &str| exporters(&everything).iter().any(|e| e.file_name() == n);
+    report(name)
+        || name.strip_suffix(".tmp").is_some_and(report)
         || name.starts_with(".ccsim-scratch-")
 }
 
@@ -130,6 +131,13 @@ pub fn write_atomically(
         let mut out = BufWriter::new(tmp.as_file_mut());
         write(&mut out)?;
         out.flush()?;
+    }
+    // A temporary file is private (0600); the report is as readable as any file made here.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

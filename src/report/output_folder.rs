@@ -3,9 +3,9 @@
 //! one complete set — the new run's or the previous one's, never a mix — whatever happens
 //! meanwhile (kill -9, a full disk, a panic, a second run).
 //!
-//! Beside `output/day` live, while a run writes it, `.day.ccsim-lock` (locked, so that a
-//! second run into the same folder fails at once) and `.day.ccsim-new-XXXXXX` (the new set,
-//! with the run's scratch files). Whatever a crashed run left beside the folder is removed by
+//! Beside `output/day` live `.day.ccsim-lock` (a file that stays; a run holds a lock on it, so
+//! that a second run into the same folder fails at once), and while a run writes,
+//! `.day.ccsim-new-XXXXXX` (the new set) and `.day.ccsim-scratch-XXXXXX` (its scratch files). Whatever a crashed run left beside the folder is removed by
 //! the next run into it, which holds the lock, so no live run can own it.
 
 use std::fs::File;
@@ -27,6 +27,9 @@ pub enum OutputError {
 /// [`OutputFolder::commit`] swaps them in.
 pub struct OutputFolder {
     target: PathBuf,
+    parent: PathBuf,
+    /// Which names in the target are ccsim's (checked again just before the swap).
+    ours: fn(&str) -> bool,
     staging: tempfile::TempDir,
     /// The run's scratch files, beside the new set rather than in it.
     scratch: tempfile::TempDir,
@@ -38,7 +41,7 @@ impl OutputFolder {
     /// Locks `target` against other runs, removes what crashed runs left beside it and makes
     /// an empty folder for the new set. An existing `target` must hold only files `ours`
     /// accepts (by name): it is replaced as a whole, and a planner's own files in it would go.
-    pub fn begin(target: &Path, ours: impl Fn(&str) -> bool) -> Result<OutputFolder, OutputError> {
+    pub fn begin(target: &Path, ours: fn(&str) -> bool) -> Result<OutputFolder, OutputError> {
         let failed = |e: io::Error| OutputError::Failed(format!("{}: {e}", target.display()));
         let base = target
             .file_name()
@@ -58,7 +61,9 @@ impl OutputFolder {
         let prefix = format!(".{base}.ccsim-");
         let lock_name = format!("{prefix}lock");
         let lock = lock(&parent.join(&lock_name), target)?;
-        check_contents(target, &ours)?;
+        restore_stepped_aside(target, &parent, &prefix).map_err(failed)?;
+        check_contents(target, ours)?;
+        refuse_mount_point(target, &parent)?;
         remove_leftovers(&parent, &prefix, &lock_name).map_err(failed)?;
         let folder = |kind: &str| {
             tempfile::Builder::new()
@@ -68,6 +73,8 @@ impl OutputFolder {
         };
         Ok(OutputFolder {
             target: target.to_path_buf(),
+            parent: parent.clone(),
+            ours,
             staging: folder("new")?,
             scratch: folder("scratch")?,
             _lock: lock,
@@ -90,24 +97,70 @@ impl OutputFolder {
     pub fn commit(self) -> io::Result<()> {
         let staging = self.staging.path();
         File::open(staging)?.sync_all()?;
+        // Files put into the folder while the run went would go with the old set.
+        check_contents(&self.target, self.ours).map_err(|e| io::Error::other(e.to_string()))?;
         if !self.target.exists() {
             std::fs::rename(staging, &self.target)?;
         } else if !exchange(staging, &self.target)? {
             // No atomic exchange here: the old set steps aside, then the new one takes its name.
-            let mut old = staging.as_os_str().to_owned();
-            old.push("-old");
-            let old = PathBuf::from(old);
+            // A run killed between the two renames leaves the old set under the `-old` name:
+            // the next run into the folder puts it back (`restore_stepped_aside`).
+            let old = stepped_aside(staging);
             std::fs::rename(&self.target, &old)?;
             std::fs::rename(staging, &self.target)?;
             std::fs::rename(&old, staging)?;
         }
-        if let Some(parent) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            File::open(parent)?.sync_all()?;
-        }
+        File::open(&self.parent)?.sync_all()?;
         // `staging` now holds the previous set (or nothing): dropping it removes it, and the
         // scratch files with it.
         Ok(())
     }
+}
+
+/// Where the previous set steps aside when the system cannot exchange two folders.
+fn stepped_aside(staging: &Path) -> PathBuf {
+    let mut old = staging.as_os_str().to_owned();
+    old.push(STEPPED_ASIDE);
+    PathBuf::from(old)
+}
+
+const STEPPED_ASIDE: &str = "-old";
+
+/// If a run was killed between the two renames of a swap without exchange, the target is
+/// gone and its set is beside it under the `-old` name: it is put back before anything is
+/// removed.
+fn restore_stepped_aside(target: &Path, parent: &Path, prefix: &str) -> io::Result<()> {
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(parent)? {
+        let name = entry?.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with(prefix) && name.ends_with(STEPPED_ASIDE) {
+            return std::fs::rename(parent.join(name), target);
+        }
+    }
+    Ok(())
+}
+
+/// A target on another device than its parent (a mount point, a container's volume) cannot
+/// be swapped: refused at once rather than after the whole run.
+fn refuse_mount_point(target: &Path, parent: &Path) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(t), Ok(p)) = (std::fs::metadata(target), std::fs::metadata(parent))
+            && t.dev() != p.dev()
+        {
+            return Err(OutputError::NotOurs(format!(
+                "{}: a mount point (another file system than its parent's); a run replaces its output folder as a whole, which cannot be done there: give a folder inside it, e.g. --out {}",
+                target.display(),
+                target.join("run").display()
+            )));
+        }
+    }
+    let _ = (target, parent);
+    Ok(())
 }
 
 /// Takes the lock file at `path` (never following a link planted there).
@@ -141,7 +194,7 @@ fn lock(path: &Path, target: &Path) -> Result<File, OutputError> {
 }
 
 /// An existing output folder may hold only ccsim's files: it is replaced as a whole.
-fn check_contents(target: &Path, ours: &impl Fn(&str) -> bool) -> Result<(), OutputError> {
+fn check_contents(target: &Path, ours: fn(&str) -> bool) -> Result<(), OutputError> {
     let meta = match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(OutputError::Failed(format!("{}: {e}", target.display()))),

@@ -68,8 +68,12 @@ impl Distribution {
         LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).map_err(|e| e.to_string())
     }
 
-    /// The gamma law of a shape and scale (an Erlang's shape is its `k`).
+    /// The gamma law of a shape and scale (an Erlang's shape is its `k`); both finite, or
+    /// draws would be NaN.
     pub fn gamma(shape: f64, scale: f64) -> Result<Gamma<f64>, String> {
+        if !(shape.is_finite() && scale.is_finite()) {
+            return Err(format!("shape {shape} and scale {scale} must be finite"));
+        }
         Gamma::new(shape, scale).map_err(|e| e.to_string())
     }
 

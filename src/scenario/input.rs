@@ -15,12 +15,14 @@ pub const MAX_EMPIRICAL_BYTES: u64 = 16 << 20;
 
 /// Reads the text of the regular file at `path`, of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    // Looked at before opening: opening a pipe with no writer would wait for ever.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(std::io::Error::other(
-            "not a regular file (a folder, a device or a pipe): give a file",
-        ));
+        return Err(not_regular());
     }
     if meta.len() > limit {
         return Err(std::io::Error::other(format!(
@@ -39,6 +41,10 @@ pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
         )));
     }
     Ok(text)
+}
+
+fn not_regular() -> std::io::Error {
+    std::io::Error::other("not a regular file (a folder, a device or a pipe): give a file")
 }
 
 fn size(bytes: u64) -> String {

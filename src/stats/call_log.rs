@@ -191,13 +191,68 @@ pub struct CallLog {
     /// Sorted runs of rows (place, then the CSV line) written when too many were held;
     /// once there is one, every row goes through them.
     runs: Vec<std::path::PathBuf>,
-    /// Where runs are written: `{spill}-{n}`.
+    /// Where runs are written: `{spill}-{n}`, `made` so far.
     spill: std::path::PathBuf,
+    made: usize,
     out: csv::Writer<Box<dyn Write + Send>>,
 }
 
 /// Finished rows held in memory while an earlier contact is still open (about 10 MB).
 pub const MAX_HELD_ROWS: usize = 1 << 16;
+/// Sorted runs kept before they are merged into one (the files open at a merge).
+const MAX_RUNS: usize = 16;
+
+/// Merges sorted runs (each row: place, length, CSV line) by place into `out`: as rows of a
+/// run when `keep_places`, else as the CSV lines alone.
+fn merge_run_files(
+    runs: &[std::path::PathBuf],
+    out: &mut dyn Write,
+    keep_places: bool,
+) -> std::io::Result<()> {
+    use std::cmp::Reverse;
+    use std::io::Read;
+    let mut readers = Vec::new();
+    for path in runs {
+        readers.push(std::io::BufReader::with_capacity(
+            64 << 10,
+            std::fs::File::open(path)?,
+        ));
+    }
+    let next_row =
+        |r: &mut std::io::BufReader<std::fs::File>| -> std::io::Result<Option<(u64, Vec<u8>)>> {
+            let mut word = [0u8; 8];
+            match r.read_exact(&mut word) {
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+            let place = u64::from_le_bytes(word);
+            r.read_exact(&mut word)?;
+            let mut line = vec![0u8; u64::from_le_bytes(word) as usize];
+            r.read_exact(&mut line)?;
+            Ok(Some((place, line)))
+        };
+    let mut heads = std::collections::BinaryHeap::new();
+    let mut lines = vec![Vec::new(); readers.len()];
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some((place, line)) = next_row(r)? {
+            lines[i] = line;
+            heads.push(Reverse((place, i)));
+        }
+    }
+    while let Some(Reverse((place, i))) = heads.pop() {
+        if keep_places {
+            out.write_all(&place.to_le_bytes())?;
+            out.write_all(&(lines[i].len() as u64).to_le_bytes())?;
+        }
+        out.write_all(&lines[i])?;
+        if let Some((place, line)) = next_row(&mut readers[i])? {
+            lines[i] = line;
+            heads.push(Reverse((place, i)));
+        }
+    }
+    Ok(())
+}
 
 impl CallLog {
     /// `spill` names the sorted runs it may write (`{spill}-0`, `{spill}-1` …).
@@ -220,6 +275,7 @@ impl CallLog {
             held: 0,
             runs: Vec::new(),
             spill,
+            made: 0,
             out: csv::Writer::from_writer(out),
         }
     }
@@ -253,14 +309,7 @@ impl CallLog {
 
     /// Writes the finished rows held into a new sorted run.
     fn spill_held(&mut self) -> std::io::Result<()> {
-        let path = self.spill.with_file_name(format!(
-            "{}-{}",
-            self.spill
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("calls"),
-            self.runs.len()
-        ));
+        let path = self.next_run_path();
         let mut run = std::io::BufWriter::new(
             std::fs::OpenOptions::new()
                 .write(true)
@@ -282,6 +331,21 @@ impl CallLog {
         run.flush()?;
         self.held = 0;
         self.runs.push(path);
+        if self.runs.len() >= MAX_RUNS {
+            // Files stay few however many rows pile up: the runs so far become one.
+            let merged = self.next_run_path();
+            let mut out = std::io::BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&merged)?,
+            );
+            merge_run_files(&self.runs, &mut out, true)?;
+            out.flush()?;
+            for path in std::mem::replace(&mut self.runs, vec![merged]) {
+                std::fs::remove_file(path)?;
+            }
+        }
         Ok(())
     }
 
@@ -304,56 +368,31 @@ impl CallLog {
 
     /// Merges the sorted runs into the output, in order of place, and removes them.
     fn merge_runs(&mut self) -> std::io::Result<()> {
-        use std::cmp::Reverse;
-        use std::io::Read;
-        let mut readers = Vec::new();
-        for path in &self.runs {
-            readers.push(std::io::BufReader::with_capacity(
-                64 << 10,
-                std::fs::File::open(path)?,
-            ));
-        }
-        let next_row =
-            |r: &mut std::io::BufReader<std::fs::File>| -> std::io::Result<Option<(u64, Vec<u8>)>> {
-                let mut word = [0u8; 8];
-                match r.read_exact(&mut word) {
-                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-                    Err(e) => return Err(e),
-                    Ok(()) => {}
-                }
-                let place = u64::from_le_bytes(word);
-                r.read_exact(&mut word)?;
-                let mut line = vec![0u8; u64::from_le_bytes(word) as usize];
-                r.read_exact(&mut line)?;
-                Ok(Some((place, line)))
-            };
-        let mut heads = std::collections::BinaryHeap::new();
-        let mut lines = Vec::new();
-        for (i, r) in readers.iter_mut().enumerate() {
-            lines.push(Vec::new());
-            if let Some((place, line)) = next_row(r)? {
-                lines[i] = line;
-                heads.push(Reverse((place, i)));
-            }
-        }
         // The lines are CSV already: written to the file under the csv writer.
         let writer = std::mem::replace(
             &mut self.out,
             csv::Writer::from_writer(Box::new(std::io::sink())),
         );
         let mut out = writer.into_inner().map_err(|e| e.into_error())?;
-        while let Some(Reverse((_, i))) = heads.pop() {
-            out.write_all(&lines[i])?;
-            if let Some((place, line)) = next_row(&mut readers[i])? {
-                lines[i] = line;
-                heads.push(Reverse((place, i)));
-            }
-        }
+        merge_run_files(&self.runs, &mut out, false)?;
         self.out = csv::Writer::from_writer(out);
         for path in std::mem::take(&mut self.runs) {
             std::fs::remove_file(path)?;
         }
         Ok(())
+    }
+
+    /// A new run's path.
+    fn next_run_path(&mut self) -> std::path::PathBuf {
+        self.made += 1;
+        self.spill.with_file_name(format!(
+            "{}-{}",
+            self.spill
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("calls"),
+            self.made
+        ))
     }
 
     /// The CSV line of a row (for a run; rows written directly go through `out`).
