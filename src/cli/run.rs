@@ -100,6 +100,13 @@ fn run_shard(
     spec: ShardSpec,
     out: Option<PathBuf>,
 ) -> Result<(), CliError> {
+    // The merge reads the scenario again: it must be a file (not the built-in default day).
+    if !scenario.path.is_file() {
+        return Err(CliError::Input(format!(
+            "--shard: the merge will read the scenario again, and {} is not a file here: give the scenario's path",
+            scenario.path.display()
+        )));
+    }
     let total = options.replications;
     let (first, count) = spec.range(total);
     (options.first_replication, options.replications) = (first, count);

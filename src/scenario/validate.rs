@@ -1,6 +1,7 @@
 //! Checks a raw scenario and builds the [`Scenario`] the simulator runs.
 
 use super::error::ScenarioError;
+use super::input::excerpt;
 use super::raw::{RawArrivals, RawScenario};
 use super::{PerInterval, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
@@ -61,7 +62,7 @@ impl Checker<'_> {
             return Err(self.error(
                 name.span(),
                 key,
-                format!("\"{n}\" is not a valid name: {NAME_RULE}"),
+                format!("{} is not a valid name: {NAME_RULE}", excerpt(n)),
             ));
         }
         Ok(n.clone())
@@ -145,7 +146,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
                 return Err(c.error(
                     raw.simulation.span(),
                     "simulation.name",
-                    format!("missing, and the file's name \"{stem}\" cannot stand in for it (it names the output folder): set `name` in [simulation]; {NAME_RULE}"),
+                    format!("missing, and the file's name {} cannot stand in for it (it names the output folder): set `name` in [simulation]; {NAME_RULE}", excerpt(&stem)),
                 ));
             }
             stem
@@ -157,8 +158,8 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             sim.start.span(),
             "simulation.start",
             format!(
-                "\"{}\" is not a time ccsim can use ({e}): write a UTC time in ISO 8601, like \"2026-03-30T08:00:00Z\"",
-                sim.start.get_ref()
+                "{} is not a time ccsim can use ({e}): write a UTC time in ISO 8601, like \"2026-03-30T08:00:00Z\"",
+                excerpt(sim.start.get_ref())
             ),
         )
     })?;
