@@ -76,28 +76,37 @@ struct ReplicationFiles {
     scratch: Option<ScratchDir>,
 }
 
+/// The files a replication writes, named by its position `i` in its folder.
+#[derive(Clone, Copy)]
+enum ReplicationFile {
+    Intervals,
+    Agents,
+    Calls,
+    Trace,
+}
+
+impl ReplicationFile {
+    fn name(self, i: usize) -> String {
+        match self {
+            ReplicationFile::Intervals => format!("intervals-{i}.bin"),
+            ReplicationFile::Agents => format!("agents-{i}.bin"),
+            ReplicationFile::Calls => format!("calls-{i}.csv"),
+            ReplicationFile::Trace => format!("events-{i}.csv"),
+        }
+    }
+}
+
 impl ReplicationFiles {
-    fn path(&self, r: usize, name: impl Fn(usize) -> String) -> PathBuf {
+    /// Replication `r`'s file of `kind`.
+    fn path(&self, r: usize, kind: ReplicationFile) -> PathBuf {
         let mut r = r as u64;
         for (dir, n) in &self.parts {
             if r < u64::from(*n) {
-                return dir.join(name(r as usize));
+                return dir.join(kind.name(r as usize));
             }
             r -= u64::from(*n);
         }
         unreachable!("replication beyond the run's files")
-    }
-    fn intervals(&self, r: usize) -> PathBuf {
-        self.path(r, |i| format!("intervals-{i}.bin"))
-    }
-    fn agents(&self, r: usize) -> PathBuf {
-        self.path(r, |i| format!("agents-{i}.bin"))
-    }
-    fn calls(&self, r: usize) -> PathBuf {
-        self.path(r, |i| format!("calls-{i}.csv"))
-    }
-    fn trace(&self, r: usize) -> PathBuf {
-        self.path(r, |i| format!("events-{i}.csv"))
     }
 }
 
@@ -140,13 +149,15 @@ impl RunResults {
     /// Per-replication readers of interval rows (per queue), in replication order.
     pub fn interval_rows(&self) -> std::io::Result<Vec<RowReader<{ INTERVAL_COLUMNS.len() }>>> {
         self.readers(Spilled::intervals(&self.scenario), |r| {
-            self.files.intervals(r)
+            self.files.path(r, ReplicationFile::Intervals)
         })
     }
 
     /// Per-replication readers of agent-group rows, in replication order.
     pub fn agent_rows(&self) -> std::io::Result<Vec<RowReader<{ AGENT_COLUMNS.len() }>>> {
-        self.readers(Spilled::agents(&self.scenario), |r| self.files.agents(r))
+        self.readers(Spilled::agents(&self.scenario), |r| {
+            self.files.path(r, ReplicationFile::Agents)
+        })
     }
 
     /// Readers of the rows spilled with the columns `spilled`.
@@ -185,7 +196,7 @@ impl RunResults {
             return Vec::new();
         }
         (0..self.replications.len())
-            .map(|r| self.files.calls(r))
+            .map(|r| self.files.path(r, ReplicationFile::Calls))
             .collect()
     }
 
@@ -195,7 +206,7 @@ impl RunResults {
             return Vec::new();
         }
         (0..self.replications.len())
-            .map(|r| self.files.trace(r))
+            .map(|r| self.files.path(r, ReplicationFile::Trace))
             .collect()
     }
 }
@@ -223,17 +234,9 @@ impl ScratchDir {
     fn file(&self, name: String) -> PathBuf {
         self.0.path().join(name)
     }
-    fn intervals(&self, r: usize) -> PathBuf {
-        self.file(format!("intervals-{r}.bin"))
-    }
-    fn agents(&self, r: usize) -> PathBuf {
-        self.file(format!("agents-{r}.bin"))
-    }
-    fn calls(&self, r: usize) -> PathBuf {
-        self.file(format!("calls-{r}.csv"))
-    }
-    fn trace(&self, r: usize) -> PathBuf {
-        self.file(format!("events-{r}.csv"))
+    /// The file of `kind` of the replication at position `i` in the run.
+    fn of(&self, i: usize, kind: ReplicationFile) -> PathBuf {
+        self.file(kind.name(i))
     }
 }
 
@@ -582,8 +585,14 @@ fn run_replication(
     let r = options.first_replication + i;
     let i = i as usize;
     let sink = IntervalSpill {
-        queues: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.intervals(i))?),
-        groups: BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.agents(i))?),
+        queues: BufWriter::with_capacity(
+            SPILL_BUFFER,
+            File::create(scratch.of(i, ReplicationFile::Intervals))?,
+        ),
+        groups: BufWriter::with_capacity(
+            SPILL_BUFFER,
+            File::create(scratch.of(i, ReplicationFile::Agents))?,
+        ),
         queue_columns: Spilled::intervals(s),
         group_columns: Spilled::agents(s),
         row: Vec::new(),
@@ -591,7 +600,10 @@ fn run_replication(
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     let groups: Vec<String> = s.agent_groups.iter().map(|g| g.name.clone()).collect();
     let log = if options.calls {
-        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.calls(i))?);
+        let file = BufWriter::with_capacity(
+            SPILL_BUFFER,
+            File::create(scratch.of(i, ReplicationFile::Calls))?,
+        );
         Some(CallLog::new(
             r,
             s.start,
@@ -604,7 +616,10 @@ fn run_replication(
         None
     };
     let trace = if options.trace {
-        let file = BufWriter::with_capacity(SPILL_BUFFER, File::create(scratch.trace(i))?);
+        let file = BufWriter::with_capacity(
+            SPILL_BUFFER,
+            File::create(scratch.of(i, ReplicationFile::Trace))?,
+        );
         Some(TraceLog::new(r, s.start, queues, groups, Box::new(file)))
     } else {
         None

@@ -158,6 +158,54 @@ fn named_files(s: &Scenario) -> std::io::Result<Vec<(String, String)>> {
         .collect()
 }
 
+/// The text of the manifest in `dir`.
+fn manifest_text(dir: &Path) -> Result<String, String> {
+    crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES).map_err(|e| {
+        format!(
+            "{}: {MANIFEST}: {e} (is it a folder written by `ccsim run --shard` or `ccsim sweep --shard`?)",
+            dir.display()
+        )
+    })
+}
+
+/// Checks that `parts` — each a shard's label, first item and count, sorted by first — hold
+/// every one of `total` `items` (replications, points) exactly once.
+fn check_cover(parts: &[(String, u32, u32)], total: u32, items: &str) -> Result<(), String> {
+    // In u64: a tampered manifest cannot overflow the sums.
+    let mut next = 0u64;
+    for (i, (label, first, count)) in parts.iter().enumerate() {
+        let (from, n) = (u64::from(*first), u64::from(*count));
+        if from > next {
+            return Err(format!(
+                "{items} {next} to {} are missing: no shard holds them",
+                from - 1
+            ));
+        }
+        if from < next {
+            return Err(format!(
+                "{} and {label} overlap: both hold {items} {from} to {}",
+                parts[i - 1].0,
+                next.min(from + n) - 1
+            ));
+        }
+        next = from + n;
+    }
+    let total = u64::from(total);
+    if next < total {
+        return Err(format!(
+            "{items} {next} to {} are missing: no shard holds them",
+            total - 1
+        ));
+    }
+    if next > total {
+        return Err(format!(
+            "the shards hold {items} up to {}, beyond the {total} in all",
+            next - 1
+        ));
+    }
+    Ok(())
+}
+
 /// Writes the shard of `results` (of a run of `total` replications) into `dir`, a fresh
 /// folder: its metrics, its replications' files (moved from scratch) and, last, the manifest.
 pub fn write(results: RunResults, total: u32, dir: &Path) -> std::io::Result<()> {
@@ -224,12 +272,7 @@ impl Shard {
     /// Reads the shard at `dir` and checks every file against the manifest's SHA-256.
     pub fn read(dir: &Path) -> Result<Shard, String> {
         let at = |what: String| format!("{}: {what}", dir.display());
-        let text = crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES)
-            .map_err(|e| {
-                at(format!(
-                    "{MANIFEST}: {e} (is it a folder written by `ccsim run --shard`?)"
-                ))
-            })?;
+        let text = manifest_text(dir)?;
         let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| at(format!("{MANIFEST} is not a run's shard manifest: {e}")))?;
         if manifest.format != FORMAT {
@@ -368,42 +411,14 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
         }
     }
     shards.sort_by_key(|s| s.manifest.first_replication);
-    // In u64: a tampered manifest cannot overflow the sums.
-    let mut next = 0u64;
-    for (i, s) in shards.iter().enumerate() {
-        let (from, n) = (
-            u64::from(s.manifest.first_replication),
-            u64::from(s.manifest.shard_replications),
-        );
-        if from > next {
-            return Err(format!(
-                "replications {next} to {} are missing: no shard holds them",
-                from - 1
-            ));
-        }
-        if from < next {
-            return Err(format!(
-                "{} and {} overlap: both hold replications {from} to {}",
-                label(&shards[i - 1]),
-                label(s),
-                next.min(from + n) - 1
-            ));
-        }
-        next = from + n;
-    }
-    let total = u64::from(reference.replications);
-    if next < total {
-        return Err(format!(
-            "replications {next} to {} are missing: no shard holds them",
-            total - 1
-        ));
-    }
-    if next > total {
-        return Err(format!(
-            "the shards hold replications up to {}, beyond the run's {total}",
-            next - 1
-        ));
-    }
+    let parts: Vec<(String, u32, u32)> = shards
+        .iter()
+        .map(|s| {
+            let m = &s.manifest;
+            (label(s), m.first_replication, m.shard_replications)
+        })
+        .collect();
+    check_cover(&parts, reference.replications, "replications")?;
     let mut scenario = Scenario::load(&reference.scenario_absolute).map_err(|e| {
         format!(
             "the shards' scenario {}: {e}",
@@ -453,12 +468,7 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
 
 /// What kind of shard the folder at `dir` holds: `run` or `sweep` (from its manifest).
 pub fn kind(dir: &Path) -> Result<String, String> {
-    let text = crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES).map_err(|e| {
-        format!(
-            "{}: {MANIFEST}: {e} (is it a folder written by `ccsim run --shard` or `ccsim sweep --shard`?)",
-            dir.display()
-        )
-    })?;
+    let text = manifest_text(dir)?;
     let doc: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}: {MANIFEST} is not a shard manifest: {e}", dir.display()))?;
     Ok(doc["kind"].as_str().unwrap_or("").to_string())
@@ -475,7 +485,15 @@ pub struct SweepManifest {
     pub name: String,
     pub scenario_sha256: String,
     pub files: Vec<(String, String)>,
-    /// The sweep as asked for: its `--set` arguments, replications and seed.
+    #[serde(flatten)]
+    pub part: SweepPart,
+    pub rows_sha256: String,
+}
+
+/// What a sweep's shard is: the sweep as asked for and its share of the points.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SweepPart {
+    /// The sweep's `--set` arguments, replications and seed.
     pub sets: Vec<String>,
     pub replications: Option<u32>,
     pub seed: Option<u64>,
@@ -484,7 +502,6 @@ pub struct SweepManifest {
     pub points: u32,
     pub first_point: u32,
     pub shard_points: u32,
-    pub rows_sha256: String,
 }
 
 const SWEEP_ROWS: &str = "sweep-rows.csv";
@@ -499,19 +516,22 @@ pub fn write_sweep(
     dir: &Path,
     rows: &[u8],
     scenario: &Scenario,
-    mut manifest: SweepManifest,
+    part: SweepPart,
 ) -> std::io::Result<()> {
     use std::io::Write;
     let mut file = std::fs::File::create_new(dir.join(SWEEP_ROWS))?;
     file.write_all(rows)?;
     file.sync_data()?;
-    manifest.kind = "sweep".into();
-    manifest.format = FORMAT;
-    manifest.ccsim_version = env!("CARGO_PKG_VERSION").into();
-    manifest.name = scenario.name.clone();
-    manifest.scenario_sha256 = scenario.sha256.clone();
-    manifest.files = named_files(scenario)?;
-    manifest.rows_sha256 = sha256_of(&dir.join(SWEEP_ROWS))?;
+    let manifest = SweepManifest {
+        kind: "sweep".into(),
+        format: FORMAT,
+        ccsim_version: env!("CARGO_PKG_VERSION").into(),
+        name: scenario.name.clone(),
+        scenario_sha256: scenario.sha256.clone(),
+        files: named_files(scenario)?,
+        part,
+        rows_sha256: sha256_of(&dir.join(SWEEP_ROWS))?,
+    };
     let mut file = std::fs::File::create_new(dir.join(MANIFEST))?;
     serde_json::to_writer_pretty(&mut file, &manifest)?;
     writeln!(file)?;
@@ -524,8 +544,7 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
     let mut shards = Vec::new();
     for dir in dirs {
         let at = |what: String| format!("{}: {what}", dir.display());
-        let text = crate::scenario::input::read_text(&dir.join(MANIFEST), MAX_MANIFEST_BYTES)
-            .map_err(|e| at(e.to_string()))?;
+        let text = manifest_text(dir)?;
         let m: SweepManifest = serde_json::from_str(&text)
             .map_err(|e| at(format!("{MANIFEST} is not a sweep's shard manifest: {e}")))?;
         if m.format != FORMAT || m.ccsim_version != env!("CARGO_PKG_VERSION") {
@@ -546,23 +565,19 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
     }
     let reference = shards.first().ok_or("no shard to merge")?.1.clone();
     for (dir, m) in &shards {
-        let same = (
-            &m.ccsim_version,
-            &m.scenario_sha256,
-            &m.files,
-            &m.sets,
-            m.replications,
-            m.seed,
-            m.points,
-        ) == (
-            &reference.ccsim_version,
-            &reference.scenario_sha256,
-            &reference.files,
-            &reference.sets,
-            reference.replications,
-            reference.seed,
-            reference.points,
-        );
+        let sweep = |m: &SweepManifest| {
+            let p = &m.part;
+            (
+                m.ccsim_version.clone(),
+                m.scenario_sha256.clone(),
+                m.files.clone(),
+                p.sets.clone(),
+                p.replications,
+                p.seed,
+                p.points,
+            )
+        };
+        let same = sweep(m) == sweep(&reference);
         if !same {
             return Err(format!(
                 "{} and {} are not shards of one sweep: their version, scenario, --set values, replications, seed or points differ",
@@ -571,40 +586,21 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
             ));
         }
     }
-    shards.sort_by_key(|(_, m)| m.first_point);
-    let mut next = 0u64;
-    let mut out = format!("{}\n", reference.header).into_bytes();
-    for (i, (dir, m)) in shards.iter().enumerate() {
-        let first_point = u64::from(m.first_point);
-        if first_point > next {
-            return Err(format!(
-                "points {next} to {} are missing: no shard holds them",
-                first_point - 1
-            ));
-        }
-        if first_point < next {
-            return Err(format!(
-                "{} and {} overlap: both hold point {}",
-                shards[i - 1].0.display(),
-                dir.display(),
-                m.first_point
-            ));
-        }
-        next = first_point + u64::from(m.shard_points);
+    shards.sort_by_key(|(_, m)| m.part.first_point);
+    let parts: Vec<(String, u32, u32)> = shards
+        .iter()
+        .map(|(dir, m)| {
+            (
+                dir.display().to_string(),
+                m.part.first_point,
+                m.part.shard_points,
+            )
+        })
+        .collect();
+    check_cover(&parts, reference.part.points, "points")?;
+    let mut out = format!("{}\n", reference.part.header).into_bytes();
+    for (dir, _) in &shards {
         out.extend(std::fs::read(dir.join(SWEEP_ROWS)).map_err(|e| e.to_string())?);
-    }
-    let points = u64::from(reference.points);
-    if next < points {
-        return Err(format!(
-            "points {next} to {} are missing: no shard holds them",
-            points - 1
-        ));
-    }
-    if next > points {
-        return Err(format!(
-            "the shards hold points up to {}, beyond the sweep's {points}",
-            next - 1
-        ));
     }
     Ok((out, reference.name))
 }

@@ -46,20 +46,13 @@ pub fn run(args: MergeArgs) -> Result<(), CliError> {
     let exporters = report::exporters(&results.options);
     let written = report::write_all(&results, folder.path(), &exporters)
         .map_err(|e| CliError::Failed(format!("writing reports for {}: {e}", out.display())))?;
-    folder
-        .commit()
-        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    folder.commit()?;
     super::run::print_summary(&results)?;
-    let names: Vec<String> = written
-        .iter()
-        .filter_map(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .collect();
     say!(
         "\n{} shards merged; reports in {}/: {}",
         args.shards.len(),
         out.display(),
-        names.join(", ")
+        super::run::file_names(&written)
     );
     Ok(())
 }
@@ -76,9 +69,7 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
     })?;
     report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv))
         .map_err(|e| CliError::Failed(format!("writing {}: {e}", out.display())))?;
-    folder
-        .commit()
-        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    folder.commit()?;
     say!(
         "{} sweep shards merged into {}",
         args.shards.len(),

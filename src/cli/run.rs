@@ -80,17 +80,20 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let exporters = report::exporters(&options);
     let written = report::write_all(&results, folder.path(), &exporters)
         .map_err(|e| CliError::Failed(format!("writing reports for {}: {e}", out.display())))?;
-    folder
-        .commit()
-        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    folder.commit()?;
     print_summary(&results)?;
-    let names: Vec<String> = written
+    say!("\nReports in {}/: {}", out.display(), file_names(&written));
+    Ok(())
+}
+
+/// The names of the files at `paths`, for the console.
+pub(super) fn file_names(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
         .iter()
         .filter_map(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    say!("\nReports in {}/: {}", out.display(), names.join(", "));
-    Ok(())
+    names.join(", ")
 }
 
 /// Runs shard `spec` of the replications `options` asks for and writes its shard folder.
@@ -123,9 +126,7 @@ fn run_shard(
     bar.finish_and_clear();
     crate::shard::write(results, total, folder.path())
         .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
-    folder
-        .commit()
-        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    folder.commit()?;
     let last = (first + count).saturating_sub(1);
     say!(
         "Shard {} of {} — replications {first} to {last} of {total} — in {}/; merge the shards with `ccsim merge`",

@@ -244,9 +244,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     let staffed_path = folder.path().join(&staffed_name);
     write_new(&staffed_path, |w| w.write_all(staffed.as_bytes()))
         .map_err(|e| CliError::Failed(format!("{}: {e}", staffed_path.display())))?;
-    folder
-        .commit()
-        .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+    folder.commit()?;
     let (csv_path, staffed_path) = (out.join("staffing.csv"), out.join(staffed_name));
 
     let first = scenario.first_reported_interval();

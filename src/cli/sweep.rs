@@ -149,13 +149,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         write_csv(&keys, &[], true, &mut header)?;
         let mut body = Vec::new();
         write_csv(&keys, &rows, false, &mut body)?;
-        let manifest = crate::shard::SweepManifest {
-            kind: String::new(),
-            format: 0,
-            ccsim_version: String::new(),
-            name: String::new(),
-            scenario_sha256: String::new(),
-            files: Vec::new(),
+        let part = crate::shard::SweepPart {
             sets: args
                 .sets
                 .iter()
@@ -167,13 +161,10 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             points: points.len() as u32,
             first_point: first,
             shard_points: count,
-            rows_sha256: String::new(),
         };
-        crate::shard::write_sweep(folder.path(), &body, base, manifest)
+        crate::shard::write_sweep(folder.path(), &body, base, part)
             .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
-        folder
-            .commit()
-            .map_err(|e| CliError::Failed(format!("replacing {}: {e}", out.display())))?;
+        folder.commit()?;
         say!(
             "Sweep shard {} of {} — points {first} to {} of {} — in {}/; merge the shards with `ccsim merge`",
             spec.index,

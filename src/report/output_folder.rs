@@ -92,9 +92,15 @@ impl OutputFolder {
     }
 
     /// Swaps the new set in: atomically where the system can exchange two folders (Linux),
-    /// else by two renames in a row. The previous set is then removed. The files must be
-    /// synced already; the folder entries are synced here.
-    pub fn commit(self) -> io::Result<()> {
+    /// else by two renames in a row. The previous set is then removed: the staging folder
+    /// holds it after the swap, and goes (with the scratch files) when `self` is dropped. The
+    /// files must be synced already; the folder entries are synced here.
+    pub fn commit(self) -> Result<(), OutputError> {
+        self.swap_in()
+            .map_err(|e| OutputError::Failed(format!("replacing {}: {e}", self.target.display())))
+    }
+
+    fn swap_in(&self) -> io::Result<()> {
         let staging = self.staging.path();
         File::open(staging)?.sync_all()?;
         // Files put into the folder while the run went would go with the old set.
@@ -110,10 +116,7 @@ impl OutputFolder {
             std::fs::rename(staging, &self.target)?;
             std::fs::rename(&old, staging)?;
         }
-        File::open(&self.parent)?.sync_all()?;
-        // `staging` now holds the previous set (or nothing): dropping it removes it, and the
-        // scratch files with it.
-        Ok(())
+        File::open(&self.parent)?.sync_all()
     }
 }
 

@@ -397,7 +397,10 @@ impl CallLog {
 
     /// The CSV line of a row (for a run; rows written directly go through `out`).
     fn format(&self, r: &CallRecord) -> std::io::Result<Vec<u8>> {
-        let mut line = csv::Writer::from_writer(Vec::new());
+        // A row is a few hundred bytes: no need for the writer's default 8 KiB buffer.
+        let mut line = csv::WriterBuilder::new()
+            .buffer_capacity(512)
+            .from_writer(Vec::with_capacity(256));
         line.write_record(self.fields(r))?;
         line.into_inner().map_err(|e| e.into_error())
     }

@@ -179,34 +179,32 @@ fn shards_that_do_not_belong_together_are_errors_naming_them() {
 #[test]
 fn the_shard_index_comes_from_the_job_array() {
     let run = callbacks_run().args(["validate", "s.toml"]).run().success();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .args(["run", "s.toml", "--shard", "env"])
-        .current_dir(&run.dir)
-        .env("SLURM_ARRAY_TASK_ID", "3")
-        .env("SLURM_ARRAY_TASK_MIN", "1")
-        .env("SLURM_ARRAY_TASK_COUNT", "4")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let shard_from = |spec: &str, env: &[(&str, &str)]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args(["run", "s.toml", "--shard", spec])
+            .current_dir(&run.dir)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    shard_from(
+        "env",
+        &[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ],
     );
     assert!(
         run.path("output/callbacks-shard-2-of-4/shard.json")
             .exists()
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .args(["run", "s.toml", "--shard", "env/5"])
-        .current_dir(&run.dir)
-        .env("JOB_COMPLETION_INDEX", "4")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    shard_from("env/5", &[("JOB_COMPLETION_INDEX", "4")]);
     assert!(
         run.path("output/callbacks-shard-4-of-5/shard.json")
             .exists()
