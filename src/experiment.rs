@@ -439,6 +439,23 @@ fn each_replication<T: Send>(
     let mut scenario = scenario.clone();
     scenario.seed = options.seed;
     let model = Model::new(&scenario);
+    let one = |i: u32| {
+        if STOP.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted (Ctrl-C or a termination signal): nothing was written",
+            ));
+        }
+        replication(&scenario, &model, i)
+    };
+    // One thread: the calling one, without a pool, whose idle worker would spin for
+    // milliseconds beside the report writing that follows.
+    if options.threads == 1 {
+        let results = (0..options.replications)
+            .map(one)
+            .collect::<std::io::Result<Vec<T>>>()?;
+        return Ok(((scenario, 1), results));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
@@ -446,15 +463,7 @@ fn each_replication<T: Send>(
     let results = pool.install(|| {
         (0..options.replications)
             .into_par_iter()
-            .map(|i| {
-                if STOP.load(std::sync::atomic::Ordering::Relaxed) {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::Interrupted,
-                        "interrupted (Ctrl-C or a termination signal): nothing was written",
-                    ));
-                }
-                replication(&scenario, &model, i)
-            })
+            .map(one)
             .collect::<std::io::Result<Vec<T>>>()
     })?;
     Ok(((scenario, pool.current_num_threads()), results))
