@@ -111,8 +111,15 @@ pub fn grid(settings: &[Setting]) -> Vec<Vec<(String, String)>> {
     points
 }
 
-/// Keys that are alternatives to each other: setting one removes the others.
-const ALTERNATIVES: [[&str; 2]; 2] = [["per_interval", "per_hour"], ["per_interval", "count"]];
+/// The ways a table gives its values per interval (`arrivals`, `staffing`): setting a key
+/// of one removes the keys of the others (`count` replaces `per_interval`, `per_hour`
+/// replaces `file` and `column`).
+const SOURCES: [&[&str]; 4] = [
+    &["per_interval"],
+    &["per_hour"],
+    &["count"],
+    &["file", "column"],
+];
 
 /// The text of a scenario with `assignments` made, its layout and comments kept.
 pub fn edit(path: &Path, text: &str, assignments: &[(String, String)]) -> Result<String, String> {
@@ -158,13 +165,15 @@ fn set_in(
     walked: &str,
 ) -> Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
-        // Setting one of a pair of alternatives removes the other.
-        for other in ALTERNATIVES
-            .iter()
-            .filter(|pair| pair.contains(&leaf))
-            .flat_map(|pair| pair.iter().filter(|k| **k != leaf))
-        {
-            table.remove(other);
+        // Setting a key of one source of values removes the other sources.
+        if SOURCES.iter().any(|source| source.contains(&leaf)) {
+            for other in SOURCES
+                .iter()
+                .filter(|source| !source.contains(&leaf))
+                .flat_map(|source| source.iter())
+            {
+                table.remove(other);
+            }
         }
         table.insert(leaf, Item::Value(parse_value(value)));
         return Ok(());
@@ -306,6 +315,20 @@ staffing = { per_interval = [3, 4] }
             s.agent_groups[0].staffing.counts().unwrap().get(1),
             7,
             "count replaces per_interval"
+        );
+        let from_file = TEXT.replace(
+            "staffing = { per_interval = [3, 4] }",
+            "staffing = { file = \"plan.csv\", column = \"tier1\" }",
+        );
+        let edited = edit(
+            path,
+            &from_file,
+            &[("agent_group.tier1.staffing.count".into(), "7".into())],
+        )
+        .unwrap();
+        assert!(
+            edited.contains("staffing = { count = 7 }"),
+            "count replaces file and column: {edited}"
         );
         let s = apply(
             path,

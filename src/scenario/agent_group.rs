@@ -2,6 +2,7 @@
 //! (not-ready) periods, and how agents answer offered contacts (RONA).
 
 use super::error::ScenarioError;
+use super::interval_csv::{IntervalGrid, Series};
 use super::raw::{RawAgentGroup, RawShift, RawStaffing};
 use super::validate::{Checker, MAX_AGENTS, list_or_none};
 use super::{AgentGroup, Break, BreakKind, NotReadyPolicy, PerInterval, Queue, Shift, Staffing};
@@ -23,7 +24,7 @@ impl Checker<'_> {
         g: &RawAgentGroup,
         name: String,
         queues: &[Queue],
-        (intervals, interval): (usize, Ticks),
+        grid: &IntervalGrid,
         period: (Ticks, Ticks),
         warnings: &mut Vec<String>,
     ) -> Result<AgentGroup, ScenarioError> {
@@ -83,12 +84,9 @@ impl Checker<'_> {
             },
         )?;
         let staffing = match (&g.staffing, g.shift.is_empty()) {
-            (Some(s), true) => Staffing::Counts(self.staffing_counts(
-                s,
-                &format!("{key}.staffing"),
-                intervals,
-                interval,
-            )?),
+            (Some(s), true) => {
+                Staffing::Counts(self.staffing_counts(s, &format!("{key}.staffing"), grid)?)
+            }
             (None, false) => {
                 let shifts = self.shifts(&g.shift, &format!("{key}.shift"))?;
                 for (i, shift) in shifts.iter().enumerate() {
@@ -216,28 +214,46 @@ impl Checker<'_> {
         &self,
         raw: &Spanned<RawStaffing>,
         key: &str,
-        intervals: usize,
-        interval: Ticks,
+        grid: &IntervalGrid,
     ) -> Result<PerInterval<u32>, ScenarioError> {
         let s = raw.get_ref();
         let agents = |v: &Spanned<u32>, key: &str| self.at_most(v, key, MAX_AGENTS, "agents");
-        match (&s.per_interval, &s.count) {
-            (Some(list), None) => {
-                self.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
+        self.column_needs_file(&s.file, &s.column, key)?;
+        match (&s.per_interval, &s.count, &s.file) {
+            (Some(list), None, None) => {
+                self.per_interval_len(
+                    list,
+                    &format!("{key}.per_interval"),
+                    grid.intervals,
+                    grid.interval,
+                )?;
                 let counts = list
                     .get_ref()
                     .iter()
                     .map(|v| agents(v, &format!("{key}.per_interval")));
                 Ok(PerInterval::Values(counts.collect::<Result<_, _>>()?))
             }
-            (None, Some(count)) => Ok(PerInterval::Constant(agents(
+            (None, Some(count), None) => Ok(PerInterval::Constant(agents(
                 count,
                 &format!("{key}.count"),
             )?)),
+            (None, None, Some(file)) => {
+                let values = self.interval_column(
+                    file,
+                    s.column.as_ref(),
+                    key,
+                    grid,
+                    Series::Agents { max: MAX_AGENTS },
+                )?;
+                // Whole numbers within MAX_AGENTS: checked as they were read.
+                Ok(PerInterval::Values(
+                    values.into_iter().map(|v| v as u32).collect(),
+                ))
+            }
             _ => Err(self.error(
                 raw.span(),
                 key,
-                "give exactly one of `per_interval = [...]` (agents in each interval) or `count = N`",
+                "give exactly one of `per_interval = [...]` (agents in each interval), `count = N`, or `file = \"staffing.csv\", column = \"…\"` (agents per interval from a CSV file)",
             )),
         }
     }

@@ -223,25 +223,8 @@ impl Checker<'_> {
             "empirical" => {
                 let file = r.file.as_ref().ok_or_else(|| missing("file"))?;
                 let path = self.relative_path(file.get_ref());
-                let values = read_empirical(&path).map_err(|mut e| {
-                    let named_at = self.error(file.span(), format!("{key}.file"), String::new());
-                    if e.line == 0 {
-                        // The file itself could not be used: point at the key that names it.
-                        e = self.error(
-                            file.span(),
-                            format!("{key}.file"),
-                            format!("{}: {}", path.display(), e.message),
-                        );
-                    } else {
-                        e.message = format!(
-                            "{} (in the file named by `{key}.file` at {}:{})",
-                            e.message,
-                            named_at.file.display(),
-                            named_at.line
-                        );
-                    }
-                    e
-                })?;
+                let values = read_empirical(&path)
+                    .map_err(|e| self.in_named_file(e, file, &format!("{key}.file"), &path))?;
                 Distribution::Empirical { file: path, values }
             }
             _ => unreachable!("kinds were matched above"),

@@ -1,5 +1,5 @@
 //! Reading the files a scenario is made of (the scenario, callback requests, empirical
-//! durations): regular files of bounded size only, so that a device (`/dev/zero`), a pipe
+//! durations, CSV tables of values per interval): regular files of bounded size only, so that a device (`/dev/zero`), a pipe
 //! or a huge file is refused at once instead of read without end.
 
 use std::io::Read;
@@ -12,6 +12,9 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 pub const MAX_REQUESTS_BYTES: u64 = 32 << 20;
 /// The largest file of empirical durations read (about a million values).
 pub const MAX_EMPIRICAL_BYTES: u64 = 16 << 20;
+/// The largest CSV of values per interval read (a year of 15-minute intervals with a few
+/// dozen series).
+pub const MAX_TABLE_BYTES: u64 = 64 << 20;
 
 /// Reads the text of the regular file at `path`, of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {

@@ -10,6 +10,7 @@ mod distribution;
 pub mod duration;
 mod error;
 pub mod input;
+mod interval_csv;
 mod raw;
 mod validate;
 

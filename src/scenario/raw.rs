@@ -73,6 +73,9 @@ pub struct RawQueue {
 pub struct RawArrivals {
     pub per_interval: Option<Spanned<Vec<Spanned<f64>>>>,
     pub per_hour: Option<Spanned<f64>>,
+    /// A CSV file of calls per interval (relative to the scenario) and its column.
+    pub file: Option<Spanned<String>>,
+    pub column: Option<Spanned<String>>,
 }
 
 /// One table for every distribution; which keys apply depends on `dist`, and keys that do
@@ -140,6 +143,9 @@ pub struct RawNotReady {
 pub struct RawStaffing {
     pub per_interval: Option<Spanned<Vec<Spanned<u32>>>>,
     pub count: Option<Spanned<u32>>,
+    /// A CSV file of agents per interval (relative to the scenario) and its column.
+    pub file: Option<Spanned<String>>,
+    pub column: Option<Spanned<String>>,
 }
 
 /// `[queue.callback]`.

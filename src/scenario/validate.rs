@@ -2,6 +2,7 @@
 
 use super::error::ScenarioError;
 use super::input::excerpt;
+use super::interval_csv::{IntervalGrid, Series};
 use super::raw::{RawArrivals, RawScenario};
 use super::{PerInterval, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
@@ -53,6 +54,73 @@ impl Checker<'_> {
     pub fn relative_path(&self, written: &str) -> PathBuf {
         let dir = self.path.parent().unwrap_or(Path::new(""));
         dir.join(written)
+    }
+
+    /// Places an error found in a data file that `file` (at key `file_key`) names: one about
+    /// the file as a whole points at the key; one at a line of the file says which key named
+    /// it.
+    pub(super) fn in_named_file(
+        &self,
+        mut e: ScenarioError,
+        file: &Spanned<String>,
+        file_key: &str,
+        path: &Path,
+    ) -> ScenarioError {
+        let named_at = self.error(file.span(), file_key, String::new());
+        if e.line == 0 {
+            self.error(
+                file.span(),
+                file_key,
+                format!("{}: {}", path.display(), e.message),
+            )
+        } else {
+            e.message = format!(
+                "{} (in the file named by `{file_key}` at {}:{})",
+                e.message,
+                named_at.file.display(),
+                named_at.line
+            );
+            e
+        }
+    }
+
+    /// `{key}.column` is given only with `{key}.file`.
+    pub(super) fn column_needs_file(
+        &self,
+        file: &Option<Spanned<String>>,
+        column: &Option<Spanned<String>>,
+        key: &str,
+    ) -> Result<(), ScenarioError> {
+        match (file, column) {
+            (None, Some(column)) => Err(self.error(
+                column.span(),
+                format!("{key}.column"),
+                "applies only with `file`: name the CSV file whose column this is",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The values of a CSV file's column, one per interval of `grid`: `file` and `column`
+    /// are the keys `{key}.file` and `{key}.column`.
+    pub(super) fn interval_column(
+        &self,
+        file: &Spanned<String>,
+        column: Option<&Spanned<String>>,
+        key: &str,
+        grid: &IntervalGrid,
+        series: Series,
+    ) -> Result<Vec<f64>, ScenarioError> {
+        let column = column.ok_or_else(|| {
+            self.error(
+                file.span(),
+                format!("{key}.column"),
+                "missing: with `file`, name the file's column that holds the values (`column = \"support\"`)",
+            )
+        })?;
+        let path = self.relative_path(file.get_ref());
+        super::interval_csv::read_column(&path, column.get_ref(), key, grid, series)
+            .map_err(|e| self.in_named_file(e, file, &format!("{key}.file"), &path))
     }
 
     /// A name used in reports and keys: letters, digits, `_` and `-`.
@@ -198,6 +266,11 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             format!("gives {intervals} intervals (duration / interval); at most {MAX_INTERVALS} are allowed"),
         ));
     }
+    let grid = IntervalGrid {
+        start,
+        interval,
+        intervals,
+    };
     let replications = sim
         .replications
         .as_ref()
@@ -352,13 +425,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         queues.push(Queue {
             port_pool,
             priority: q.priority.as_ref().map_or(0, |p| *p.get_ref()),
-            arrivals: arrivals(
-                &c,
-                &q.arrivals,
-                &format!("{key}.arrivals"),
-                intervals,
-                interval,
-            )?,
+            arrivals: arrivals(&c, &q.arrivals, &format!("{key}.arrivals"), &grid)?,
             ivr: optional(&q.ivr, "ivr")?,
             handle: c.distribution(&q.handle, &format!("{key}.handle"))?,
             wrap_up: optional(&q.wrap_up, "wrap_up")?,
@@ -393,7 +460,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             g,
             name,
             &queues,
-            (intervals, interval),
+            &grid,
             (start_in_day, duration),
             &mut warnings,
         )?);
@@ -616,8 +683,7 @@ fn arrivals(
     c: &Checker,
     raw: &Spanned<RawArrivals>,
     key: &str,
-    intervals: usize,
-    interval: Ticks,
+    grid: &IntervalGrid,
 ) -> Result<PerInterval<f64>, ScenarioError> {
     let a = raw.get_ref();
     let check = |v: &Spanned<f64>, key: &str| -> Result<f64, ScenarioError> {
@@ -631,9 +697,10 @@ fn arrivals(
         }
         Ok(x)
     };
-    match (&a.per_interval, &a.per_hour) {
-        (Some(list), None) => {
-            c.per_interval_len(list, &format!("{key}.per_interval"), intervals, interval)?;
+    c.column_needs_file(&a.file, &a.column, key)?;
+    match (&a.per_interval, &a.per_hour, &a.file) {
+        (Some(list), None, None) => {
+            c.per_interval_len(list, &format!("{key}.per_interval"), grid.intervals, grid.interval)?;
             let values = list.get_ref().iter().map(|v| {
                 let x = check(v, &format!("{key}.per_interval"))?;
                 if x > MAX_CALLS_PER_INTERVAL {
@@ -643,14 +710,23 @@ fn arrivals(
             });
             Ok(PerInterval::Values(values.collect::<Result<_, _>>()?))
         }
-        (None, Some(rate)) => {
+        (None, Some(rate), None) => {
             let per_hour = check(rate, &format!("{key}.per_hour"))?;
-            let per_interval = per_hour * interval as f64 / (3600 * TICKS_PER_SECOND) as f64;
+            let per_interval = per_hour * grid.interval as f64 / (3600 * TICKS_PER_SECOND) as f64;
             if per_interval > MAX_CALLS_PER_INTERVAL {
                 return Err(c.error(rate.span(), format!("{key}.per_hour"), format!("gives {per_interval} calls an interval; at most {MAX_CALLS_PER_INTERVAL} are allowed")));
             }
             Ok(PerInterval::Constant(per_interval))
         }
-        _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval) or `per_hour = N`")),
+        (None, None, Some(file)) => Ok(PerInterval::Values(c.interval_column(
+            file,
+            a.column.as_ref(),
+            key,
+            grid,
+            Series::Calls {
+                max: MAX_CALLS_PER_INTERVAL,
+            },
+        )?)),
+        _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval), `per_hour = N`, or `file = \"forecast.csv\", column = \"…\"` (calls per interval from a CSV file)")),
     }
 }

@@ -7,6 +7,7 @@ mod bad_scenarios;
 mod callbacks;
 mod compare;
 mod conservation;
+mod csv_inputs;
 mod determinism;
 mod erlang_cli;
 mod estimators;

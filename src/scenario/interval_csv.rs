@@ -1,0 +1,352 @@
+//! Values per interval from a CSV file, as WFM tools and spreadsheets export forecasts and
+//! staffing plans: a header row, then one row per interval whose first column is the
+//! interval's start and whose other columns are named series (a queue's volume, a group's
+//! agents).
+//!
+//! The rows are checked against the scenario's intervals: each interval of the simulation
+//! has exactly one row, in time order; rows before or after the simulation are allowed (a
+//! week's forecast can feed a one-day run) but are still checked for order.
+
+use super::error::ScenarioError;
+use super::input::{MAX_TABLE_BYTES, excerpt, read_text};
+use crate::engine::Ticks;
+use std::path::Path;
+
+/// The intervals a file must cover: `intervals` of `interval` ticks from `start`.
+#[derive(Clone, Copy, Debug)]
+pub struct IntervalGrid {
+    pub start: jiff::Timestamp,
+    pub interval: Ticks,
+    pub intervals: usize,
+}
+
+impl IntervalGrid {
+    fn start_of(&self, k: usize) -> jiff::Timestamp {
+        let micros = (k as u64)
+            .saturating_mul(self.interval)
+            .min(i64::MAX as u64) as i64;
+        // Only for messages: a start beyond jiff's range (checked later) reads as its end.
+        self.start
+            .checked_add(jiff::SignedDuration::from_micros(micros))
+            .unwrap_or(jiff::Timestamp::MAX)
+    }
+}
+
+/// What a column holds, for its checks and messages.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Series {
+    /// Expected calls in the interval (a forecast: any number of 0 or more).
+    Calls { max: f64 },
+    /// Agents staffed in the interval (a whole number of 0 or more).
+    Agents { max: u32 },
+}
+
+/// Reads column `column` of the CSV file at `path`: one value per interval of `grid`.
+/// `key` is the scenario key that names the file, for messages.
+pub fn read_column(
+    path: &Path,
+    column: &str,
+    key: &str,
+    grid: &IntervalGrid,
+    series: Series,
+) -> Result<Vec<f64>, ScenarioError> {
+    let text = read_text(path, MAX_TABLE_BYTES)
+        .map_err(|e| ScenarioError::file(path, format!("cannot read the file: {e}")))?;
+    // Excel writes a byte-order mark at the start of "CSV UTF-8" files.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let cell = |line: u64, field: usize, message: String| ScenarioError {
+        file: path.to_path_buf(),
+        line: line as usize,
+        column: field + 1,
+        key: key.to_string(),
+        message,
+    };
+    let delimiter = delimiter(text).ok_or_else(|| {
+        ScenarioError::line(
+            path,
+            1,
+            key,
+            "the first line has a single field: write a header row, the interval's start first, then one column per series, separated by commas (or semicolons)",
+        )
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(path, key, delimiter, &e))?
+        .clone();
+    let wanted = normalise(column);
+    let index = headers
+        .iter()
+        .position(|h| normalise(h) == wanted)
+        .ok_or_else(|| {
+            let found: Vec<String> = headers.iter().skip(1).map(excerpt).collect();
+            ScenarioError::line(
+                path,
+                1,
+                key,
+                format!(
+                    "no column is named {} (names are matched ignoring case); the columns after the interval start are: {}",
+                    excerpt(column),
+                    if found.is_empty() { "none".into() } else { found.join(", ") }
+                ),
+            )
+        })?;
+    if index == 0 {
+        return Err(ScenarioError::line(
+            path,
+            1,
+            key,
+            format!(
+                "{} is the first column, which holds the intervals' starts: name a column of values",
+                excerpt(column)
+            ),
+        ));
+    }
+    let name = excerpt(&headers[index]);
+    let mut values = Vec::with_capacity(grid.intervals);
+    // The last row read: its start and line.
+    let mut previous: Option<(jiff::Timestamp, u64)> = None;
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(path, key, delimiter, &e))?
+    {
+        let line = record.position().map_or(0, |p| p.line());
+        let start = parse_start(&record[0]).map_err(|m| cell(line, 0, m))?;
+        if let Some((before, before_line)) = previous {
+            if start == before {
+                return Err(cell(
+                    line,
+                    0,
+                    format!(
+                        "a second row for the interval starting {start}; the first is on line {before_line}"
+                    ),
+                ));
+            }
+            if start < before {
+                return Err(cell(
+                    line,
+                    0,
+                    format!(
+                        "{start} comes after {before} (line {before_line}): rows must be in time order"
+                    ),
+                ));
+            }
+        }
+        previous = Some((start, line));
+        let offset = start.as_microsecond() - grid.start.as_microsecond();
+        let span = (grid.intervals as u64)
+            .saturating_mul(grid.interval)
+            .min(i64::MAX as u64) as i64;
+        if offset < 0 || offset >= span {
+            continue; // Before or after the simulation.
+        }
+        let offset = offset as u64;
+        if !offset.is_multiple_of(grid.interval) {
+            return Err(cell(
+                line,
+                0,
+                format!(
+                    "{start} is not the start of an interval: the simulation's intervals start every {} from {}",
+                    super::Duration::from_ticks(grid.interval),
+                    grid.start
+                ),
+            ));
+        }
+        let k = (offset / grid.interval) as usize;
+        if k != values.len() {
+            return Err(cell(
+                line,
+                0,
+                format!(
+                    "no row for the interval starting {}: {}",
+                    grid.start_of(values.len()),
+                    match values.len() {
+                        0 => format!("the first row within the simulation is {start}"),
+                        n => format!("the rows jump from {} to {start}", grid.start_of(n - 1)),
+                    }
+                ),
+            ));
+        }
+        let field = record.get(index).unwrap_or("");
+        let value = parse_value(field, series, delimiter)
+            .map_err(|m| cell(line, index, format!("column {name}: {m}")))?;
+        values.push(value);
+    }
+    if values.len() < grid.intervals {
+        // Located just past the last line read: where the rows would be.
+        let end = reader.position().line();
+        return Err(ScenarioError::line(
+            path,
+            end as usize,
+            key,
+            format!(
+                "the file ends without a row for the interval starting {}{}; the simulation has {} intervals of {} from {}",
+                grid.start_of(values.len()),
+                match values.len() {
+                    0 => String::new(),
+                    n => format!(" (the rows stop after {})", grid.start_of(n - 1)),
+                },
+                grid.intervals,
+                super::Duration::from_ticks(grid.interval),
+                grid.start
+            ),
+        ));
+    }
+    Ok(values)
+}
+
+/// The field separator, from the header line: the most common of comma, semicolon (what
+/// spreadsheets write where the decimal mark is a comma) and tab.
+fn delimiter(text: &str) -> Option<u8> {
+    let header = text.lines().find(|l| !l.trim().is_empty())?;
+    [b',', b';', b'\t']
+        .into_iter()
+        .map(|d| (header.bytes().filter(|&b| b == d).count(), d))
+        .filter(|&(n, _)| n > 0)
+        // Ties go to the first (a comma).
+        .max_by_key(|&(n, d)| (n, std::cmp::Reverse(d == b',')))
+        .map(|(_, d)| d)
+}
+
+/// A column name as matched: without case and surrounding spaces.
+fn normalise(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioError {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            let hint = if delimiter == b',' && len > expected_len {
+                ": if the file writes numbers with a decimal comma (12,5), export it with decimal points (12.5), or with semicolons between fields"
+            } else {
+                ": every row needs a value in every column"
+            };
+            format!("this row has {len} fields where the header has {expected_len}{hint}")
+        }
+        csv::ErrorKind::Utf8 { .. } => {
+            "is not UTF-8 text: save the file as \"CSV UTF-8\"".to_string()
+        }
+        _ => format!("cannot read the CSV: {e}"),
+    };
+    ScenarioError::line(path, line, key, message)
+}
+
+/// An interval's start: an ISO 8601 date and time, with an offset (`2026-01-05T08:00:00Z`,
+/// `2026-01-05 09:00+01:00`) or without (`2026-01-05 08:00`, taken as UTC), seconds optional.
+fn parse_start(field: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(t) = field.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    if let Ok(civil) = field.parse::<jiff::civil::DateTime>()
+        && let Ok(zoned) = civil.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(zoned.timestamp());
+    }
+    Err(format!(
+        "{} is not an interval start: write a date and time as 2026-01-05 08:00 (year-month-day, 24-hour clock; UTC unless an offset such as +01:00 follows)",
+        excerpt(field)
+    ))
+}
+
+fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String> {
+    let what = match series {
+        Series::Calls { .. } => "the expected number of calls (0 when none)",
+        Series::Agents { .. } => "the number of agents (0 when none)",
+    };
+    if field.is_empty() {
+        return Err(format!("empty: give {what}"));
+    }
+    let Ok(x) = field.parse::<f64>() else {
+        let decimal_comma = delimiter != b','
+            && field.split_once(',').is_some_and(|(a, b)| {
+                !a.is_empty()
+                    && !b.is_empty()
+                    && a.trim_start_matches('-')
+                        .bytes()
+                        .all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit())
+            });
+        if decimal_comma {
+            return Err(format!(
+                "{} has a decimal comma: ccsim reads decimal points ({}); export the file with decimal points, or replace the commas",
+                excerpt(field),
+                field.replacen(',', ".", 1)
+            ));
+        }
+        return Err(format!("{} is not a number: give {what}", excerpt(field)));
+    };
+    match series {
+        Series::Calls { max } => {
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(format!(
+                    "{x} is not an expected number of calls: it is 0 or more"
+                ));
+            }
+            if x > max {
+                return Err(format!(
+                    "{x} calls is more than the {max} allowed in an interval"
+                ));
+            }
+        }
+        Series::Agents { max } => {
+            if !(x.is_finite() && x >= 0.0 && x.fract() == 0.0) {
+                return Err(format!(
+                    "{x} is not a number of agents: it is a whole number, 0 or more"
+                ));
+            }
+            if x > f64::from(max) {
+                return Err(format!("{x} agents is more than the {max} allowed"));
+            }
+        }
+    }
+    Ok(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::TICKS_PER_SECOND;
+
+    fn grid() -> IntervalGrid {
+        IntervalGrid {
+            start: "2026-01-05T08:00:00Z".parse().unwrap(),
+            interval: 900 * TICKS_PER_SECOND,
+            intervals: 3,
+        }
+    }
+
+    #[test]
+    fn delimiters_are_read_off_the_header() {
+        assert_eq!(delimiter("start,a,b\n"), Some(b','));
+        assert_eq!(delimiter("start;a;b\n1;2,5;3\n"), Some(b';'));
+        assert_eq!(delimiter("start\ta\n"), Some(b'\t'));
+        assert_eq!(delimiter("start\n"), None);
+    }
+
+    #[test]
+    fn starts_in_iso_forms() {
+        let t: jiff::Timestamp = "2026-01-05T08:00:00Z".parse().unwrap();
+        for field in [
+            "2026-01-05T08:00:00Z",
+            "2026-01-05 08:00",
+            "2026-01-05T08:00",
+            "2026-01-05 08:00:00",
+            "2026-01-05T09:00:00+01:00",
+        ] {
+            assert_eq!(parse_start(field), Ok(t), "{field}");
+        }
+        assert!(
+            parse_start("05/01/2026 08:00")
+                .unwrap_err()
+                .contains("year-month-day")
+        );
+        assert_eq!(grid().start_of(2).to_string(), "2026-01-05T08:30:00Z");
+    }
+}

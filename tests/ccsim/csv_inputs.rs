@@ -1,0 +1,342 @@
+//! Forecasts and staffing from CSV files: the same numbers as the scenario's own lists give
+//! the same reports, byte for byte, whatever the file's dialect; every kind of bad file is
+//! an input error naming the file, line, column and key, and writes nothing.
+
+use crate::harness::Ccsim;
+
+/// Four half-hour intervals from 08:00 UTC.
+const LISTS: &str = r#"[simulation]
+name = "csv"
+start = "2026-03-30T08:00:00Z"
+duration = "2h"
+interval = "30m"
+replications = 4
+seed = 7
+
+[[queue]]
+name = "support"
+arrivals = { per_interval = [10, 22.5, 30, 40] }
+handle = { dist = "exponential", mean = "4m" }
+patience = { dist = "exponential", mean = "3m" }
+
+[[agent_group]]
+name = "tier1"
+queues = ["support"]
+staffing = { per_interval = [3, 4, 5, 6] }
+"#;
+
+/// LISTS with both series read from `forecast.csv`.
+fn from_file() -> String {
+    LISTS
+        .replace(
+            "arrivals = { per_interval = [10, 22.5, 30, 40] }",
+            "arrivals = { file = \"forecast.csv\", column = \"support\" }",
+        )
+        .replace(
+            "staffing = { per_interval = [3, 4, 5, 6] }",
+            "staffing = { file = \"forecast.csv\", column = \"tier1\" }",
+        )
+}
+
+/// The forecast as Excel writes "CSV UTF-8" (a byte-order mark, CRLF), with a row before
+/// the simulation and one after, and headers in another case and with spaces.
+const EXCEL: &str = "\u{feff}Interval Start,Support,Tier1\r\n\
+    2026-03-30 07:30,5,2\r\n\
+    2026-03-30 08:00,10,3\r\n\
+    2026-03-30 08:30,22.5,4\r\n\
+    2026-03-30 09:00,30,5\r\n\
+    2026-03-30 09:30,40,6\r\n\
+    2026-03-30 10:00,50,7\r\n";
+
+const REPORTS: [&str; 4] = [
+    "out/summary.csv",
+    "out/intervals.csv",
+    "out/agents.csv",
+    "out/replications.csv",
+];
+
+#[test]
+fn a_forecast_file_gives_the_reports_its_numbers_give_as_lists() {
+    let lists = Ccsim::simulate(LISTS, &[]);
+    let dialects = [
+        EXCEL.to_string(),
+        // Semicolons (where the decimal mark is a comma), times with offsets and seconds.
+        "interval;support;tier1\n\
+         2026-03-30T09:00:00+01:00;10;3\n\
+         2026-03-30T08:30:00Z;22.5;4\n\
+         2026-03-30T09:00:00Z;30;5\n\
+         2026-03-30 10:30:00+01:00;40;6\n"
+            .to_string(),
+        // Tabs, and a column the scenario does not use.
+        "start\tsales\tsupport\ttier1\n\
+         2026-03-30 08:00\t1\t10\t3\n\
+         2026-03-30 08:30\t1\t22.5\t4\n\
+         2026-03-30 09:00\t1\t30\t5\n\
+         2026-03-30 09:30\t1\t40\t6\n"
+            .to_string(),
+    ];
+    for csv in &dialects {
+        let run = Ccsim::new()
+            .file("scenario.toml", &from_file())
+            .file("forecast.csv", csv)
+            .args(["run", "scenario.toml", "--out", "out"])
+            .run()
+            .success();
+        for report in REPORTS {
+            assert_eq!(run.read(report), lists.read(report), "{report} from\n{csv}");
+        }
+    }
+}
+
+/// A bad forecast: `csv` in place of EXCEL; the error is at `line` and `column` of
+/// forecast.csv, names `key`, and says `words`.
+struct Case {
+    csv: &'static str,
+    line: usize,
+    column: Option<usize>,
+    key: &'static str,
+    words: &'static str,
+}
+
+const HEADER: &str = "start,support,tier1\n";
+
+#[test]
+fn every_kind_of_bad_forecast_is_located() {
+    let cases = [
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 09:00,30,5\n2026-03-30 09:30,40,6\n",
+            line: 3,
+            column: Some(1),
+            key: "queue.support.arrivals",
+            words: "no row for the interval starting 2026-03-30T08:30:00Z",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 08:30,22,4\n2026-03-30 08:30,22,4\n",
+            line: 4,
+            column: Some(1),
+            key: "queue.support.arrivals",
+            words: "a second row for the interval starting 2026-03-30T08:30:00Z; the first is on line 3",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 08:30,22,4\n2026-03-30 08:15,22,4\n",
+            line: 4,
+            column: Some(1),
+            key: "queue.support.arrivals",
+            words: "rows must be in time order",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 08:45,22,4\n",
+            line: 3,
+            column: Some(1),
+            key: "queue.support.arrivals",
+            words: "is not the start of an interval",
+        },
+        Case {
+            csv: "30/03/2026 08:00,10,3\n",
+            line: 2,
+            column: Some(1),
+            key: "queue.support.arrivals",
+            words: "is not an interval start",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 08:30,22,5,4\n",
+            line: 3,
+            column: None,
+            key: "queue.support.arrivals",
+            words: "decimal comma",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 08:30,many,4\n",
+            line: 3,
+            column: Some(2),
+            key: "queue.support.arrivals",
+            words: "\"many\" is not a number",
+        },
+        Case {
+            csv: "2026-03-30 08:00,,3\n",
+            line: 2,
+            column: Some(2),
+            key: "queue.support.arrivals",
+            words: "empty",
+        },
+        Case {
+            csv: "2026-03-30 08:00,-4,3\n",
+            line: 2,
+            column: Some(2),
+            key: "queue.support.arrivals",
+            words: "0 or more",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3.5\n2026-03-30 08:30,22,4\n2026-03-30 09:00,30,5\n2026-03-30 09:30,40,6\n",
+            line: 2,
+            column: Some(3),
+            key: "agent_group.tier1.staffing",
+            words: "whole number",
+        },
+        Case {
+            csv: "2026-03-30 08:00,10,3\n2026-03-30 08:30,22,4\n",
+            line: 4,
+            column: None,
+            key: "queue.support.arrivals",
+            words: "the file ends without a row for the interval starting 2026-03-30T09:00:00Z",
+        },
+    ];
+    for case in &cases {
+        let csv = format!("{HEADER}{}", case.csv);
+        let run = Ccsim::new()
+            .file("scenario.toml", &from_file())
+            .file("forecast.csv", &csv)
+            .args(["run", "scenario.toml", "--out", "out"])
+            .run();
+        let place = match case.column {
+            Some(c) => format!("forecast.csv:{}:{c}: `{}`", case.line, case.key),
+            None => format!("forecast.csv:{}: `{}`", case.line, case.key),
+        };
+        assert_eq!(run.code, 2, "{csv}\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&place) && run.stderr.contains(case.words),
+            "expected {place} … {}\n{csv}\ngot: {}",
+            case.words,
+            run.stderr
+        );
+        // The message says which key of the scenario named the file.
+        assert!(
+            run.stderr
+                .contains(&format!("named by `{}.file` at scenario.toml:", case.key)),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.path("out").exists(), "no reports on bad input");
+    }
+}
+
+#[test]
+fn decimal_commas_columns_and_keys_are_named() {
+    let bad = |scenario: &str, csv: &str| {
+        let run = Ccsim::new()
+            .file("scenario.toml", scenario)
+            .file("forecast.csv", csv)
+            .args(["validate", "scenario.toml"])
+            .run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        run.stderr
+    };
+    let semicolons = "start;support;tier1\n2026-03-30 08:00;10,5;3\n";
+    let err = bad(&from_file(), semicolons);
+    assert!(
+        err.contains("forecast.csv:2:2:")
+            && err.contains("\"10,5\" has a decimal comma")
+            && err.contains("(10.5)"),
+        "{err}"
+    );
+    let err = bad(&from_file().replace("\"support\" }", "\"Sales\" }"), EXCEL);
+    assert!(
+        err.contains("forecast.csv:1: `queue.support.arrivals`")
+            && err.contains("no column is named \"Sales\"")
+            && err.contains("\"Support\", \"Tier1\""),
+        "{err}"
+    );
+    let err = bad(
+        &from_file().replace("\"support\" }", "\"interval start\" }"),
+        EXCEL,
+    );
+    assert!(err.contains("holds the intervals' starts"), "{err}");
+    let err = bad(&from_file(), "start\n2026-03-30 08:00\n");
+    assert!(
+        err.contains("forecast.csv:1:") && err.contains("single field"),
+        "{err}"
+    );
+
+    // The scenario's own keys: where they are, and what is allowed.
+    let line_of =
+        |text: &str, marker: &str| text.lines().position(|l| l.contains(marker)).unwrap() + 1;
+    let text = from_file().replace(", column = \"support\"", "");
+    let err = bad(&text, EXCEL);
+    assert!(
+        err.contains(&format!("scenario.toml:{}:", line_of(&text, "arrivals =")))
+            && err.contains("`queue.support.arrivals.column`: missing"),
+        "{err}"
+    );
+    let text = LISTS.replace(
+        "[10, 22.5, 30, 40] }",
+        "[10, 22.5, 30, 40], column = \"support\" }",
+    );
+    let err = bad(&text, EXCEL);
+    assert!(
+        err.contains("`queue.support.arrivals.column`: applies only with `file`"),
+        "{err}"
+    );
+    let text = from_file().replace("arrivals = { file", "arrivals = { per_hour = 30, file");
+    let err = bad(&text, EXCEL);
+    assert!(
+        err.contains("`queue.support.arrivals`: give exactly one of")
+            && err.contains("`file = \"forecast.csv\", column"),
+        "{err}"
+    );
+    let text = from_file().replace(
+        "\"forecast.csv\", column = \"tier1\"",
+        "\"plan.csv\", column = \"tier1\"",
+    );
+    let err = bad(&text, EXCEL);
+    assert!(
+        err.contains(&format!("scenario.toml:{}:", line_of(&text, "plan.csv")))
+            && err.contains("`agent_group.tier1.staffing.file`: plan.csv: cannot read the file"),
+        "{err}"
+    );
+}
+
+/// The bundled day imported from `scenarios/forecast.csv`: each interval's offered calls
+/// are Poisson with the file's mean (30 replications: within z of it, z for a family-wise
+/// error of 0.2 % over the 40 interval-queue pairs), and each group's scheduled agents are
+/// the file's, exactly.
+#[test]
+fn the_bundled_forecast_day_follows_its_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let csv = std::fs::read_to_string(format!("{dir}/forecast.csv")).unwrap();
+    let run = Ccsim::new()
+        .file(
+            "forecast.toml",
+            &std::fs::read_to_string(format!("{dir}/forecast.toml")).unwrap(),
+        )
+        .file("forecast.csv", &csv)
+        .args(["run", "forecast.toml", "--out", "out"])
+        .run()
+        .success();
+    let file: Vec<Vec<String>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(file.len(), 20);
+    let start = |row: &[String]| format!("{}:00Z", row[0].replace(' ', "T"));
+    let replications = 30.0;
+    // Two-sided 0.002 / 40 = 5e-5: z = 4.06.
+    let z = 4.06;
+    let intervals = crate::harness::csv_rows(&run.path("out/intervals.csv"));
+    for (queue, column) in [("support", 1), ("sales", 2)] {
+        for row in &file {
+            let expected: f64 = row[column].parse().unwrap();
+            let got = intervals
+                .iter()
+                .find(|r| r["queue"] == queue && r["interval_start"] == start(row))
+                .unwrap_or_else(|| panic!("{queue} {}", start(row)));
+            let mean: f64 = got["offered"].parse().unwrap();
+            let se = (expected / replications).sqrt();
+            assert!(
+                (mean - expected).abs() <= z * se,
+                "{queue} at {}: offered {mean}, the file says {expected} (SE {se:.2})",
+                start(row)
+            );
+        }
+    }
+    let agents = crate::harness::csv_rows(&run.path("out/agents.csv"));
+    for (group, column) in [("tier1", 3), ("sellers", 4)] {
+        for row in &file {
+            let got = agents
+                .iter()
+                .find(|r| r["agent_group"] == group && r["interval_start"] == start(row))
+                .unwrap();
+            assert_eq!(got["scheduled"], row[column], "{group} at {}", start(row));
+        }
+    }
+}
