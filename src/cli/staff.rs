@@ -230,8 +230,22 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
             )
         })
         .collect();
-    // The copy lives in another folder: the files the scenario names are given absolutely.
-    for (file_key, path) in scenario.file_keys() {
+    // The copy lives in another folder: the files the scenario names are given absolutely
+    // (but not the staffing files of the groups the plan now staffs).
+    let replaced: Vec<String> = groups
+        .iter()
+        .map(|&g| {
+            format!(
+                "agent_group.{}.staffing.file",
+                scenario.agent_groups[g].name
+            )
+        })
+        .collect();
+    for (file_key, path) in scenario
+        .file_keys()
+        .into_iter()
+        .filter(|(key, _)| !replaced.contains(key))
+    {
         let absolute = std::fs::canonicalize(&path)
             .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
         edits.push((

@@ -51,6 +51,9 @@ pub struct Scenario {
     /// Scheduled callback requests (`callback_requests`), in file order, and their file.
     pub callback_requests: Vec<CallbackRequest>,
     pub callback_requests_file: Option<PathBuf>,
+    /// The CSV files values per interval were read from, by the key that names each
+    /// (`queue.support.arrivals.file`).
+    pub table_files: Vec<(String, PathBuf)>,
     /// Things the scenario does that are allowed but probably not meant (printed on load).
     pub warnings: Vec<String>,
 }
@@ -83,12 +86,14 @@ impl Scenario {
     }
 
     /// The keys of the files the scenario names, with their paths as read (relative to the
-    /// current folder): `callback_requests` and empirical distributions' `file`.
+    /// current folder): `callback_requests`, CSV files of values per interval and empirical
+    /// distributions' `file`.
     pub fn file_keys(&self) -> Vec<(String, PathBuf)> {
         let mut keys: Vec<(String, PathBuf)> = self
             .callback_requests_file
             .iter()
             .map(|p| ("callback_requests".to_string(), p.clone()))
+            .chain(self.table_files.iter().cloned())
             .collect();
         for q in &self.queues {
             let dists = [

@@ -475,6 +475,23 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         }
     }
 
+    // The CSV files that values per interval came from, by the key that names each.
+    let queue_files = raw.queue.iter().zip(&queues).filter_map(|(r, q)| {
+        let file = r.get_ref().arrivals.get_ref().file.as_ref()?;
+        Some((format!("queue.{}.arrivals.file", q.name), file))
+    });
+    let group_files = raw
+        .agent_group
+        .iter()
+        .zip(&agent_groups)
+        .filter_map(|(r, g)| {
+            let file = r.get_ref().staffing.as_ref()?.get_ref().file.as_ref()?;
+            Some((format!("agent_group.{}.staffing.file", g.name), file))
+        });
+    let table_files = queue_files
+        .chain(group_files)
+        .map(|(key, file)| (key, c.relative_path(file.get_ref())))
+        .collect();
     let callback_requests_file = raw
         .callback_requests
         .as_ref()
@@ -546,6 +563,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         agent_groups,
         callback_requests,
         callback_requests_file,
+        table_files,
         warnings,
     })
 }

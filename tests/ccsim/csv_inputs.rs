@@ -340,3 +340,39 @@ fn the_bundled_forecast_day_follows_its_file() {
         }
     }
 }
+
+/// `staff` on a scenario fed from CSV: the staffed copy (written in another folder) takes
+/// the plan's staffing in place of the staffed group's file, and still reads the forecast.
+#[test]
+fn a_staffed_copy_keeps_the_forecast_file_and_replaces_the_staffing_file() {
+    let run = Ccsim::new()
+        .file("in/scenario.toml", &from_file())
+        .file("in/forecast.csv", EXCEL)
+        .args([
+            "staff",
+            "in/scenario.toml",
+            "--target",
+            "service_level=0.8",
+            "--out",
+            "staffed",
+        ])
+        .run()
+        .success();
+    let copy = run.read("staffed/csv-staffed.toml");
+    let forecast = std::fs::canonicalize(run.path("in/forecast.csv")).unwrap();
+    assert!(
+        copy.contains(&format!(
+            "arrivals = {{ file = \"{}\", column = \"support\" }}",
+            forecast.display()
+        )),
+        "{copy}"
+    );
+    assert!(copy.contains("staffing = { per_interval = ["), "{copy}");
+    assert!(!copy.contains("column = \"tier1\""), "{copy}");
+    let check = run.again(["validate", "staffed/csv-staffed.toml"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
