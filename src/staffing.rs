@@ -612,7 +612,7 @@ pub fn erlang_c_plan(s: &Scenario, req: &StaffingRequest, queues: &[usize]) -> V
 fn offered_work(s: &Scenario, queues: &[usize], k: usize) -> f64 {
     queues
         .iter()
-        .map(|&q| s.queues[q].arrivals.get(k) * s.queues[q].mean_work())
+        .map(|&q| s.queues[q].arrivals.get(k) * s.queues[q].mean_work(k))
         .sum()
 }
 

@@ -304,7 +304,7 @@ staffing = { per_interval = [3, 4] }
             &[("queue.support.patience.mean".into(), "90s".into())],
         )
         .unwrap();
-        assert_eq!(s.queues[0].patience.as_ref().unwrap().mean(), 90.0);
+        assert_eq!(s.queues[0].patience.as_ref().unwrap().at(0).mean(), 90.0);
         let s = apply(
             path,
             TEXT,

@@ -27,11 +27,12 @@ impl<'m> Center<'m, '_> {
     pub(super) fn load_requests(&mut self) {
         for r in &self.model.scenario.callback_requests {
             let queue = &self.model.queues[r.queue];
-            let handle = queue.handle.sample(&mut self.request_stream);
+            let k = self.model.interval_of(r.due);
+            let handle = queue.handle.at(k).sample(&mut self.request_stream);
             let wrap_up = queue
                 .wrap_up
                 .as_ref()
-                .map_or(0, |d| d.sample(&mut self.request_stream));
+                .map_or(0, |d| d.at(k).sample(&mut self.request_stream));
             let id = self.next_id;
             self.next_id += 1;
             self.in_system += 1;

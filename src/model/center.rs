@@ -423,13 +423,17 @@ impl Center<'_, '_> {
         let s = &mut self.streams[q];
         // Every draw of a caller is taken at arrival, whatever then happens to the caller, so
         // that callers are the same when only staffing or ports change.
-        let ivr = model.ivr.as_ref().map_or(0, |d| d.sample(&mut s.ivr));
-        let handle = model.handle.sample(&mut s.handle);
+        let k = self.model.interval_of(now);
+        let ivr = model.ivr.as_ref().map_or(0, |d| d.at(k).sample(&mut s.ivr));
+        let handle = model.handle.at(k).sample(&mut s.handle);
         let wrap_up = model
             .wrap_up
             .as_ref()
-            .map_or(0, |d| d.sample(&mut s.wrap_up));
-        let patience = model.patience.as_ref().map(|d| d.sample(&mut s.patience));
+            .map_or(0, |d| d.at(k).sample(&mut s.wrap_up));
+        let patience = model
+            .patience
+            .as_ref()
+            .map(|d| d.at(k).sample(&mut s.patience));
         let accepts = match &model.callback {
             Some(cb) if cb.policy.offers() => {
                 let accept = cb.policy.accept;

@@ -29,10 +29,11 @@ pub struct QueueModel {
     pub priority: i32,
     /// Expected arrivals per tick in each interval.
     pub rates: PerInterval<f64>,
-    pub ivr: Option<Sampler>,
-    pub handle: Sampler,
-    pub wrap_up: Option<Sampler>,
-    pub patience: Option<Sampler>,
+    /// Samplers of a caller's durations, by the interval the caller arrives in.
+    pub ivr: Option<PerInterval<Sampler>>,
+    pub handle: PerInterval<Sampler>,
+    pub wrap_up: Option<PerInterval<Sampler>>,
+    pub patience: Option<PerInterval<Sampler>>,
     /// Groups that serve this queue.
     pub groups: Vec<usize>,
     pub callback: Option<CallbackModel>,
@@ -131,12 +132,12 @@ impl Model {
                 pool: q.port_pool,
                 priority: q.priority,
                 rates: q.arrivals.map(|c| c / s.interval as f64),
-                ivr: q.ivr.as_ref().map(Sampler::new),
-                handle: Sampler::new(&q.handle),
-                wrap_up: q.wrap_up.as_ref().map(Sampler::new),
-                patience: q.patience.as_ref().map(Sampler::new),
+                ivr: q.ivr.as_ref().map(|d| d.map_ref(Sampler::new)),
+                handle: q.handle.map_ref(Sampler::new),
+                wrap_up: q.wrap_up.as_ref().map(|d| d.map_ref(Sampler::new)),
+                patience: q.patience.as_ref().map(|d| d.map_ref(Sampler::new)),
                 callback: q.callback.as_ref().map(CallbackModel::new),
-                expected_handle: crate::engine::ticks_from_secs(q.mean_work()),
+                expected_handle: crate::engine::ticks_from_secs(q.mean_work(0)),
                 groups: (0..s.agent_groups.len())
                     .filter(|&g| s.agent_groups[g].queues.contains(&qi))
                     .collect(),
@@ -179,5 +180,12 @@ impl Model {
             drain_limit: s.drain_limit,
             seed: s.seed,
         }
+    }
+
+    /// The interval time `t` lies in (the last one for times after the simulation), whose
+    /// laws a contact that arrives at `t` draws from.
+    #[inline]
+    pub fn interval_of(&self, t: Ticks) -> usize {
+        ((t / self.interval) as usize).min(self.intervals - 1)
     }
 }

@@ -221,11 +221,11 @@ impl Checker<'_> {
         self.column_needs_file(&s.file, &s.column, key)?;
         match (&s.per_interval, &s.count, &s.file) {
             (Some(list), None, None) => {
-                self.per_interval_len(
-                    list,
+                self.series_len(
+                    list.get_ref().len(),
+                    list.span(),
                     &format!("{key}.per_interval"),
-                    grid.intervals,
-                    grid.interval,
+                    grid,
                 )?;
                 let counts = list
                     .get_ref()
@@ -239,8 +239,8 @@ impl Checker<'_> {
             )?)),
             (None, None, Some(file)) => {
                 let values = self.interval_column(
-                    file,
-                    s.column.as_ref(),
+                    (file.get_ref(), file.span()),
+                    s.column.as_ref().map(|c| (c.get_ref().as_str(), c.span())),
                     key,
                     grid,
                     Series::Agents { max: MAX_AGENTS },

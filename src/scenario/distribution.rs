@@ -1,8 +1,11 @@
 //! Probability distributions of durations (IVR, handle, wrap-up, patience), checked.
 
+use super::PerInterval;
 use super::error::ScenarioError;
-use super::raw::RawDistribution;
+use super::interval_csv::{IntervalGrid, Series};
+use super::raw::{RawDistribution, RawSeries};
 use super::validate::Checker;
+use crate::engine::Ticks;
 use rand_distr::{Gamma, LogNormal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -97,11 +100,60 @@ impl Distribution {
 const KINDS: &str = "constant, exponential, uniform, lognormal, gamma, erlang, empirical";
 
 impl Checker<'_> {
-    /// Checks a distribution table at `key` (e.g. `queue.support.handle`).
+    /// Checks a distribution table at `key` (e.g. `queue.support.handle`) with one mean.
     pub fn distribution(
         &self,
         raw: &Spanned<RawDistribution>,
         key: &str,
+    ) -> Result<Distribution, ScenarioError> {
+        self.law(raw, key, None)
+    }
+
+    /// Checks a distribution table whose `mean` may be given per interval of `grid` (a list,
+    /// or a CSV file's column): the law of each interval, the other parameters shared.
+    pub fn distribution_by_interval(
+        &self,
+        raw: &Spanned<RawDistribution>,
+        key: &str,
+        grid: &IntervalGrid,
+    ) -> Result<PerInterval<Distribution>, ScenarioError> {
+        let Some(mean) = &raw.get_ref().mean else {
+            return Ok(PerInterval::Constant(self.distribution(raw, key)?));
+        };
+        let mean_key = format!("{key}.mean");
+        let means: Vec<Ticks> = match mean.get_ref() {
+            RawSeries::One(_) => return Ok(PerInterval::Constant(self.distribution(raw, key)?)),
+            RawSeries::List(list) => {
+                self.series_len(list.len(), mean.span(), &mean_key, grid)?;
+                list.iter().map(|d| d.ticks()).collect()
+            }
+            RawSeries::File { file, column } => self
+                .interval_column(
+                    (file, mean.span()),
+                    Some((column, mean.span())),
+                    &mean_key,
+                    grid,
+                    Series::Duration,
+                )?
+                .into_iter()
+                .map(crate::engine::ticks_from_secs)
+                .collect(),
+        };
+        let laws = means
+            .into_iter()
+            .enumerate()
+            .map(|(k, m)| self.law(raw, key, Some((k, m))))
+            .collect::<Result<_, _>>()?;
+        Ok(PerInterval::Values(laws))
+    }
+
+    /// The law of a distribution table; `mean` is the mean of interval k when the table
+    /// gives one per interval.
+    fn law(
+        &self,
+        raw: &Spanned<RawDistribution>,
+        key: &str,
+        mean: Option<(usize, Ticks)>,
     ) -> Result<Distribution, ScenarioError> {
         let r = raw.get_ref();
         let kind = r.dist.get_ref().as_str();
@@ -152,11 +204,26 @@ impl Checker<'_> {
             )
         };
         let positive_mean = || -> Result<f64, ScenarioError> {
-            let mean = r.mean.as_ref().ok_or_else(|| missing("mean"))?;
-            if mean.get_ref().ticks() == 0 {
-                return Err(self.error(mean.span(), format!("{key}.mean"), "must be more than 0s"));
+            let given = r.mean.as_ref().ok_or_else(|| missing("mean"))?;
+            let (ticks, which) = match (mean, given.get_ref()) {
+                (Some((k, ticks)), _) => (ticks, format!(" (in interval {}, from 1)", k + 1)),
+                (None, RawSeries::One(d)) => (d.ticks(), String::new()),
+                (None, _) => {
+                    return Err(self.error(
+                        given.span(),
+                        format!("{key}.mean"),
+                        "takes one duration here: a mean per interval applies to a queue's ivr, handle, wrap_up and patience",
+                    ));
+                }
+            };
+            if ticks == 0 {
+                return Err(self.error(
+                    given.span(),
+                    format!("{key}.mean"),
+                    format!("must be more than 0s{which}"),
+                ));
             }
-            Ok(mean.get_ref().secs())
+            Ok(crate::engine::secs_from_ticks(ticks))
         };
         let positive_cv = || -> Result<f64, ScenarioError> {
             let cv = r.cv.as_ref().ok_or_else(|| missing("cv"))?;
@@ -223,8 +290,9 @@ impl Checker<'_> {
             "empirical" => {
                 let file = r.file.as_ref().ok_or_else(|| missing("file"))?;
                 let path = self.relative_path(file.get_ref());
-                let values = read_empirical(&path)
-                    .map_err(|e| self.in_named_file(e, file, &format!("{key}.file"), &path))?;
+                let values = read_empirical(&path).map_err(|e| {
+                    self.in_named_file(e, file.span(), &format!("{key}.file"), &path)
+                })?;
                 Distribution::Empirical { file: path, values }
             }
             _ => unreachable!("kinds were matched above"),

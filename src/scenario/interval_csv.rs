@@ -39,6 +39,9 @@ pub enum Series {
     Calls { max: f64 },
     /// Agents staffed in the interval (a whole number of 0 or more).
     Agents { max: u32 },
+    /// A duration in seconds (a forecast's AHT): a number of seconds, or a duration as the
+    /// scenario writes them (`5m12s`, `0:05:12`).
+    Duration,
 }
 
 /// Reads column `column` of the CSV file at `path`: one value per interval of `grid`.
@@ -199,6 +202,9 @@ pub fn read_column(
     Ok(values)
 }
 
+/// The longest duration a table holds (about 31 years), as for empirical files.
+const MAX_SECONDS: f64 = 1e9;
+
 /// The field separator, from the header line: the most common of comma, semicolon (what
 /// spreadsheets write where the decimal mark is a comma) and tab.
 fn delimiter(text: &str) -> Option<u8> {
@@ -259,9 +265,16 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
     let what = match series {
         Series::Calls { .. } => "the expected number of calls (0 when none)",
         Series::Agents { .. } => "the number of agents (0 when none)",
+        Series::Duration => "a duration: seconds (312), or with units (5m12s, 0:05:12)",
     };
     if field.is_empty() {
         return Err(format!("empty: give {what}"));
+    }
+    if series == Series::Duration
+        && field.parse::<f64>().is_err()
+        && let Ok(d) = super::Duration::parse(field)
+    {
+        return Ok(d.secs());
     }
     let Ok(x) = field.parse::<f64>() else {
         let decimal_comma = delimiter != b','
@@ -292,6 +305,13 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
             if x > max {
                 return Err(format!(
                     "{x} calls is more than the {max} allowed in an interval"
+                ));
+            }
+        }
+        Series::Duration => {
+            if !(x.is_finite() && (0.0..=MAX_SECONDS).contains(&x)) {
+                return Err(format!(
+                    "{x} is not a duration: seconds from 0 to {MAX_SECONDS}"
                 ));
             }
         }

@@ -96,6 +96,7 @@ impl Scenario {
             .chain(self.table_files.iter().cloned())
             .collect();
         for q in &self.queues {
+            // An empirical law has no mean to vary: it is the same in every interval.
             let dists = [
                 ("ivr", q.ivr.as_ref()),
                 ("handle", Some(&q.handle)),
@@ -108,7 +109,7 @@ impl Scenario {
                 .map(|c| ("callback.answer_after", &c.answer_after));
             for (what, d) in dists
                 .into_iter()
-                .filter_map(|(w, d)| d.map(|d| (w, d)))
+                .filter_map(|(w, d)| d.map(|d| (w, d.at(0))))
                 .chain(callback)
             {
                 if let Distribution::Empirical { file, .. } = d {
@@ -192,11 +193,13 @@ pub struct Queue {
     pub priority: i32,
     /// Expected arrivals in each interval (Poisson, constant rate within the interval).
     pub arrivals: PerInterval<f64>,
-    pub ivr: Option<Distribution>,
-    pub handle: Distribution,
-    pub wrap_up: Option<Distribution>,
+    /// The laws of a caller's durations, by the interval the caller arrives in (a law's
+    /// mean may vary by interval: a forecast's AHT).
+    pub ivr: Option<PerInterval<Distribution>>,
+    pub handle: PerInterval<Distribution>,
+    pub wrap_up: Option<PerInterval<Distribution>>,
     /// `None`: callers never abandon.
-    pub patience: Option<Distribution>,
+    pub patience: Option<PerInterval<Distribution>>,
     /// Waits after which agents of level 2, 3, … may take the contact (skill expansion);
     /// levels beyond the list are reached after its last value, and with no list at once.
     pub overflow_after: Vec<Ticks>,
@@ -205,9 +208,10 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// Mean talk plus wrap-up of an answered call, seconds: the work a call brings.
-    pub fn mean_work(&self) -> f64 {
-        self.handle.mean() + self.wrap_up.as_ref().map_or(0.0, Distribution::mean)
+    /// Mean talk plus wrap-up of a call answered in interval `k`, seconds: the work a call
+    /// brings.
+    pub fn mean_work(&self, k: usize) -> f64 {
+        self.handle.at(k).mean() + self.wrap_up.as_ref().map_or(0.0, |w| w.at(k).mean())
     }
 
     /// How long a contact must have waited before agents of skill `level` may take it.
@@ -347,11 +351,24 @@ impl<T: Copy> PerInterval<T> {
     }
 
     pub fn map<U>(&self, f: impl Fn(T) -> U) -> PerInterval<U> {
+        self.map_ref(|&v| f(v))
+    }
+}
+
+impl<T> PerInterval<T> {
+    /// The value in interval `k` (which must be within the scenario's intervals).
+    #[inline]
+    pub fn at(&self, k: usize) -> &T {
         match self {
-            PerInterval::Constant(v) => PerInterval::Constant(f(*v)),
-            PerInterval::Values(values) => {
-                PerInterval::Values(values.iter().map(|&v| f(v)).collect())
-            }
+            PerInterval::Constant(v) => v,
+            PerInterval::Values(values) => &values[k],
+        }
+    }
+
+    pub fn map_ref<U>(&self, f: impl Fn(&T) -> U) -> PerInterval<U> {
+        match self {
+            PerInterval::Constant(v) => PerInterval::Constant(f(v)),
+            PerInterval::Values(values) => PerInterval::Values(values.iter().map(f).collect()),
         }
     }
 }

@@ -85,7 +85,8 @@ pub struct RawArrivals {
 pub struct RawDistribution {
     pub dist: Spanned<String>,
     pub value: Option<Spanned<Duration>>,
-    pub mean: Option<Spanned<Duration>>,
+    /// One mean, or one per interval (a list, or a CSV file's column: a forecast's AHT).
+    pub mean: Option<Spanned<RawSeries<Duration>>>,
     pub cv: Option<Spanned<f64>>,
     pub min: Option<Spanned<Duration>>,
     pub max: Option<Spanned<Duration>>,
@@ -202,4 +203,63 @@ pub struct RawCallbackProperties {
     pub callback_time_expiry_duration: Option<String>,
     #[serde(rename = "RequestTimeExpirationDuration")]
     pub request_time_expiration_duration: Option<serde_json::Value>,
+}
+
+/// A value, or one value per interval: a list, or a CSV file's column
+/// (`{ file = "forecast.csv", column = "support_aht" }`).
+#[derive(Debug)]
+pub enum RawSeries<T> {
+    One(T),
+    List(Vec<T>),
+    File { file: String, column: String },
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for RawSeries<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+        use std::marker::PhantomData;
+
+        struct SeriesVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for SeriesVisitor<T> {
+            type Value = RawSeries<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a value, a list of one value per interval, or { file = \"…\", column = \"…\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(RawSeries::One)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(RawSeries::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(RawSeries::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(RawSeries::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut values = Vec::new();
+                while let Some(v) = seq.next_element()? {
+                    values.push(v);
+                }
+                Ok(RawSeries::List(values))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct FileColumn {
+                    file: String,
+                    column: String,
+                }
+                let f = FileColumn::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawSeries::File {
+                    file: f.file,
+                    column: f.column,
+                })
+            }
+        }
+        deserializer.deserialize_any(SeriesVisitor(PhantomData))
+    }
 }

@@ -62,17 +62,13 @@ impl Checker<'_> {
     pub(super) fn in_named_file(
         &self,
         mut e: ScenarioError,
-        file: &Spanned<String>,
+        file: Range<usize>,
         file_key: &str,
         path: &Path,
     ) -> ScenarioError {
-        let named_at = self.error(file.span(), file_key, String::new());
+        let named_at = self.error(file.clone(), file_key, String::new());
         if e.line == 0 {
-            self.error(
-                file.span(),
-                file_key,
-                format!("{}: {}", path.display(), e.message),
-            )
+            self.error(file, file_key, format!("{}: {}", path.display(), e.message))
         } else {
             e.message = format!(
                 "{} (in the file named by `{file_key}` at {}:{})",
@@ -102,25 +98,52 @@ impl Checker<'_> {
     }
 
     /// The values of a CSV file's column, one per interval of `grid`: `file` and `column`
-    /// are the keys `{key}.file` and `{key}.column`.
+    /// (each with where the scenario gives it) are the keys `{key}.file` and `{key}.column`.
     pub(super) fn interval_column(
         &self,
-        file: &Spanned<String>,
-        column: Option<&Spanned<String>>,
+        (file, file_span): (&str, Range<usize>),
+        column: Option<(&str, Range<usize>)>,
         key: &str,
         grid: &IntervalGrid,
         series: Series,
     ) -> Result<Vec<f64>, ScenarioError> {
-        let column = column.ok_or_else(|| {
+        let (column, _) = column.ok_or_else(|| {
             self.error(
-                file.span(),
+                file_span.clone(),
                 format!("{key}.column"),
                 "missing: with `file`, name the file's column that holds the values (`column = \"support\"`)",
             )
         })?;
-        let path = self.relative_path(file.get_ref());
-        super::interval_csv::read_column(&path, column.get_ref(), key, grid, series)
-            .map_err(|e| self.in_named_file(e, file, &format!("{key}.file"), &path))
+        let path = self.relative_path(file);
+        super::interval_csv::read_column(&path, column, key, grid, series)
+            .map_err(|e| self.in_named_file(e, file_span, &format!("{key}.file"), &path))
+    }
+
+    /// A list of one value per interval has as many values as the simulation has intervals.
+    pub(super) fn series_len(
+        &self,
+        n: usize,
+        span: Range<usize>,
+        key: &str,
+        grid: &IntervalGrid,
+    ) -> Result<(), ScenarioError> {
+        if n != grid.intervals {
+            let what = if n == 0 {
+                "is empty".to_string()
+            } else {
+                format!("has {n} values")
+            };
+            return Err(self.error(
+                span,
+                key,
+                format!(
+                    "{what}, but the simulation has {} intervals of {} (duration / interval): give one value per interval",
+                    grid.intervals,
+                    super::Duration::from_ticks(grid.interval)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A name used in reports and keys: letters, digits, `_` and `-`.
@@ -150,33 +173,6 @@ impl Checker<'_> {
                 format!(
                     "two {what}s are named \"{}\": names must be unique",
                     name.get_ref()
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A per-interval list must have exactly one entry per interval.
-    pub(super) fn per_interval_len<T>(
-        &self,
-        list: &Spanned<Vec<T>>,
-        key: &str,
-        intervals: usize,
-        interval: Ticks,
-    ) -> Result<(), ScenarioError> {
-        let n = list.get_ref().len();
-        if n != intervals {
-            let what = if n == 0 {
-                "is empty".to_string()
-            } else {
-                format!("has {n} values")
-            };
-            return Err(self.error(
-                list.span(),
-                key,
-                format!(
-                    "{what}, but the simulation has {intervals} intervals of {} (duration / interval): give one value per interval",
-                    super::Duration::from_ticks(interval)
                 ),
             ));
         }
@@ -419,7 +415,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         };
         let optional = |d: &Option<Spanned<super::raw::RawDistribution>>, what: &str| {
             d.as_ref()
-                .map(|d| c.distribution(d, &format!("{key}.{what}")))
+                .map(|d| c.distribution_by_interval(d, &format!("{key}.{what}"), &grid))
                 .transpose()
         };
         queues.push(Queue {
@@ -427,7 +423,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             priority: q.priority.as_ref().map_or(0, |p| *p.get_ref()),
             arrivals: arrivals(&c, &q.arrivals, &format!("{key}.arrivals"), &grid)?,
             ivr: optional(&q.ivr, "ivr")?,
-            handle: c.distribution(&q.handle, &format!("{key}.handle"))?,
+            handle: c.distribution_by_interval(&q.handle, &format!("{key}.handle"), &grid)?,
             wrap_up: optional(&q.wrap_up, "wrap_up")?,
             patience: optional(&q.patience, "patience")?,
             overflow_after: overflow_after(
@@ -718,7 +714,7 @@ fn arrivals(
     c.column_needs_file(&a.file, &a.column, key)?;
     match (&a.per_interval, &a.per_hour, &a.file) {
         (Some(list), None, None) => {
-            c.per_interval_len(list, &format!("{key}.per_interval"), grid.intervals, grid.interval)?;
+            c.series_len(list.get_ref().len(), list.span(), &format!("{key}.per_interval"), grid)?;
             let values = list.get_ref().iter().map(|v| {
                 let x = check(v, &format!("{key}.per_interval"))?;
                 if x > MAX_CALLS_PER_INTERVAL {
@@ -737,8 +733,8 @@ fn arrivals(
             Ok(PerInterval::Constant(per_interval))
         }
         (None, None, Some(file)) => Ok(PerInterval::Values(c.interval_column(
-            file,
-            a.column.as_ref(),
+            (file.get_ref(), file.span()),
+            a.column.as_ref().map(|c| (c.get_ref().as_str(), c.span())),
             key,
             grid,
             Series::Calls {
