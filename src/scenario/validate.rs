@@ -474,7 +474,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
     // The CSV files that values per interval came from, by the key that names each.
     let queue_files = raw.queue.iter().zip(&queues).filter_map(|(r, q)| {
         let file = r.get_ref().arrivals.get_ref().file.as_ref()?;
-        Some((format!("queue.{}.arrivals.file", q.name), file))
+        Some((format!("queue.{}.arrivals.file", q.name), file.get_ref()))
     });
     let group_files = raw
         .agent_group
@@ -482,11 +482,32 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         .zip(&agent_groups)
         .filter_map(|(r, g)| {
             let file = r.get_ref().staffing.as_ref()?.get_ref().file.as_ref()?;
-            Some((format!("agent_group.{}.staffing.file", g.name), file))
+            Some((
+                format!("agent_group.{}.staffing.file", g.name),
+                file.get_ref(),
+            ))
         });
+    let mean_files = raw.queue.iter().zip(&queues).flat_map(|(r, q)| {
+        let r = r.get_ref();
+        let laws = [
+            ("ivr", r.ivr.as_ref()),
+            ("handle", Some(&r.handle)),
+            ("wrap_up", r.wrap_up.as_ref()),
+            ("patience", r.patience.as_ref()),
+        ];
+        laws.into_iter().filter_map(move |(what, law)| {
+            match law?.get_ref().mean.as_ref()?.get_ref() {
+                super::raw::RawSeries::File { file, .. } => {
+                    Some((format!("queue.{}.{what}.mean.file", q.name), file))
+                }
+                _ => None,
+            }
+        })
+    });
     let table_files = queue_files
         .chain(group_files)
-        .map(|(key, file)| (key, c.relative_path(file.get_ref())))
+        .chain(mean_files)
+        .map(|(key, file)| (key, c.relative_path(file)))
         .collect();
     let callback_requests_file = raw
         .callback_requests

@@ -342,12 +342,19 @@ fn the_bundled_forecast_day_follows_its_file() {
 }
 
 /// `staff` on a scenario fed from CSV: the staffed copy (written in another folder) takes
-/// the plan's staffing in place of the staffed group's file, and still reads the forecast.
+/// the plan's staffing in place of the staffed group's file, and still reads the forecast
+/// (its volumes and its AHT).
 #[test]
-fn a_staffed_copy_keeps_the_forecast_file_and_replaces_the_staffing_file() {
+fn a_staffed_copy_keeps_the_forecast_files_and_replaces_the_staffing_file() {
+    let aht = "start,aht\n2026-03-30 08:00,200\n2026-03-30 08:30,220\n2026-03-30 09:00,240\n2026-03-30 09:30,260\n";
+    let scenario = from_file().replace(
+        "mean = \"4m\" }",
+        "mean = { file = \"aht.csv\", column = \"aht\" } }",
+    );
     let run = Ccsim::new()
-        .file("in/scenario.toml", &from_file())
+        .file("in/scenario.toml", &scenario)
         .file("in/forecast.csv", EXCEL)
+        .file("in/aht.csv", aht)
         .args([
             "staff",
             "in/scenario.toml",
@@ -367,6 +374,14 @@ fn a_staffed_copy_keeps_the_forecast_file_and_replaces_the_staffing_file() {
         )),
         "{copy}"
     );
+    let aht = std::fs::canonicalize(run.path("in/aht.csv")).unwrap();
+    assert!(
+        copy.contains(&format!(
+            "mean = {{ file = \"{}\", column = \"aht\" }}",
+            aht.display()
+        )),
+        "{copy}"
+    );
     assert!(copy.contains("staffing = { per_interval = ["), "{copy}");
     assert!(!copy.contains("column = \"tier1\""), "{copy}");
     let check = run.again(["validate", "staffed/csv-staffed.toml"]);
@@ -374,5 +389,109 @@ fn a_staffed_copy_keeps_the_forecast_file_and_replaces_the_staffing_file() {
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// A handle time per interval — the forecast's AHT — from a list or a CSV column, in
+/// seconds or with units: each interval's callers talk for that mean (within z of it,
+/// z = 3.5 for a family-wise error of 0.2 % over four intervals), and a list of one value
+/// repeated gives the reports one mean gives.
+#[test]
+fn handle_time_follows_the_forecasts_aht_by_interval() {
+    let ample = LISTS
+        .replace("[10, 22.5, 30, 40]", "[40, 40, 40, 40]")
+        .replace("[3, 4, 5, 6]", "[40, 40, 40, 40]")
+        .replace("replications = 4", "replications = 20")
+        .replace("patience = { dist = \"exponential\", mean = \"3m\" }\n", "");
+    let one = Ccsim::simulate(&ample, &[]);
+    let repeated = Ccsim::simulate(
+        &ample.replace(
+            "mean = \"4m\" }",
+            "mean = [\"4m\", \"240s\", \"0:04:00\", \"4m\"] }",
+        ),
+        &[],
+    );
+    for report in REPORTS {
+        assert_eq!(repeated.read(report), one.read(report), "{report}");
+    }
+
+    let csv = "start,support aht\n\
+               2026-03-30 08:00,120\n\
+               2026-03-30 08:30,4m\n\
+               2026-03-30 09:00,360\n\
+               2026-03-30 09:30,0:03:00\n";
+    let run = Ccsim::new()
+        .file(
+            "scenario.toml",
+            &ample.replace(
+                "mean = \"4m\" }",
+                "mean = { file = \"aht.csv\", column = \"Support AHT\" } }",
+            ),
+        )
+        .file("aht.csv", csv)
+        .args(["run", "scenario.toml", "--out", "out"])
+        .run()
+        .success();
+    let rows = crate::harness::csv_rows(&run.path("out/intervals.csv"));
+    assert_eq!(rows.len(), 4);
+    for (row, expected) in rows.iter().zip([120.0, 240.0, 360.0, 180.0]) {
+        let aht: f64 = row["aht_s"].parse().unwrap();
+        let answered: f64 = row["answered"].parse::<f64>().unwrap() * 20.0;
+        // Exponential talk: sd = mean, so the SE of the mean of `answered` calls.
+        let se = expected / answered.sqrt();
+        assert!(
+            (aht - expected).abs() <= 3.5 * se,
+            "{}: AHT {aht} s, the forecast says {expected} s (SE {se:.1})",
+            row["interval_start"]
+        );
+    }
+}
+
+#[test]
+fn bad_means_per_interval_are_located() {
+    let bad = |scenario: String, aht: &str| {
+        let run = Ccsim::new()
+            .file("scenario.toml", &scenario)
+            .file("aht.csv", aht)
+            .args(["validate", "scenario.toml"])
+            .run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        run.stderr
+    };
+    let listed = |means: &str| LISTS.replace("mean = \"4m\" }", &format!("mean = {means} }}"));
+    let err = bad(listed("[\"4m\", \"4m\", \"4m\"]"), "");
+    assert!(
+        err.contains("scenario.toml:12:41:")
+            && err.contains(
+                "`queue.support.handle.mean`: has 3 values, but the simulation has 4 intervals"
+            ),
+        "{err}"
+    );
+    let err = bad(listed("[\"4m\", \"0s\", \"4m\", \"4m\"]"), "");
+    assert!(
+        err.contains("`queue.support.handle.mean`: must be more than 0s (in interval 2, from 1)"),
+        "{err}"
+    );
+    let from_csv = listed("{ file = \"aht.csv\", column = \"aht\" }");
+    let err = bad(from_csv.clone(), "start,aht\n2026-03-30 08:00,long\n");
+    assert!(
+        err.contains("aht.csv:2:2: `queue.support.handle.mean`")
+            && err.contains("\"long\" is not a number: give a duration"),
+        "{err}"
+    );
+    let err = bad(from_csv, "start,aht\n2026-03-30 08:00,-5\n");
+    assert!(
+        err.contains("aht.csv:2:2:") && err.contains("-5 is not a duration"),
+        "{err}"
+    );
+    // A mean per interval is for callers' laws, not for agents' aux periods.
+    let aux = LISTS.replace(
+        "staffing = { per_interval = [3, 4, 5, 6] }",
+        "staffing = { per_interval = [3, 4, 5, 6] }\nnot_ready = { every = { dist = \"exponential\", mean = [\"1h\"] }, length = { dist = \"constant\", value = \"5m\" } }",
+    );
+    let err = bad(aux, "");
+    assert!(
+        err.contains("`agent_group.tier1.not_ready.every.mean`: takes one duration here"),
+        "{err}"
     );
 }
