@@ -436,7 +436,7 @@ impl Center<'_, '_> {
             .map(|d| d.at(k).sample(&mut s.patience));
         let accepts = match &model.callback {
             Some(cb) if cb.policy.offers() => {
-                let accept = cb.policy.accept;
+                let accept = cb.policy.accept.get(k);
                 [
                     s.callback_accept.random::<f64>() < accept,
                     s.callback_accept.random::<f64>() < accept,

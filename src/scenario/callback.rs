@@ -5,12 +5,13 @@
 //! `RequestTimeExpirationDuration` / `CallbackTimeExpiryDuration` (seed 000), and the
 //! `call_result` codes (seed 002).
 
-use super::Duration;
 use super::distribution::Distribution;
 use super::error::ScenarioError;
 use super::input::excerpt;
+use super::interval_csv::IntervalGrid;
 use super::raw::{RawCallback, RawCallbackRequest};
 use super::validate::Checker;
+use super::{Duration, PerInterval};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use std::path::Path;
 use toml::Spanned;
@@ -175,8 +176,8 @@ pub struct CallbackPolicy {
     pub offer_after: Option<Ticks>,
     /// Offer on entry when the estimated wait is more than this.
     pub offer_on_entry_over: Option<Ticks>,
-    /// Probability that a caller accepts an offer.
-    pub accept: f64,
+    /// Probability that a caller accepts an offer, by the interval the caller arrives in.
+    pub accept: PerInterval<f64>,
     /// `CallDelaySec`: the agent is reserved this long before the customer is dialed.
     pub call_delay: Ticks,
     pub ring_timeout: Ticks,
@@ -226,6 +227,7 @@ impl Checker<'_> {
         &self,
         raw: &Spanned<RawCallback>,
         key: &str,
+        grid: &IntervalGrid,
         warnings: &mut Vec<String>,
     ) -> Result<CallbackPolicy, ScenarioError> {
         let r = raw.get_ref();
@@ -234,24 +236,14 @@ impl Checker<'_> {
         };
         let offers = r.offer_after.is_some() || r.offer_on_entry_over.is_some();
         let accept = match (&r.accept, offers) {
-            (Some(a), true) => {
-                let p = *a.get_ref();
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(self.error(
-                        a.span(),
-                        format!("{key}.accept"),
-                        format!("{p} is not a probability: give a number from 0 to 1"),
-                    ));
-                }
-                p
-            }
+            (Some(a), true) => self.shares(a, &format!("{key}.accept"), grid)?,
             (None, true) => {
                 return Err(self.error(raw.span(), format!("{key}.accept"), "missing: with an offer (`offer_after` or `offer_on_entry_over`) give the probability that a caller accepts"));
             }
             (Some(a), false) => {
                 return Err(self.error(a.span(), format!("{key}.accept"), "applies only with `offer_after` or `offer_on_entry_over`: without them the queue only returns scheduled requests"));
             }
-            (None, false) => 0.0,
+            (None, false) => PerInterval::Constant(0.0),
         };
         let call_delay = ticks(&r.call_delay, 5 * TICKS_PER_SECOND);
         let ring_timeout = ticks(&r.ring_timeout, 30 * TICKS_PER_SECOND);

@@ -42,6 +42,8 @@ pub enum Series {
     /// A duration in seconds (a forecast's AHT): a number of seconds, or a duration as the
     /// scenario writes them (`5m12s`, `0:05:12`).
     Duration,
+    /// A probability: a number from 0 to 1, or a percentage (`80%`).
+    Share,
 }
 
 /// Reads column `column` of the CSV file at `path`: one value per interval of `grid`.
@@ -266,6 +268,7 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
         Series::Calls { .. } => "the expected number of calls (0 when none)",
         Series::Agents { .. } => "the number of agents (0 when none)",
         Series::Duration => "a duration: seconds (312), or with units (5m12s, 0:05:12)",
+        Series::Share => "a probability: from 0 to 1 (0.8), or a percentage (80%)",
     };
     if field.is_empty() {
         return Err(format!("empty: give {what}"));
@@ -275,6 +278,12 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
         && let Ok(d) = super::Duration::parse(field)
     {
         return Ok(d.secs());
+    }
+    if series == Series::Share
+        && let Some(percent) = field.strip_suffix('%')
+        && let Ok(p) = percent.trim_end().parse::<f64>()
+    {
+        return parse_value(&(p / 100.0).to_string(), series, delimiter);
     }
     let Ok(x) = field.parse::<f64>() else {
         let decimal_comma = delimiter != b','
@@ -305,6 +314,13 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
             if x > max {
                 return Err(format!(
                     "{x} calls is more than the {max} allowed in an interval"
+                ));
+            }
+        }
+        Series::Share => {
+            if !(0.0..=1.0).contains(&x) {
+                return Err(format!(
+                    "{x} is not a probability: give a number from 0 to 1, or a percentage (80%)"
                 ));
             }
         }

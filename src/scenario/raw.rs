@@ -155,7 +155,8 @@ pub struct RawStaffing {
 pub struct RawCallback {
     pub offer_after: Option<Spanned<Duration>>,
     pub offer_on_entry_over: Option<Spanned<Duration>>,
-    pub accept: Option<Spanned<f64>>,
+    /// The probability a caller accepts: one, or one per interval.
+    pub accept: Option<Spanned<RawSeries<f64>>>,
     pub call_delay: Option<Spanned<Duration>>,
     pub ring_timeout: Option<Spanned<Duration>>,
     pub answer_after: Option<Spanned<RawDistribution>>,

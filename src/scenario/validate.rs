@@ -3,7 +3,7 @@
 use super::error::ScenarioError;
 use super::input::excerpt;
 use super::interval_csv::{IntervalGrid, Series};
-use super::raw::{RawArrivals, RawScenario};
+use super::raw::{RawArrivals, RawScenario, RawSeries};
 use super::{PerInterval, PortPool, Queue, Scenario, ServiceLevel, SlDefinition};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use std::collections::HashSet;
@@ -117,6 +117,45 @@ impl Checker<'_> {
         let path = self.relative_path(file);
         super::interval_csv::read_column(&path, column, key, grid, series)
             .map_err(|e| self.in_named_file(e, file_span, &format!("{key}.file"), &path))
+    }
+
+    /// A probability (a share, 0 to 1), one or one per interval: a list, or a CSV column
+    /// whose values may also be written as percentages (`80%`).
+    pub(super) fn shares(
+        &self,
+        raw: &Spanned<RawSeries<f64>>,
+        key: &str,
+        grid: &IntervalGrid,
+    ) -> Result<PerInterval<f64>, ScenarioError> {
+        let check = |p: f64, which: String| {
+            if (0.0..=1.0).contains(&p) {
+                Ok(p)
+            } else {
+                Err(self.error(
+                    raw.span(),
+                    key,
+                    format!("{p}{which} is not a probability: give a number from 0 to 1"),
+                ))
+            }
+        };
+        Ok(match raw.get_ref() {
+            RawSeries::One(p) => PerInterval::Constant(check(*p, String::new())?),
+            RawSeries::List(list) => {
+                self.series_len(list.len(), raw.span(), key, grid)?;
+                let values = list
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &p)| check(p, format!(" (interval {}, from 1)", k + 1)));
+                PerInterval::Values(values.collect::<Result<_, _>>()?)
+            }
+            RawSeries::File { file, column } => PerInterval::Values(self.interval_column(
+                (file, raw.span()),
+                Some((column, raw.span())),
+                key,
+                grid,
+                Series::Share,
+            )?),
+        })
     }
 
     /// A list of one value per interval has as many values as the simulation has intervals.
@@ -434,7 +473,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             callback: q
                 .callback
                 .as_ref()
-                .map(|cb| c.callback(cb, &format!("{key}.callback"), &mut warnings))
+                .map(|cb| c.callback(cb, &format!("{key}.callback"), &grid, &mut warnings))
                 .transpose()?,
             name,
         });
@@ -497,16 +536,26 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         ];
         laws.into_iter().filter_map(move |(what, law)| {
             match law?.get_ref().mean.as_ref()?.get_ref() {
-                super::raw::RawSeries::File { file, .. } => {
+                RawSeries::File { file, .. } => {
                     Some((format!("queue.{}.{what}.mean.file", q.name), file))
                 }
                 _ => None,
             }
         })
     });
+    let accept_files = raw.queue.iter().zip(&queues).filter_map(|(r, q)| {
+        let accept = r.get_ref().callback.as_ref()?.get_ref().accept.as_ref()?;
+        match accept.get_ref() {
+            RawSeries::File { file, .. } => {
+                Some((format!("queue.{}.callback.accept.file", q.name), file))
+            }
+            _ => None,
+        }
+    });
     let table_files = queue_files
         .chain(group_files)
         .chain(mean_files)
+        .chain(accept_files)
         .map(|(key, file)| (key, c.relative_path(file)))
         .collect();
     let callback_requests_file = raw

@@ -495,3 +495,65 @@ fn bad_means_per_interval_are_located() {
         "{err}"
     );
 }
+
+/// Callback acceptance by interval: 0 and 1 alternately, callers accept in exactly the
+/// intervals where it is 1; a list of one value repeated, or a column of percentages, gives
+/// the reports the single value gives.
+#[test]
+fn callback_acceptance_follows_its_interval() {
+    let short = LISTS
+        .replace("[3, 4, 5, 6]", "[2, 2, 2, 2]")
+        .replace("[10, 22.5, 30, 40]", "[40, 40, 40, 40]");
+    // [queue.callback] belongs to the queue: it goes right after the queue's keys.
+    let with = |accept: &str| {
+        short.replace(
+            "\n[[agent_group]]",
+            &format!(
+                "\n[queue.callback]\noffer_after = \"30s\"\naccept = {accept}\n\n[[agent_group]]"
+            ),
+        )
+    };
+    let alternate = Ccsim::simulate(&with("[0, 1, 0, 1]"), &[]);
+    let rows = crate::harness::csv_rows(&alternate.path("out/intervals.csv"));
+    for (k, row) in rows.iter().enumerate() {
+        let (offered, accepted): (f64, f64) = (
+            row["callbacks_offered"].parse().unwrap(),
+            row["callbacks_accepted"].parse().unwrap(),
+        );
+        assert!(offered > 0.0, "{row:?}");
+        let expected = if k % 2 == 1 { offered } else { 0.0 };
+        assert_eq!(accepted, expected, "interval {k}: {row:?}");
+    }
+
+    let one = Ccsim::simulate(&with("0.35"), &[]);
+    let listed = Ccsim::simulate(&with("[0.35, 0.35, 0.35, 0.35]"), &[]);
+    let percentages = Ccsim::new()
+        .file(
+            "scenario.toml",
+            &with("{ file = \"accept.csv\", column = \"accept\" }"),
+        )
+        .file(
+            "accept.csv",
+            "start,accept\n2026-03-30 08:00,35%\n2026-03-30 08:30,35 %\n2026-03-30 09:00,0.35\n2026-03-30 09:30,35%\n",
+        )
+        .args(["run", "scenario.toml", "--out", "out"])
+        .run()
+        .success();
+    for report in REPORTS {
+        assert_eq!(listed.read(report), one.read(report), "{report}");
+        assert_eq!(percentages.read(report), one.read(report), "{report}");
+    }
+
+    let bad = Ccsim::new()
+        .file("scenario.toml", &with("[0.3, 1.5, 0.3, 0.3]"))
+        .args(["validate", "scenario.toml"])
+        .run();
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains(
+            "`queue.support.callback.accept`: 1.5 (interval 2, from 1) is not a probability"
+        ),
+        "{}",
+        bad.stderr
+    );
+}
