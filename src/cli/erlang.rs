@@ -167,12 +167,18 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
             let target = max_blocking.map(|m| fewest(SEARCH_LIMIT, |n| erlang_b(n, load) <= m));
             let rows = rows_for(ports, target, "ports")?
                 .into_iter()
-                .map(|n| vec![n.to_string(), fmt(erlang_b(n, load), 6)])
+                .map(|n| Row {
+                    servers: n,
+                    stable: None,
+                    meets: max_blocking.map(|m| erlang_b(n, load) <= m),
+                    cells: vec![Some(fmt(erlang_b(n, load), 6))],
+                })
                 .collect();
             print_table(
                 &format!("Erlang B: {load:.3} Erlangs offered"),
                 &["ports", "blocking"],
                 rows,
+                target,
                 traffic.csv,
             )?;
             report_target(
@@ -201,27 +207,29 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
             let target = agents.has_target().then(|| fewest(SEARCH_LIMIT, meets));
             let rows = rows_for(agents.agents, target, "agents")?
                 .into_iter()
-                .map(|n| match erlang_c(n, load, aht, t) {
-                    Some(c) => vec![
-                        n.to_string(),
-                        fmt(c.occupancy, 4),
-                        fmt(c.p_wait, 6),
-                        fmt(c.service_level, 6),
-                        fmt(c.asa, 3),
-                    ],
-                    None => vec![
-                        n.to_string(),
-                        "unstable (load ≥ agents)".into(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ],
+                .map(|n| {
+                    let c = erlang_c(n, load, aht, t);
+                    let cell = |f: fn(&crate::erlang::ErlangC) -> f64, decimals| {
+                        c.as_ref().map(|c| fmt(f(c), decimals))
+                    };
+                    Row {
+                        servers: n,
+                        stable: Some(c.is_some()),
+                        meets: agents.has_target().then(|| meets(n)),
+                        cells: vec![
+                            cell(|c| c.occupancy, 4),
+                            cell(|c| c.p_wait, 6),
+                            cell(|c| c.service_level, 6),
+                            cell(|c| c.asa, 3),
+                        ],
+                    }
                 })
                 .collect();
             print_table(
                 &format!("Erlang C: {load:.3} Erlangs offered, service level within {threshold}"),
                 &["agents", "occupancy", "p_wait", "service_level", "asa_s"],
                 rows,
+                target,
                 traffic.csv,
             )?;
             report_target(
@@ -273,19 +281,25 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                 .into_iter()
                 .map(|n| {
                     let a = erlang_a(input(n));
-                    vec![
-                        n.to_string(),
-                        fmt(a.occupancy, 4),
-                        fmt(a.p_wait, 6),
-                        fmt(a.p_abandon, 6),
-                        fmt(a.sl_offered, 6),
-                        fmt(a.sl_answered, 6),
-                        fmt(a.sl_short_abandons_excluded, 6),
-                        fmt(a.sl_abandons_positive, 6),
-                        fmt(a.asa_answered, 3),
-                        fmt(a.mean_wait_abandoned, 3),
-                        fmt(a.mean_wait_all, 3),
-                    ]
+                    Row {
+                        servers: n,
+                        stable: None,
+                        meets: has_target.then(|| meets(n)),
+                        cells: [
+                            fmt(a.occupancy, 4),
+                            fmt(a.p_wait, 6),
+                            fmt(a.p_abandon, 6),
+                            fmt(a.sl_offered, 6),
+                            fmt(a.sl_answered, 6),
+                            fmt(a.sl_short_abandons_excluded, 6),
+                            fmt(a.sl_abandons_positive, 6),
+                            fmt(a.asa_answered, 3),
+                            fmt(a.mean_wait_abandoned, 3),
+                            fmt(a.mean_wait_all, 3),
+                        ]
+                        .map(Some)
+                        .to_vec(),
+                    }
                 })
                 .collect();
             print_table(
@@ -307,6 +321,7 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                     "mean_wait_all_s",
                 ],
                 rows,
+                target,
                 traffic.csv,
             )?;
             report_target(
@@ -348,14 +363,24 @@ impl Agents {
     }
 }
 
-/// The server counts to tabulate: the range given, or the target's answer alone.
+/// The server counts to tabulate: the range given (with the target's answer, if it lies
+/// outside), or the answer alone.
 fn rows_for(
     counts: Option<Counts>,
     target: Option<Option<u32>>,
     what: &str,
 ) -> Result<Vec<u32>, CliError> {
     match (counts, target) {
-        (Some(Counts(lo, hi)), _) => Ok((lo..=hi).collect()),
+        (Some(Counts(lo, hi)), target) => {
+            let mut rows: Vec<u32> = (lo..=hi).collect();
+            if let Some(Some(n)) = target
+                && !(lo..=hi).contains(&n)
+            {
+                rows.push(n);
+                rows.sort_unstable();
+            }
+            Ok(rows)
+        }
         (None, Some(Some(n))) => Ok(vec![n]),
         (None, Some(None)) => Ok(Vec::new()),
         (None, None) => Err(CliError::Input(format!(
@@ -386,25 +411,85 @@ fn fmt(v: f64, decimals: usize) -> String {
     format!("{v:.decimals$}")
 }
 
+/// One line of a table: a number of servers (agents, ports) and its figures (`None` where
+/// undefined: an unstable queue has no waits).
+struct Row {
+    servers: u32,
+    /// Whether the load is below the servers (Erlang C's queue is otherwise unbounded);
+    /// `None` for models that are always stable (Erlang B and A).
+    stable: Option<bool>,
+    /// Whether it meets the targets, when there are any.
+    meets: Option<bool>,
+    cells: Vec<Option<String>>,
+}
+
+/// Prints rows under `header` (the servers' column first): aligned for a reader, or as CSV,
+/// where undefined figures are empty and columns say whether a row is stable (for models
+/// that can be unstable), meets the targets and is the fewest that does (`target`: the
+/// search's answer, when there is one).
 fn print_table(
     title: &str,
     header: &[&str],
-    rows: Vec<Vec<String>>,
+    rows: Vec<Row>,
+    target: Option<Option<u32>>,
     csv: bool,
 ) -> Result<(), CliError> {
+    let targeted = target.is_some();
     if csv {
-        say!("{}", header.join(","));
-        for r in rows {
-            say!("{}", r.join(","));
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut head: Vec<&str> = header.to_vec();
+        let stability = rows.first().is_some_and(|r| r.stable.is_some());
+        if stability {
+            head.push("stable");
         }
+        if targeted {
+            head.extend(["meets_targets", "fewest_meeting"]);
+        }
+        let written = out.write_record(&head).and_then(|()| {
+            rows.iter().try_for_each(|r| {
+                let mut record = vec![r.servers.to_string()];
+                record.extend(r.cells.iter().map(|c| c.clone().unwrap_or_default()));
+                record.extend(r.stable.map(|s| s.to_string()));
+                if let Some(meets) = r.meets {
+                    record.push(meets.to_string());
+                    record.push((target == Some(Some(r.servers))).to_string());
+                }
+                out.write_record(&record)
+            })
+        });
+        let text = written
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+            .map_err(|e| CliError::Failed(format!("cannot write the CSV: {e}")))?;
+        say!("{}", String::from_utf8_lossy(&text).trim_end());
         return Ok(());
     }
     say!("{title}\n");
-    let widths: Vec<usize> = (0..header.len())
+    let mut head: Vec<&str> = header.to_vec();
+    if targeted {
+        head.push("meets");
+    }
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![r.servers.to_string()];
+            line.extend(
+                r.cells
+                    .iter()
+                    .map(|c| c.clone().unwrap_or_else(|| "—".into())),
+            );
+            if let Some(meets) = r.meets {
+                line.push(if meets { "yes" } else { "no" }.into());
+            }
+            line
+        })
+        .collect();
+    let widths: Vec<usize> = (0..head.len())
         .map(|i| {
-            rows.iter()
+            lines
+                .iter()
                 .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
+                .chain([head[i].chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -417,9 +502,14 @@ fn print_table(
             .collect::<Vec<_>>()
             .join("  ")
     };
-    say!("{}", render(header.to_vec()));
-    for r in &rows {
-        say!("{}", render(r.iter().map(|s| s.as_str()).collect()));
+    say!("{}", render(head));
+    for line in &lines {
+        say!("{}", render(line.iter().map(|s| s.as_str()).collect()));
+    }
+    if rows.iter().any(|r| r.stable == Some(false)) {
+        say!(
+            "\n—: unstable, the load is at least the number of agents (the queue grows without end)"
+        );
     }
     Ok(())
 }

@@ -3,24 +3,105 @@
 use crate::harness::{Ccsim, reference};
 use std::collections::HashMap;
 
-fn csv_output(args: &[&str]) -> Vec<HashMap<String, f64>> {
+/// The CSV rows of `ccsim erlang ARGS --csv`, as text.
+fn csv_text(args: &[&str]) -> Vec<HashMap<String, String>> {
     let run = Ccsim::new()
         .args(["erlang"])
         .args(args)
         .args(["--csv"])
         .run()
         .success();
-    let mut lines = run.stdout.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    lines
-        .map(|l| {
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
             header
                 .iter()
-                .zip(l.split(','))
-                .map(|(h, v)| (h.to_string(), v.parse().unwrap()))
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
                 .collect()
         })
         .collect()
+}
+
+/// The numeric columns of `ccsim erlang ARGS --csv`.
+fn csv_output(args: &[&str]) -> Vec<HashMap<String, f64>> {
+    csv_text(args)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .filter(|(h, _)| {
+                    !["stable", "meets_targets", "fewest_meeting"].contains(&h.as_str())
+                })
+                .map(|(h, v)| {
+                    let x = v
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{h} = {v:?} is not a number"));
+                    (h, x)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// With --csv, numeric columns hold numbers only (an unstable queue's are empty and it says
+/// so in `stable`), and a target's answer is in the rows (`fewest_meeting`), even when it
+/// lies outside the range asked for.
+#[test]
+fn csv_output_is_numbers_and_keeps_the_answer() {
+    let rows = csv_text(&[
+        "c",
+        "--calls",
+        "60",
+        "--aht",
+        "4m",
+        "--agents",
+        "6..9",
+        "--target-sl",
+        "0.8",
+    ]);
+    let agents: Vec<&str> = rows.iter().map(|r| r["agents"].as_str()).collect();
+    assert_eq!(agents, ["6", "7", "8", "9", "11"]);
+    for r in &rows[..3] {
+        assert_eq!(
+            (
+                r["stable"].as_str(),
+                r["occupancy"].as_str(),
+                r["asa_s"].as_str()
+            ),
+            ("false", "", ""),
+            "{r:?}"
+        );
+    }
+    assert_eq!(rows[3]["stable"], "true");
+    let fewest: Vec<&str> = rows.iter().map(|r| r["fewest_meeting"].as_str()).collect();
+    assert_eq!(fewest, ["false", "false", "false", "false", "true"]);
+    let rows = csv_text(&[
+        "a",
+        "--calls",
+        "60",
+        "--aht",
+        "4m",
+        "--patience",
+        "3m",
+        "--agents",
+        "10..11",
+        "--target-sl",
+        "0.8",
+    ]);
+    let marks: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["agents"].as_str(),
+                r["meets_targets"].as_str(),
+                r["fewest_meeting"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(marks, [("10", "true", "true"), ("11", "true", "false")]);
+    assert!(!rows[0].contains_key("stable"), "Erlang A is always stable");
 }
 
 fn assert_close(got: f64, exact: f64, decimals: i32, what: &str) {
