@@ -511,11 +511,14 @@ pub fn is_sweep_shard_output(name: &str) -> bool {
     name == MANIFEST || name == SWEEP_ROWS
 }
 
-/// Writes a sweep's shard into `dir`, a fresh folder: its rows, then the manifest.
+/// Writes a sweep's shard into `dir`, a fresh folder: its rows, then the manifest, which
+/// holds the SHA-256 of every file any of the sweep's `points` names (`--set` may name
+/// files the base `scenario` does not).
 pub fn write_sweep(
     dir: &Path,
     rows: &[u8],
     scenario: &Scenario,
+    points: &[Scenario],
     part: SweepPart,
 ) -> std::io::Result<()> {
     use std::io::Write;
@@ -528,7 +531,16 @@ pub fn write_sweep(
         ccsim_version: env!("CARGO_PKG_VERSION").into(),
         name: scenario.name.clone(),
         scenario_sha256: scenario.sha256.clone(),
-        files: named_files(scenario)?,
+        files: {
+            let mut files = points
+                .iter()
+                .map(named_files)
+                .collect::<std::io::Result<Vec<_>>>()?
+                .concat();
+            files.sort();
+            files.dedup();
+            files
+        },
         part,
         rows_sha256: sha256_of(&dir.join(SWEEP_ROWS))?,
     };

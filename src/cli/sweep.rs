@@ -162,7 +162,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             first_point: first,
             shard_points: count,
         };
-        crate::shard::write_sweep(folder.path(), &body, base, part)
+        crate::shard::write_sweep(folder.path(), &body, base, &scenarios, part)
             .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
         folder.commit()?;
         say!(

@@ -81,7 +81,13 @@ fn parse_clock(text: &str) -> Option<i128> {
     } else {
         format!("{frac:0<9}").parse().ok()?
     };
-    Some(((h * 60 + m) * 60 + whole) * 1_000_000_000 + frac_nanos)
+    // Checked: an hours field of 30 digits overflows even i128.
+    h.checked_mul(60)?
+        .checked_add(m)?
+        .checked_mul(60)?
+        .checked_add(whole)?
+        .checked_mul(1_000_000_000)?
+        .checked_add(frac_nanos)
 }
 
 impl fmt::Display for Duration {
@@ -156,6 +162,12 @@ impl<'de> Deserialize<'de> for Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_clock_durations_are_refused_not_wrapped() {
+        assert!(Duration::parse("999999999999999999999999999999999:00:00").is_err());
+        assert!(Duration::parse(&format!("{}:00:00", "9".repeat(40))).is_err());
+    }
 
     fn secs(text: &str) -> f64 {
         Duration::parse(text).unwrap().secs()

@@ -12,12 +12,15 @@ use super::input::{MAX_TABLE_BYTES, excerpt, read_text};
 use crate::engine::Ticks;
 use std::path::Path;
 
-/// The intervals a file must cover: `intervals` of `interval` ticks from `start`.
+/// The intervals a file must cover: `intervals` of `interval` ticks from `start`; times
+/// written without an offset are read at `offset`, the one `simulation.start` is written
+/// with.
 #[derive(Clone, Copy, Debug)]
 pub struct IntervalGrid {
     pub start: jiff::Timestamp,
     pub interval: Ticks,
     pub intervals: usize,
+    pub offset: jiff::tz::Offset,
 }
 
 impl IntervalGrid {
@@ -55,8 +58,14 @@ pub fn read_column(
     grid: &IntervalGrid,
     series: Series,
 ) -> Result<Vec<f64>, ScenarioError> {
-    let text = read_text(path, MAX_TABLE_BYTES)
-        .map_err(|e| ScenarioError::file(path, format!("cannot read the file: {e}")))?;
+    let text = read_text(path, MAX_TABLE_BYTES).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::InvalidData {
+            "it is not UTF-8 text: save it as \"CSV UTF-8\"".to_string()
+        } else {
+            e.to_string()
+        };
+        ScenarioError::file(path, format!("cannot read the file: {why}"))
+    })?;
     // Excel writes a byte-order mark at the start of "CSV UTF-8" files.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let cell = |line: u64, field: usize, message: String| ScenarioError {
@@ -83,9 +92,26 @@ pub fn read_column(
         .map_err(|e| csv_error(path, key, delimiter, &e))?
         .clone();
     let wanted = normalise(column);
-    let index = headers
+    let mut matching = headers
         .iter()
-        .position(|h| normalise(h) == wanted)
+        .enumerate()
+        .filter(|(_, h)| normalise(h) == wanted)
+        .map(|(i, _)| i);
+    let first = matching.next();
+    if let Some(second) = matching.next() {
+        return Err(ScenarioError::line(
+            path,
+            1,
+            key,
+            format!(
+                "columns {} and {} are both named {} (names are matched ignoring case): rename one",
+                first.unwrap_or(0) + 1,
+                second + 1,
+                excerpt(column)
+            ),
+        ));
+    }
+    let index = first
         .ok_or_else(|| {
             let found: Vec<String> = headers.iter().skip(1).map(excerpt).collect();
             ScenarioError::line(
@@ -120,7 +146,11 @@ pub fn read_column(
         .map_err(|e| csv_error(path, key, delimiter, &e))?
     {
         let line = record.position().map_or(0, |p| p.line());
-        let start = parse_start(&record[0]).map_err(|m| cell(line, 0, m))?;
+        // Spreadsheets write rows of empty cells below the data.
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let start = parse_start(&record[0], grid.offset).map_err(|m| cell(line, 0, m))?;
         if let Some((before, before_line)) = previous {
             if start == before {
                 return Err(cell(
@@ -146,8 +176,25 @@ pub fn read_column(
         let span = (grid.intervals as u64)
             .saturating_mul(grid.interval)
             .min(i64::MAX as u64) as i64;
-        if offset < 0 || offset >= span {
-            continue; // Before or after the simulation.
+        if offset < 0 {
+            continue; // Before the simulation.
+        }
+        if offset >= span {
+            if values.len() < grid.intervals {
+                return Err(cell(
+                    line,
+                    0,
+                    format!(
+                        "no row for the interval starting {}: the rows jump from {} to {start}, after the simulation",
+                        grid.start_of(values.len()),
+                        match values.len() {
+                            0 => "before the simulation".to_string(),
+                            n => grid.start_of(n - 1).to_string(),
+                        }
+                    ),
+                ));
+            }
+            continue; // After the simulation.
         }
         let offset = offset as u64;
         if !offset.is_multiple_of(grid.interval) {
@@ -215,8 +262,8 @@ fn delimiter(text: &str) -> Option<u8> {
         .into_iter()
         .map(|d| (header.bytes().filter(|&b| b == d).count(), d))
         .filter(|&(n, _)| n > 0)
-        // Ties go to the first (a comma).
-        .max_by_key(|&(n, d)| (n, std::cmp::Reverse(d == b',')))
+        // Ties go to the comma.
+        .max_by_key(|&(n, d)| (n, d == b','))
         .map(|(_, d)| d)
 }
 
@@ -246,21 +293,34 @@ fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioE
     ScenarioError::line(path, line, key, message)
 }
 
-/// An interval's start: an ISO 8601 date and time, with an offset (`2026-01-05T08:00:00Z`,
-/// `2026-01-05 09:00+01:00`) or without (`2026-01-05 08:00`, taken as UTC), seconds optional.
-fn parse_start(field: &str) -> Result<jiff::Timestamp, String> {
-    if let Ok(t) = field.parse::<jiff::Timestamp>() {
-        return Ok(t);
+/// An interval's start: an ISO 8601 date and time with an offset (`2026-01-05T08:00:00Z`,
+/// `2026-01-05 09:00+01:00`) or without (`2026-01-05 08:00`, read at `offset`, the one the
+/// simulation's start is written with), seconds optional. A date alone, or a time-zone
+/// name, is refused: the first is ambiguous, the second not read yet.
+fn parse_start(field: &str, offset: jiff::tz::Offset) -> Result<jiff::Timestamp, String> {
+    let unreadable = || {
+        format!(
+            "{} is not an interval start: write a date and time as 2026-01-05 08:00 (year-month-day, 24-hour clock; at the offset of simulation.start, {offset}, unless one such as +01:00 follows)",
+            excerpt(field)
+        )
+    };
+    let pieces = jiff::fmt::temporal::Pieces::parse(field).map_err(|_| unreadable())?;
+    if pieces.time().is_none() {
+        return Err(unreadable());
     }
-    if let Ok(civil) = field.parse::<jiff::civil::DateTime>()
-        && let Ok(zoned) = civil.to_zoned(jiff::tz::TimeZone::UTC)
-    {
-        return Ok(zoned.timestamp());
+    if pieces.time_zone_annotation().is_some() {
+        return Err(format!(
+            "{}: time-zone names are not read; give the time with its offset (+01:00)",
+            excerpt(field)
+        ));
     }
-    Err(format!(
-        "{} is not an interval start: write a date and time as 2026-01-05 08:00 (year-month-day, 24-hour clock; UTC unless an offset such as +01:00 follows)",
-        excerpt(field)
-    ))
+    match pieces.offset() {
+        Some(_) => field.parse::<jiff::Timestamp>().map_err(|_| unreadable()),
+        None => {
+            let civil = pieces.date().to_datetime(pieces.time().unwrap_or_default());
+            offset.to_timestamp(civil).map_err(|_| unreadable())
+        }
+    }
 }
 
 fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String> {
@@ -277,7 +337,7 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
         && field.parse::<f64>().is_err()
         && let Ok(d) = super::Duration::parse(field)
     {
-        return Ok(d.secs());
+        return parse_value(&d.secs().to_string(), series, delimiter);
     }
     if series == Series::Share
         && let Some(percent) = field.strip_suffix('%')
@@ -325,9 +385,11 @@ fn parse_value(field: &str, series: Series, delimiter: u8) -> Result<f64, String
             }
         }
         Series::Duration => {
-            if !(x.is_finite() && (0.0..=MAX_SECONDS).contains(&x)) {
+            if !(x.is_finite() && x > 0.0 && x <= MAX_SECONDS) {
+                // WFM exports write an AHT of 0 where no calls are forecast; a law still
+                // needs a mean there.
                 return Err(format!(
-                    "{x} is not a duration: seconds from 0 to {MAX_SECONDS}"
+                    "{x} is not a mean duration: give seconds more than 0 and at most {MAX_SECONDS} (where no calls are forecast, repeat a neighbouring interval's)"
                 ));
             }
         }
@@ -355,6 +417,7 @@ mod tests {
             start: "2026-01-05T08:00:00Z".parse().unwrap(),
             interval: 900 * TICKS_PER_SECOND,
             intervals: 3,
+            offset: jiff::tz::Offset::UTC,
         }
     }
 
@@ -364,11 +427,17 @@ mod tests {
         assert_eq!(delimiter("start;a;b\n1;2,5;3\n"), Some(b';'));
         assert_eq!(delimiter("start\ta\n"), Some(b'\t'));
         assert_eq!(delimiter("start\n"), None);
+        assert_eq!(
+            delimiter("start,\"aht; s\"\n"),
+            Some(b','),
+            "ties go to the comma"
+        );
     }
 
     #[test]
     fn starts_in_iso_forms() {
         let t: jiff::Timestamp = "2026-01-05T08:00:00Z".parse().unwrap();
+        let utc = jiff::tz::Offset::UTC;
         for field in [
             "2026-01-05T08:00:00Z",
             "2026-01-05 08:00",
@@ -376,12 +445,22 @@ mod tests {
             "2026-01-05 08:00:00",
             "2026-01-05T09:00:00+01:00",
         ] {
-            assert_eq!(parse_start(field), Ok(t), "{field}");
+            assert_eq!(parse_start(field, utc), Ok(t), "{field}");
         }
+        // Without an offset, at the simulation start's.
+        let plus2 = jiff::tz::Offset::constant(2);
+        assert_eq!(parse_start("2026-01-05 10:00", plus2), Ok(t));
+        assert_eq!(parse_start("2026-01-05T08:00:00Z", plus2), Ok(t));
         assert!(
-            parse_start("05/01/2026 08:00")
+            parse_start("05/01/2026 08:00", utc)
                 .unwrap_err()
                 .contains("year-month-day")
+        );
+        assert!(parse_start("2026-01-05", utc).is_err(), "a date alone");
+        assert!(
+            parse_start("2026-01-05T09:00+01:00[Europe/Paris]", utc)
+                .unwrap_err()
+                .contains("time-zone names")
         );
         assert_eq!(grid().start_of(2).to_string(), "2026-01-05T08:30:00Z");
     }

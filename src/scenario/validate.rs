@@ -301,10 +301,19 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             format!("gives {intervals} intervals (duration / interval); at most {MAX_INTERVALS} are allowed"),
         ));
     }
+    // The offset the start is written with, at which CSV times without one are read.
+    let offset = match jiff::fmt::temporal::Pieces::parse(sim.start.get_ref().as_str())
+        .ok()
+        .and_then(|p| p.offset())
+    {
+        Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => n.offset(),
+        _ => jiff::tz::Offset::UTC,
+    };
     let grid = IntervalGrid {
         start,
         interval,
         intervals,
+        offset,
     };
     let replications = sim
         .replications

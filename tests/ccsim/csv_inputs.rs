@@ -481,7 +481,7 @@ fn bad_means_per_interval_are_located() {
     );
     let err = bad(from_csv, "start,aht\n2026-03-30 08:00,-5\n");
     assert!(
-        err.contains("aht.csv:2:2:") && err.contains("-5 is not a duration"),
+        err.contains("aht.csv:2:2:") && err.contains("-5 is not a mean duration"),
         "{err}"
     );
     // A mean per interval is for callers' laws, not for agents' aux periods.
@@ -555,5 +555,109 @@ fn callback_acceptance_follows_its_interval() {
         ),
         "{}",
         bad.stderr
+    );
+}
+
+/// Patience by interval: callers draw it by the interval they arrive in (a mean of 1 s in
+/// the second interval only, 10 h elsewhere: nearly every caller who waits there hangs up,
+/// almost none elsewhere).
+#[test]
+fn patience_follows_its_interval() {
+    let text = LISTS
+        .replace("[10, 22.5, 30, 40]", "[40, 40, 40, 40]")
+        .replace("[3, 4, 5, 6]", "[6, 6, 6, 6]")
+        .replace(
+            "patience = { dist = \"exponential\", mean = \"3m\" }",
+            "patience = { dist = \"exponential\", mean = [\"10h\", \"1s\", \"10h\", \"10h\"] }",
+        );
+    let run = Ccsim::simulate(&text, &[]);
+    let rows = crate::harness::csv_rows(&run.path("out/intervals.csv"));
+    let rate = |k: usize| rows[k]["abandon_rate"].parse::<f64>().unwrap();
+    let p_wait = |k: usize| rows[k]["p_wait"].parse::<f64>().unwrap();
+    assert!(
+        rate(1) > 0.5 * p_wait(1) && p_wait(1) > 0.2,
+        "{:?}",
+        rows[1]
+    );
+    for k in [0, 2, 3] {
+        assert!(rate(k) < 0.05, "interval {k}: {:?}", rows[k]);
+    }
+}
+
+/// What the review of the readers found: blank rows below the data and times without an
+/// offset read at the start's offset give the same reports; a zero AHT, a header named
+/// twice, a gap before rows after the simulation and a non-UTF-8 file are located.
+#[test]
+fn blank_rows_offsets_and_more_bad_files() {
+    let lists = Ccsim::simulate(LISTS, &[]);
+    // The same start written at +02:00, the file's times local to it, and empty rows.
+    let local = from_file().replace("2026-03-30T08:00:00Z", "2026-03-30T10:00:00+02:00");
+    let csv = "start,support,tier1\n2026-03-30 10:00,10,3\n2026-03-30 10:30,22.5,4\n\
+               2026-03-30 11:00,30,5\n2026-03-30 11:30,40,6\n,,\n,,\n";
+    let run = Ccsim::new()
+        .file("scenario.toml", &local)
+        .file("forecast.csv", csv)
+        .args(["run", "scenario.toml", "--out", "out"])
+        .run()
+        .success();
+    for report in REPORTS {
+        assert_eq!(run.read(report), lists.read(report), "{report}");
+    }
+
+    let bad = |scenario: &str, csv: &[u8]| {
+        let dir = Ccsim::new().file("scenario.toml", scenario).run_in();
+        std::fs::write(dir.join("forecast.csv"), csv).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args(["validate", "scenario.toml"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = bad(
+        &from_file(),
+        b"start,support,SUPPORT,tier1\n2026-03-30 08:00,1,1,1\n",
+    );
+    assert!(
+        err.contains("forecast.csv:1:") && err.contains("columns 2 and 3 are both named"),
+        "{err}"
+    );
+    let err = bad(
+        &from_file(),
+        b"start,support,tier1\n2026-03-30 08:00,10,3\n2026-03-30 08:30,22,4\n2026-03-30 12:00,1,1\n",
+    );
+    assert!(
+        err.contains("forecast.csv:4:1:")
+            && err.contains("no row for the interval starting 2026-03-30T09:00:00Z")
+            && err.contains("after the simulation"),
+        "{err}"
+    );
+    let err = bad(
+        &from_file(),
+        b"start,support,tier1\n2026-03-30 08:00,10,3\xff\n",
+    );
+    assert!(
+        err.contains("not UTF-8") && err.contains("CSV UTF-8"),
+        "{err}"
+    );
+    let aht = LISTS.replace(
+        "mean = \"4m\" }",
+        "mean = { file = \"forecast.csv\", column = \"aht\" } }",
+    );
+    let err = bad(
+        &aht,
+        b"start,aht\n2026-03-30 08:00,240\n2026-03-30 08:30,0\n2026-03-30 09:00,240\n2026-03-30 09:30,240\n",
+    );
+    assert!(
+        err.contains("forecast.csv:3:2: `queue.support.handle.mean`")
+            && err.contains("0 is not a mean duration"),
+        "{err}"
+    );
+    let err = bad(&aht, b"start,aht\n2026-03-30 08:00,2000000h\n");
+    assert!(
+        err.contains("forecast.csv:2:2:") && err.contains("is not a mean duration"),
+        "{err}"
     );
 }
