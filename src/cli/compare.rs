@@ -157,8 +157,10 @@ fn compare_runs(args: CompareArgs) -> Result<(), CliError> {
     let worse = rows.iter().filter(|r| r.verdict == Verdict::Worse).count();
     if worse > 0 {
         return Err(CliError::Gate(format!(
-            "{worse} metric(s) worse in {} than in {}",
-            b.label, a.label
+            "{} worse in {} than in {}",
+            super::counted(worse, "metric"),
+            b.label,
+            a.label
         )));
     }
     Ok(())
@@ -274,7 +276,7 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) -> Result<()
     let paired = rows.first().is_some_and(|r| r.paired);
     say!("A: {}\nB: {}", a.label, b.label);
     say!(
-        "{} replications; differences are B − A with 95 % CIs; verdicts use wider intervals that hold for all metrics together (family-wise error ≤ 5 %)\n",
+        "{} replications; differences are B − A, each beside the interval its verdict uses, wide enough to hold for all metrics together (family-wise error ≤ 5 %); comparison.csv also has each metric's own 95 % CI\n",
         if paired {
             "paired"
         } else {
@@ -285,7 +287,7 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) -> Result<()
         rows.iter().filter(|r| r.verdict != Verdict::Same).collect();
     shown.sort_by_key(|r| r.verdict);
     say!(
-        "{:<8} {:<40} {:<26} {:>12} {:>12} {:>12}   95% CI",
+        "{:<8} {:<40} {:<26} {:>12} {:>12} {:>12}   family-wise interval",
         "verdict",
         "scope",
         "metric",
@@ -302,12 +304,15 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) -> Result<()
             short(r.mean_a),
             short(r.mean_b),
             short(r.difference),
-            short(r.ci_low),
-            short(r.ci_high)
+            short(r.verdict_low),
+            short(r.verdict_high)
         );
     }
     let same = rows.len() - shown.len();
-    say!("… and {same} metric(s) the same within tolerance");
+    say!(
+        "… and {} the same within tolerance",
+        super::counted(same, "metric")
+    );
     Ok(())
 }
 

@@ -13,6 +13,11 @@ macro_rules! say {
     }};
 }
 
+/// `n` and `noun`, plural unless one: "1 replication", "30 replications".
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 mod compare;
 mod erlang;
 mod merge;

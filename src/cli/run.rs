@@ -148,11 +148,11 @@ pub(super) fn print_summary(r: &RunResults) -> Result<(), CliError> {
             .map(|i| estimates[i])
     };
     say!(
-        "{} — {} replications, seed {}, {} threads, {:.2} s ({} events)",
+        "{} — {}, seed {}, {}, {:.2} s ({} events)",
         s.name,
-        r.replications.len(),
+        super::counted(r.replications.len(), "replication"),
         r.options.seed,
-        r.threads,
+        super::counted(r.threads, "thread"),
         r.wall_time.as_secs_f64(),
         r.events()
     );

@@ -16,15 +16,15 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
         eprintln!("warning: {w}");
     }
     say!(
-        "{}: valid — \"{}\": {} queue(s), {} agent group(s), {} port pool(s), {} intervals of {}, {} replications",
+        "{}: valid — \"{}\": {}, {}, {}, {} of {}, {}",
         args.scenario.display(),
         s.name,
-        s.queues.len(),
-        s.agent_groups.len(),
-        s.port_pools.len(),
-        s.intervals(),
+        super::counted(s.queues.len(), "queue"),
+        super::counted(s.agent_groups.len(), "agent group"),
+        super::counted(s.port_pools.len(), "port pool"),
+        super::counted(s.intervals(), "interval"),
         crate::scenario::Duration::from_ticks(s.interval),
-        s.replications
+        super::counted(s.replications as usize, "replication")
     );
     Ok(())
 }

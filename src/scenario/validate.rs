@@ -650,16 +650,78 @@ fn parse(c: &Checker) -> Result<RawScenario, ScenarioError> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         // Spanned<T> adds an internal segment to the path; leave it out of what users see.
         let path = e.path().to_string();
-        let key: Vec<&str> = path
+        let key: Vec<String> = path
             .split('.')
             .filter(|s| !s.is_empty() && !s.starts_with("$__serde_spanned"))
+            .map(|segment| by_name(c.text, segment))
             .collect();
         toml_error(c, e.inner(), &key.join("."))
     })
 }
 
+/// A key segment such as `agent_group[0]` as the rest of ccsim's messages write it, by the
+/// table's name (`agent_group.tier1`), when the table has one; as it is otherwise.
+fn by_name(text: &str, segment: &str) -> String {
+    let Some((array, index)) = segment
+        .strip_suffix(']')
+        .and_then(|s| s.split_once('['))
+        .and_then(|(a, i)| Some((a, i.parse::<usize>().ok()?)))
+    else {
+        return segment.to_string();
+    };
+    if !["queue", "agent_group", "port_pool"].contains(&array) {
+        return segment.to_string();
+    }
+    // The file's syntax is sound (type errors come after parsing), so it reads untyped.
+    let name = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| {
+            t.get(array)?
+                .as_array()?
+                .get(index)?
+                .get("name")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .filter(|n| is_valid_name(n));
+    match name {
+        Some(n) => format!("{array}.{n}"),
+        None => segment.to_string(),
+    }
+}
+
+/// serde's messages about a value of the wrong kind ("invalid type: floating point `10.5`,
+/// expected u32") in a planner's words ("10.5 is not a whole number from 0 to 4294967295").
+fn wrong_kind(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    let expected = match expected {
+        "u32" => "a whole number from 0 to 4294967295",
+        "u64" => "a whole number, 0 or more",
+        "i32" => "a whole number from -2147483648 to 2147483647",
+        "f64" => "a number",
+        "a boolean" => "true or false",
+        "a string" => "text in quotes",
+        _ => return None,
+    };
+    let value = found
+        .split_once(' ')
+        .map_or(found, |(_, v)| v)
+        .trim_matches('`');
+    let value = match found.split_once(' ') {
+        Some(("string", v)) => v.to_string(),
+        Some(("floating", v)) => v.trim_start_matches("point ").trim_matches('`').to_string(),
+        _ => value.to_string(),
+    };
+    Some(format!("{value} is not {expected}"))
+}
+
 fn toml_error(c: &Checker, e: &toml::de::Error, key: &str) -> ScenarioError {
-    let mut message = planner_words(&e.message().trim_end().replace('\n', " "));
+    let raw_message = e.message().trim_end().replace('\n', " ");
+    let mut message = wrong_kind(&raw_message).unwrap_or_else(|| planner_words(&raw_message));
     let at = e
         .span()
         .map_or("", |span| c.text.get(span.start..).unwrap_or(""));

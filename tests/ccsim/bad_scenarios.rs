@@ -306,7 +306,7 @@ const CASES: &[Case] = &[
         new: "ports = -3",
         marker: "ports",
         key: "ports",
-        words: "invalid value",
+        words: "-3 is not a whole number",
     },
     Case {
         old: "definition = \"offered\"",
@@ -580,4 +580,57 @@ fn validate_accepts_the_bundled_scenarios_and_a_missing_file_is_an_input_error()
     assert!(run.stderr.contains("nowhere.toml"), "{}", run.stderr);
     let run = Ccsim::new().args(["run", "--replications", "0"]).run();
     assert_eq!(run.code, 2, "bad arguments exit 2");
+}
+
+/// A value of the wrong kind is said in a planner's words, at the key named as the rest of
+/// ccsim names it (`agent_group.tier1`, not `agent_group[0]`); counts are singular or plural
+/// as they should be.
+#[test]
+fn wrong_kinds_of_values_in_a_planners_words() {
+    for (old, new, key, words) in [
+        (
+            "staffing = { per_interval = [3, 4, 5, 6] }",
+            "staffing = { count = 10.5 }",
+            "agent_group.tier1.staffing.count",
+            "10.5 is not a whole number from 0 to 4294967295",
+        ),
+        (
+            "ports = 10",
+            "ports = -24",
+            "port_pool.media-1.ports",
+            "-24 is not a whole number",
+        ),
+        (
+            "name = \"support\"",
+            "name = \"support\"\npriority = \"high\"",
+            "queue.support.priority",
+            "\"high\" is not a whole number",
+        ),
+    ] {
+        let run = Ccsim::new()
+            .file("s.toml", &BASE.replacen(old, new, 1))
+            .args(["validate", "s.toml"])
+            .run();
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains(&format!("`{key}`: {words}"))
+                && !run.stderr.contains("expected u32"),
+            "{}",
+            run.stderr
+        );
+    }
+    let one = BASE
+        .replace("replications = 2", "replications = 1")
+        .replace("[[port_pool]]\nname = \"media-1\"\nports = 10\n", "")
+        .replace("port_pool = \"media-1\"\n", "");
+    let run = Ccsim::new()
+        .file("s.toml", &one)
+        .args(["validate", "s.toml"])
+        .run();
+    assert!(
+        run.stdout
+            .contains("1 queue, 1 agent group, 0 port pools, 4 intervals of 30m, 1 replication"),
+        "{}",
+        run.stdout
+    );
 }

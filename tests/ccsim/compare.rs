@@ -75,6 +75,33 @@ fn a_real_difference_is_found_with_the_right_sign_and_its_ci_covers_the_exact_on
         better.stdout.find("better").unwrap() < better.stdout.find("changed").unwrap(),
         "changed metrics are listed first"
     );
+    // The interval printed beside a verdict is the one the verdict uses (family-wise), not
+    // the metric's own 95 % CI, which only comparison.csv shows.
+    let shown = |v: f64| {
+        if v.abs() >= 100.0 {
+            format!("{v:.1}")
+        } else {
+            format!("{v:.4}")
+        }
+    };
+    let sl = &r[&("all".to_string(), "service_level".to_string())];
+    let line = better
+        .stdout
+        .lines()
+        .find(|l| l.contains(" all ") && l.contains(" service_level "))
+        .unwrap_or_else(|| panic!("{}", better.stdout));
+    assert!(
+        line.ends_with(&format!(
+            "[{}, {}]",
+            shown(num(sl, "verdict_low")),
+            shown(num(sl, "verdict_high"))
+        )),
+        "{line}\n{sl:?}"
+    );
+    assert!(
+        num(sl, "verdict_low") < num(sl, "ci95_low"),
+        "the family-wise interval is wider"
+    );
 
     // The other way round, the gate fires.
     let worse = Ccsim::new()
