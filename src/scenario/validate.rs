@@ -698,6 +698,13 @@ fn wrong_kind(message: &str) -> Option<String> {
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))?;
     let (found, expected) = rest.split_once(", expected ")?;
+    // Tables and lists in place of values have messages of their own.
+    if !["integer", "floating", "string", "boolean"]
+        .iter()
+        .any(|kind| found.starts_with(kind))
+    {
+        return None;
+    }
     let expected = match expected {
         "u32" => "a whole number from 0 to 4294967295",
         "u64" => "a whole number, 0 or more",
