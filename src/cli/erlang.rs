@@ -20,9 +20,9 @@ enum ErlangModel {
         /// Ports: a number (30) or an inclusive range (25..35).
         #[arg(long)]
         ports: Option<Counts>,
-        /// Find the fewest ports with blocking at most this (0.01 = 1 %).
+        /// Find the fewest ports with blocking at most this (0.01 or 1%).
         #[arg(long)]
-        max_blocking: Option<f64>,
+        max_blocking: Option<Share>,
     },
     /// Erlang C: M/M/n, callers wait as long as it takes.
     C {
@@ -52,9 +52,9 @@ enum ErlangModel {
         /// Service-level definition that --target-sl applies to.
         #[arg(long, default_value = "offered", value_parser = parse_definition)]
         definition: SlDefinition,
-        /// Find the fewest agents with abandonment at most this (0.05 = 5 %).
+        /// Find the fewest agents with abandonment at most this (0.05 or 5%).
         #[arg(long)]
-        max_abandon: Option<f64>,
+        max_abandon: Option<Share>,
     },
 }
 
@@ -79,12 +79,41 @@ struct Agents {
     /// Agents: a number (12) or an inclusive range (10..16).
     #[arg(long)]
     agents: Option<Counts>,
-    /// Find the fewest agents with a service level of at least this (0.8 = 80 %).
+    /// Find the fewest agents with a service level of at least this (0.8 or 80%).
     #[arg(long)]
-    target_sl: Option<f64>,
+    target_sl: Option<Share>,
     /// Find the fewest agents with an ASA of at most this.
     #[arg(long)]
     max_asa: Option<Duration>,
+    /// With a target: the fewest agents must also be busy at most this share of their time
+    /// (0.85 or 85%), as planners cap occupancy to keep agents from burning out.
+    #[arg(long)]
+    max_occupancy: Option<Share>,
+    /// The share of paid time agents are not available to take calls (breaks, training,
+    /// absence; 0.3 or 30%): adds the heads to roster, agents / (1 − shrinkage), rounded up.
+    #[arg(long)]
+    shrinkage: Option<Share>,
+}
+
+/// A share (a fraction from 0 to 1), written `0.8` or `80%`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Share(f64);
+
+impl std::str::FromStr for Share {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let (number, scale) = match t.strip_suffix('%') {
+            Some(p) => (p.trim_end(), 100.0),
+            None => (t, 1.0),
+        };
+        match number.parse::<f64>() {
+            Ok(x) if (0.0..=1.0).contains(&(x / scale)) => Ok(Share(x / scale)),
+            _ => Err(format!(
+                "\"{s}\" is not a share: give a fraction from 0 to 1 (0.8) or a percentage (80%)"
+            )),
+        }
+    }
 }
 
 /// An inclusive range of server counts, written `12` or `10..16`.
@@ -128,15 +157,6 @@ fn parse_definition(s: &str) -> Result<SlDefinition, String> {
 /// Server counts searched for a target go up to this.
 const SEARCH_LIMIT: u32 = 100_000;
 
-fn fraction(name: &str, v: Option<f64>) -> Result<(), CliError> {
-    match v {
-        Some(x) if !(0.0..=1.0).contains(&x) => Err(CliError::Input(format!(
-            "--{name} {x}: give a fraction from 0 to 1 (0.8 = 80 %)"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 impl Traffic {
     fn check(&self) -> Result<f64, CliError> {
         if !(self.calls.is_finite() && self.calls >= 0.0) {
@@ -162,8 +182,8 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
             max_blocking,
         } => {
             let rate = traffic.check()?;
-            fraction("max-blocking", max_blocking)?;
             let load = rate * traffic.aht.secs();
+            let max_blocking = max_blocking.map(|m| m.0);
             let target = max_blocking.map(|m| fewest(SEARCH_LIMIT, |n| erlang_b(n, load) <= m));
             let rows = rows_for(ports, target, "ports")?
                 .into_iter()
@@ -195,13 +215,14 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
             threshold,
         } => {
             let rate = traffic.check()?;
-            fraction("target-sl", agents.target_sl)?;
+            agents.check()?;
             let (aht, t) = (traffic.aht.secs(), threshold.secs());
             let load = rate * aht;
             let meets = |n: u32| {
                 erlang_c(n, load, aht, t).is_some_and(|c| {
-                    agents.target_sl.is_none_or(|sl| c.service_level >= sl)
+                    agents.target_sl.is_none_or(|sl| c.service_level >= sl.0)
                         && agents.max_asa.is_none_or(|m| c.asa <= m.secs())
+                        && agents.max_occupancy.is_none_or(|m| c.occupancy <= m.0)
                 })
             };
             let target = agents.has_target().then(|| fewest(SEARCH_LIMIT, meets));
@@ -216,18 +237,24 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                         servers: n,
                         stable: Some(c.is_some()),
                         meets: agents.has_target().then(|| meets(n)),
-                        cells: vec![
-                            cell(|c| c.occupancy, 4),
-                            cell(|c| c.p_wait, 6),
-                            cell(|c| c.service_level, 6),
-                            cell(|c| c.asa, 3),
-                        ],
+                        cells: agents.with_heads(
+                            n,
+                            vec![
+                                cell(|c| c.occupancy, 4),
+                                cell(|c| c.p_wait, 6),
+                                cell(|c| c.service_level, 6),
+                                cell(|c| c.asa, 3),
+                            ],
+                        ),
                     }
                 })
                 .collect();
             print_table(
-                &format!("Erlang C: {load:.3} Erlangs offered, service level within {threshold}"),
-                &["agents", "occupancy", "p_wait", "service_level", "asa_s"],
+                &format!(
+                    "Erlang C: {load:.3} Erlangs offered, service level within {threshold}{}",
+                    agents.shrinkage_note()
+                ),
+                &agents.header(&["agents", "occupancy", "p_wait", "service_level", "asa_s"]),
                 rows,
                 target,
                 traffic.csv,
@@ -239,6 +266,7 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                 target,
                 traffic.csv,
             )?;
+            agents.report_heads(target, traffic.csv)?;
         }
         ErlangModel::A {
             traffic,
@@ -250,8 +278,8 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
             max_abandon,
         } => {
             let rate = traffic.check()?;
-            fraction("target-sl", agents.target_sl)?;
-            fraction("max-abandon", max_abandon)?;
+            agents.check()?;
+            let max_abandon = max_abandon.map(|m| m.0);
             if patience.ticks() == 0 {
                 return Err(CliError::Input("--patience must be more than 0s".into()));
             }
@@ -271,9 +299,10 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                     SlDefinition::ShortAbandonsExcluded => a.sl_short_abandons_excluded,
                     SlDefinition::AbandonsPositive => a.sl_abandons_positive,
                 };
-                agents.target_sl.is_none_or(|t| sl >= t)
+                agents.target_sl.is_none_or(|t| sl >= t.0)
                     && agents.max_asa.is_none_or(|m| a.asa_answered <= m.secs())
                     && max_abandon.is_none_or(|m| a.p_abandon <= m)
+                    && agents.max_occupancy.is_none_or(|m| a.occupancy <= m.0)
             };
             let has_target = agents.has_target() || max_abandon.is_some();
             let target = has_target.then(|| fewest(SEARCH_LIMIT, meets));
@@ -285,29 +314,33 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                         servers: n,
                         stable: None,
                         meets: has_target.then(|| meets(n)),
-                        cells: [
-                            fmt(a.occupancy, 4),
-                            fmt(a.p_wait, 6),
-                            fmt(a.p_abandon, 6),
-                            fmt(a.sl_offered, 6),
-                            fmt(a.sl_answered, 6),
-                            fmt(a.sl_short_abandons_excluded, 6),
-                            fmt(a.sl_abandons_positive, 6),
-                            fmt(a.asa_answered, 3),
-                            fmt(a.mean_wait_abandoned, 3),
-                            fmt(a.mean_wait_all, 3),
-                        ]
-                        .map(Some)
-                        .to_vec(),
+                        cells: agents.with_heads(
+                            n,
+                            [
+                                fmt(a.occupancy, 4),
+                                fmt(a.p_wait, 6),
+                                fmt(a.p_abandon, 6),
+                                fmt(a.sl_offered, 6),
+                                fmt(a.sl_answered, 6),
+                                fmt(a.sl_short_abandons_excluded, 6),
+                                fmt(a.sl_abandons_positive, 6),
+                                fmt(a.asa_answered, 3),
+                                fmt(a.mean_wait_abandoned, 3),
+                                fmt(a.mean_wait_all, 3),
+                            ]
+                            .map(Some)
+                            .to_vec(),
+                        ),
                     }
                 })
                 .collect();
             print_table(
                 &format!(
-                    "Erlang A: {:.3} Erlangs offered, mean patience {patience}, service level within {threshold}, short abandons within {short_abandon}",
-                    rate * traffic.aht.secs()
+                    "Erlang A: {:.3} Erlangs offered, mean patience {patience}, service level within {threshold}, short abandons within {short_abandon}{}",
+                    rate * traffic.aht.secs(),
+                    agents.shrinkage_note()
                 ),
-                &[
+                &agents.header(&[
                     "agents",
                     "occupancy",
                     "p_wait",
@@ -319,7 +352,7 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                     "asa_answered_s",
                     "mean_wait_abandoned_s",
                     "mean_wait_all_s",
-                ],
+                ]),
                 rows,
                 target,
                 traffic.csv,
@@ -331,6 +364,7 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
                 target,
                 traffic.csv,
             )?;
+            agents.report_heads(target, traffic.csv)?;
         }
     }
     Ok(())
@@ -339,6 +373,66 @@ pub fn erlang(args: ErlangArgs) -> Result<(), CliError> {
 impl Agents {
     fn has_target(&self) -> bool {
         self.target_sl.is_some() || self.max_asa.is_some()
+    }
+
+    fn check(&self) -> Result<(), CliError> {
+        if self.shrinkage.is_some_and(|s| s.0 >= 1.0) {
+            return Err(CliError::Input(
+                "--shrinkage 100%: agents would never be available; give less than 1 (30%)".into(),
+            ));
+        }
+        if self.max_occupancy.is_some() && !self.has_target() {
+            return Err(CliError::Input(
+                "--max-occupancy caps the answer to a target: give --target-sl or --max-asa too"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Heads to roster for `agents` available ones: agents / (1 − shrinkage), rounded up.
+    fn heads(&self, agents: u32) -> Option<u32> {
+        // Rounded to 1e-9 first, so that 7 / 0.7 is 10 and not 10.000000000000002 → 11.
+        self.shrinkage
+            .map(|s| ((f64::from(agents) / (1.0 - s.0) * 1e9).round() / 1e9).ceil() as u32)
+    }
+
+    /// `cells` with the row's heads to roster after them, when there is a shrinkage.
+    fn with_heads(&self, agents: u32, mut cells: Vec<Option<String>>) -> Vec<Option<String>> {
+        if let Some(h) = self.heads(agents) {
+            cells.push(Some(h.to_string()));
+        }
+        cells
+    }
+
+    fn header<'a>(&self, columns: &[&'a str]) -> Vec<&'a str> {
+        let mut out = columns.to_vec();
+        if self.shrinkage.is_some() {
+            out.push("heads");
+        }
+        out
+    }
+
+    /// After the answer: the heads to roster for it.
+    fn report_heads(&self, target: Option<Option<u32>>, csv: bool) -> Result<(), CliError> {
+        if let (false, Some(Some(n))) = (csv, target)
+            && let Some(h) = self.heads(n)
+        {
+            say!(
+                "heads to roster for them{}: {h}",
+                self.shrinkage_note().replace("; heads to roster", "")
+            );
+        }
+        Ok(())
+    }
+
+    fn shrinkage_note(&self) -> String {
+        self.shrinkage.map_or(String::new(), |s| {
+            format!(
+                "; heads to roster at {} % shrinkage",
+                crate::report::number(s.0 * 100.0)
+            )
+        })
     }
 
     fn describe(
@@ -351,10 +445,13 @@ impl Agents {
             let def = definition
                 .map(|d| format!(" ({})", d.name()))
                 .unwrap_or_default();
-            parts.push(format!("service level{def} ≥ {sl}"));
+            parts.push(format!("service level{def} ≥ {}", sl.0));
         }
         if let Some(a) = self.max_asa {
             parts.push(format!("ASA ≤ {a}"));
+        }
+        if let Some(o) = self.max_occupancy {
+            parts.push(format!("occupancy ≤ {}", o.0));
         }
         if let Some(a) = max_abandon {
             parts.push(format!("abandonment ≤ {a}"));

@@ -294,3 +294,98 @@ fn bad_erlang_arguments_exit_2() {
         assert!(!run.stderr.is_empty());
     }
 }
+
+/// Planners' calculators: heads to roster for a shrinkage (agents / (1 − shrinkage),
+/// rounded up), a cap on occupancy in the search, and shares as fractions or percentages.
+#[test]
+fn shrinkage_max_occupancy_and_percentages() {
+    let base = ["c", "--calls", "100", "--aht", "3m", "--agents", "12..15"];
+    let rows = csv_text(&[&base[..], &["--target-sl", "80%", "--shrinkage", "30%"]].concat());
+    for r in &rows {
+        let agents: f64 = r["agents"].parse().unwrap();
+        let heads: f64 = r["heads"].parse().unwrap();
+        assert_eq!(heads, (agents / 0.7 - 1e-9).ceil(), "{r:?}");
+    }
+    assert_eq!(rows[2]["agents"], "14");
+    assert_eq!(rows[2]["heads"], "20", "14 / 0.7 is exactly 20");
+    assert_eq!(
+        csv_text(&[&base[..], &["--target-sl", "80%"]].concat()),
+        csv_text(&[&base[..], &["--target-sl", "0.8"]].concat()),
+        "80% is 0.8"
+    );
+    // 10 Erlangs: at most 70 % busy needs 10 / 0.7 = 14.3, so 15 agents, where the
+    // service level alone needs 14.
+    let rows = csv_text(&[
+        "c",
+        "--calls",
+        "100",
+        "--aht",
+        "3m",
+        "--target-sl",
+        "0.8",
+        "--max-occupancy",
+        "70%",
+    ]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["agents"], "15");
+    let run = Ccsim::new()
+        .args([
+            "erlang",
+            "a",
+            "--calls",
+            "100",
+            "--aht",
+            "3m",
+            "--patience",
+            "3m",
+            "--target-sl",
+            "0.8",
+            "--shrinkage",
+            "0.25",
+        ])
+        .run()
+        .success();
+    let fewest: u32 = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("fewest agents meeting service level (offered) ≥ 0.8: "))
+        .unwrap_or_else(|| panic!("{}", run.stdout))
+        .parse()
+        .unwrap();
+    assert!(
+        run.stdout.contains(&format!(
+            "heads to roster for them at 25 % shrinkage: {}",
+            (f64::from(fewest) / 0.75 - 1e-9).ceil()
+        )),
+        "{}",
+        run.stdout
+    );
+    for bad in [
+        vec!["c", "--calls", "100", "--aht", "3m", "--target-sl", "180%"],
+        vec![
+            "c",
+            "--calls",
+            "100",
+            "--aht",
+            "3m",
+            "--target-sl",
+            "0.8",
+            "--shrinkage",
+            "100%",
+        ],
+        vec![
+            "c",
+            "--calls",
+            "100",
+            "--aht",
+            "3m",
+            "--agents",
+            "12",
+            "--max-occupancy",
+            "0.8",
+        ],
+    ] {
+        let run = Ccsim::new().args(["erlang"]).args(&bad).run();
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
+    }
+}
