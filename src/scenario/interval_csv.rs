@@ -24,6 +24,27 @@ pub struct IntervalGrid {
 }
 
 impl IntervalGrid {
+    /// The message for interval `k` having no row, the next row starting at `next` (within
+    /// the simulation, or after it).
+    fn missing(&self, k: usize, next: jiff::Timestamp) -> String {
+        let after = next.as_microsecond() >= self.start_of(self.intervals).as_microsecond();
+        let gap = match (k, after) {
+            (0, false) => format!("the first row within the simulation is {next}"),
+            (0, true) => {
+                format!("the rows jump from before the simulation to {next}, after the simulation")
+            }
+            (n, false) => format!("the rows jump from {} to {next}", self.start_of(n - 1)),
+            (n, true) => format!(
+                "the rows jump from {} to {next}, after the simulation",
+                self.start_of(n - 1)
+            ),
+        };
+        format!(
+            "no row for the interval starting {}: {gap}",
+            self.start_of(k)
+        )
+    }
+
     fn start_of(&self, k: usize) -> jiff::Timestamp {
         let micros = (k as u64)
             .saturating_mul(self.interval)
@@ -140,6 +161,9 @@ pub fn read_column(
     let mut values = Vec::with_capacity(grid.intervals);
     // The last row read: its start and line.
     let mut previous: Option<(jiff::Timestamp, u64)> = None;
+    let span = (grid.intervals as u64)
+        .saturating_mul(grid.interval)
+        .min(i64::MAX as u64) as i64;
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
@@ -173,26 +197,12 @@ pub fn read_column(
         }
         previous = Some((start, line));
         let offset = start.as_microsecond() - grid.start.as_microsecond();
-        let span = (grid.intervals as u64)
-            .saturating_mul(grid.interval)
-            .min(i64::MAX as u64) as i64;
         if offset < 0 {
             continue; // Before the simulation.
         }
         if offset >= span {
             if values.len() < grid.intervals {
-                return Err(cell(
-                    line,
-                    0,
-                    format!(
-                        "no row for the interval starting {}: the rows jump from {} to {start}, after the simulation",
-                        grid.start_of(values.len()),
-                        match values.len() {
-                            0 => "before the simulation".to_string(),
-                            n => grid.start_of(n - 1).to_string(),
-                        }
-                    ),
-                ));
+                return Err(cell(line, 0, grid.missing(values.len(), start)));
             }
             continue; // After the simulation.
         }
@@ -210,18 +220,7 @@ pub fn read_column(
         }
         let k = (offset / grid.interval) as usize;
         if k != values.len() {
-            return Err(cell(
-                line,
-                0,
-                format!(
-                    "no row for the interval starting {}: {}",
-                    grid.start_of(values.len()),
-                    match values.len() {
-                        0 => format!("the first row within the simulation is {start}"),
-                        n => format!("the rows jump from {} to {start}", grid.start_of(n - 1)),
-                    }
-                ),
-            ));
+            return Err(cell(line, 0, grid.missing(values.len(), start)));
         }
         let field = record.get(index).unwrap_or("");
         let value = parse_value(field, series, delimiter)

@@ -100,6 +100,18 @@ struct Case {
 
 const HEADER: &str = "start,support,tier1\n";
 
+/// `ccsim validate` on `scenario` with `contents` as the data file `name` beside it: it
+/// must refuse them (exit 2); gives what it said.
+fn refused(scenario: &str, name: &str, contents: &[u8]) -> String {
+    let run = Ccsim::new()
+        .file("scenario.toml", scenario)
+        .bytes(name, contents)
+        .args(["validate", "scenario.toml"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    run.stderr
+}
+
 #[test]
 fn every_kind_of_bad_forecast_is_located() {
     let cases = [
@@ -212,15 +224,7 @@ fn every_kind_of_bad_forecast_is_located() {
 
 #[test]
 fn decimal_commas_columns_and_keys_are_named() {
-    let bad = |scenario: &str, csv: &str| {
-        let run = Ccsim::new()
-            .file("scenario.toml", scenario)
-            .file("forecast.csv", csv)
-            .args(["validate", "scenario.toml"])
-            .run();
-        assert_eq!(run.code, 2, "{}", run.stderr);
-        run.stderr
-    };
+    let bad = |scenario: &str, csv: &str| refused(scenario, "forecast.csv", csv.as_bytes());
     let semicolons = "start;support;tier1\n2026-03-30 08:00;10,5;3\n";
     let err = bad(&from_file(), semicolons);
     assert!(
@@ -449,15 +453,7 @@ fn handle_time_follows_the_forecasts_aht_by_interval() {
 
 #[test]
 fn bad_means_per_interval_are_located() {
-    let bad = |scenario: String, aht: &str| {
-        let run = Ccsim::new()
-            .file("scenario.toml", &scenario)
-            .file("aht.csv", aht)
-            .args(["validate", "scenario.toml"])
-            .run();
-        assert_eq!(run.code, 2, "{}", run.stderr);
-        run.stderr
-    };
+    let bad = |scenario: String, aht: &str| refused(&scenario, "aht.csv", aht.as_bytes());
     let listed = |means: &str| LISTS.replace("mean = \"4m\" }", &format!("mean = {means} }}"));
     let err = bad(listed("[\"4m\", \"4m\", \"4m\"]"), "");
     assert!(
@@ -604,18 +600,7 @@ fn blank_rows_offsets_and_more_bad_files() {
         assert_eq!(run.read(report), lists.read(report), "{report}");
     }
 
-    let bad = |scenario: &str, csv: &[u8]| {
-        let dir = Ccsim::new().file("scenario.toml", scenario).run_in();
-        std::fs::write(dir.join("forecast.csv"), csv).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-            .args(["validate", "scenario.toml"])
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let bad = |scenario: &str, csv: &[u8]| refused(scenario, "forecast.csv", csv);
     let err = bad(
         &from_file(),
         b"start,support,SUPPORT,tier1\n2026-03-30 08:00,1,1,1\n",

@@ -32,6 +32,11 @@ impl Ccsim {
 
     /// Writes `contents` to `name` in the run's folder.
     pub fn file(self, name: &str, contents: &str) -> Self {
+        self.bytes(name, contents.as_bytes())
+    }
+
+    /// Writes `contents`, which need not be text, to `name` in the run's folder.
+    pub fn bytes(self, name: &str, contents: &[u8]) -> Self {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();
