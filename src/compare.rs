@@ -10,7 +10,7 @@
 
 use crate::experiment::RunResults;
 use crate::scenario::Scenario;
-use crate::stats::{Direction, Metric, Ratio, linearised, t_quantile};
+use crate::stats::{Direction, Estimator, Metric, Ratio, Unit, linearised, t_quantile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -244,15 +244,13 @@ impl Tolerances {
         if let Some(t) = self.0.get(metric) {
             return *t;
         }
-        if metric == Metric::ServiceLevelTargetMet.name() {
+        let def = Metric::from_name(metric).map(Metric::def);
+        match def.map(|d| (d.estimator, d.unit)) {
             // A share of days: its steps are 1 / replications, far coarser than half a point.
-            0.05
-        } else if Metric::from_name(metric).is_some_and(Metric::is_share) {
-            0.005
-        } else if metric.ends_with("_s") {
-            1.0
-        } else {
-            0.01 * mean_a.abs()
+            Some((Estimator::ShareOfReplications, _)) => 0.05,
+            Some((_, Unit::Share)) => 0.005,
+            Some((_, Unit::Seconds)) => 1.0,
+            _ => 0.01 * mean_a.abs(),
         }
     }
 }

@@ -7,8 +7,8 @@
 use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::stats::{
-    AGENT_COLUMNS, CallLog, INTERVAL_COLUMNS, IntervalSink, Metric, Ratio, Recorder, Scope,
-    TraceLog, agent_columns_shown, catalog, interval_columns_shown, ratio_columns,
+    AGENT_COLUMNS, CallLog, Column, INTERVAL_COLUMNS, IntervalSink, Metric, Ratio, Recorder, Scope,
+    TraceLog, agent_columns_shown, catalog, interval_columns_shown,
 };
 use rayon::prelude::*;
 use std::fs::File;
@@ -289,7 +289,7 @@ impl Spilled<{ INTERVAL_COLUMNS.len() }> {
     fn intervals(s: &Scenario) -> Self {
         Spilled {
             shown: interval_columns_shown(s),
-            ratio: ratio_columns(&INTERVAL_COLUMNS),
+            ratio: INTERVAL_COLUMNS.map(Metric::is_ratio),
         }
     }
 }
@@ -298,7 +298,7 @@ impl Spilled<{ AGENT_COLUMNS.len() }> {
     fn agents(s: &Scenario) -> Self {
         Spilled {
             shown: agent_columns_shown(s),
-            ratio: ratio_columns(&AGENT_COLUMNS),
+            ratio: AGENT_COLUMNS.map(Column::is_ratio),
         }
     }
 }

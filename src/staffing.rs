@@ -32,9 +32,7 @@ use crate::engine::secs_from_ticks;
 use crate::erlang::{erlang_c, fewest};
 use crate::experiment::{self, RunOptions};
 use crate::scenario::{PerInterval, Scenario, Staffing};
-use crate::stats::{
-    Estimate, INTERVAL_COLUMNS, Metric, RatioEstimator, finish_estimate, t_quantile,
-};
+use crate::stats::{Estimate, INTERVAL_COLUMNS, RatioEstimator, finish_estimate, t_quantile};
 use std::collections::HashMap;
 
 /// A bound on an interval metric.
@@ -127,7 +125,7 @@ impl Target {
 pub fn column(name: &str) -> usize {
     INTERVAL_COLUMNS
         .iter()
-        .position(|c| *c == name)
+        .position(|c| c.name() == name)
         .expect("an interval column")
 }
 
@@ -479,7 +477,7 @@ pub fn staff(
     let evaluation = &sims.plans[&plan];
     let replications = evaluation.replications;
     // As the reports give them (shares' intervals clipped to [0, 1]).
-    let metrics = INTERVAL_COLUMNS.map(Metric::from_name);
+    let metrics = INTERVAL_COLUMNS.map(Some);
     let achieved = evaluation
         .estimates()
         .into_iter()

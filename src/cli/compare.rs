@@ -1,5 +1,6 @@
 //! `ccsim compare A B`: did B change the results beyond noise, and for the better or worse?
 
+use super::table::{Align, TextTable};
 use super::{CliError, progress, run::load_scenario};
 use crate::compare::{MetricComparison, RunData, Tolerances, Verdict, compare};
 use crate::experiment::{self, RunOptions, RunResults};
@@ -225,7 +226,7 @@ fn add_intervals(data: &mut RunData, r: &RunResults) -> Result<(), CliError> {
             timestamp_secs(s.start, interval as u64 * s.interval)
         );
         data.values
-            .push(((scope, INTERVAL_COLUMNS[c].to_string()), values));
+            .push(((scope, INTERVAL_COLUMNS[c].name().to_string()), values));
     }
     Ok(())
 }
@@ -286,27 +287,28 @@ fn print_table(a: &RunData, b: &RunData, rows: &[MetricComparison]) -> Result<()
     let mut shown: Vec<&MetricComparison> =
         rows.iter().filter(|r| r.verdict != Verdict::Same).collect();
     shown.sort_by_key(|r| r.verdict);
-    say!(
-        "{:<8} {:<40} {:<26} {:>12} {:>12} {:>12}   family-wise interval",
-        "verdict",
-        "scope",
-        "metric",
-        "A",
-        "B",
-        "B − A"
-    );
+    let mut table = TextTable::new(&[
+        ("verdict", Align::Left),
+        ("scope", Align::Left),
+        ("metric", Align::Left),
+        ("A", Align::Right),
+        ("B", Align::Right),
+        ("B − A", Align::Right),
+        ("family-wise interval", Align::Left),
+    ]);
     for r in &shown {
-        say!(
-            "{:<8} {:<40} {:<26} {:>12} {:>12} {:>12}   [{}, {}]",
-            r.verdict.name(),
-            r.scope,
-            r.metric,
+        table.row([
+            r.verdict.name().to_string(),
+            r.scope.clone(),
+            r.metric.clone(),
             short(r.mean_a),
             short(r.mean_b),
             short(r.difference),
-            short(r.verdict_low),
-            short(r.verdict_high)
-        );
+            format!("[{}, {}]", short(r.verdict_low), short(r.verdict_high)),
+        ]);
+    }
+    if !shown.is_empty() {
+        say!("{table}");
     }
     let same = rows.len() - shown.len();
     say!(

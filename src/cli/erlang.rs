@@ -1,6 +1,7 @@
 //! `ccsim erlang b|c|a`: the analytic formulas, and the fewest agents or ports meeting a target.
 
 use super::CliError;
+use super::table::{Align, TextTable};
 use crate::erlang::{ErlangAInput, erlang_a, erlang_b, erlang_c, fewest};
 use crate::scenario::{Duration, SlDefinition};
 use clap::{Args, Subcommand};
@@ -581,28 +582,12 @@ fn print_table(
             line
         })
         .collect();
-    let widths: Vec<usize> = (0..head.len())
-        .map(|i| {
-            lines
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain([head[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let render = |cells: Vec<&str>| {
-        cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:>w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-    };
-    say!("{}", render(head));
-    for line in &lines {
-        say!("{}", render(line.iter().map(|s| s.as_str()).collect()));
+    let columns: Vec<(&str, Align)> = head.iter().map(|h| (*h, Align::Right)).collect();
+    let mut table = TextTable::new(&columns);
+    for line in lines {
+        table.row(line);
     }
+    say!("{table}");
     if rows.iter().any(|r| r.stable == Some(false)) {
         say!(
             "\n—: unstable, the load is at least the number of agents (the queue grows without end)"

@@ -25,6 +25,7 @@ mod progress;
 mod run;
 mod staff;
 mod sweep;
+mod table;
 mod validate;
 
 use clap::{Parser, Subcommand};

@@ -1,11 +1,12 @@
 //! `ccsim run`: simulate a scenario's replications, write the reports, print a summary.
 
+use super::table::{Align, TextTable};
 use super::{CliError, progress};
 use crate::experiment::{self, RunOptions, RunResults};
 use crate::report::{self, OutputFolder};
 use crate::scenario::{Duration, Scenario};
 use crate::shard::ShardSpec;
-use crate::stats::{Estimate, Metric, Scope};
+use crate::stats::{Estimate, Metric, Scope, Unit as StatUnit};
 use std::path::{Path, PathBuf};
 
 /// The bundled default scenario, used when `scenarios/default.toml` is not at hand.
@@ -164,167 +165,125 @@ pub(super) fn print_summary(r: &RunResults) -> Result<(), CliError> {
         );
     }
     let sl_label = format!(
-        "service level ({}, {})",
+        "{} ({}, {})",
+        Metric::ServiceLevel.label(),
         s.service_level.definition.name(),
         Duration::from_ticks(s.service_level.threshold)
     );
+    let mut table = TextTable::new(&[
+        ("", Align::Left),
+        ("estimate", Align::Right),
+        ("95 % CI", Align::Left),
+    ]);
+    let section = |table: &mut TextTable, title: &str, lines: &[(String, Scope, Metric)]| {
+        let shown: Vec<(&String, Estimate, Metric)> = lines
+            .iter()
+            .filter_map(|(label, scope, m)| find(*scope, *m).map(|e| (label, e, *m)))
+            .collect();
+        if shown.is_empty() {
+            return;
+        }
+        if table.lines().len() > 1 {
+            table.row([""; 3]);
+        }
+        table.row([title, "", ""]);
+        for (label, e, m) in shown {
+            let ci = if e.ci_low.is_nan() {
+                String::new()
+            } else {
+                format!("{} – {}", figure(e.ci_low, m), figure(e.ci_high, m))
+            };
+            table.row([format!("  {label}"), figure(e.mean, m), ci]);
+        }
+    };
     let mut scopes = vec![Scope::All];
     if s.queues.len() > 1 {
         scopes.extend((0..s.queues.len()).map(Scope::Queue));
     }
+    // Metrics the scenario lacks (callbacks, a target, ports) are not in the catalog, and
+    // so not shown.
+    let max_queued = s
+        .queues
+        .iter()
+        .any(|q| q.callback.as_ref().is_some_and(|c| c.max_queued.is_some()));
     for scope in scopes {
-        say!("\n{}", scope.label(s));
-        line(&sl_label, find(scope, Metric::ServiceLevel), Unit::Percent)?;
+        let mut lines = vec![(sl_label.clone(), scope, Metric::ServiceLevel)];
         if let Some(t) = s.service_level.target {
-            // Shown only with a target (`find` is None otherwise).
-            line(
-                &format!("days meeting the {:.0} % target", t * 100.0),
-                find(scope, Metric::ServiceLevelTargetMet),
-                Unit::Percent,
-            )?;
+            lines.push((
+                format!("Days meeting the {:.0} % target", t * 100.0),
+                scope,
+                Metric::ServiceLevelTargetMet,
+            ));
         }
-        line("ASA", find(scope, Metric::AsaS), Unit::Seconds)?;
-        line(
-            "abandon rate",
-            find(scope, Metric::AbandonRate),
-            Unit::Percent,
-        )?;
-        if !s.port_pools.is_empty() {
-            line(
-                "blocking (no free port)",
-                find(scope, Metric::BlockRate),
-                Unit::Percent,
-            )?;
+        let mut plain = vec![
+            Metric::AsaS,
+            Metric::AbandonRate,
+            Metric::BlockRate,
+            Metric::Offered,
+            Metric::CallbacksAccepted,
+            Metric::CallbacksRequested,
+            Metric::CallbacksConnected,
+            Metric::CallbacksExpired,
+            Metric::CallbacksFailed,
+        ];
+        if s.port_pools.is_empty() {
+            plain.retain(|&m| m != Metric::BlockRate);
         }
-        line("offered", find(scope, Metric::Offered), Unit::Count)?;
-        if s.queues.iter().any(|q| q.callback.is_some()) {
-            line(
-                "callbacks accepted",
-                find(scope, Metric::CallbacksAccepted),
-                Unit::Count,
-            )?;
-            line(
-                "callbacks requested (scheduled)",
-                find(scope, Metric::CallbacksRequested),
-                Unit::Count,
-            )?;
-            line(
-                "callbacks connected",
-                find(scope, Metric::CallbacksConnected),
-                Unit::Count,
-            )?;
-            line(
-                "callbacks expired",
-                find(scope, Metric::CallbacksExpired),
-                Unit::Count,
-            )?;
-            line(
-                "callbacks failed (final result, or attempts used up)",
-                find(scope, Metric::CallbacksFailed),
-                Unit::Count,
-            )?;
-            if s.queues
-                .iter()
-                .any(|q| q.callback.as_ref().is_some_and(|c| c.max_queued.is_some()))
-            {
-                line(
-                    "callback offers withheld (max_queued)",
-                    find(scope, Metric::CallbackOffersWithheld),
-                    Unit::Count,
-                )?;
-                line(
-                    "requests not queued (max_queued)",
-                    find(scope, Metric::CallbacksNotQueued),
-                    Unit::Count,
-                )?;
-            }
-            line(
-                "callback wait (due to connected)",
-                find(scope, Metric::CallbackWaitS),
-                Unit::Seconds,
-            )?;
+        if max_queued {
+            plain.extend([Metric::CallbackOffersWithheld, Metric::CallbacksNotQueued]);
         }
+        plain.push(Metric::CallbackWaitS);
         if scope == Scope::All {
-            line("occupancy", find(scope, Metric::Occupancy), Unit::Percent)?;
-            if !s.port_pools.is_empty() {
-                line(
-                    "port utilisation",
-                    find(scope, Metric::PortUtilisation),
-                    Unit::Percent,
-                )?;
-            }
+            plain.extend([Metric::Occupancy, Metric::PortUtilisation]);
         }
+        lines.extend(plain.into_iter().map(|m| (m.label().to_string(), scope, m)));
+        section(&mut table, &scope.label(s), &lines);
     }
-    say!("\nagents");
+    let mut agents = Vec::new();
     for (g, group) in s.agent_groups.iter().enumerate() {
-        let scope = Scope::Group(g);
-        line(
-            &format!("occupancy of {}", group.name),
-            find(scope, Metric::Occupancy),
-            Unit::Percent,
-        )?;
-        // Shown only when the scenario has them (`find` is None otherwise).
-        line(
-            &format!("shrinkage of {}", group.name),
-            find(scope, Metric::Shrinkage),
-            Unit::Percent,
-        )?;
-        line(
-            &format!("breaks started late ({})", group.name),
-            find(scope, Metric::BreaksLate),
-            Unit::Count,
-        )?;
-        line(
-            &format!("RONAs ({})", group.name),
-            find(scope, Metric::Ronas),
-            Unit::Count,
-        )?;
-    }
-    if !s.port_pools.is_empty() {
-        say!("\nports");
-    }
-    for (p, pool) in s.port_pools.iter().enumerate() {
-        line(
-            &format!("peak busy ports of {} ({})", pool.name, pool.ports),
-            find(Scope::Pool(p), Metric::PortsBusyPeak),
-            Unit::Count,
-        )?;
-    }
-    Ok(())
-}
-
-#[derive(Clone, Copy)]
-enum Unit {
-    Percent,
-    Seconds,
-    Count,
-}
-
-fn line(label: &str, e: Option<Estimate>, unit: Unit) -> Result<(), CliError> {
-    let Some(e) = e else { return Ok(()) };
-    let fmt = |v: f64| -> String {
-        if v.is_nan() {
-            return "—".into();
+        for m in [
+            Metric::Occupancy,
+            Metric::Shrinkage,
+            Metric::BreaksLate,
+            Metric::Ronas,
+        ] {
+            agents.push((format!("{}, {}", m.label(), group.name), Scope::Group(g), m));
         }
-        let (v, suffix) = match unit {
-            Unit::Percent => (v * 100.0, " %"),
-            Unit::Seconds => (v, " s"),
-            Unit::Count => (v, ""),
-        };
-        // A CI bound of -0.0 (rounding noise around zero) reads as 0.0.
-        let text = format!("{v:.1}");
-        let text = if text == "-0.0" {
-            "0.0".to_string()
-        } else {
-            text
-        };
-        format!("{text}{suffix}")
-    };
-    let ci = if e.ci_low.is_nan() {
-        String::new()
-    } else {
-        format!("95% CI {} – {}", fmt(e.ci_low), fmt(e.ci_high))
-    };
-    say!("  {label:<34} {:>10}   {ci}", fmt(e.mean));
+    }
+    section(&mut table, "agents", &agents);
+    let ports: Vec<_> = s
+        .port_pools
+        .iter()
+        .enumerate()
+        .map(|(p, pool)| {
+            let m = Metric::PortsBusyPeak;
+            let label = format!("{}, {} (of {})", m.label(), pool.name, pool.ports);
+            (label, Scope::Pool(p), m)
+        })
+        .collect();
+    section(&mut table, "ports", &ports);
+    say!("\n{table}");
     Ok(())
+}
+
+/// A figure for people, in its metric's unit: shares as percentages, one decimal.
+fn figure(v: f64, metric: Metric) -> String {
+    if v.is_nan() {
+        return "—".into();
+    }
+    let unit = metric.unit();
+    let (v, suffix) = match unit {
+        StatUnit::Share => (v * 100.0, " %".to_string()),
+        StatUnit::Seconds | StatUnit::Minutes => (v, format!(" {}", unit.symbol())),
+        // Agents, ports, contacts: the label says what is counted.
+        _ => (v, String::new()),
+    };
+    // A CI bound of -0.0 (rounding noise around zero) reads as 0.0.
+    let text = format!("{v:.1}");
+    let text = if text == "-0.0" {
+        "0.0".to_string()
+    } else {
+        text
+    };
+    format!("{text}{suffix}")
 }

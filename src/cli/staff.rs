@@ -1,5 +1,6 @@
 //! `ccsim staff SCENARIO --target service_level=0.8 …`: the fewest agents per interval.
 
+use super::table::{Align, TextTable};
 use super::{CliError, progress, run::load_scenario};
 use crate::experiment::RunOptions;
 use crate::report::{OutputFolder, number, timestamp_secs, write_new};
@@ -269,18 +270,26 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         .collect();
     let total = |agents: &[u32]| agents[first..].iter().map(|&a| f64::from(a)).sum::<f64>() * hours;
     let several = groups.len() > 1;
-    let mut header = format!("{:<22}", "interval");
+    let mut headings = vec!["interval".to_string()];
     for &g in &groups {
-        if several {
-            header.push_str(&format!(" {:>12}", scenario.agent_groups[g].name));
+        let name = &scenario.agent_groups[g].name;
+        for h in ["current", "plan"] {
+            headings.push(if several {
+                format!("{name} {h}")
+            } else {
+                h.into()
+            });
         }
-        header.push_str(&format!(" {:>7} {:>7}", "current", "plan"));
     }
+    let mut columns: Vec<(&str, Align)> = headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), if i == 0 { Align::Left } else { Align::Right }))
+        .collect();
     // Erlang C staffs the queues, not a mix of groups: one column for all of them.
-    say!(
-        "{header} {:>9}   achieved with the plan (95 % CI)",
-        "Erlang C"
-    );
+    columns.push(("Erlang C", Align::Right));
+    columns.push(("achieved with the plan (95 % CI)", Align::Left));
+    let mut table = TextTable::new(&columns);
     let scenario_ref = &scenario;
     for r in &plan.achieved {
         let k = r.interval;
@@ -309,24 +318,19 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
                 })
             })
             .collect();
-        let mut line = format!(
-            "{:<22}",
-            timestamp_secs(scenario.start, k as u64 * scenario.interval)
-        );
+        let mut cells = vec![timestamp_secs(scenario.start, k as u64 * scenario.interval)];
         for (now, found) in current.iter().zip(&plan.agents) {
-            if several {
-                line.push_str(&format!(" {:>12}", ""));
-            }
-            line.push_str(&format!(" {:>7} {:>7}", now[k], found[k]));
+            cells.extend([now[k].to_string(), found[k].to_string()]);
         }
-        line.push_str(&format!(" {:>9}", plan.erlang_c[k]));
-        say!(
-            "{line}   {}{}",
+        cells.push(plan.erlang_c[k].to_string());
+        cells.push(format!(
+            "{}{}",
             figures.join(", "),
             if r.undecided { "  (undecided)" } else { "" }
-        );
+        ));
+        table.row(cells);
     }
-    say!();
+    say!("{table}\n");
     let found: Vec<f64> = plan.agents.iter().map(|a| total(a)).collect();
     let now: Vec<f64> = current.iter().map(|a| total(a)).collect();
     let (all_found, all_now) = (found.iter().sum::<f64>(), now.iter().sum::<f64>());

@@ -1,5 +1,6 @@
 //! `ccsim sweep SCENARIO --set KEY=VALUES …`: run every combination of values.
 
+use super::table::{Align, TextTable};
 use super::{CliError, progress};
 use crate::experiment::{self, RunOptions};
 use crate::report::OutputFolder;
@@ -233,31 +234,22 @@ fn print_table(keys: &[String], rows: &[Row]) -> Result<(), CliError> {
         e.filter(|e| !e.mean.is_nan())
             .map_or("—".into(), |e| format!("{:.1} %", e.mean * 100.0))
     };
-    say!(
-        "{}  {:>14} {:>10} {:>12} {:>11}",
-        keys.join("  "),
-        "service level",
-        "ASA",
-        "abandoned",
-        "occupancy"
-    );
+    let mut columns: Vec<(&str, Align)> = keys.iter().map(|k| (k.as_str(), Align::Right)).collect();
+    columns.extend([
+        ("service level", Align::Right),
+        ("ASA", Align::Right),
+        ("abandoned", Align::Right),
+        ("occupancy", Align::Right),
+    ]);
+    let mut table = TextTable::new(&columns);
     for (_, values, e) in rows {
         let asa = e[2]
             .filter(|e| !e.mean.is_nan())
             .map_or("—".into(), |e| format!("{:.1} s", e.mean));
-        let cells: Vec<String> = values
-            .iter()
-            .zip(keys)
-            .map(|(v, k)| format!("{v:>w$}", w = k.len()))
-            .collect();
-        say!(
-            "{}  {:>14} {:>10} {:>12} {:>11}",
-            cells.join("  "),
-            pct(e[1]),
-            asa,
-            pct(e[3]),
-            pct(e[5])
-        );
+        let mut cells = values.clone();
+        cells.extend([pct(e[1]), asa, pct(e[3]), pct(e[5])]);
+        table.row(cells);
     }
+    say!("{table}");
     Ok(())
 }

@@ -96,6 +96,22 @@ impl AgentState {
             AgentState::Refused => "not_ready_refused",
         }
     }
+
+    /// For people: tables, charts, workbooks.
+    pub const fn label(self) -> &'static str {
+        match self {
+            AgentState::Ready => "Ready",
+            AgentState::Reserved => "Reserved (callback dialling)",
+            AgentState::Ringing => "Ringing",
+            AgentState::Talking => "Talking",
+            AgentState::WrapUp => "Wrap-up",
+            AgentState::Break => "Not ready: break",
+            AgentState::Lunch => "Not ready: lunch",
+            AgentState::Aux => "Not ready: aux",
+            AgentState::Rona => "Not ready: RONA",
+            AgentState::Refused => "Not ready: refused callback",
+        }
+    }
 }
 
 /// A break that came due while the agent was busy: it starts when the agent is free.

@@ -4,7 +4,7 @@
 
 use super::{Exporter, write_interval_table};
 use crate::experiment::RunResults;
-use crate::stats::{INTERVAL_COLUMNS, interval_columns_shown};
+use crate::stats::{Column, INTERVAL_COLUMNS, interval_columns_shown};
 use std::io::Write;
 
 pub struct IntervalsCsv;
@@ -21,7 +21,10 @@ impl Exporter for IntervalsCsv {
             results,
             out,
             ("queue", &names),
-            (&INTERVAL_COLUMNS, interval_columns_shown(s)),
+            (
+                &INTERVAL_COLUMNS.map(Column::Metric),
+                interval_columns_shown(s),
+            ),
             &mut results.interval_rows()?,
         )
     }

@@ -23,7 +23,7 @@ pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
-use crate::stats::{Metric, RatioEstimator, finish_estimate};
+use crate::stats::{Column, RatioEstimator, finish_estimate};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -154,7 +154,7 @@ fn write_interval_table<const N: usize>(
     results: &RunResults,
     out: &mut dyn Write,
     (key, names): (&str, &[&str]),
-    (columns, shown): (&[&str; N], [bool; N]),
+    (columns, shown): (&[Column; N], [bool; N]),
     readers: &mut [RowReader<N>],
 ) -> std::io::Result<()> {
     let mut line = Line::default();
@@ -162,12 +162,13 @@ fn write_interval_table<const N: usize>(
     line.text(key);
     let shown_columns: Vec<usize> = (0..N).filter(|&c| shown[c]).collect();
     for &c in &shown_columns {
-        line.text(columns[c]);
-        line.text(&format!("{}_ci95_low", columns[c]));
-        line.text(&format!("{}_ci95_high", columns[c]));
+        let name = columns[c].name();
+        line.text(name);
+        line.text(&format!("{name}_ci95_low"));
+        line.text(&format!("{name}_ci95_high"));
     }
     line.write_to(out)?;
-    let metrics: Vec<Option<Metric>> = columns.iter().map(|c| Metric::from_name(c)).collect();
+    let metrics = columns.map(Column::metric);
     let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
     let mut acc = [RatioEstimator::default(); N];
     let mut values = [crate::stats::Ratio::value(f64::NAN); N];

@@ -208,204 +208,220 @@ pub enum Direction {
     Neutral,
 }
 
-/// Every run-level metric.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Metric {
-    Offered,
-    Blocked,
-    Answered,
-    Abandoned,
-    ShortAbandoned,
-    ServiceLevel,
-    ServiceLevelTargetMet,
-    PWait,
-    AsaS,
-    MeanWaitS,
-    P50WaitS,
-    P90WaitS,
-    P95WaitS,
-    AbandonRate,
-    BlockRate,
-    AhtS,
-    QueueMean,
-    WaitingAtEnd,
-    InIvrAtEnd,
-    TalkingAtEnd,
-    CallbacksOffered,
-    CallbackOffersWithheld,
-    CallbacksAccepted,
-    CallbacksRequested,
-    CallbacksConnected,
-    CallbacksExpired,
-    CallbacksFailed,
-    CallbacksNotQueued,
-    CallbackAttempts,
-    CallbackWaitS,
-    CallbackWaitP90S,
-    CallbacksPendingAtEnd,
-    Occupancy,
-    AgentsStaffed,
-    AgentsScheduled,
-    AgentsBusyMean,
-    Handled,
-    HandleTimeS,
-    AgentMinutesReserved,
-    AgentMinutesRefused,
-    Shrinkage,
-    Offers,
-    Ronas,
-    AgentMinutesRona,
-    BreaksStarted,
-    BreaksLate,
-    BreakDelayS,
-    PortUtilisation,
-    PortsBusyMean,
-    PortsBusyPeak,
-    Seizures,
-    PortHoldS,
-    PortMinutesInbound,
-    PortMinutesCallback,
-    PortMinutesBilledOutbound,
+/// What a metric's values measure, and so how they are written and compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Contacts, events or attempts counted.
+    Count,
+    /// A fraction in [0, 1], written as such in CSV and as a percentage for people.
+    Share,
+    Seconds,
+    Minutes,
+    /// A time average or count of agents.
+    Agents,
+    /// A time average or count of ports.
+    Ports,
+    /// A time average of contacts (a queue length).
+    Contacts,
+}
+
+impl Unit {
+    /// As column headings and axis titles write it (empty for plain counts).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Count => "",
+            Unit::Share => "%",
+            Unit::Seconds => "s",
+            Unit::Minutes => "min",
+            Unit::Agents => "agents",
+            Unit::Ports => "ports",
+            Unit::Contacts => "contacts",
+        }
+    }
+}
+
+/// How a metric is estimated over replications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Estimator {
+    /// The mean of the replications' values (counts, time averages, percentiles).
+    Mean,
+    /// A ratio of two of a replication's counts or sums: estimated by the ratio of their
+    /// sums over replications (a long-run fraction), with a delta-method CI.
+    RatioOfSums,
+    /// A replication's value is 1 or 0 (it met a target or not): the share of
+    /// replications, with Wilson's interval.
+    ShareOfReplications,
+}
+
+/// What a scenario must have for a metric to be reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    Callbacks,
+    /// A service-level target.
+    Target,
+    /// Port pools.
+    Ports,
+    /// Port pools and callbacks.
+    PortsAndCallbacks,
+    /// An answer time (agents ring, and may not answer).
+    Ringing,
+    /// Shift breaks.
+    Breaks,
+    /// Shift breaks or aux periods.
+    NotReadyTime,
+}
+
+/// One metric's definition: every report, table, chart and comparison reads it from here.
+#[derive(Clone, Copy, Debug)]
+pub struct MetricDef {
+    /// The column and row name in CSV reports.
+    pub name: &'static str,
+    /// For people: tables, charts, workbooks.
+    pub label: &'static str,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub estimator: Estimator,
+    pub needs: Needs,
+}
+
+/// Defines [`Metric`] and its registry in one table, so that a metric is named, labelled
+/// and described in one place.
+macro_rules! metrics {
+    ($($variant:ident: $name:literal, $label:literal, $unit:ident, $direction:ident, $estimator:ident, $needs:ident;)*) => {
+        /// Every run-level metric (its definition: [`Metric::def`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Metric {
+            $($variant,)*
+        }
+
+        impl Metric {
+            /// Every metric, in registry order.
+            pub const ALL: &[Metric] = &[$(Metric::$variant,)*];
+            const DEFS: &[MetricDef] = &[$(MetricDef {
+                name: $name,
+                label: $label,
+                unit: Unit::$unit,
+                direction: Direction::$direction,
+                estimator: Estimator::$estimator,
+                needs: Needs::$needs,
+            },)*];
+        }
+    };
+}
+
+metrics! {
+    Offered: "offered", "Offered", Count, Neutral, Mean, Nothing;
+    Blocked: "blocked", "Blocked (no free port)", Count, LowerIsBetter, Mean, Nothing;
+    Answered: "answered", "Answered", Count, Neutral, Mean, Nothing;
+    Abandoned: "abandoned", "Abandoned", Count, LowerIsBetter, Mean, Nothing;
+    ShortAbandoned: "short_abandoned", "Short abandons", Count, Neutral, Mean, Nothing;
+    ServiceLevel: "service_level", "Service level", Share, HigherIsBetter, RatioOfSums, Nothing;
+    ServiceLevelTargetMet: "service_level_target_met", "Days meeting the service-level target", Share, HigherIsBetter, ShareOfReplications, Target;
+    PWait: "p_wait", "Share that waited", Share, LowerIsBetter, RatioOfSums, Nothing;
+    AsaS: "asa_s", "ASA", Seconds, LowerIsBetter, RatioOfSums, Nothing;
+    MeanWaitS: "mean_wait_s", "Mean wait (answered and abandoned)", Seconds, LowerIsBetter, RatioOfSums, Nothing;
+    P50WaitS: "p50_wait_s", "Median wait", Seconds, LowerIsBetter, Mean, Nothing;
+    P90WaitS: "p90_wait_s", "90th percentile wait", Seconds, LowerIsBetter, Mean, Nothing;
+    P95WaitS: "p95_wait_s", "95th percentile wait", Seconds, LowerIsBetter, Mean, Nothing;
+    AbandonRate: "abandon_rate", "Abandon rate", Share, LowerIsBetter, RatioOfSums, Nothing;
+    BlockRate: "block_rate", "Blocking (no free port)", Share, LowerIsBetter, RatioOfSums, Nothing;
+    AhtS: "aht_s", "AHT (talk and wrap-up)", Seconds, Neutral, RatioOfSums, Nothing;
+    QueueMean: "queue_mean", "Mean queue length", Contacts, LowerIsBetter, Mean, Nothing;
+    WaitingAtEnd: "waiting_at_end", "Waiting at the end", Contacts, LowerIsBetter, Mean, Nothing;
+    InIvrAtEnd: "in_ivr_at_end", "In the IVR at the end", Contacts, Neutral, Mean, Nothing;
+    TalkingAtEnd: "talking_at_end", "Talking at the end", Contacts, Neutral, Mean, Nothing;
+    CallbacksOffered: "callbacks_offered", "Callback offers", Count, Neutral, Mean, Callbacks;
+    CallbackOffersWithheld: "callback_offers_withheld", "Callback offers withheld (max_queued)", Count, Neutral, Mean, Callbacks;
+    CallbacksAccepted: "callbacks_accepted", "Callbacks accepted", Count, Neutral, Mean, Callbacks;
+    CallbacksRequested: "callbacks_requested", "Callbacks requested (scheduled)", Count, Neutral, Mean, Callbacks;
+    CallbacksConnected: "callbacks_connected", "Callbacks connected", Count, Neutral, Mean, Callbacks;
+    CallbacksExpired: "callbacks_expired", "Callbacks expired", Count, LowerIsBetter, Mean, Callbacks;
+    CallbacksFailed: "callbacks_failed", "Callbacks failed (final result, or attempts used up)", Count, LowerIsBetter, Mean, Callbacks;
+    CallbacksNotQueued: "callbacks_not_queued", "Requests not queued (max_queued)", Count, LowerIsBetter, Mean, Callbacks;
+    CallbackAttempts: "callback_attempts", "Attempts per callback", Count, Neutral, RatioOfSums, Callbacks;
+    CallbackWaitS: "callback_wait_s", "Callback wait (due to connected)", Seconds, LowerIsBetter, RatioOfSums, Callbacks;
+    CallbackWaitP90S: "callback_wait_p90_s", "90th percentile callback wait", Seconds, LowerIsBetter, Mean, Callbacks;
+    CallbacksPendingAtEnd: "callbacks_pending_at_end", "Callbacks pending at the end", Count, LowerIsBetter, Mean, Callbacks;
+    Occupancy: "occupancy", "Occupancy", Share, Neutral, RatioOfSums, Nothing;
+    AgentsStaffed: "agents_staffed", "Agents staffed", Agents, Neutral, Mean, Nothing;
+    AgentsScheduled: "agents_scheduled", "Agents scheduled", Agents, Neutral, Mean, Nothing;
+    AgentsBusyMean: "agents_busy_mean", "Agents busy (mean)", Agents, Neutral, Mean, Nothing;
+    Handled: "handled", "Contacts handled", Count, Neutral, Mean, Nothing;
+    HandleTimeS: "handle_time_s", "Handle time", Seconds, Neutral, RatioOfSums, Nothing;
+    AgentMinutesReserved: "agent_minutes_reserved", "Agent minutes reserved (callbacks)", Minutes, Neutral, Mean, Callbacks;
+    AgentMinutesRefused: "agent_minutes_refused", "Agent minutes not ready after a refusal", Minutes, Neutral, Mean, Callbacks;
+    Shrinkage: "shrinkage", "Shrinkage", Share, Neutral, RatioOfSums, NotReadyTime;
+    Offers: "offers", "Offers to agents", Count, Neutral, Mean, Ringing;
+    Ronas: "ronas", "RONAs", Count, LowerIsBetter, Mean, Ringing;
+    AgentMinutesRona: "agent_minutes_rona", "Agent minutes not ready after a RONA", Minutes, Neutral, Mean, Ringing;
+    BreaksStarted: "breaks_started", "Breaks started", Count, Neutral, Mean, Breaks;
+    BreaksLate: "breaks_late", "Breaks started late", Count, Neutral, Mean, Breaks;
+    BreakDelayS: "break_delay_s", "Delay of late breaks", Seconds, LowerIsBetter, RatioOfSums, Breaks;
+    PortUtilisation: "port_utilisation", "Port utilisation", Share, Neutral, RatioOfSums, Ports;
+    PortsBusyMean: "ports_busy_mean", "Ports busy (mean)", Ports, Neutral, Mean, Ports;
+    PortsBusyPeak: "ports_busy_peak", "Ports busy (peak)", Ports, Neutral, Mean, Ports;
+    Seizures: "seizures", "Port seizures", Count, Neutral, Mean, Ports;
+    PortHoldS: "port_hold_s", "Port hold time", Seconds, Neutral, RatioOfSums, Ports;
+    PortMinutesInbound: "port_minutes_inbound", "Port minutes, inbound", Minutes, Neutral, Mean, Ports;
+    PortMinutesCallback: "port_minutes_callback", "Port minutes, callbacks", Minutes, Neutral, Mean, PortsAndCallbacks;
+    PortMinutesBilledOutbound: "port_minutes_billed_outbound", "Port minutes billed outbound", Minutes, Neutral, Mean, PortsAndCallbacks;
 }
 
 impl Metric {
+    pub fn def(self) -> &'static MetricDef {
+        &Metric::DEFS[self as usize]
+    }
+
     pub fn name(self) -> &'static str {
-        use Metric::*;
-        match self {
-            Offered => "offered",
-            Blocked => "blocked",
-            Answered => "answered",
-            Abandoned => "abandoned",
-            ShortAbandoned => "short_abandoned",
-            ServiceLevel => "service_level",
-            ServiceLevelTargetMet => "service_level_target_met",
-            PWait => "p_wait",
-            AsaS => "asa_s",
-            MeanWaitS => "mean_wait_s",
-            P50WaitS => "p50_wait_s",
-            P90WaitS => "p90_wait_s",
-            P95WaitS => "p95_wait_s",
-            AbandonRate => "abandon_rate",
-            BlockRate => "block_rate",
-            AhtS => "aht_s",
-            QueueMean => "queue_mean",
-            WaitingAtEnd => "waiting_at_end",
-            InIvrAtEnd => "in_ivr_at_end",
-            TalkingAtEnd => "talking_at_end",
-            CallbacksOffered => "callbacks_offered",
-            CallbackOffersWithheld => "callback_offers_withheld",
-            CallbacksAccepted => "callbacks_accepted",
-            CallbacksRequested => "callbacks_requested",
-            CallbacksConnected => "callbacks_connected",
-            CallbacksExpired => "callbacks_expired",
-            CallbacksFailed => "callbacks_failed",
-            CallbacksNotQueued => "callbacks_not_queued",
-            CallbackAttempts => "callback_attempts",
-            CallbackWaitS => "callback_wait_s",
-            CallbackWaitP90S => "callback_wait_p90_s",
-            CallbacksPendingAtEnd => "callbacks_pending_at_end",
-            AgentMinutesReserved => "agent_minutes_reserved",
-            AgentMinutesRefused => "agent_minutes_refused",
-            PortMinutesInbound => "port_minutes_inbound",
-            PortMinutesCallback => "port_minutes_callback",
-            PortMinutesBilledOutbound => "port_minutes_billed_outbound",
-            Occupancy => "occupancy",
-            AgentsStaffed => "agents_staffed",
-            AgentsScheduled => "agents_scheduled",
-            Shrinkage => "shrinkage",
-            Offers => "offers",
-            Ronas => "ronas",
-            AgentMinutesRona => "agent_minutes_rona",
-            BreaksStarted => "breaks_started",
-            BreaksLate => "breaks_late",
-            BreakDelayS => "break_delay_s",
-            AgentsBusyMean => "agents_busy_mean",
-            Handled => "handled",
-            HandleTimeS => "handle_time_s",
-            PortUtilisation => "port_utilisation",
-            PortsBusyMean => "ports_busy_mean",
-            PortsBusyPeak => "ports_busy_peak",
-            Seizures => "seizures",
-            PortHoldS => "port_hold_s",
-        }
+        self.def().name
+    }
+
+    pub fn label(self) -> &'static str {
+        self.def().label
+    }
+
+    pub fn unit(self) -> Unit {
+        self.def().unit
+    }
+
+    pub fn direction(self) -> Direction {
+        self.def().direction
     }
 
     pub fn from_name(name: &str) -> Option<Metric> {
-        Metric::CONTACT
-            .iter()
-            .chain(&Metric::GROUP)
-            .chain(&Metric::POOL)
-            .copied()
-            .find(|m| m.name() == name)
+        Metric::ALL.iter().copied().find(|m| m.name() == name)
     }
 
     /// Whether the metric is a share (a fraction in [0, 1]).
     pub fn is_share(self) -> bool {
-        use Metric::*;
-        matches!(
-            self,
-            ServiceLevel
-                | ServiceLevelTargetMet
-                | PWait
-                | AbandonRate
-                | BlockRate
-                | Occupancy
-                | Shrinkage
-                | PortUtilisation
-        )
+        self.unit() == Unit::Share
     }
 
-    /// Whether a replication's value is 1 or 0 (it met the target or not): its estimate is
-    /// the share of replications, with Wilson's interval.
+    /// Whether its estimate is the share of replications meeting a target (Wilson's interval).
     pub fn is_share_of_replications(self) -> bool {
-        self == Metric::ServiceLevelTargetMet
+        self.def().estimator == Estimator::ShareOfReplications
     }
 
     /// Whether a replication's value is a ratio of two of its counts or sums (its estimate
-    /// over replications is then the ratio of their sums), rather than a count, a time
-    /// average or a percentile (estimated by the mean over replications).
+    /// over replications is then the ratio of their sums).
     pub fn is_ratio(self) -> bool {
-        use Metric::*;
-        matches!(
-            self,
-            ServiceLevel
-                | PWait
-                | AsaS
-                | MeanWaitS
-                | AbandonRate
-                | BlockRate
-                | AhtS
-                | CallbackAttempts
-                | CallbackWaitS
-                | Occupancy
-                | HandleTimeS
-                | Shrinkage
-                | BreakDelayS
-                | PortUtilisation
-                | PortHoldS
-        )
+        self.def().estimator == Estimator::RatioOfSums
     }
 
-    pub fn direction(self) -> Direction {
-        use Metric::*;
-        match self {
-            ServiceLevel | ServiceLevelTargetMet => Direction::HigherIsBetter,
-            PWait
-            | AsaS
-            | MeanWaitS
-            | P50WaitS
-            | P90WaitS
-            | P95WaitS
-            | AbandonRate
-            | BlockRate
-            | QueueMean
-            | WaitingAtEnd
-            | CallbackWaitS
-            | CallbackWaitP90S
-            | CallbacksPendingAtEnd
-            | Ronas
-            | BreakDelayS => Direction::LowerIsBetter,
-            _ => Direction::Neutral,
+    /// Whether scenario `s` has what the metric needs to be reported. Per-group needs
+    /// (ringing, breaks) are checked against any group; [`catalog`] checks each group.
+    pub fn applies_to(self, s: &Scenario) -> bool {
+        let groups = |f: fn(&crate::scenario::AgentGroup) -> bool| s.agent_groups.iter().any(f);
+        match self.def().needs {
+            Needs::Nothing => true,
+            Needs::Callbacks => s.has_callbacks(),
+            Needs::Target => s.service_level.target.is_some(),
+            Needs::Ports => !s.port_pools.is_empty(),
+            Needs::PortsAndCallbacks => !s.port_pools.is_empty() && s.has_callbacks(),
+            Needs::Ringing => groups(|g| g.answer_after.is_some()),
+            Needs::Breaks => groups(|g| g.has_breaks()),
+            Needs::NotReadyTime => groups(|g| g.has_breaks() || g.not_ready.is_some()),
         }
     }
 
@@ -501,48 +517,17 @@ impl Scope {
     }
 }
 
-impl Metric {
-    /// Whether the metric is about callbacks (reported only for scenarios that have them).
-    pub fn is_about_callbacks(self) -> bool {
-        use Metric::*;
-        matches!(
-            self,
-            CallbacksOffered
-                | CallbackOffersWithheld
-                | CallbacksAccepted
-                | CallbacksRequested
-                | CallbacksConnected
-                | CallbacksExpired
-                | CallbacksFailed
-                | CallbacksNotQueued
-                | CallbackAttempts
-                | CallbackWaitS
-                | CallbackWaitP90S
-                | CallbacksPendingAtEnd
-                | AgentMinutesReserved
-                | AgentMinutesRefused
-                | PortMinutesCallback
-                | PortMinutesBilledOutbound
-        )
-    }
-}
-
-/// The (scope, metric) pairs of a scenario's run-level reports, in report order. Callback
-/// metrics are there when the scenario has callbacks, the service-level target's when it
-/// has one.
+/// The (scope, metric) pairs of a scenario's run-level reports, in report order: each
+/// scope's metrics that the scenario (for a group's, that group) has what they need for.
 pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
-    let callbacks = s.has_callbacks();
-    let target = s.service_level.target.is_some();
-    let keep = |m: &Metric| {
-        (callbacks || !m.is_about_callbacks()) && (target || *m != Metric::ServiceLevelTargetMet)
-    };
+    let keep = |m: &Metric| m.applies_to(s);
     let mut out: Vec<(Scope, Metric)> = Metric::CONTACT
         .iter()
         .filter(|m| keep(m))
         .map(|&m| (Scope::All, m))
         .collect();
     out.push((Scope::All, Metric::Occupancy));
-    if !s.port_pools.is_empty() {
+    if Metric::PortUtilisation.applies_to(s) {
         out.push((Scope::All, Metric::PortUtilisation));
     }
     for q in 0..s.queues.len() {
@@ -554,14 +539,11 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
         );
     }
     for (g, group) in s.agent_groups.iter().enumerate() {
-        let breaks = group.has_breaks();
-        let shown = |m: &Metric| match m {
-            Metric::Offers | Metric::Ronas | Metric::AgentMinutesRona => {
-                group.answer_after.is_some()
-            }
-            Metric::Shrinkage => breaks || group.not_ready.is_some(),
-            Metric::BreaksStarted | Metric::BreaksLate | Metric::BreakDelayS => breaks,
-            m => keep(m),
+        let shown = |m: &Metric| match m.def().needs {
+            Needs::Ringing => group.answer_after.is_some(),
+            Needs::Breaks => group.has_breaks(),
+            Needs::NotReadyTime => group.has_breaks() || group.not_ready.is_some(),
+            _ => keep(m),
         };
         out.extend(
             Metric::GROUP
@@ -581,18 +563,10 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
     out
 }
 
-/// Which of [`INTERVAL_COLUMNS`] `intervals.csv` shows for a scenario: port columns when it
-/// has port pools, callback columns when it has callbacks, the share of replications meeting
-/// the service-level target when it has one.
+/// Which of [`INTERVAL_COLUMNS`] `intervals.csv` shows for a scenario: those it has what
+/// they need for (ports, callbacks, a service-level target).
 pub fn interval_columns_shown(s: &Scenario) -> [bool; INTERVAL_COLUMNS.len()] {
-    let (ports, callbacks) = (!s.port_pools.is_empty(), s.has_callbacks());
-    INTERVAL_COLUMNS.map(|c| match c {
-        "service_level_target_met" => s.service_level.target.is_some(),
-        "ports_busy_mean" | "ports_busy_peak" | "port_minutes_inbound" => ports,
-        "port_minutes_callback" => ports && callbacks,
-        c if c.starts_with("callback") || c.starts_with("agent_minutes") => callbacks,
-        _ => true,
-    })
+    INTERVAL_COLUMNS.map(|m| m.applies_to(s))
 }
 
 /// Which of [`AGENT_COLUMNS`] `agents.csv` shows for a scenario: the states and counts its
@@ -614,58 +588,106 @@ pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
         )
     });
     AGENT_COLUMNS.map(|c| match c {
-        "leaving" => leaving,
-        "wrap_up" => wrap_up,
-        "reserved" => callbacks,
-        "not_ready_refused" => s
+        Column::Leaving => leaving,
+        Column::State(AgentState::WrapUp) => wrap_up,
+        Column::State(AgentState::Reserved) => callbacks,
+        Column::State(AgentState::Refused) => s
             .queues
             .iter()
             .any(|q| q.callback.as_ref().is_some_and(|c| c.refuses())),
-        "ringing" | "not_ready_rona" | "offers" | "ronas" => ringing,
-        "not_ready_aux" => aux,
-        c if c.contains("break") || c.contains("lunch") => breaks,
+        Column::State(AgentState::Ringing | AgentState::Rona) => ringing,
+        Column::State(AgentState::Aux) => aux,
+        Column::State(AgentState::Break | AgentState::Lunch) => breaks,
+        Column::Metric(m) => m.applies_to(s),
         _ => true,
     })
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.
-pub const INTERVAL_COLUMNS: [&str; 31] = [
-    "offered",
-    "blocked",
-    "answered",
-    "abandoned",
-    "p_wait",
-    "service_level",
-    "service_level_target_met",
-    "asa_s",
-    "abandon_rate",
-    "aht_s",
-    "occupancy",
-    "agents_staffed",
-    "ports_busy_mean",
-    "ports_busy_peak",
-    "queue_mean",
-    "waiting_at_end",
-    "in_ivr_at_end",
-    "callbacks_offered",
-    "callback_offers_withheld",
-    "callbacks_accepted",
-    "callbacks_requested",
-    "callbacks_connected",
-    "callbacks_expired",
-    "callbacks_failed",
-    "callbacks_not_queued",
-    "callback_attempts",
-    "callback_wait_s",
-    "port_minutes_inbound",
-    "port_minutes_callback",
-    "agent_minutes_reserved",
-    "agent_minutes_refused",
-];
+pub const INTERVAL_COLUMNS: [Metric; 31] = {
+    use Metric::*;
+    [
+        Offered,
+        Blocked,
+        Answered,
+        Abandoned,
+        PWait,
+        ServiceLevel,
+        ServiceLevelTargetMet,
+        AsaS,
+        AbandonRate,
+        AhtS,
+        Occupancy,
+        AgentsStaffed,
+        PortsBusyMean,
+        PortsBusyPeak,
+        QueueMean,
+        WaitingAtEnd,
+        InIvrAtEnd,
+        CallbacksOffered,
+        CallbackOffersWithheld,
+        CallbacksAccepted,
+        CallbacksRequested,
+        CallbacksConnected,
+        CallbacksExpired,
+        CallbacksFailed,
+        CallbacksNotQueued,
+        CallbackAttempts,
+        CallbackWaitS,
+        PortMinutesInbound,
+        PortMinutesCallback,
+        AgentMinutesReserved,
+        AgentMinutesRefused,
+    ]
+};
 
-/// Which of a report's columns (named as metrics) hold ratios, estimated as ratios of sums.
-pub fn ratio_columns<const N: usize>(columns: &[&str; N]) -> [bool; N] {
-    columns.map(|c| Metric::from_name(c).is_some_and(Metric::is_ratio))
+/// A column of an interval table: a metric, or (in `agents.csv`) time-average agents
+/// scheduled, present, leaving (present after their shift, finishing a contact) or in a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Metric(Metric),
+    Scheduled,
+    Present,
+    Leaving,
+    State(AgentState),
+}
+
+impl Column {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Column::Metric(m) => Metric::DEFS[m as usize].name,
+            Column::Scheduled => "scheduled",
+            Column::Present => "present",
+            Column::Leaving => "leaving",
+            Column::State(s) => s.name(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Metric(m) => m.label(),
+            Column::Scheduled => "Agents scheduled",
+            Column::Present => "Agents present",
+            Column::Leaving => "Agents leaving (after their shift)",
+            Column::State(s) => s.label(),
+        }
+    }
+
+    pub fn unit(self) -> Unit {
+        self.metric().map_or(Unit::Agents, Metric::unit)
+    }
+
+    pub fn metric(self) -> Option<Metric> {
+        match self {
+            Column::Metric(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Whether its values are ratios, estimated as ratios of sums.
+    pub fn is_ratio(self) -> bool {
+        self.metric().is_some_and(Metric::is_ratio)
+    }
 }
 
 /// How a report column's estimate is finished: a share's CI clipped to [0, 1]; a share of
@@ -680,30 +702,55 @@ pub fn finish_estimate(metric: Option<Metric>, e: Estimate) -> Estimate {
 }
 
 /// Columns of `agents.csv` computed for each interval and agent group, in order: time-average
-/// agents scheduled, present and leaving (present after their shift, finishing a contact),
-/// in each state, then occupancy and counts of agent events.
-pub const AGENT_COLUMNS: [&str; 9 + AgentState::COUNT] = {
-    let mut columns = [""; 9 + AgentState::COUNT];
-    columns[0] = "scheduled";
-    columns[1] = "present";
-    columns[2] = "leaving";
+/// agents scheduled, present and leaving, in each state, then occupancy and counts of agent
+/// events.
+pub const AGENT_COLUMNS: [Column; 9 + AgentState::COUNT] = {
+    let mut columns = [Column::Scheduled; 9 + AgentState::COUNT];
+    columns[1] = Column::Present;
+    columns[2] = Column::Leaving;
     let mut i = 0;
     while i < AgentState::COUNT {
-        columns[3 + i] = AgentState::ALL[i].name();
+        columns[3 + i] = Column::State(AgentState::ALL[i]);
         i += 1;
     }
     let rest = [
-        "occupancy",
-        "offers",
-        "ronas",
-        "breaks_started",
-        "breaks_late",
-        "break_delay_s",
+        Metric::Occupancy,
+        Metric::Offers,
+        Metric::Ronas,
+        Metric::BreaksStarted,
+        Metric::BreaksLate,
+        Metric::BreakDelayS,
     ];
     let mut j = 0;
     while j < rest.len() {
-        columns[3 + AgentState::COUNT + j] = rest[j];
+        columns[3 + AgentState::COUNT + j] = Column::Metric(rest[j]);
         j += 1;
     }
     columns
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_names_each_metric_once_and_finds_it_by_name() {
+        let mut names = std::collections::HashSet::new();
+        for &m in Metric::ALL {
+            assert!(names.insert(m.name()), "{} twice", m.name());
+            assert_eq!(Metric::from_name(m.name()), Some(m));
+            assert!(!m.label().is_empty());
+            // Names carry their unit where one reads them as times.
+            assert_eq!(m.name().ends_with("_s"), m.unit() == Unit::Seconds, "{m:?}");
+            assert!(!m.is_share_of_replications() || m.is_share(), "{m:?}");
+        }
+        for c in AGENT_COLUMNS {
+            assert!(
+                names.insert(c.name()) || c.metric().is_some(),
+                "{}",
+                c.name()
+            );
+        }
+        assert_eq!(Metric::from_name("no_such_metric"), None);
+    }
+}

@@ -1211,7 +1211,7 @@ fn a_queue_full_of_callbacks_offers_none() {
     );
     assert!(summary.get("all", "callback_offers_withheld").mean > 0.0);
     assert!(
-        run.stdout.contains("callback offers withheld"),
+        run.stdout.contains("Callback offers withheld"),
         "{}",
         run.stdout
     );

@@ -164,7 +164,7 @@ fn only_ratio_columns_carry_denominators() {
         replications: 2,
         ..ccsim::experiment::RunOptions::from_scenario(&scenario)
     };
-    let ratio = ccsim::stats::ratio_columns(&ccsim::stats::INTERVAL_COLUMNS);
+    let ratio = ccsim::stats::INTERVAL_COLUMNS.map(ccsim::stats::Metric::is_ratio);
     assert!(ratio.iter().any(|r| *r) && ratio.iter().any(|r| !*r));
     let rows = ccsim::experiment::interval_rows_in_memory(&scenario, &options).unwrap();
     let mut checked = 0;
@@ -175,7 +175,7 @@ fn only_ratio_columns_carry_denominators() {
                     v.den,
                     1.0,
                     "{} is a plain value",
-                    ccsim::stats::INTERVAL_COLUMNS[c]
+                    ccsim::stats::INTERVAL_COLUMNS[c].name()
                 );
                 checked += 1;
             }
