@@ -6,6 +6,7 @@
 mod agents;
 mod calls;
 mod events;
+mod html;
 mod intervals;
 mod output_folder;
 mod replications;
@@ -15,6 +16,7 @@ mod summary;
 pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
 pub use events::EventsCsv;
+pub use html::ReportHtml;
 pub use intervals::IntervalsCsv;
 pub use output_folder::{OutputError, OutputFolder};
 pub use replications::ReplicationsCsv;
@@ -23,7 +25,7 @@ pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
-use crate::stats::{Column, RatioEstimator, finish_estimate};
+use crate::stats::{Column, Estimate, RatioEstimator, finish_estimate};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,7 @@ pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
     if options.trace {
         all.push(Box::new(EventsCsv));
     }
+    all.push(Box::new(ReportHtml));
     all.push(Box::new(RunJson));
     all
 }
@@ -144,12 +147,67 @@ pub fn write_atomically(
     Ok(())
 }
 
-/// Writes an interval table (`intervals.csv`, `agents.csv`): the interval's start and the
-/// row's name (`key` names the column, `names` the rows), then for each column shown its
-/// estimate over replications and 95 % CI (see [`finish_estimate`]).
+/// The rows of an interval table (`intervals.csv`, `agents.csv`) estimated over
+/// replications: for each interval and row name (queue or group), each shown column's
+/// estimate and 95 % CI (see [`finish_estimate`]); unshown columns are NaN.
 ///
 /// The replications' spilled rows are merged in lockstep — row i of every replication is the
 /// same interval and queue (or group) — so memory does not grow with the number of intervals.
+pub struct IntervalEstimates<'a, const N: usize> {
+    readers: &'a mut [RowReader<N>],
+    metrics: [Option<crate::stats::Metric>; N],
+    shown: Vec<usize>,
+    values: [crate::stats::Ratio; N],
+}
+
+impl<'a, const N: usize> IntervalEstimates<'a, N> {
+    pub fn new(
+        readers: &'a mut [RowReader<N>],
+        (columns, shown): (&[Column; N], [bool; N]),
+    ) -> Self {
+        IntervalEstimates {
+            readers,
+            metrics: columns.map(Column::metric),
+            shown: (0..N).filter(|&c| shown[c]).collect(),
+            values: [crate::stats::Ratio::value(f64::NAN); N],
+        }
+    }
+
+    /// The next row: (interval, row index, estimates), or None after the last.
+    pub fn next_row(&mut self) -> std::io::Result<Option<(usize, usize, [Estimate; N])>> {
+        let mut acc = [RatioEstimator::default(); N];
+        let mut row_key = None;
+        for reader in self.readers.iter_mut() {
+            let Some((interval, index)) = reader.read_into(&mut self.values)? else {
+                break;
+            };
+            match row_key {
+                None => row_key = Some((interval, index)),
+                Some(k) if k != (interval, index) => {
+                    return Err(std::io::Error::other(format!(
+                        "replications disagree on interval rows: {k:?} vs {:?}",
+                        (interval, index)
+                    )));
+                }
+                Some(_) => {}
+            }
+            for &c in &self.shown {
+                acc[c].push(self.values[c]);
+            }
+        }
+        let Some((interval, index)) = row_key else {
+            return Ok(None);
+        };
+        let mut out = [Estimate::undefined(); N];
+        for &c in &self.shown {
+            out[c] = finish_estimate(self.metrics[c], acc[c].estimate());
+        }
+        Ok(Some((interval, index, out)))
+    }
+}
+
+/// Writes an interval table: the interval's start and the row's name (`key` names the
+/// column, `names` the rows), then for each column shown its estimate and 95 % CI.
 fn write_interval_table<const N: usize>(
     results: &RunResults,
     out: &mut dyn Write,
@@ -168,46 +226,20 @@ fn write_interval_table<const N: usize>(
         line.text(&format!("{name}_ci95_high"));
     }
     line.write_to(out)?;
-    let metrics = columns.map(Column::metric);
     let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
-    let mut acc = [RatioEstimator::default(); N];
-    let mut values = [crate::stats::Ratio::value(f64::NAN); N];
-    loop {
-        for &c in &shown_columns {
-            acc[c] = RatioEstimator::default();
-        }
-        let mut row_key = None;
-        for reader in readers.iter_mut() {
-            let Some((interval, index)) = reader.read_into(&mut values)? else {
-                break;
-            };
-            match row_key {
-                None => row_key = Some((interval, index)),
-                Some(k) if k != (interval, index) => {
-                    return Err(std::io::Error::other(format!(
-                        "replications disagree on interval rows: {k:?} vs {:?}",
-                        (interval, index)
-                    )));
-                }
-                Some(_) => {}
-            }
-            for &c in &shown_columns {
-                acc[c].push(values[c]);
-            }
-        }
-        let Some((interval, index)) = row_key else {
-            return Ok(());
-        };
+    let mut rows = IntervalEstimates::new(readers, (columns, shown));
+    while let Some((interval, index, estimates)) = rows.next_row()? {
         line.text(starts.get(interval));
         line.text(names[index]);
         for &c in &shown_columns {
-            let e = finish_estimate(metrics[c], acc[c].estimate());
+            let e = estimates[c];
             line.number(e.mean);
             line.number(e.ci_low);
             line.number(e.ci_high);
         }
         line.write_to(out)?;
     }
+    Ok(())
 }
 
 /// One CSV line of fields that never need quoting (numbers, ISO times, checked names),

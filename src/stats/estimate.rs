@@ -16,6 +16,16 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// No value: nothing was estimated.
+    pub const fn undefined() -> Estimate {
+        Estimate {
+            mean: f64::NAN,
+            ci_low: f64::NAN,
+            ci_high: f64::NAN,
+            n: 0,
+        }
+    }
+
     /// The ratio estimate of per-replication (numerator, denominator) pairs.
     pub fn from_ratios(values: impl IntoIterator<Item = Ratio>) -> Estimate {
         let mut acc = RatioEstimator::default();

@@ -12,6 +12,7 @@ mod determinism;
 mod erlang_cli;
 mod estimators;
 mod golden;
+mod html_report;
 mod model_rules;
 mod properties;
 mod robustness;

@@ -1,0 +1,503 @@
+//! `report.html`: one self-contained page (no scripts, no network) with the summary table
+//! and charts of each interval — contacts, service level against its target with the CI
+//! band, ASA, ports against the pool, agents and occupancy — drawn by plotters as inline SVG.
+//! Every label, unit and scope comes from the metric registry.
+
+use super::{Exporter, IntervalEstimates, summary_estimates};
+use crate::experiment::RunResults;
+use crate::stats::{AGENT_COLUMNS, Column, Estimate, INTERVAL_COLUMNS, Metric, Unit};
+use crate::stats::{agent_columns_shown, interval_columns_shown};
+use plotters::prelude::*;
+use std::io::Write;
+
+pub struct ReportHtml;
+
+/// At most this many points a line: longer runs average consecutive intervals into one point
+/// (the chart says so), so that a year of 15-minute intervals stays a page, not megabytes.
+const MAX_POINTS: usize = 600;
+
+/// The queue figures charted, and the agent-group figures.
+const QUEUE_FIGURES: [Metric; 9] = [
+    Metric::Offered,
+    Metric::Answered,
+    Metric::Abandoned,
+    Metric::ServiceLevel,
+    Metric::AsaS,
+    Metric::PortsBusyMean,
+    Metric::PortsBusyPeak,
+    Metric::CallbacksAccepted,
+    Metric::CallbacksConnected,
+];
+const GROUP_FIGURES: [Column; 3] = [
+    Column::Scheduled,
+    Column::Present,
+    Column::Metric(Metric::Occupancy),
+];
+
+const PALETTE: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+];
+
+/// One line of a chart: its label and a value (with CI) per point.
+struct Line<'a> {
+    label: &'a str,
+    points: &'a [Estimate],
+    /// Whether the CI is drawn as a band around the line.
+    band: bool,
+}
+
+/// Per-point figures of one row name (queue or group), averaged into points.
+struct Series {
+    /// The time of each point's first interval, hours from the start.
+    hours: Vec<f64>,
+    /// By figure, the point estimates.
+    figures: Vec<Vec<Estimate>>,
+}
+
+impl Series {
+    fn new(figures: usize) -> Series {
+        Series {
+            hours: Vec::new(),
+            figures: vec![Vec::new(); figures],
+        }
+    }
+}
+
+/// Reads an interval table into one [`Series`] per row name, `k` intervals a point.
+fn read_series<const N: usize>(
+    rows: &mut IntervalEstimates<N>,
+    columns: &[Column; N],
+    figures: &[Column],
+    (names, k, interval_hours): (usize, usize, f64),
+) -> std::io::Result<Vec<Series>> {
+    let index: Vec<usize> = figures
+        .iter()
+        .map(|f| {
+            columns
+                .iter()
+                .position(|c| c == f)
+                .expect("a charted column")
+        })
+        .collect();
+    let mut out: Vec<Series> = (0..names).map(|_| Series::new(figures.len())).collect();
+    // Running sums of the point being built, by row name: (intervals, sums of mean, low, high).
+    let mut open: Vec<(usize, Vec<[f64; 3]>)> = vec![(0, vec![[0.0; 3]; figures.len()]); names];
+    let mut first = None;
+    let close = |series: &mut Series, (count, sums): &mut (usize, Vec<[f64; 3]>)| {
+        for (f, s) in sums.iter_mut().enumerate() {
+            let n = *count as f64;
+            series.figures[f].push(Estimate {
+                mean: s[0] / n,
+                ci_low: s[1] / n,
+                ci_high: s[2] / n,
+                n: 0,
+            });
+            *s = [0.0; 3];
+        }
+        *count = 0;
+    };
+    while let Some((interval, name, estimates)) = rows.next_row()? {
+        let first = *first.get_or_insert(interval);
+        let (series, point) = (&mut out[name], &mut open[name]);
+        if point.0 == 0 {
+            series
+                .hours
+                .push((interval - first) as f64 * interval_hours);
+        }
+        for (f, &c) in index.iter().enumerate() {
+            let e = estimates[c];
+            point.1[f][0] += e.mean;
+            point.1[f][1] += e.ci_low;
+            point.1[f][2] += e.ci_high;
+        }
+        point.0 += 1;
+        if point.0 == k {
+            close(series, point);
+        }
+    }
+    for (series, point) in out.iter_mut().zip(&mut open) {
+        if point.0 > 0 {
+            close(series, point);
+        }
+    }
+    Ok(out)
+}
+
+/// Draws a chart of `lines` against hours from the start as an SVG element. `unit` scales
+/// shares to percentages; `reference` is a dashed horizontal line (a target, a pool size).
+fn chart(
+    title: &str,
+    unit: Unit,
+    hours: &[f64],
+    lines: &[Line],
+    reference: Option<(&str, f64)>,
+    x_label: &dyn Fn(f64) -> String,
+) -> std::io::Result<String> {
+    let scale = if unit == Unit::Share { 100.0 } else { 1.0 };
+    let finite = |v: f64| v.is_finite().then_some(v * scale);
+    let values = lines.iter().flat_map(|l| {
+        l.points
+            .iter()
+            .flat_map(move |e| [e.mean, if l.band { e.ci_high } else { e.mean }])
+    });
+    let top = values
+        .filter_map(finite)
+        .chain(reference.map(|(_, r)| r * scale))
+        .fold(0.0f64, f64::max);
+    let top = if unit == Unit::Share {
+        100.0
+    } else if top > 0.0 {
+        top * 1.1
+    } else {
+        1.0
+    };
+    let last = hours.last().copied().unwrap_or(0.0);
+    let right = if last > 0.0 { last } else { 1.0 };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 260)).into_drawing_area();
+        let failed = |e: &dyn std::fmt::Display| std::io::Error::other(format!("chart: {e}"));
+        root.fill(&WHITE).map_err(|e| failed(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..right, 0.0..top)
+            .map_err(|e| failed(&e))?;
+        let y_desc = match unit {
+            Unit::Share => "%".to_string(),
+            Unit::Count => "contacts".to_string(),
+            u => u.symbol().to_string(),
+        };
+        chart
+            .configure_mesh()
+            .x_labels(8)
+            .x_label_formatter(&|x| x_label(*x))
+            .y_desc(y_desc)
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(|e| failed(&e))?;
+        for (i, line) in lines.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            // A line breaks where its figure is undefined (no contact answered, say).
+            let mut segments: Vec<Vec<(f64, Estimate)>> = vec![Vec::new()];
+            for (&h, e) in hours.iter().zip(line.points) {
+                if e.mean.is_finite() {
+                    segments.last_mut().expect("one segment").push((h, *e));
+                } else if !segments.last().expect("one segment").is_empty() {
+                    segments.push(Vec::new());
+                }
+            }
+            for segment in segments.iter().filter(|s| !s.is_empty()) {
+                if line.band && segment.iter().all(|(_, e)| e.ci_low.is_finite()) {
+                    let upper = segment.iter().map(|(h, e)| (*h, e.ci_high * scale));
+                    let lower = segment.iter().rev().map(|(h, e)| (*h, e.ci_low * scale));
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(
+                            upper.chain(lower).collect::<Vec<_>>(),
+                            color.mix(0.18),
+                        )))
+                        .map_err(|e| failed(&e))?;
+                }
+                chart
+                    .draw_series(LineSeries::new(
+                        segment.iter().map(|(h, e)| (*h, e.mean * scale)),
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| failed(&e))?;
+            }
+            // The legend entry, drawn once whatever the segments.
+            chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map_err(|e| failed(&e))?
+                .label(if line.band {
+                    format!("{} (band: 95 % CI)", line.label)
+                } else {
+                    line.label.to_string()
+                })
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
+        }
+        if let Some((label, value)) = reference {
+            let dashed = DashedLineSeries::new(
+                [(0.0, value * scale), (right, value * scale)],
+                6,
+                4,
+                BLACK.stroke_width(1),
+            );
+            chart
+                .draw_series(dashed)
+                .map_err(|e| failed(&e))?
+                .label(label)
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .draw()
+            .map_err(|e| failed(&e))?;
+        root.present().map_err(|e| failed(&e))?;
+    }
+    Ok(svg)
+}
+
+/// Text for HTML: names are validated, but a report never trusts its inputs.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A figure for people in its unit (shares as percentages), as the terminal prints it.
+fn figure(v: f64, unit: Unit) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    match unit {
+        Unit::Share => format!("{:.1} %", v * 100.0),
+        Unit::Seconds | Unit::Minutes => format!("{v:.1} {}", unit.symbol()),
+        _ => format!("{v:.1}"),
+    }
+}
+
+impl Exporter for ReportHtml {
+    fn file_name(&self) -> &'static str {
+        "report.html"
+    }
+
+    fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()> {
+        let s = &results.scenario;
+        let intervals = s
+            .intervals()
+            .saturating_sub(s.first_reported_interval())
+            .max(1);
+        let k = intervals.div_ceil(MAX_POINTS);
+        let interval_hours = crate::engine::secs_from_ticks(s.interval) / 3600.0;
+        let start = s.start
+            + jiff::SignedDuration::from_micros(
+                (s.first_reported_interval() as u64 * s.interval) as i64,
+            );
+        let long = intervals as f64 * interval_hours > 24.0;
+        let x_label = move |h: f64| {
+            let at = start + jiff::SignedDuration::from_secs_f64(h * 3600.0);
+            let format = if long { "%m-%d %H:%M" } else { "%H:%M" };
+            at.strftime(format).to_string()
+        };
+
+        let queue_columns = INTERVAL_COLUMNS.map(Column::Metric);
+        let queue_figures = QUEUE_FIGURES.map(Column::Metric);
+        let mut readers = results.interval_rows()?;
+        let mut rows =
+            IntervalEstimates::new(&mut readers, (&queue_columns, interval_columns_shown(s)));
+        let queues = read_series(
+            &mut rows,
+            &queue_columns,
+            &queue_figures,
+            (s.queues.len(), k, interval_hours),
+        )?;
+        let mut readers = results.agent_rows()?;
+        let mut rows =
+            IntervalEstimates::new(&mut readers, (&AGENT_COLUMNS, agent_columns_shown(s)));
+        let groups = read_series(
+            &mut rows,
+            &AGENT_COLUMNS,
+            &GROUP_FIGURES,
+            (s.agent_groups.len(), k, interval_hours),
+        )?;
+
+        let title = escape(&s.name);
+        writeln!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} — ccsim report</title>\n<style>{STYLE}</style>\n</head>\n<body>"
+        )?;
+        writeln!(
+            out,
+            "<h1>{title}</h1>\n<p class=\"run\">{} replications, seed {}; ccsim {}. Times are UTC. Each figure is estimated over replications with its 95 % confidence interval: rates as ratios of expected counts (long-run fractions), counts and time averages as means.</p>",
+            results.replications.len(),
+            results.options.seed,
+            env!("CARGO_PKG_VERSION")
+        )?;
+        if k > 1 {
+            writeln!(
+                out,
+                "<p class=\"note\">Each point of the charts is the mean of {k} consecutive intervals' estimates.</p>"
+            )?;
+        }
+
+        // Charts: for each queue, then each group.
+        let chart_of = |out: &mut dyn Write, scope: &str, name: &str, svg: String| {
+            writeln!(
+                out,
+                "<figure class=\"chart\" data-scope=\"{}\" data-chart=\"{name}\">{svg}</figure>",
+                escape(scope)
+            )
+        };
+        let figure_of = |series: &Series, m: Metric| {
+            let f = QUEUE_FIGURES.iter().position(|&x| x == m).expect("charted");
+            series.figures[f].clone()
+        };
+        for (q, (queue, series)) in s.queues.iter().zip(&queues).enumerate() {
+            let scope = crate::stats::Scope::Queue(q).label(s);
+            writeln!(out, "<h2>Queue {}</h2>", escape(&queue.name))?;
+            let offered = figure_of(series, Metric::Offered);
+            let answered = figure_of(series, Metric::Answered);
+            let abandoned = figure_of(series, Metric::Abandoned);
+            let contacts = [
+                (Metric::Offered, &offered),
+                (Metric::Answered, &answered),
+                (Metric::Abandoned, &abandoned),
+            ]
+            .map(|(m, points)| Line {
+                label: m.label(),
+                points,
+                band: false,
+            });
+            let label = format!("Contacts per interval — {}", queue.name);
+            let svg = chart(
+                &label,
+                Unit::Count,
+                &series.hours,
+                &contacts,
+                None,
+                &x_label,
+            )?;
+            chart_of(out, &scope, "contacts", svg)?;
+
+            let sl = figure_of(series, Metric::ServiceLevel);
+            let target = s.service_level.target.map(|t| ("target", t));
+            let label = format!(
+                "{} ({}, {}) — {}",
+                Metric::ServiceLevel.label(),
+                s.service_level.definition.name(),
+                crate::scenario::Duration::from_ticks(s.service_level.threshold),
+                queue.name
+            );
+            let line = Line {
+                label: Metric::ServiceLevel.label(),
+                points: &sl,
+                band: true,
+            };
+            let svg = chart(
+                &label,
+                Unit::Share,
+                &series.hours,
+                &[line],
+                target,
+                &x_label,
+            )?;
+            chart_of(out, &scope, "service_level", svg)?;
+
+            let asa = figure_of(series, Metric::AsaS);
+            let line = Line {
+                label: Metric::AsaS.label(),
+                points: &asa,
+                band: true,
+            };
+            let label = format!("{} — {}", Metric::AsaS.label(), queue.name);
+            let svg = chart(
+                &label,
+                Unit::Seconds,
+                &series.hours,
+                &[line],
+                None,
+                &x_label,
+            )?;
+            chart_of(out, &scope, "asa", svg)?;
+
+            if let Some(p) = queue.port_pool {
+                let pool = &s.port_pools[p];
+                let (mean, peak) = (
+                    figure_of(series, Metric::PortsBusyMean),
+                    figure_of(series, Metric::PortsBusyPeak),
+                );
+                let lines = [
+                    (Metric::PortsBusyMean, &mean),
+                    (Metric::PortsBusyPeak, &peak),
+                ]
+                .map(|(m, points)| Line {
+                    label: m.label(),
+                    points,
+                    band: false,
+                });
+                let label = format!("Ports of {} — {}", pool.name, queue.name);
+                let size = Some(("ports in the pool", f64::from(pool.ports)));
+                let svg = chart(&label, Unit::Ports, &series.hours, &lines, size, &x_label)?;
+                chart_of(out, &scope, "ports", svg)?;
+            }
+            if queue.callback.is_some() {
+                let (accepted, connected) = (
+                    figure_of(series, Metric::CallbacksAccepted),
+                    figure_of(series, Metric::CallbacksConnected),
+                );
+                let lines = [
+                    (Metric::CallbacksAccepted, &accepted),
+                    (Metric::CallbacksConnected, &connected),
+                ]
+                .map(|(m, points)| Line {
+                    label: m.label(),
+                    points,
+                    band: false,
+                });
+                let label = format!("Callbacks per interval — {}", queue.name);
+                let svg = chart(&label, Unit::Count, &series.hours, &lines, None, &x_label)?;
+                chart_of(out, &scope, "callbacks", svg)?;
+            }
+        }
+        for (g, (group, series)) in s.agent_groups.iter().zip(&groups).enumerate() {
+            let scope = crate::stats::Scope::Group(g).label(s);
+            writeln!(out, "<h2>Agent group {}</h2>", escape(&group.name))?;
+            let lines = [0, 1].map(|f| Line {
+                label: GROUP_FIGURES[f].label(),
+                points: &series.figures[f],
+                band: false,
+            });
+            let label = format!("Agents — {}", group.name);
+            let svg = chart(&label, Unit::Agents, &series.hours, &lines, None, &x_label)?;
+            chart_of(out, &scope, "agents", svg)?;
+            let line = Line {
+                label: Metric::Occupancy.label(),
+                points: &series.figures[2],
+                band: true,
+            };
+            let label = format!("{} — {}", Metric::Occupancy.label(), group.name);
+            let svg = chart(&label, Unit::Share, &series.hours, &[line], None, &x_label)?;
+            chart_of(out, &scope, "occupancy", svg)?;
+        }
+
+        // The summary table, every run-level figure.
+        writeln!(
+            out,
+            "<h2>Summary</h2>\n<table>\n<thead><tr><th>scope</th><th>figure</th><th>estimate</th><th>95 % CI</th><th>metric</th></tr></thead>\n<tbody>"
+        )?;
+        for (&(scope, metric), e) in results.catalog.iter().zip(summary_estimates(results)) {
+            let unit = metric.unit();
+            let ci = if e.ci_low.is_finite() {
+                format!("{} – {}", figure(e.ci_low, unit), figure(e.ci_high, unit))
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{ci}</td><td><code>{}</code></td></tr>",
+                escape(&scope.label(s)),
+                escape(metric.label()),
+                figure(e.mean, unit),
+                metric.name()
+            )?;
+        }
+        writeln!(out, "</tbody>\n</table>\n</body>\n</html>")
+    }
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:800px;color:#222}\
+h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}\
+.run,.note{color:#555}figure{margin:1em 0}table{border-collapse:collapse;font-size:.9em}\
+td,th{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right}";
