@@ -238,7 +238,12 @@ fn chart(
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            // Shares (service level, occupancy) run high: their legend goes below them.
+            .position(if unit == Unit::Share {
+                SeriesLabelPosition::LowerRight
+            } else {
+                SeriesLabelPosition::UpperRight
+            })
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(200, 200, 200))
             .draw()

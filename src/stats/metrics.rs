@@ -312,9 +312,9 @@ macro_rules! metrics {
 
 metrics! {
     Offered: "offered", "Offered", Count, Neutral, Mean, Nothing;
-    Blocked: "blocked", "Blocked (no free port)", Count, LowerIsBetter, Mean, Nothing;
+    Blocked: "blocked", "Blocked (no free port)", Count, Neutral, Mean, Nothing;
     Answered: "answered", "Answered", Count, Neutral, Mean, Nothing;
-    Abandoned: "abandoned", "Abandoned", Count, LowerIsBetter, Mean, Nothing;
+    Abandoned: "abandoned", "Abandoned", Count, Neutral, Mean, Nothing;
     ShortAbandoned: "short_abandoned", "Short abandons", Count, Neutral, Mean, Nothing;
     ServiceLevel: "service_level", "Service level", Share, HigherIsBetter, RatioOfSums, Nothing;
     ServiceLevelTargetMet: "service_level_target_met", "Days meeting the service-level target", Share, HigherIsBetter, ShareOfReplications, Target;
@@ -336,9 +336,9 @@ metrics! {
     CallbacksAccepted: "callbacks_accepted", "Callbacks accepted", Count, Neutral, Mean, Callbacks;
     CallbacksRequested: "callbacks_requested", "Callbacks requested (scheduled)", Count, Neutral, Mean, Callbacks;
     CallbacksConnected: "callbacks_connected", "Callbacks connected", Count, Neutral, Mean, Callbacks;
-    CallbacksExpired: "callbacks_expired", "Callbacks expired", Count, LowerIsBetter, Mean, Callbacks;
-    CallbacksFailed: "callbacks_failed", "Callbacks failed (final result, or attempts used up)", Count, LowerIsBetter, Mean, Callbacks;
-    CallbacksNotQueued: "callbacks_not_queued", "Requests not queued (max_queued)", Count, LowerIsBetter, Mean, Callbacks;
+    CallbacksExpired: "callbacks_expired", "Callbacks expired", Count, Neutral, Mean, Callbacks;
+    CallbacksFailed: "callbacks_failed", "Callbacks failed (final result, or attempts used up)", Count, Neutral, Mean, Callbacks;
+    CallbacksNotQueued: "callbacks_not_queued", "Requests not queued (max_queued)", Count, Neutral, Mean, Callbacks;
     CallbackAttempts: "callback_attempts", "Attempts per callback", Count, Neutral, RatioOfSums, Callbacks;
     CallbackWaitS: "callback_wait_s", "Callback wait (due to connected)", Seconds, LowerIsBetter, RatioOfSums, Callbacks;
     CallbackWaitP90S: "callback_wait_p90_s", "90th percentile callback wait", Seconds, LowerIsBetter, Mean, Callbacks;

@@ -15,6 +15,7 @@ mod golden;
 mod html_report;
 mod model_rules;
 mod properties;
+mod readme;
 mod robustness;
 mod shards;
 mod staff;
