@@ -3,7 +3,7 @@
 use super::CliError;
 use super::table::{Align, TextTable};
 use crate::erlang::{ErlangAInput, erlang_a, erlang_b, erlang_c, fewest};
-use crate::scenario::{Duration, SlDefinition};
+use crate::scenario::{Duration, Share, SlDefinition};
 use clap::{Args, Subcommand};
 
 #[derive(Args, Debug)]
@@ -94,27 +94,6 @@ struct Agents {
     /// absence; 0.3 or 30%): adds the heads to roster, agents / (1 − shrinkage), rounded up.
     #[arg(long)]
     shrinkage: Option<Share>,
-}
-
-/// A share (a fraction from 0 to 1), written `0.8` or `80%`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Share(f64);
-
-impl std::str::FromStr for Share {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        let (number, scale) = match t.strip_suffix('%') {
-            Some(p) => (p.trim_end(), 100.0),
-            None => (t, 1.0),
-        };
-        match number.parse::<f64>() {
-            Ok(x) if (0.0..=1.0).contains(&(x / scale)) => Ok(Share(x / scale)),
-            _ => Err(format!(
-                "\"{s}\" is not a share: give a fraction from 0 to 1 (0.8) or a percentage (80%)"
-            )),
-        }
-    }
 }
 
 /// An inclusive range of server counts, written `12` or `10..16`.

@@ -4,6 +4,7 @@ use super::table::{Align, TextTable};
 use super::{CliError, progress, run::load_scenario};
 use crate::experiment::RunOptions;
 use crate::report::{OutputFolder, number, timestamp_secs, write_new};
+use crate::scenario::{Duration, SHARE_HELP, Share};
 use crate::staffing::{StaffingRequest, Target, column, current_staffing, staff};
 use std::path::{Path, PathBuf};
 
@@ -53,20 +54,21 @@ fn parse_bound(s: &str, allowed: &[&str]) -> Result<(String, f64), String> {
             allowed.join(", ")
         ));
     }
-    let v: f64 = value
-        .parse()
-        .map_err(|_| format!("\"{value}\" is not a number"))?;
-    let fraction = name != "asa_s";
-    if !(v.is_finite() && v >= 0.0 && (!fraction || v <= 1.0)) {
-        return Err(format!(
-            "{name}={v}: give {}",
-            if fraction {
-                "a fraction from 0 to 1 (0.8 = 80 %)"
-            } else {
-                "seconds, 0 or more"
-            }
-        ));
-    }
+    // A time is a duration with its unit (`30s`, `1m`), or plain seconds; a share is
+    // `0.8` or `80%`.
+    let v = if name == "asa_s" {
+        match value.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            Ok(_) => return Err(format!("{name}={value}: give a duration, 0 or more (30s)")),
+            Err(_) => Duration::parse(value)
+                .map_err(|e| format!("{name}={value}: {e}"))?
+                .secs(),
+        }
+    } else {
+        Share::parse(value)
+            .map_err(|_| format!("{name}={value}: {SHARE_HELP}"))?
+            .0
+    };
     Ok((name.to_string(), v))
 }
 

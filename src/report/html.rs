@@ -83,19 +83,36 @@ fn read_series<const N: usize>(
         })
         .collect();
     let mut out: Vec<Series> = (0..names).map(|_| Series::new(figures.len())).collect();
-    // Running sums of the point being built, by row name: (intervals, sums of mean, low, high).
-    let mut open: Vec<(usize, Vec<[f64; 3]>)> = vec![(0, vec![[0.0; 3]; figures.len()]); names];
+    // The point being built, by row name: its intervals, and by figure the sums of mean,
+    // low and high over the intervals where the figure is defined, and how many those are.
+    // A peak figure keeps its largest value instead: a full pool must not be averaged away.
+    type Open = (usize, Vec<([f64; 3], usize)>);
+    let mut open: Vec<Open> = vec![(0, vec![([0.0; 3], 0); figures.len()]); names];
+    let peak: Vec<bool> = figures
+        .iter()
+        .map(|f| *f == Column::Metric(Metric::PortsBusyPeak))
+        .collect();
     let mut first = None;
-    let close = |series: &mut Series, (count, sums): &mut (usize, Vec<[f64; 3]>)| {
-        for (f, s) in sums.iter_mut().enumerate() {
-            let n = *count as f64;
-            series.figures[f].push(Estimate {
-                mean: s[0] / n,
-                ci_low: s[1] / n,
-                ci_high: s[2] / n,
-                n: 0,
+    let close = |series: &mut Series, (count, sums): &mut Open| {
+        for (f, (s, n)) in sums.iter_mut().enumerate() {
+            let n_f = *n as f64;
+            series.figures[f].push(match (*n, peak[f]) {
+                (0, _) => Estimate::undefined(),
+                (_, true) => Estimate {
+                    mean: s[0],
+                    ci_low: s[1],
+                    ci_high: s[2],
+                    n: 0,
+                },
+                _ => Estimate {
+                    mean: s[0] / n_f,
+                    ci_low: s[1] / n_f,
+                    ci_high: s[2] / n_f,
+                    n: 0,
+                },
             });
             *s = [0.0; 3];
+            *n = 0;
         }
         *count = 0;
     };
@@ -109,9 +126,17 @@ fn read_series<const N: usize>(
         }
         for (f, &c) in index.iter().enumerate() {
             let e = estimates[c];
-            point.1[f][0] += e.mean;
-            point.1[f][1] += e.ci_low;
-            point.1[f][2] += e.ci_high;
+            if !e.mean.is_finite() {
+                continue;
+            }
+            let (s, n) = &mut point.1[f];
+            let fold = |acc: f64, v: f64| if peak[f] { acc.max(v) } else { acc + v };
+            *s = [
+                fold(s[0], e.mean),
+                fold(s[1], e.ci_low),
+                fold(s[2], e.ci_high),
+            ];
+            *n += 1;
         }
         point.0 += 1;
         if point.0 == k {
@@ -134,7 +159,7 @@ fn chart(
     hours: &[f64],
     lines: &[Line],
     reference: Option<(&str, f64)>,
-    x_label: &dyn Fn(f64) -> String,
+    (x_label, averaged): (&dyn Fn(f64) -> String, bool),
 ) -> std::io::Result<String> {
     let scale = if unit == Unit::Share { 100.0 } else { 1.0 };
     let finite = |v: f64| v.is_finite().then_some(v * scale);
@@ -203,18 +228,24 @@ fn chart(
                         )))
                         .map_err(|e| failed(&e))?;
                 }
-                chart
-                    .draw_series(LineSeries::new(
-                        segment.iter().map(|(h, e)| (*h, e.mean * scale)),
-                        color.stroke_width(2),
-                    ))
-                    .map_err(|e| failed(&e))?;
+                let points = segment.iter().map(|(h, e)| (*h, e.mean * scale));
+                if segment.len() == 1 {
+                    // A lone point (a busy interval between empty ones) has no line.
+                    let dots = points.map(|p| Circle::new(p, 3, color.filled()));
+                    chart.draw_series(dots).map_err(|e| failed(&e))?;
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                        .map_err(|e| failed(&e))?;
+                }
             }
             // The legend entry, drawn once whatever the segments.
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
                 .map_err(|e| failed(&e))?
-                .label(if line.band {
+                .label(if line.band && averaged {
+                    format!("{} (band: mean of the intervals' 95 % CIs)", line.label)
+                } else if line.band {
                     format!("{} (band: 95 % CI)", line.label)
                 } else {
                     line.label.to_string()
@@ -266,10 +297,17 @@ fn figure(v: f64, unit: Unit) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    match unit {
-        Unit::Share => format!("{:.1} %", v * 100.0),
-        Unit::Seconds | Unit::Minutes => format!("{v:.1} {}", unit.symbol()),
-        _ => format!("{v:.1}"),
+    let (v, suffix) = match unit {
+        Unit::Share => (v * 100.0, " %"),
+        Unit::Seconds | Unit::Minutes => (v, unit.symbol()),
+        _ => (v, ""),
+    };
+    let text = format!("{v:.1}");
+    // Rounding noise around zero (-0.04) reads as 0.0.
+    let text = if text == "-0.0" { "0.0".into() } else { text };
+    match suffix {
+        "" | " %" => format!("{text}{suffix}"),
+        unit => format!("{text} {unit}"),
     }
 }
 
@@ -292,7 +330,8 @@ impl Exporter for ReportHtml {
             );
         let long = intervals as f64 * interval_hours > 24.0;
         let x_label = move |h: f64| {
-            let at = start + jiff::SignedDuration::from_secs_f64(h * 3600.0);
+            // Whole seconds: 08:59:59.999 would print as 08:59.
+            let at = start + jiff::SignedDuration::from_secs((h * 3600.0).round() as i64);
             let format = if long { "%m-%d %H:%M" } else { "%H:%M" };
             at.strftime(format).to_string()
         };
@@ -333,7 +372,7 @@ impl Exporter for ReportHtml {
         if k > 1 {
             writeln!(
                 out,
-                "<p class=\"note\">Each point of the charts is the mean of {k} consecutive intervals' estimates.</p>"
+                "<p class=\"note\">Each point of the charts is the mean of {k} consecutive intervals' estimates (the peak ports their largest), drawn at the first interval's start.</p>"
             )?;
         }
 
@@ -372,7 +411,7 @@ impl Exporter for ReportHtml {
                 &series.hours,
                 &contacts,
                 None,
-                &x_label,
+                (&x_label, k > 1),
             )?;
             chart_of(out, &scope, "contacts", svg)?;
 
@@ -396,7 +435,7 @@ impl Exporter for ReportHtml {
                 &series.hours,
                 &[line],
                 target,
-                &x_label,
+                (&x_label, k > 1),
             )?;
             chart_of(out, &scope, "service_level", svg)?;
 
@@ -413,7 +452,7 @@ impl Exporter for ReportHtml {
                 &series.hours,
                 &[line],
                 None,
-                &x_label,
+                (&x_label, k > 1),
             )?;
             chart_of(out, &scope, "asa", svg)?;
 
@@ -434,7 +473,14 @@ impl Exporter for ReportHtml {
                 });
                 let label = format!("Ports of {} — {}", pool.name, queue.name);
                 let size = Some(("ports in the pool", f64::from(pool.ports)));
-                let svg = chart(&label, Unit::Ports, &series.hours, &lines, size, &x_label)?;
+                let svg = chart(
+                    &label,
+                    Unit::Ports,
+                    &series.hours,
+                    &lines,
+                    size,
+                    (&x_label, k > 1),
+                )?;
                 chart_of(out, &scope, "ports", svg)?;
             }
             if queue.callback.is_some() {
@@ -452,7 +498,14 @@ impl Exporter for ReportHtml {
                     band: false,
                 });
                 let label = format!("Callbacks per interval — {}", queue.name);
-                let svg = chart(&label, Unit::Count, &series.hours, &lines, None, &x_label)?;
+                let svg = chart(
+                    &label,
+                    Unit::Count,
+                    &series.hours,
+                    &lines,
+                    None,
+                    (&x_label, k > 1),
+                )?;
                 chart_of(out, &scope, "callbacks", svg)?;
             }
         }
@@ -465,7 +518,14 @@ impl Exporter for ReportHtml {
                 band: false,
             });
             let label = format!("Agents — {}", group.name);
-            let svg = chart(&label, Unit::Agents, &series.hours, &lines, None, &x_label)?;
+            let svg = chart(
+                &label,
+                Unit::Agents,
+                &series.hours,
+                &lines,
+                None,
+                (&x_label, k > 1),
+            )?;
             chart_of(out, &scope, "agents", svg)?;
             let line = Line {
                 label: Metric::Occupancy.label(),
@@ -473,7 +533,14 @@ impl Exporter for ReportHtml {
                 band: true,
             };
             let label = format!("{} — {}", Metric::Occupancy.label(), group.name);
-            let svg = chart(&label, Unit::Share, &series.hours, &[line], None, &x_label)?;
+            let svg = chart(
+                &label,
+                Unit::Share,
+                &series.hours,
+                &[line],
+                None,
+                (&x_label, k > 1),
+            )?;
             chart_of(out, &scope, "occupancy", svg)?;
         }
 

@@ -12,6 +12,7 @@ mod error;
 pub mod input;
 mod interval_csv;
 mod raw;
+mod share;
 mod validate;
 
 pub use agent_group::DEFAULT_RONA_TIMEOUT;
@@ -22,6 +23,7 @@ pub use callback::{
 pub use distribution::{Distribution, read_empirical};
 pub use duration::Duration;
 pub use error::ScenarioError;
+pub use share::{SHARE_HELP, Share};
 
 use crate::engine::Ticks;
 use sha2::{Digest, Sha256};

@@ -4,6 +4,7 @@
 //! `Scenario` whose every value has been checked and every reference resolved.
 
 use super::duration::Duration;
+use super::share::Share;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -42,7 +43,7 @@ pub struct RawServiceLevel {
     pub threshold: Option<Spanned<Duration>>,
     pub definition: Option<Spanned<String>>,
     pub short_abandon: Option<Spanned<Duration>>,
-    pub target: Option<Spanned<f64>>,
+    pub target: Option<Spanned<Share>>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -388,20 +388,8 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
                     .short_abandon
                     .as_ref()
                     .map_or(DEFAULT_SHORT_ABANDON, |t| t.get_ref().ticks()),
-                target: match &sl.target {
-                    None => None,
-                    Some(t) if (0.0..=1.0).contains(t.get_ref()) => Some(*t.get_ref()),
-                    Some(t) => {
-                        return Err(c.error(
-                            t.span(),
-                            "service_level.target",
-                            format!(
-                                "{} is not a share: give the service level aimed at as a number from 0 to 1 (0.8 for 80 %)",
-                                t.get_ref()
-                            ),
-                        ));
-                    }
-                },
+                // A share by type: `0.8` or `"80%"`, checked as it is read.
+                target: sl.target.as_ref().map(|t| t.get_ref().0),
             }
         }
     };

@@ -313,7 +313,7 @@ const CASES: &[Case] = &[
         new: "definition = \"offered\"\ntarget = 80",
         marker: "target",
         key: "service_level.target",
-        words: "0.8 for 80 %",
+        words: "80 is not a share: give a fraction from 0 to 1 (0.8) or a percentage (80%)",
     },
     // Limits that keep a typo from exhausting memory or running forever.
     Case {

@@ -646,3 +646,72 @@ fn blank_rows_offsets_and_more_bad_files() {
         "{err}"
     );
 }
+
+#[test]
+fn a_target_reads_as_a_share_or_a_percentage() {
+    let with = |target: &str| format!("{LISTS}\n[service_level]\ntarget = {target}\n");
+    let fraction = Ccsim::simulate(&with("0.8"), &[]);
+    let percent = Ccsim::simulate(&with("\"80%\""), &[]);
+    for report in REPORTS {
+        assert_eq!(fraction.read(report), percent.read(report), "{report}");
+    }
+    assert!(
+        fraction
+            .read("out/summary.csv")
+            .contains("service_level_target_met")
+    );
+    for bad in ["\"180%\"", "1.5", "\"eighty\""] {
+        let run = Ccsim::new()
+            .file("scenario.toml", &with(bad))
+            .args(["validate", "scenario.toml"])
+            .run();
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("service_level.target") && run.stderr.contains("80%"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn staff_bounds_take_shares_as_percentages_and_times_with_units() {
+    let staffed = LISTS.replace("replications = 4", "replications = 10");
+    let staff = |max: &str| {
+        Ccsim::new()
+            .file("scenario.toml", &staffed)
+            .args(["staff", "scenario.toml", "--out", "plan"])
+            .args(["--target", "service_level=80%", "--max", max])
+            .run()
+    };
+    let with_unit = staff("asa_s=30s").success();
+    let in_seconds = staff("asa_s=30").success();
+    assert_eq!(
+        with_unit.read("plan/staffing.csv"),
+        in_seconds.read("plan/staffing.csv")
+    );
+    let fraction = Ccsim::new()
+        .file("scenario.toml", &staffed)
+        .args(["staff", "scenario.toml", "--out", "plan"])
+        .args(["--target", "service_level=0.8", "--max", "asa_s=0.5m"])
+        .run()
+        .success();
+    assert_eq!(
+        fraction.read("plan/staffing.csv"),
+        in_seconds.read("plan/staffing.csv")
+    );
+    for bad in [
+        "asa_s=30x",
+        "asa_s=-1",
+        "abandon_rate=105%",
+        "abandon_rate=5",
+    ] {
+        let run = staff(bad);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(bad.split('=').next().unwrap()),
+            "{}",
+            run.stderr
+        );
+    }
+}

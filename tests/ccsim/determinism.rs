@@ -13,7 +13,8 @@ fn scenario() -> String {
     .replace("replications = 30", "replications = 6")
 }
 
-const REPORTS: [&str; 4] = [
+const REPORTS: [&str; 5] = [
+    "report.html",
     "summary.csv",
     "intervals.csv",
     "replications.csv",

@@ -35,6 +35,9 @@ fn report(scenario: &str) -> (crate::harness::Run, String) {
 fn the_report_is_one_self_contained_page_with_a_chart_per_figure() {
     for scenario in ["default.toml", "callbacks.toml", "two-skill.toml"] {
         let (_, html) = report(scenario);
+        if scenario == "callbacks.toml" {
+            assert!(html.contains("data-chart=\"callbacks\""));
+        }
         for outside in ["<script", "<link", "src=", "url(", "@import"] {
             assert!(!html.contains(outside), "{scenario}: {outside}");
         }
@@ -47,12 +50,28 @@ fn the_report_is_one_self_contained_page_with_a_chart_per_figure() {
         );
         let charts = html.matches("<figure class=\"chart\"").count();
         assert_eq!(charts, expected_charts(&bundled(scenario)), "{scenario}");
-        // Each chart draws its lines (plotters writes a series as a polyline).
+        // Each chart draws its first figure's line: a polyline in the first colour through
+        // more points than a legend's two (axes and grid are grey).
+        let intervals = ccsim::scenario::Scenario::load(&bundled(scenario))
+            .unwrap()
+            .intervals();
         for figure in html.split("<figure class=\"chart\"").skip(1) {
             let figure = &figure[..figure.find("</figure>").unwrap()];
+            let longest = figure
+                .split("<polyline")
+                .skip(1)
+                .filter(|p| p.contains("stroke=\"#1F77B4\""))
+                .map(|p| {
+                    let points = &p[p.find("points=\"").unwrap() + 8..];
+                    points[..points.find('"').unwrap()]
+                        .split_whitespace()
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
             assert!(
-                figure.contains("<polyline"),
-                "{scenario}: a chart with no line"
+                longest > intervals / 2,
+                "{scenario}: a chart whose line has {longest} points for {intervals} intervals"
             );
         }
         // The summary table has a row per run-level metric of summary.csv.
@@ -63,8 +82,6 @@ fn the_report_is_one_self_contained_page_with_a_chart_per_figure() {
             "{scenario}"
         );
     }
-    let (_, html) = report("callbacks.toml");
-    assert!(html.contains("data-chart=\"callbacks\""));
 }
 
 /// Chromium's path, or None where it is missing and this is not CI (which must have it).
@@ -81,21 +98,25 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
+/// Chromium headless with a profile of its own, ended if it hangs.
 fn headless(chromium: &Path, profile: &Path) -> Command {
-    let mut c = Command::new(chromium);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--window-size=900,2400",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
+    let mut c = Command::new("timeout");
+    c.arg("120")
+        .arg(chromium)
+        .args([
+            "--disable-dev-shm-usage",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=900,2400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
     c
 }
 
@@ -104,10 +125,9 @@ fn a_headless_browser_draws_the_report() {
     let Some(chromium) = chromium() else { return };
     let (run, _) = report("default.toml");
     let page = format!("file://{}", run.path("out/report.html").display());
-    let profile = run.path("chromium-profile");
 
     // The page as the browser built it: every chart an SVG element it parsed.
-    let dom = headless(&chromium, &profile)
+    let dom = headless(&chromium, &run.path("profile-dom"))
         .args(["--dump-dom", &page])
         .output()
         .expect("chromium runs");
@@ -122,7 +142,7 @@ fn a_headless_browser_draws_the_report() {
 
     // A screenshot that is not blank: many colours, and a good share of the page drawn on.
     let png = run.path("report.png");
-    let shot = headless(&chromium, &profile)
+    let shot = headless(&chromium, &run.path("profile-shot"))
         .arg(format!("--screenshot={}", png.display()))
         .arg(&page)
         .output()

@@ -172,11 +172,12 @@ fn errors_quote_only_an_escaped_excerpt_of_a_file() {
 }
 
 /// The reports compared between sets (run.json also differs by wall time).
-const SET: [&str; 4] = [
+const SET: [&str; 5] = [
     "summary.csv",
     "intervals.csv",
     "agents.csv",
     "replications.csv",
+    "report.html",
 ];
 
 fn read_set(dir: &std::path::Path) -> Vec<String> {

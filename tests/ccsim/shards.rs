@@ -27,7 +27,8 @@ fn callbacks_run() -> Ccsim {
         )
 }
 
-const CSVS: [&str; 6] = [
+const CSVS: [&str; 7] = [
+    "report.html",
     "summary.csv",
     "intervals.csv",
     "agents.csv",
