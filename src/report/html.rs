@@ -66,6 +66,15 @@ impl Series {
     }
 }
 
+/// The columns shown that are also among `figures`.
+fn charted<const N: usize>(
+    columns: &[Column; N],
+    shown: [bool; N],
+    figures: &[Column],
+) -> [bool; N] {
+    std::array::from_fn(|c| shown[c] && figures.contains(&columns[c]))
+}
+
 /// Reads an interval table into one [`Series`] per row name, `k` intervals a point.
 fn read_series<const N: usize>(
     rows: &mut IntervalEstimates<N>,
@@ -339,8 +348,14 @@ impl Exporter for ReportHtml {
         let queue_columns = INTERVAL_COLUMNS.map(Column::Metric);
         let queue_figures = QUEUE_FIGURES.map(Column::Metric);
         let mut readers = results.interval_rows()?;
-        let mut rows =
-            IntervalEstimates::new(&mut readers, (&queue_columns, interval_columns_shown(s)));
+        // Only the charted columns are estimated: the rest would cost as much again as the CSV.
+        let mut rows = IntervalEstimates::new(
+            &mut readers,
+            (
+                &queue_columns,
+                charted(&queue_columns, interval_columns_shown(s), &queue_figures),
+            ),
+        );
         let queues = read_series(
             &mut rows,
             &queue_columns,
@@ -348,8 +363,13 @@ impl Exporter for ReportHtml {
             (s.queues.len(), k, interval_hours),
         )?;
         let mut readers = results.agent_rows()?;
-        let mut rows =
-            IntervalEstimates::new(&mut readers, (&AGENT_COLUMNS, agent_columns_shown(s)));
+        let mut rows = IntervalEstimates::new(
+            &mut readers,
+            (
+                &AGENT_COLUMNS,
+                charted(&AGENT_COLUMNS, agent_columns_shown(s), &GROUP_FIGURES),
+            ),
+        );
         let groups = read_series(
             &mut rows,
             &AGENT_COLUMNS,
