@@ -3,10 +3,10 @@
 use super::table::{Align, TextTable};
 use super::{CliError, progress};
 use crate::experiment::{self, RunOptions, RunResults};
-use crate::report::{self, OutputFolder};
+use crate::report::{self, OutputFolder, figure};
 use crate::scenario::{Duration, Scenario};
 use crate::shard::ShardSpec;
-use crate::stats::{Estimate, Metric, Scope, Unit as StatUnit};
+use crate::stats::{Estimate, Metric, Scope};
 use std::path::{Path, PathBuf};
 
 /// The bundled default scenario, used when `scenarios/default.toml` is not at hand.
@@ -191,9 +191,13 @@ pub(super) fn print_summary(r: &RunResults) -> Result<(), CliError> {
             let ci = if e.ci_low.is_nan() {
                 String::new()
             } else {
-                format!("{} – {}", figure(e.ci_low, m), figure(e.ci_high, m))
+                format!(
+                    "{} – {}",
+                    figure(e.ci_low, m.unit()),
+                    figure(e.ci_high, m.unit())
+                )
             };
-            table.row([format!("  {label}"), figure(e.mean, m), ci]);
+            table.row([format!("  {label}"), figure(e.mean, m.unit()), ci]);
         }
     };
     let mut scopes = vec![Scope::All];
@@ -264,26 +268,4 @@ pub(super) fn print_summary(r: &RunResults) -> Result<(), CliError> {
     section(&mut table, "ports", &ports);
     say!("\n{table}");
     Ok(())
-}
-
-/// A figure for people, in its metric's unit: shares as percentages, one decimal.
-fn figure(v: f64, metric: Metric) -> String {
-    if v.is_nan() {
-        return "—".into();
-    }
-    let unit = metric.unit();
-    let (v, suffix) = match unit {
-        StatUnit::Share => (v * 100.0, " %".to_string()),
-        StatUnit::Seconds | StatUnit::Minutes => (v, format!(" {}", unit.symbol())),
-        // Agents, ports, contacts: the label says what is counted.
-        _ => (v, String::new()),
-    };
-    // A CI bound of -0.0 (rounding noise around zero) reads as 0.0.
-    let text = format!("{v:.1}");
-    let text = if text == "-0.0" {
-        "0.0".to_string()
-    } else {
-        text
-    };
-    format!("{text}{suffix}")
 }

@@ -3,7 +3,7 @@
 //! band, ASA, ports against the pool, agents and occupancy — drawn by plotters as inline SVG.
 //! Every label, unit and scope comes from the metric registry.
 
-use super::{Exporter, IntervalEstimates, summary_estimates};
+use super::{Exporter, IntervalEstimates, figure, summary_estimates};
 use crate::experiment::RunResults;
 use crate::stats::{AGENT_COLUMNS, Column, Estimate, INTERVAL_COLUMNS, Metric, Unit};
 use crate::stats::{agent_columns_shown, interval_columns_shown};
@@ -299,25 +299,6 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// A figure for people in its unit (shares as percentages), as the terminal prints it.
-fn figure(v: f64, unit: Unit) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let (v, suffix) = match unit {
-        Unit::Share => (v * 100.0, " %"),
-        Unit::Seconds | Unit::Minutes => (v, unit.symbol()),
-        _ => (v, ""),
-    };
-    let text = format!("{v:.1}");
-    // Rounding noise around zero (-0.04) reads as 0.0.
-    let text = if text == "-0.0" { "0.0".into() } else { text };
-    match suffix {
-        "" | " %" => format!("{text}{suffix}"),
-        unit => format!("{text} {unit}"),
-    }
 }
 
 impl Exporter for ReportHtml {

@@ -25,7 +25,7 @@ pub use summary::{SummaryCsv, summary_estimates};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
-use crate::stats::{Column, Estimate, RatioEstimator, finish_estimate};
+use crate::stats::{Column, Estimate, RatioEstimator, Unit, finish_estimate};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -364,6 +364,24 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     } else {
         cell.into()
     }
+}
+
+/// A figure for people in its unit, one decimal: shares as percentages, times with their
+/// unit, counts of agents, ports and contacts bare (their label says what is counted); `—`
+/// when undefined. The terminal and `report.html` print figures so.
+pub fn figure(v: f64, unit: Unit) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let (v, suffix) = match unit {
+        Unit::Share => (v * 100.0, " %".to_string()),
+        Unit::Seconds | Unit::Minutes => (v, format!(" {}", unit.symbol())),
+        _ => (v, String::new()),
+    };
+    let text = format!("{v:.1}");
+    // Rounding noise around zero (-0.04) reads as 0.0.
+    let text = if text == "-0.0" { "0.0".into() } else { text };
+    format!("{text}{suffix}")
 }
 
 /// A number for CSV: rounded to six decimals, no trailing zeros; empty when undefined (NaN).
