@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub calls: bool,
     /// Write one row per callback state change.
     pub trace: bool,
+    /// Write `report.xlsx`.
+    pub xlsx: bool,
 }
 
 impl RunOptions {
@@ -42,6 +44,7 @@ impl RunOptions {
             threads: 0,
             calls: false,
             trace: false,
+            xlsx: false,
         }
     }
 }

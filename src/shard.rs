@@ -453,6 +453,8 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunResults, String> {
         threads: 0,
         calls: reference.calls,
         trace: reference.trace,
+        // A report of the merge's own choosing (`ccsim merge --xlsx`).
+        xlsx: false,
     };
     let wall_time = std::time::Duration::from_secs_f64(
         shards.iter().map(|s| s.manifest.wall_time_s).sum::<f64>(),

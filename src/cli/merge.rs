@@ -14,6 +14,9 @@ pub struct MergeArgs {
     /// Output folder (default: output/<scenario name>/).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also write report.xlsx: the summary and interval tables with Excel charts.
+    #[arg(long)]
+    xlsx: bool,
 }
 
 pub fn run(args: MergeArgs) -> Result<(), CliError> {
@@ -38,7 +41,11 @@ pub fn run(args: MergeArgs) -> Result<(), CliError> {
         .map(|dir| Shard::read(dir))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::Input)?;
-    let results = crate::shard::merge(shards).map_err(CliError::Input)?;
+    let mut results = crate::shard::merge(shards).map_err(CliError::Input)?;
+    if args.xlsx {
+        super::run::check_workbook_fits(&results.scenario)?;
+        results.options.xlsx = true;
+    }
     let out = args
         .out
         .unwrap_or_else(|| Path::new("output").join(&results.scenario.name));

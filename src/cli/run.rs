@@ -32,6 +32,9 @@ pub struct RunArgs {
     /// Also write events.csv, one row per callback state change.
     #[arg(long)]
     trace: bool,
+    /// Also write report.xlsx: the summary and interval tables with Excel charts.
+    #[arg(long)]
+    xlsx: bool,
     #[command(flatten)]
     threads: super::ThreadsArg,
     /// Run only shard K of N (from 0) of the replications and write a shard folder for
@@ -63,7 +66,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         threads: args.threads.count(),
         calls: args.calls,
         trace: args.trace,
+        xlsx: args.xlsx,
     };
+    if options.xlsx {
+        check_workbook_fits(&scenario)?;
+    }
     if let Some(spec) = &args.shard {
         let spec = ShardSpec::parse(spec, |name| std::env::var(name).ok())
             .map_err(|e| CliError::Input(format!("--shard {e}")))?;
@@ -84,6 +91,20 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     folder.commit()?;
     print_summary(&results)?;
     say!("\nReports in {}/: {}", out.display(), file_names(&written));
+    Ok(())
+}
+
+/// Refuses a `--xlsx` whose interval sheets would pass Excel's row limit, before anything
+/// is simulated.
+pub(super) fn check_workbook_fits(scenario: &Scenario) -> Result<(), CliError> {
+    let rows = report::xlsx_rows_needed(scenario);
+    if rows > report::XLSX_MAX_ROWS {
+        return Err(CliError::Input(format!(
+            "--xlsx: {}: report.xlsx would need {rows} rows in a sheet (intervals times queues or groups, and a heading), and Excel's sheets hold {}: leave out --xlsx (intervals.csv has every row), or use longer intervals",
+            scenario.path.display(),
+            report::XLSX_MAX_ROWS
+        )));
+    }
     Ok(())
 }
 

@@ -185,6 +185,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         threads: args.threads.count(),
         calls: false,
         trace: false,
+        xlsx: false,
     };
     let request = StaffingRequest {
         groups: groups.clone(),

@@ -121,6 +121,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             threads,
             calls: false,
             trace: false,
+            xlsx: false,
         };
         let results = experiment::run(scenario, &options, &std::env::temp_dir(), &|| {})
             .map_err(|e| CliError::Failed(format!("running {}: {e}", path.display())))?;

@@ -12,6 +12,7 @@ mod output_folder;
 mod replications;
 mod run_json;
 mod summary;
+mod xlsx;
 
 pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
@@ -22,6 +23,8 @@ pub use output_folder::{OutputError, OutputFolder};
 pub use replications::ReplicationsCsv;
 pub use run_json::RunJson;
 pub use summary::{SummaryCsv, summary_estimates};
+pub use xlsx::ReportXlsx;
+pub use xlsx::{MAX_ROWS as XLSX_MAX_ROWS, rows_needed as xlsx_rows_needed};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
@@ -35,7 +38,7 @@ pub trait Exporter {
     fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The exporters of a run: `calls.csv` and `events.csv` only when asked for.
+/// The exporters of a run: `calls.csv`, `events.csv` and `report.xlsx` only when asked for.
 pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(SummaryCsv),
@@ -50,6 +53,9 @@ pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
         all.push(Box::new(EventsCsv));
     }
     all.push(Box::new(ReportHtml));
+    if options.xlsx {
+        all.push(Box::new(ReportXlsx));
+    }
     all.push(Box::new(RunJson));
     all
 }
@@ -64,6 +70,7 @@ pub fn is_run_output(name: &str) -> bool {
         threads: 0,
         calls: true,
         trace: true,
+        xlsx: true,
     };
     let report = |n: &str| exporters(&everything).iter().any(|e| e.file_name() == n);
     report(name)

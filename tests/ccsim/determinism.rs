@@ -13,8 +13,9 @@ fn scenario() -> String {
     .replace("replications = 30", "replications = 6")
 }
 
-const REPORTS: [&str; 5] = [
+const REPORTS: [&str; 6] = [
     "report.html",
+    "report.xlsx",
     "summary.csv",
     "intervals.csv",
     "replications.csv",
@@ -23,25 +24,23 @@ const REPORTS: [&str; 5] = [
 
 fn assert_identical(a: &Run, b: &Run, what: &str) {
     for f in REPORTS {
-        assert!(
-            a.read(&format!("out/{f}")) == b.read(&format!("out/{f}")),
-            "{f} differs between {what}"
-        );
+        let bytes = |run: &Run| std::fs::read(run.path(&format!("out/{f}"))).unwrap();
+        assert!(bytes(a) == bytes(b), "{f} differs between {what}");
     }
 }
 
 #[test]
 fn two_runs_are_byte_identical() {
-    let a = Ccsim::simulate(&scenario(), &["--calls"]);
-    let b = Ccsim::simulate(&scenario(), &["--calls"]);
+    let a = Ccsim::simulate(&scenario(), &["--calls", "--xlsx"]);
+    let b = Ccsim::simulate(&scenario(), &["--calls", "--xlsx"]);
     assert_identical(&a, &b, "two runs");
 }
 
 #[test]
 fn thread_count_does_not_change_reports() {
-    let one = Ccsim::simulate(&scenario(), &["--calls", "--threads", "1"]);
-    let two = Ccsim::simulate(&scenario(), &["--calls", "--threads", "2"]);
-    let three = Ccsim::simulate(&scenario(), &["--calls", "--threads", "3"]);
+    let one = Ccsim::simulate(&scenario(), &["--calls", "--xlsx", "--threads", "1"]);
+    let two = Ccsim::simulate(&scenario(), &["--calls", "--xlsx", "--threads", "2"]);
+    let three = Ccsim::simulate(&scenario(), &["--calls", "--xlsx", "--threads", "3"]);
     assert_identical(&one, &two, "--threads 1 and 2");
     assert_identical(&one, &three, "--threads 1 and 3");
 }

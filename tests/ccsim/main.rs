@@ -21,3 +21,4 @@ mod shards;
 mod staff;
 mod sweep;
 mod theory;
+mod xlsx_report;

@@ -159,6 +159,7 @@ fn generated_scenarios_validate_run_and_keep_their_books() {
                 threads: 1,
                 calls: false,
                 trace: false,
+                xlsx: false,
             };
             let started = std::time::Instant::now();
             let results = run(&s, &options, scratch.path(), &|| {})

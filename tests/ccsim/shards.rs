@@ -27,8 +27,9 @@ fn callbacks_run() -> Ccsim {
         )
 }
 
-const CSVS: [&str; 7] = [
+const CSVS: [&str; 8] = [
     "report.html",
+    "report.xlsx",
     "summary.csv",
     "intervals.csv",
     "agents.csv",
@@ -50,7 +51,9 @@ fn run_json(path: &std::path::Path) -> serde_json::Value {
 #[test]
 fn shards_merge_into_the_single_run_s_reports_byte_for_byte() {
     let run = callbacks_run()
-        .args(["run", "s.toml", "--out", "single", "--calls", "--trace"])
+        .args([
+            "run", "s.toml", "--out", "single", "--calls", "--trace", "--xlsx",
+        ])
         .run()
         .success();
     for n in [1, 2, 3, 7] {
@@ -82,16 +85,17 @@ fn shards_merge_into_the_single_run_s_reports_byte_for_byte() {
         let merged = format!("merged-{n}");
         let mut args = vec!["merge".to_string()];
         args.extend(shards);
-        args.extend(["--out".to_string(), merged.clone()]);
+        args.extend(["--out".to_string(), merged.clone(), "--xlsx".to_string()]);
         let out = run.again(&args);
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let bytes = |f: String| std::fs::read(run.path(&f)).unwrap();
         for f in CSVS {
             assert!(
-                run.read(&format!("single/{f}")) == run.read(&format!("{merged}/{f}")),
+                bytes(format!("single/{f}")) == bytes(format!("{merged}/{f}")),
                 "{f} differs when merged from {n} shards"
             );
         }
