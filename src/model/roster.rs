@@ -10,11 +10,9 @@
 //! last interval's staffing does). At one instant, ends come before starts, starts before
 //! breaks, and agents who start together are lined up for work latest-leaving first.
 
-use crate::engine::{TICKS_PER_SECOND, Ticks};
-use crate::scenario::{Break, PerInterval, Scenario, Shift, Staffing};
+use crate::engine::Ticks;
+use crate::scenario::{Break, Calendar, PerInterval, Scenario, Shift, Staffing};
 use std::collections::VecDeque;
-
-const DAY: Ticks = 24 * 3600 * TICKS_PER_SECOND;
 
 /// One change to a group's roster. `person` numbers the group's agent positions: a layer
 /// of per-interval counts, or an instance of a shift pattern.
@@ -55,13 +53,12 @@ pub struct Roster<'m> {
     intervals: usize,
     interval: Ticks,
     duration: Ticks,
-    /// Ticks from the UTC midnight before the start to the start.
-    start_in_day: Ticks,
+    /// The scenario's clock, on which shifts start.
+    calendar: Calendar,
 }
 
 impl<'m> Roster<'m> {
     pub fn new(s: &'m Scenario) -> Roster<'m> {
-        let start_in_day = (s.start.as_second().rem_euclid(86_400) as Ticks) * TICKS_PER_SECOND;
         let groups = s
             .agent_groups
             .iter()
@@ -84,7 +81,7 @@ impl<'m> Roster<'m> {
             intervals: s.intervals(),
             interval: s.interval,
             duration: s.duration,
-            start_in_day,
+            calendar: s.calendar(),
         };
         for g in 0..roster.groups.len() {
             roster.fill(g);
@@ -94,7 +91,7 @@ impl<'m> Roster<'m> {
 
     /// Makes sure the earliest change of group `g` is known.
     fn fill(&mut self, g: usize) {
-        let (duration, start_in_day) = (self.duration, self.start_in_day);
+        let (duration, calendar) = (self.duration, &self.calendar);
         match &mut self.groups[g] {
             Cursor::Counts { staffing, next, on } => match staffing {
                 // A constant count changes at most once, at the start.
@@ -111,14 +108,14 @@ impl<'m> Roster<'m> {
                 next_day,
                 pending,
             } => loop {
-                let origin = *next_day as i128 * DAY as i128 - start_in_day as i128;
+                let origin = calendar.at(*next_day, 0);
                 let known = pending.front().map(|t| t.time as i128);
                 // Day d's changes all come at or after its midnight; generate until that
                 // is past the earliest change known, or past the horizon.
                 if origin >= duration as i128 || known.is_some_and(|t| t < origin) {
                     break;
                 }
-                day_changes(shifts, origin, duration, pending);
+                day_changes(shifts, (calendar, *next_day), duration, pending);
                 pending.make_contiguous().sort_by_key(|t| (t.time, t.order));
                 *next_day += 1;
             },
@@ -174,12 +171,16 @@ impl<'m> Roster<'m> {
     }
 }
 
-/// The changes of one day of `shifts`, the day's midnight at `origin` (ticks from the
-/// start; may be negative), within the run.
-fn day_changes(shifts: &[Shift], origin: i128, duration: Ticks, out: &mut VecDeque<Timed>) {
+/// The changes of one day of `shifts` (day `day` of `calendar`), within the run.
+fn day_changes(
+    shifts: &[Shift],
+    (calendar, day): (&Calendar, i64),
+    duration: Ticks,
+    out: &mut VecDeque<Timed>,
+) {
     let mut person = 0u32;
     for shift in shifts {
-        let start = origin + shift.start as i128;
+        let start = calendar.at(day, shift.start);
         let end = start + shift.length as i128;
         let on_in_run = end > 0 && start < duration as i128;
         for _ in 0..shift.count {

@@ -319,11 +319,19 @@ impl Exporter for ReportHtml {
                 (s.first_reported_interval() as u64 * s.interval) as i64,
             );
         let long = intervals as f64 * interval_hours > 24.0;
+        let calendar = s.calendar();
         let x_label = move |h: f64| {
             // Whole seconds: 08:59:59.999 would print as 08:59.
             let at = start + jiff::SignedDuration::from_secs((h * 3600.0).round() as i64);
             let format = if long { "%m-%d %H:%M" } else { "%H:%M" };
-            at.strftime(format).to_string()
+            calendar.zone().to_datetime(at).strftime(format).to_string()
+        };
+        let times = match &s.time_zone {
+            Some(zone) => format!(
+                "Times are local, {}.",
+                escape(zone.iana_name().unwrap_or("the scenario's time zone"))
+            ),
+            None => "Times are UTC.".to_string(),
         };
 
         let queue_columns = INTERVAL_COLUMNS.map(Column::Metric);
@@ -365,7 +373,7 @@ impl Exporter for ReportHtml {
         )?;
         writeln!(
             out,
-            "<h1>{title}</h1>\n<p class=\"run\">{} replications, seed {}; ccsim {}. Times are UTC. Each figure is estimated over replications with its 95 % confidence interval: rates as ratios of expected counts (long-run fractions), counts and time averages as means.</p>",
+            "<h1>{title}</h1>\n<p class=\"run\">{} replications, seed {}; ccsim {}. {times} Each figure is estimated over replications with its 95 % confidence interval: rates as ratios of expected counts (long-run fractions), counts and time averages as means.</p>",
             results.replications.len(),
             results.options.seed,
             env!("CARGO_PKG_VERSION")

@@ -224,6 +224,17 @@ fn write_interval_table<const N: usize>(
 ) -> std::io::Result<()> {
     let mut line = Line::default();
     line.text("interval_start");
+    // With a time zone, the interval's start on its clock too, and the offset that tells a
+    // fall-back day's repeated hour apart.
+    let calendar = results
+        .scenario
+        .time_zone
+        .is_some()
+        .then(|| results.scenario.calendar());
+    if calendar.is_some() {
+        line.text("interval_start_local");
+        line.text("utc_offset");
+    }
     line.text(key);
     let shown_columns: Vec<usize> = (0..N).filter(|&c| shown[c]).collect();
     for &c in &shown_columns {
@@ -235,8 +246,21 @@ fn write_interval_table<const N: usize>(
     line.write_to(out)?;
     let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
     let mut rows = IntervalEstimates::new(readers, (columns, shown));
+    let mut local = (usize::MAX, String::new(), String::new());
     while let Some((interval, index, estimates)) = rows.next_row()? {
         line.text(starts.get(interval));
+        if let Some(calendar) = &calendar {
+            if local.0 != interval {
+                let t = results.scenario.start
+                    + jiff::SignedDuration::from_micros(
+                        (interval as u64 * results.scenario.interval) as i64,
+                    );
+                let (text, offset) = calendar.local(t);
+                local = (interval, text, offset);
+            }
+            line.text(&local.1);
+            line.text(&local.2);
+        }
         line.text(names[index]);
         for &c in &shown_columns {
             let e = estimates[c];

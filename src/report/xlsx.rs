@@ -203,6 +203,8 @@ struct SheetLayout<const N: usize> {
     at: [Option<u16>; N],
     /// Rows per name (one per reported interval); name i's block starts at row 1 + i·rows.
     rows: u32,
+    /// The column of the interval starts the charts are drawn against (local, with a zone).
+    time_col: u16,
 }
 
 /// An interval sheet: interval start (a date-time), the row's name, then each shown column's
@@ -218,11 +220,20 @@ fn interval_sheet<const N: usize>(
     let bold = heading_format();
     let time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     sheet.write_string_with_format(0, 0, "Interval start (UTC)", &bold)?;
-    sheet.write_string_with_format(0, 1, key, &bold)?;
     sheet.set_column_width(0, 17)?;
-    sheet.set_column_width(1, 12)?;
+    // With a time zone, the start on its clock too (Excel's date-times have no zone); the
+    // charts are drawn against it.
+    let zone = s.time_zone.as_ref();
+    if let Some(zone) = zone {
+        let name = zone.iana_name().unwrap_or("local");
+        sheet.write_string_with_format(0, 1, format!("Interval start ({name})"), &bold)?;
+        sheet.set_column_width(1, 17)?;
+    }
+    let key_col = 1 + u16::from(zone.is_some());
+    sheet.write_string_with_format(0, key_col, key, &bold)?;
+    sheet.set_column_width(key_col, 12)?;
     let mut at = [None; N];
-    let mut next = 2u16;
+    let mut next = key_col + 1;
     for c in (0..N).filter(|&c| shown[c]) {
         at[c] = Some(next);
         let label = heading(columns[c].label(), columns[c].unit());
@@ -233,7 +244,7 @@ fn interval_sheet<const N: usize>(
         next += 3;
     }
     sheet.set_row_height(0, 45)?;
-    sheet.set_freeze_panes(1, 2)?;
+    sheet.set_freeze_panes(1, key_col + 1)?;
 
     let formats: Vec<Format> = columns.iter().map(|c| number_format(c.unit())).collect();
     let first = s.first_reported_interval();
@@ -245,7 +256,13 @@ fn interval_sheet<const N: usize>(
         let row = 1 + index as u32 * rows + (interval - first) as u32;
         let serial = start_serial + interval as f64 * interval_days;
         sheet.write_number_with_format(row, 0, serial, &time)?;
-        sheet.write_string(row, 1, names[index])?;
+        if let Some(zone) = zone {
+            let at =
+                s.start + jiff::SignedDuration::from_micros((interval as u64 * s.interval) as i64);
+            let offset = f64::from(zone.to_offset(at).seconds()) / 86_400.0;
+            sheet.write_number_with_format(row, 1, serial + offset, &time)?;
+        }
+        sheet.write_string(row, key_col, names[index])?;
         for c in 0..N {
             let Some(col) = at[c] else { continue };
             let e = values[c];
@@ -260,6 +277,7 @@ fn interval_sheet<const N: usize>(
         columns: *columns,
         at,
         rows,
+        time_col: key_col - 1,
     })
 }
 
@@ -287,7 +305,7 @@ fn line_chart<const N: usize>(
         chart
             .add_series()
             .set_name(figure.label())
-            .set_categories((sheet, first, 0, last, 0))
+            .set_categories((sheet, first, layout.time_col, last, layout.time_col))
             .set_values((sheet, first, *col, last, *col));
     }
     chart

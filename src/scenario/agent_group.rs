@@ -17,15 +17,15 @@ const DAY: Ticks = 24 * 3600 * TICKS_PER_SECOND;
 const MAX_LEVEL: u32 = 100;
 
 impl Checker<'_> {
-    /// Checks a group; `period` is the simulated period (UTC seconds of the start within
-    /// its day, and the duration), for warnings about shifts that never work in it.
+    /// Checks a group; `period` is the simulated period (the scenario's clock from its start,
+    /// and the duration), for warnings about shifts that never work in it.
     pub fn agent_group(
         &self,
         g: &RawAgentGroup,
         name: String,
         queues: &[Queue],
         grid: &IntervalGrid,
-        period: (Ticks, Ticks),
+        period: (&super::Calendar, Ticks),
         warnings: &mut Vec<String>,
     ) -> Result<AgentGroup, ScenarioError> {
         let key = format!("agent_group.{name}");
@@ -269,7 +269,7 @@ impl Checker<'_> {
                     r.start.span(),
                     format!("{key}.start"),
                     format!(
-                        "\"{}\" is not a time of day: write it like \"08:00\" or \"13:30:00\" (UTC)",
+                        "\"{}\" is not a time of day: write it like \"08:00\" or \"13:30:00\" (on the clock of simulation.time_zone, or UTC)",
                         r.start.get_ref()
                     ),
                 )

@@ -13,14 +13,14 @@ use crate::engine::Ticks;
 use std::path::Path;
 
 /// The intervals a file must cover: `intervals` of `interval` ticks from `start`; times
-/// written without an offset are read at `offset`, the one `simulation.start` is written
-/// with.
-#[derive(Clone, Copy, Debug)]
+/// written without an offset are read on the clock of `zone` (the scenario's time zone, or
+/// the offset `simulation.start` is written with).
+#[derive(Clone, Debug)]
 pub struct IntervalGrid {
     pub start: jiff::Timestamp,
     pub interval: Ticks,
     pub intervals: usize,
-    pub offset: jiff::tz::Offset,
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl IntervalGrid {
@@ -174,7 +174,8 @@ pub fn read_column(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let start = parse_start(&record[0], grid.offset).map_err(|m| cell(line, 0, m))?;
+        let start = parse_start(&record[0], &grid.zone, previous.map(|(t, _)| t))
+            .map_err(|m| cell(line, 0, m))?;
         if let Some((before, before_line)) = previous {
             if start == before {
                 return Err(cell(
@@ -293,32 +294,64 @@ fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioE
 }
 
 /// An interval's start: an ISO 8601 date and time with an offset (`2026-01-05T08:00:00Z`,
-/// `2026-01-05 09:00+01:00`) or without (`2026-01-05 08:00`, read at `offset`, the one the
-/// simulation's start is written with), seconds optional. A date alone, or a time-zone
-/// name, is refused: the first is ambiguous, the second not read yet.
-fn parse_start(field: &str, offset: jiff::tz::Offset) -> Result<jiff::Timestamp, String> {
+/// `2026-01-05 09:00+01:00`) or without (`2026-01-05 08:00`, on the clock of `zone`), seconds
+/// optional. A time the clock shows twice (the hour repeated as daylight saving ends) is the
+/// first of the two after the row before (`previous`), so that a fall-back day's rows, which
+/// repeat the hour, read in order. A date alone, or a time-zone name, is refused: the first
+/// is ambiguous, the second not read yet.
+fn parse_start(
+    field: &str,
+    zone: &jiff::tz::TimeZone,
+    previous: Option<jiff::Timestamp>,
+) -> Result<jiff::Timestamp, String> {
     let unreadable = || {
         format!(
-            "{} is not an interval start: write a date and time as 2026-01-05 08:00 (year-month-day, 24-hour clock; at the offset of simulation.start, {offset}, unless one such as +01:00 follows)",
-            excerpt(field)
+            "{} is not an interval start: write a date and time as 2026-01-05 08:00 (year-month-day, 24-hour clock; on the clock of {}, unless an offset such as +01:00 follows)",
+            excerpt(field),
+            zone_name(zone)
         )
     };
     let pieces = jiff::fmt::temporal::Pieces::parse(field).map_err(|_| unreadable())?;
-    if pieces.time().is_none() {
+    let Some(time) = pieces.time() else {
         return Err(unreadable());
-    }
+    };
     if pieces.time_zone_annotation().is_some() {
         return Err(format!(
             "{}: time-zone names are not read; give the time with its offset (+01:00)",
             excerpt(field)
         ));
     }
-    match pieces.offset() {
-        Some(_) => field.parse::<jiff::Timestamp>().map_err(|_| unreadable()),
-        None => {
-            let civil = pieces.date().to_datetime(pieces.time().unwrap_or_default());
-            offset.to_timestamp(civil).map_err(|_| unreadable())
+    if pieces.offset().is_some() {
+        return field.parse::<jiff::Timestamp>().map_err(|_| unreadable());
+    }
+    let civil = pieces.date().to_datetime(time);
+    use jiff::tz::AmbiguousOffset;
+    match zone.to_ambiguous_timestamp(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset } => offset.to_timestamp(civil),
+        AmbiguousOffset::Gap { before, after } => {
+            return Err(format!(
+                "{} is a time the clock of {} skips (daylight saving begins: {before} becomes {after}), so no interval starts then",
+                excerpt(field),
+                zone_name(zone)
+            ));
         }
+        AmbiguousOffset::Fold { before, after } => {
+            let (first, second) = (before.to_timestamp(civil), after.to_timestamp(civil));
+            match (&first, previous) {
+                (Ok(t), Some(p)) if *t <= p => second,
+                _ => first,
+            }
+        }
+    }
+    .map_err(|_| unreadable())
+}
+
+/// A time zone as messages name it: its IANA name, or its offset.
+fn zone_name(zone: &jiff::tz::TimeZone) -> String {
+    match (zone.iana_name(), zone.to_fixed_offset()) {
+        (Some(name), _) => name.to_string(),
+        (None, Ok(offset)) => format!("UTC{offset}"),
+        (None, Err(_)) => "the scenario's time zone".to_string(),
     }
 }
 
@@ -416,7 +449,7 @@ mod tests {
             start: "2026-01-05T08:00:00Z".parse().unwrap(),
             interval: 900 * TICKS_PER_SECOND,
             intervals: 3,
-            offset: jiff::tz::Offset::UTC,
+            zone: jiff::tz::TimeZone::UTC,
         }
     }
 
@@ -436,7 +469,7 @@ mod tests {
     #[test]
     fn starts_in_iso_forms() {
         let t: jiff::Timestamp = "2026-01-05T08:00:00Z".parse().unwrap();
-        let utc = jiff::tz::Offset::UTC;
+        let utc = &jiff::tz::TimeZone::UTC;
         for field in [
             "2026-01-05T08:00:00Z",
             "2026-01-05 08:00",
@@ -444,23 +477,45 @@ mod tests {
             "2026-01-05 08:00:00",
             "2026-01-05T09:00:00+01:00",
         ] {
-            assert_eq!(parse_start(field, utc), Ok(t), "{field}");
+            assert_eq!(parse_start(field, utc, None), Ok(t), "{field}");
         }
-        // Without an offset, at the simulation start's.
-        let plus2 = jiff::tz::Offset::constant(2);
-        assert_eq!(parse_start("2026-01-05 10:00", plus2), Ok(t));
-        assert_eq!(parse_start("2026-01-05T08:00:00Z", plus2), Ok(t));
+        // Without an offset, on the zone's clock.
+        let plus2 = &jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(2));
+        assert_eq!(parse_start("2026-01-05 10:00", plus2, None), Ok(t));
+        assert_eq!(parse_start("2026-01-05T08:00:00Z", plus2, None), Ok(t));
         assert!(
-            parse_start("05/01/2026 08:00", utc)
+            parse_start("05/01/2026 08:00", utc, None)
                 .unwrap_err()
                 .contains("year-month-day")
         );
-        assert!(parse_start("2026-01-05", utc).is_err(), "a date alone");
         assert!(
-            parse_start("2026-01-05T09:00+01:00[Europe/Paris]", utc)
+            parse_start("2026-01-05", utc, None).is_err(),
+            "a date alone"
+        );
+        assert!(
+            parse_start("2026-01-05T09:00+01:00[Europe/Paris]", utc, None)
                 .unwrap_err()
                 .contains("time-zone names")
         );
         assert_eq!(grid().start_of(2).to_string(), "2026-01-05T08:30:00Z");
+    }
+
+    #[test]
+    fn a_fall_back_day_s_repeated_hour_reads_in_order_and_a_skipped_hour_is_refused() {
+        let zone = &jiff::tz::db().get("Europe/Copenhagen").unwrap();
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        // 2026-10-25: 03:00 summer time (+02:00) becomes 02:00 winter time (+01:00).
+        let first = parse_start("2026-10-25 02:15", zone, Some(at("2026-10-25T00:00:00Z")));
+        assert_eq!(first, Ok(at("2026-10-25T00:15:00Z")));
+        let second = parse_start("2026-10-25 02:15", zone, Some(at("2026-10-25T00:45:00Z")));
+        assert_eq!(second, Ok(at("2026-10-25T01:15:00Z")));
+        assert_eq!(parse_start("2026-10-25 02:15", zone, None), first);
+        // 2026-03-29: 02:00 winter time becomes 03:00 summer time.
+        let skipped = parse_start("2026-03-29 02:30", zone, None).unwrap_err();
+        assert!(skipped.contains("Europe/Copenhagen skips"), "{skipped}");
+        assert_eq!(
+            parse_start("2026-03-29 03:00", zone, None),
+            Ok(at("2026-03-29T01:00:00Z"))
+        );
     }
 }

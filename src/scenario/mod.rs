@@ -5,6 +5,7 @@
 //! lists have one entry per interval.
 
 mod agent_group;
+mod calendar;
 mod callback;
 mod distribution;
 pub mod duration;
@@ -16,6 +17,7 @@ mod share;
 mod validate;
 
 pub use agent_group::DEFAULT_RONA_TIMEOUT;
+pub use calendar::Calendar;
 pub use callback::{
     CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, ResultClass,
     Ring,
@@ -37,6 +39,9 @@ pub struct Scenario {
     pub path: PathBuf,
     pub sha256: String,
     pub start: jiff::Timestamp,
+    /// `simulation.time_zone`, when the scenario names one: shifts' clock times are its, and
+    /// reports write local times beside UTC. Without one, clock times are UTC.
+    pub time_zone: Option<jiff::tz::TimeZone>,
     /// Arrivals are generated in [0, duration).
     pub duration: Ticks,
     pub interval: Ticks,
@@ -75,6 +80,14 @@ impl Scenario {
             .map(|b| format!("{b:02x}"))
             .collect();
         validate::validate(path, text, sha256)
+    }
+
+    /// The scenario's wall clock: its time zone, or UTC.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::new(
+            self.start,
+            self.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC),
+        )
     }
 
     /// Number of reporting intervals in [0, duration).
@@ -291,7 +304,7 @@ impl Staffing {
 /// `count` agents who start at a clock time every day, work `length`, and take breaks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shift {
-    /// Start as a time of day (UTC), from midnight.
+    /// Start as a time of day on the scenario's clock, from midnight.
     pub start: Ticks,
     pub length: Ticks,
     pub count: u32,
@@ -300,13 +313,13 @@ pub struct Shift {
 }
 
 impl Shift {
-    /// Whether the shift, recurring daily, works any time in a simulated period of
-    /// `duration` that starts `start_in_day` after a UTC midnight.
-    pub fn works_in(&self, start_in_day: Ticks, duration: Ticks) -> bool {
+    /// Whether the shift, recurring daily at its clock time on `calendar`, works any time in
+    /// a simulated period of `duration` from the calendar's start.
+    pub fn works_in(&self, calendar: &Calendar, duration: Ticks) -> bool {
         const DAY: i128 = 24 * 3600 * crate::engine::TICKS_PER_SECOND as i128;
-        let days = duration as i128 / DAY + 2;
+        let days = (duration as i128 / DAY + 2) as i64;
         (-1..=days).any(|d| {
-            let start = d * DAY + self.start as i128 - start_in_day as i128;
+            let start = calendar.at(d, self.start);
             start < duration as i128 && start + self.length as i128 > 0
         })
     }

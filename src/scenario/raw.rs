@@ -29,6 +29,7 @@ pub struct RawScenario {
 pub struct RawSimulation {
     pub name: Option<Spanned<String>>,
     pub start: Spanned<String>,
+    pub time_zone: Option<Spanned<String>>,
     pub duration: Spanned<Duration>,
     pub interval: Spanned<Duration>,
     pub replications: Option<Spanned<u32>>,

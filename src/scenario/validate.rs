@@ -255,17 +255,21 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             stem
         }
     };
-    let start: jiff::Timestamp = sim.start.get_ref().parse().map_err(|e: jiff::Error| {
-        // jiff says which part is wrong, and whether the time is out of its range.
-        c.error(
-            sim.start.span(),
-            "simulation.start",
-            format!(
-                "{} is not a time ccsim can use ({e}): write a UTC time in ISO 8601, like \"2026-03-30T08:00:00Z\"",
-                excerpt(sim.start.get_ref())
-            ),
-        )
-    })?;
+    let time_zone = match &sim.time_zone {
+        None => None,
+        Some(name) => Some(jiff::tz::db().get(name.get_ref()).map_err(|_| {
+            c.error(
+                name.span(),
+                "simulation.time_zone",
+                format!(
+                    "{} is not a time zone of the IANA time-zone database: name one as \"Europe/Copenhagen\", \"America/New_York\", \"Asia/Kolkata\" or \"UTC\"",
+                    excerpt(name.get_ref())
+                ),
+            )
+        })?),
+    };
+    let start = parse_start(sim.start.get_ref(), time_zone.as_ref())
+        .map_err(|m| c.error(sim.start.span(), "simulation.start", m))?;
     let duration = sim.duration.get_ref().ticks();
     if duration == 0 {
         return Err(c.error(
@@ -301,20 +305,28 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             format!("gives {intervals} intervals (duration / interval); at most {MAX_INTERVALS} are allowed"),
         ));
     }
-    // The offset the start is written with, at which CSV times without one are read.
-    let offset = match jiff::fmt::temporal::Pieces::parse(sim.start.get_ref().as_str())
-        .ok()
-        .and_then(|p| p.offset())
-    {
-        Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => n.offset(),
-        _ => jiff::tz::Offset::UTC,
+    // CSV times without an offset are read on the scenario's clock, or (without a time
+    // zone) at the offset the start is written with.
+    let csv_zone = match &time_zone {
+        Some(zone) => zone.clone(),
+        None => match jiff::fmt::temporal::Pieces::parse(sim.start.get_ref().as_str())
+            .ok()
+            .and_then(|p| p.offset())
+        {
+            Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => {
+                jiff::tz::TimeZone::fixed(n.offset())
+            }
+            _ => jiff::tz::TimeZone::UTC,
+        },
     };
     let grid = IntervalGrid {
         start,
         interval,
         intervals,
-        offset,
+        zone: csv_zone,
     };
+    let calendar =
+        super::Calendar::new(start, time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC));
     let replications = sim
         .replications
         .as_ref()
@@ -487,13 +499,12 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             &format!("agent_group[{i}].name"),
             "agent group",
         )?;
-        let start_in_day = (start.as_second().rem_euclid(86_400) as Ticks) * TICKS_PER_SECOND;
         agent_groups.push(c.agent_group(
             g,
             name,
             &queues,
             &grid,
-            (start_in_day, duration),
+            (&calendar, duration),
             &mut warnings,
         )?);
     }
@@ -614,6 +625,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         path: path.to_path_buf(),
         sha256,
         start,
+        time_zone,
         duration,
         interval,
         replications,
@@ -878,5 +890,35 @@ fn arrivals(
             },
         )?)),
         _ => Err(c.error(raw.span(), key, "give exactly one of `per_interval = [...]` (expected calls in each interval), `per_hour = N`, or `file = \"forecast.csv\", column = \"…\"` (calls per interval from a CSV file)")),
+    }
+}
+
+/// `simulation.start`: a time with its offset (`2026-03-30T08:00:00Z`,
+/// `2026-03-30T08:00+02:00`), or, when the scenario has a time zone, a time on its clock
+/// (`2026-03-30T08:00`) that the clock shows once.
+fn parse_start(text: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<jiff::Timestamp, String> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        format!(
+            "{} is not a time ccsim can use ({e}): write a UTC time in ISO 8601, like \"2026-03-30T08:00:00Z\", or set simulation.time_zone and write the local time, like \"2026-03-30T08:00\"",
+            excerpt(text)
+        )
+    };
+    let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(|e| unreadable(&e))?;
+    match (pieces.offset(), zone) {
+        (Some(_), _) | (None, None) => text.parse().map_err(|e: jiff::Error| unreadable(&e)),
+        (None, Some(zone)) => {
+            let Some(time) = pieces.time() else {
+                return Err(unreadable(&"no time of day"));
+            };
+            let civil = pieces.date().to_datetime(time);
+            zone.to_ambiguous_timestamp(civil).unambiguous().map_err(|_| {
+                format!(
+                    "{} is not a time the clock of {} shows once (it is skipped or repeated as daylight saving begins or ends): give it with its offset, like \"{}+01:00\"",
+                    excerpt(text),
+                    zone.iana_name().unwrap_or("the time zone"),
+                    excerpt(text)
+                )
+            })
+        }
     }
 }

@@ -21,4 +21,5 @@ mod shards;
 mod staff;
 mod sweep;
 mod theory;
+mod time_zones;
 mod xlsx_report;
