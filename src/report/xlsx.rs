@@ -203,8 +203,10 @@ struct SheetLayout<const N: usize> {
     at: [Option<u16>; N],
     /// Rows per name (one per reported interval); name i's block starts at row 1 + i·rows.
     rows: u32,
-    /// The column of the interval starts the charts are drawn against (local, with a zone).
+    /// The column of the interval starts the charts are drawn against (local, with a zone),
+    /// and the first and last of them (Excel serial dates).
     time_col: u16,
+    span: (f64, f64),
 }
 
 /// An interval sheet: interval start (a date-time), the row's name, then each shown column's
@@ -251,6 +253,16 @@ fn interval_sheet<const N: usize>(
     let rows = (s.intervals() - first) as u32;
     let interval_days = s.interval as f64 / crate::engine::TICKS_PER_SECOND as f64 / 86_400.0;
     let start_serial = UNIX_EPOCH_SERIAL + s.start.as_second() as f64 / 86_400.0;
+    // The charts' x axis: from the first interval's start to the last's, on the clock used.
+    let chart_serial = |k: usize| {
+        let at = s.start + jiff::SignedDuration::from_micros((k as u64 * s.interval) as i64);
+        let offset = zone.map_or(0, |z| z.to_offset(at).seconds());
+        start_serial + k as f64 * interval_days + f64::from(offset) / 86_400.0
+    };
+    let span = (
+        chart_serial(first),
+        chart_serial(s.intervals().max(first + 1) - 1),
+    );
     let mut estimates = IntervalEstimates::new(readers, (columns, shown));
     while let Some((interval, index, values)) = estimates.next_row().map_err(XlsxError::IoError)? {
         let row = 1 + index as u32 * rows + (interval - first) as u32;
@@ -278,11 +290,13 @@ fn interval_sheet<const N: usize>(
         at,
         rows,
         time_col: key_col - 1,
+        span,
     })
 }
 
-/// A line chart of name `i`'s block of `sheet`: the figures shown among `figures`, against
-/// the interval start; None when none is shown.
+/// A chart of name `i`'s block of `sheet`: a line for each figure shown among `figures`,
+/// against the interval start (a scatter chart with straight lines: Excel's date axes count
+/// in whole days, which would stack a day's intervals on one point); None when none is shown.
 fn line_chart<const N: usize>(
     layout: &SheetLayout<N>,
     sheet: &str,
@@ -299,7 +313,7 @@ fn line_chart<const N: usize>(
         .collect();
     let (first_figure, _) = *series.first()?;
     let (first, last) = (1 + i as u32 * layout.rows, (i as u32 + 1) * layout.rows);
-    let mut chart = Chart::new(ChartType::Line);
+    let mut chart = Chart::new(ChartType::ScatterStraight);
     chart.title().set_name(&format!("{title} — {name}"));
     for (figure, col) in &series {
         chart
@@ -308,10 +322,19 @@ fn line_chart<const N: usize>(
             .set_categories((sheet, first, layout.time_col, last, layout.time_col))
             .set_values((sheet, first, *col, last, *col));
     }
+    // Ticks every 1, 2, 3, 4, 6, 12 or 24 hours, or whole days: at most about a dozen.
+    let (min, max) = layout.span;
+    let hours = (max - min) * 24.0;
+    let step = [1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0]
+        .into_iter()
+        .find(|h| hours / h <= 12.0)
+        .unwrap_or_else(|| (hours / 12.0 / 24.0).ceil() * 24.0);
     chart
         .x_axis()
-        .set_date_axis(true)
-        .set_num_format("dd hh:mm");
+        .set_min(min)
+        .set_max(max.max(min + step / 24.0))
+        .set_major_unit(step / 24.0)
+        .set_num_format(if hours > 24.0 { "mm-dd hh:mm" } else { "hh:mm" });
     let unit = first_figure.unit();
     chart
         .y_axis()

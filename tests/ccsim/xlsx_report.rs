@@ -168,8 +168,11 @@ fn the_workbook_has_the_reports_figures_with_dates_percentages_and_a_chart_per_f
             "{scenario}"
         );
         let first = part(&path, &charts[0]);
-        assert!(first.contains("<c:lineChart>"));
-        assert!(first.contains("<c:dateAx>"), "a date axis");
+        assert!(
+            first.contains("<c:scatterChart>"),
+            "lines against the interval start"
+        );
+        assert!(first.contains("formatCode=\"hh:mm\""), "a time-of-day axis");
         assert_eq!(
             first.matches("<c:ser>").count(),
             3,
