@@ -28,6 +28,7 @@ pub use xlsx::{MAX_ROWS as XLSX_MAX_ROWS, rows_needed as xlsx_rows_needed};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};
+use crate::scenario::Calendar;
 use crate::stats::{Column, Estimate, RatioEstimator, Unit, finish_estimate};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -224,17 +225,10 @@ fn write_interval_table<const N: usize>(
 ) -> std::io::Result<()> {
     let mut line = Line::default();
     line.text("interval_start");
-    // With a time zone, the interval's start on its clock too, and the offset that tells a
-    // fall-back day's repeated hour apart.
-    let calendar = results
-        .scenario
-        .time_zone
-        .is_some()
-        .then(|| results.scenario.calendar());
-    if calendar.is_some() {
-        line.text("interval_start_local");
-        line.text("utc_offset");
-    }
+    // The interval's start on the scenario's clock too (in a form spreadsheets read as a
+    // date-time), and the offset that tells a fall-back day's repeated hour apart.
+    line.text("interval_start_local");
+    line.text("utc_offset");
     line.text(key);
     let shown_columns: Vec<usize> = (0..N).filter(|&c| shown[c]).collect();
     for &c in &shown_columns {
@@ -244,23 +238,14 @@ fn write_interval_table<const N: usize>(
         line.text(&format!("{name}_ci95_high"));
     }
     line.write_to(out)?;
-    let mut starts = IntervalStarts::new(results.scenario.start, results.scenario.interval);
+    let s = &results.scenario;
+    let mut starts = IntervalStarts::new(s.start, s.interval, s.calendar());
     let mut rows = IntervalEstimates::new(readers, (columns, shown));
-    let mut local = (usize::MAX, String::new(), String::new());
     while let Some((interval, index, estimates)) = rows.next_row()? {
         line.text(starts.get(interval));
-        if let Some(calendar) = &calendar {
-            if local.0 != interval {
-                let t = results.scenario.start
-                    + jiff::SignedDuration::from_micros(
-                        (interval as u64 * results.scenario.interval) as i64,
-                    );
-                let (text, offset) = calendar.local(t);
-                local = (interval, text, offset);
-            }
-            line.text(&local.1);
-            line.text(&local.2);
-        }
+        let (local, offset) = starts.local(interval);
+        line.text(local);
+        line.text(offset);
         line.text(names[index]);
         for &c in &shown_columns {
             let e = estimates[c];
@@ -327,59 +312,109 @@ pub fn timestamp_secs(start: jiff::Timestamp, t: Ticks) -> String {
     (start + jiff::SignedDuration::from_micros(t as i64)).to_string()
 }
 
-/// The start times of the intervals, as [`timestamp_secs`] writes them, made cheaply when
-/// the start and the interval are whole seconds (as they nearly always are): the date is
-/// formatted once a day, the time of day by arithmetic.
+/// The start times of the intervals: in UTC as [`timestamp_secs`] writes them, and on the
+/// scenario's clock with its offset as [`Calendar::local`] does. Made cheaply when the start
+/// and the interval are whole seconds (as they nearly always are): a date is formatted once
+/// a day, the time of day by arithmetic, the offset once each time it changes.
 pub struct IntervalStarts {
     start: jiff::Timestamp,
     interval: Ticks,
-    /// The day (from the epoch) whose date `text` begins with, and its length.
+    calendar: Calendar,
+    utc: DayText,
+    local: DayText,
+    /// The offset last met (seconds east of UTC) and its text.
+    offset: Option<(i32, String)>,
+}
+
+impl IntervalStarts {
+    pub fn new(start: jiff::Timestamp, interval: Ticks, calendar: Calendar) -> IntervalStarts {
+        IntervalStarts {
+            start,
+            interval,
+            calendar,
+            utc: DayText::default(),
+            local: DayText::default(),
+            offset: None,
+        }
+    }
+
+    /// Seconds from the epoch of interval `k`'s start, when they are whole and the fast path
+    /// applies (years from 1970 to jiff's last day, written with four digits).
+    fn whole_seconds(&self, k: usize, shift: i64) -> Option<i64> {
+        let t = k as u64 * self.interval;
+        let whole = self.start.subsec_nanosecond() == 0 && t.is_multiple_of(TICKS_PER_SECOND);
+        let secs = self.start.as_second() + (t / TICKS_PER_SECOND) as i64 + shift;
+        (whole && (0..=jiff::Timestamp::MAX.as_second()).contains(&secs)).then_some(secs)
+    }
+
+    fn at(&self, k: usize) -> jiff::Timestamp {
+        self.start + jiff::SignedDuration::from_micros((k as u64 * self.interval) as i64)
+    }
+
+    /// The start of interval `k` in UTC (`2026-03-30T08:30:00Z`).
+    pub fn get(&mut self, k: usize) -> &str {
+        match self.whole_seconds(k, 0) {
+            Some(secs) => self.utc.write(secs, 'T', true, "Z"),
+            None => self
+                .utc
+                .set(timestamp_secs(self.start, k as u64 * self.interval)),
+        }
+    }
+
+    /// The start of interval `k` on the scenario's clock (`2026-03-30 10:30`) and its offset
+    /// from UTC (`+02:00`).
+    pub fn local(&mut self, k: usize) -> (&str, &str) {
+        let t = self.at(k);
+        let offset = self.calendar.zone().to_offset(t).seconds();
+        if self.offset.as_ref().is_none_or(|(o, _)| *o != offset) {
+            self.offset = Some((offset, self.calendar.local(t).1));
+        }
+        let text = match self.whole_seconds(k, i64::from(offset)) {
+            Some(secs) => self.local.write(secs, ' ', secs % 60 != 0, ""),
+            None => self.local.set(self.calendar.local(t).0),
+        };
+        (text, self.offset.as_ref().map_or("", |(_, o)| o.as_str()))
+    }
+}
+
+/// A date-time's text whose date part is kept while the day does not change.
+#[derive(Default)]
+struct DayText {
+    /// The day (from the epoch) whose date `text` begins with, and the date's length.
     day: Option<i64>,
     date_len: usize,
     text: String,
 }
 
-impl IntervalStarts {
-    pub fn new(start: jiff::Timestamp, interval: Ticks) -> IntervalStarts {
-        IntervalStarts {
-            start,
-            interval,
-            day: None,
-            date_len: 0,
-            text: String::new(),
-        }
-    }
-
-    /// The start of interval `k`.
-    pub fn get(&mut self, k: usize) -> &str {
-        let t = k as u64 * self.interval;
-        let whole = self.start.subsec_nanosecond() == 0 && t.is_multiple_of(TICKS_PER_SECOND);
-        let secs = self.start.as_second() + (t / TICKS_PER_SECOND) as i64;
+impl DayText {
+    /// `secs` (from the epoch, on the clock written) as date, `separator`, `HH:MM`, `:SS`
+    /// when `seconds`, and `suffix`.
+    fn write(&mut self, secs: i64, separator: char, seconds: bool, suffix: &str) -> &str {
         let day = secs.div_euclid(86_400);
-        // Years from 1970 to jiff's last day, written with four digits.
-        let year_is_plain = (0..=jiff::Timestamp::MAX.as_second()).contains(&secs);
-        if !whole || !year_is_plain {
-            self.text = timestamp_secs(self.start, t);
-            self.day = None;
-            return &self.text;
-        }
         if self.day != Some(day) {
             let midnight = jiff::Timestamp::from_second(day * 86_400).expect("within jiff's range");
-            self.text = midnight.strftime("%Y-%m-%dT").to_string();
+            self.text = midnight.strftime("%Y-%m-%d").to_string();
+            self.text.push(separator);
             self.date_len = self.text.len();
             self.day = Some(day);
         }
         self.text.truncate(self.date_len);
         let in_day = secs.rem_euclid(86_400);
-        let (h, m, s) = (in_day / 3600, in_day / 60 % 60, in_day % 60);
-        for (i, v) in [h, m, s].into_iter().enumerate() {
+        let fields = [in_day / 3600, in_day / 60 % 60, in_day % 60];
+        for (i, v) in fields[..if seconds { 3 } else { 2 }].iter().enumerate() {
             if i > 0 {
                 self.text.push(':');
             }
             self.text.push(char::from(b'0' + (v / 10) as u8));
             self.text.push(char::from(b'0' + (v % 10) as u8));
         }
-        self.text.push('Z');
+        self.text.push_str(suffix);
+        &self.text
+    }
+
+    fn set(&mut self, text: String) -> &str {
+        self.text = text;
+        self.day = None;
         &self.text
     }
 }
@@ -526,7 +561,11 @@ mod tests {
             ("9999-12-30T20:00:00Z", 600_000_000),
         ] {
             let start: jiff::Timestamp = start.parse().unwrap();
-            let mut starts = IntervalStarts::new(start, interval);
+            let mut starts = IntervalStarts::new(
+                start,
+                interval,
+                Calendar::new(start, jiff::tz::TimeZone::UTC),
+            );
             for k in [0usize, 1, 2, 3, 5, 47, 48, 49, 1000] {
                 if start.as_second() + (k as u64 * interval / 1_000_000) as i64
                     > jiff::Timestamp::MAX.as_second()
@@ -537,6 +576,35 @@ mod tests {
                     starts.get(k),
                     timestamp_secs(start, k as u64 * interval),
                     "{start} + {k} × {interval}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn local_interval_starts_are_written_as_the_calendar_writes_them() {
+        for (zone, start, interval) in [
+            ("Europe/Copenhagen", "2026-10-24T20:00:00Z", 900_000_000u64),
+            ("Europe/Copenhagen", "2026-03-28T20:00:00Z", 1_800_000_000),
+            ("America/St_Johns", "2026-11-01T00:00:00Z", 1_800_000_000),
+            ("Asia/Kolkata", "2026-03-30T08:00:00Z", 1_500_000),
+            ("UTC", "2026-03-30T08:00:00.25Z", 1_800_000_000),
+            ("Pacific/Kiritimati", "9999-12-29T20:00:00Z", 3_600_000_000),
+        ] {
+            let start: jiff::Timestamp = start.parse().unwrap();
+            let calendar = Calendar::new(start, jiff::tz::db().get(zone).unwrap());
+            let mut starts = IntervalStarts::new(start, interval, calendar.clone());
+            for k in (0..200).chain([1000, 5000]) {
+                let Ok(at) = start.checked_add(jiff::SignedDuration::from_micros(
+                    (k as u64 * interval) as i64,
+                )) else {
+                    continue;
+                };
+                let (text, offset) = calendar.local(at);
+                assert_eq!(
+                    starts.local(k),
+                    (text.as_str(), offset.as_str()),
+                    "{zone} {start} + {k}"
                 );
             }
         }

@@ -248,28 +248,29 @@ fn a_time_zone_or_start_the_clock_cannot_read_is_an_error_naming_the_key() {
     }
 }
 
-/// Naming UTC as the time zone changes nothing but the two local columns.
+/// Naming UTC as the time zone changes no CSV: without a zone the clock is UTC's.
 #[test]
-fn utc_as_the_time_zone_changes_only_the_local_columns() {
+fn utc_as_the_time_zone_changes_no_csv() {
     let text = std::fs::read_to_string(bundled("two-skill.toml")).unwrap();
     let zoned = text.replace("[simulation]\n", "[simulation]\ntime_zone = \"UTC\"\n");
     assert_ne!(text, zoned);
     let a = Ccsim::simulate(&text, &["--replications", "3"]);
     let b = Ccsim::simulate(&zoned, &["--replications", "3"]);
-    assert!(a.read("out/summary.csv") == b.read("out/summary.csv"));
-    for f in ["intervals.csv", "agents.csv"] {
-        let (rows_a, rows_b) = (
-            csv_rows(&a.path(&format!("out/{f}"))),
-            csv_rows(&b.path(&format!("out/{f}"))),
+    for f in [
+        "summary.csv",
+        "intervals.csv",
+        "agents.csv",
+        "replications.csv",
+    ] {
+        assert!(
+            a.read(&format!("out/{f}")) == b.read(&format!("out/{f}")),
+            "{f}"
         );
-        assert_eq!(rows_a.len(), rows_b.len());
-        for (ra, rb) in rows_a.iter().zip(&rows_b) {
-            let mut rb = rb.clone();
-            assert_eq!(rb.remove("utc_offset").as_deref(), Some("+00:00"));
-            assert!(rb.remove("interval_start_local").is_some());
-            assert_eq!(ra, &rb, "{f}");
-        }
     }
+    let rows = csv_rows(&a.path("out/intervals.csv"));
+    assert_eq!(rows[0]["interval_start"], "2026-03-30T08:00:00Z");
+    assert_eq!(rows[0]["interval_start_local"], "2026-03-30 08:00");
+    assert_eq!(rows[0]["utc_offset"], "+00:00");
 }
 
 /// The workbook has the local start beside UTC, and its charts are drawn against it.
