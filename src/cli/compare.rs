@@ -4,7 +4,7 @@ use super::table::{Align, TextTable};
 use super::{CliError, progress, run::load_scenario};
 use crate::compare::{MetricComparison, RunData, Tolerances, Verdict, compare};
 use crate::experiment::{self, RunOptions, RunResults};
-use crate::report::{number, timestamp_secs, write_atomically};
+use crate::report::{self, number, timestamp_secs, write_atomically};
 use crate::stats::{INTERVAL_COLUMNS, Metric, Ratio, interval_columns_shown};
 use std::path::{Path, PathBuf};
 
@@ -153,8 +153,18 @@ fn compare_runs(args: CompareArgs) -> Result<(), CliError> {
     let path = out.join("comparison.csv");
     write_atomically(&path, |w| write_csv(&rows, w))
         .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+    let page = out.join("report.html");
+    let calendar = results_a.as_ref().map(|r| r.scenario.calendar());
+    write_atomically(&page, |w| {
+        report::compare_page(w, (&a.label, &b.label), &rows, calendar.as_ref())
+    })
+    .map_err(|e| CliError::Failed(format!("{}: {e}", page.display())))?;
     print_table(&a, &b, &rows)?;
-    say!("\nComparison in {}", path.display());
+    say!(
+        "\nComparison in {} (charts and every metric in {})",
+        path.display(),
+        page.display()
+    );
     let worse = rows.iter().filter(|r| r.verdict == Verdict::Worse).count();
     if worse > 0 {
         return Err(CliError::Gate(format!(

@@ -201,7 +201,7 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     // Taken before the search: a folder that cannot be used fails at once.
     let folder = OutputFolder::begin(&out, |name| {
         let file = name.strip_suffix(".tmp").unwrap_or(name);
-        file == "staffing.csv" || file.ends_with("-staffed.toml")
+        file == "staffing.csv" || file == "report.html" || file.ends_with("-staffed.toml")
     })?;
     let bar = progress::counter();
     let plan = staff(&scenario, &request, &|plans, replications| {
@@ -262,6 +262,11 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
     let staffed_path = folder.path().join(&staffed_name);
     write_new(&staffed_path, |w| w.write_all(staffed.as_bytes()))
         .map_err(|e| CliError::Failed(format!("{}: {e}", staffed_path.display())))?;
+    let page_path = folder.path().join("report.html");
+    write_new(&page_path, |w| {
+        crate::report::staff_page(w, &scenario, &request, &plan)
+    })
+    .map_err(|e| CliError::Failed(format!("{}: {e}", page_path.display())))?;
     folder.commit()?;
     let (csv_path, staffed_path) = (out.join("staffing.csv"), out.join(staffed_name));
 
@@ -392,9 +397,10 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         fresh.clearly_miss
     );
     say!(
-        "Plan in {}; scenario with it in {}",
+        "Plan in {}; scenario with it in {}; charts in {}",
         csv_path.display(),
-        staffed_path.display()
+        staffed_path.display(),
+        out.join("report.html").display()
     );
     Ok(())
 }

@@ -177,11 +177,22 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    let page = out.join("report.html");
+    let points: Vec<crate::report::SweepPoint> = rows
+        .iter()
+        .map(|(_, v, e)| (v.as_slice(), e.as_slice()))
+        .collect();
+    let metrics: Vec<Metric> = METRICS.iter().map(|&(m, _)| m).collect();
+    write_atomically(&page, |w| {
+        crate::report::sweep_page(w, &base.name, &keys, &points, &metrics)
+    })
+    .map_err(|e| CliError::Failed(format!("{}: {e}", page.display())))?;
     print_table(&keys, &rows)?;
     say!(
-        "\n{} points, common random numbers across them; sweep in {}",
+        "\n{} points, common random numbers across them; sweep in {} (charts in {})",
         rows.len(),
-        csv_path.display()
+        csv_path.display(),
+        page.display()
     );
     Ok(())
 }

@@ -17,7 +17,7 @@ mod xlsx;
 pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
 pub use events::EventsCsv;
-pub use html::ReportHtml;
+pub use html::{ReportHtml, SweepPoint, compare_page, staff_page, sweep_page};
 pub use intervals::IntervalsCsv;
 pub use output_folder::{OutputError, OutputFolder};
 pub use replications::ReplicationsCsv;

@@ -1,7 +1,7 @@
 //! `report.html`: self-contained, one chart per figure the scenario has, and drawn for real
 //! by a headless browser (Debian's Chromium, which `.ci/run` installs).
 
-use crate::harness::Ccsim;
+use crate::harness::{Ccsim, csv_rows};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -127,18 +127,8 @@ fn a_headless_browser_draws_the_report() {
     let page = format!("file://{}", run.path("out/report.html").display());
 
     // The page as the browser built it: every chart an SVG element it parsed.
-    let dom = headless(&chromium, &run.path("profile-dom"))
-        .args(["--dump-dom", &page])
-        .output()
-        .expect("chromium runs");
-    assert!(
-        dom.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dom.stderr)
-    );
-    let dom = String::from_utf8_lossy(&dom.stdout);
-    let expected = expected_charts(&bundled("default.toml"));
-    assert_eq!(dom.matches("<svg").count(), expected, "{dom:.2000}");
+    let svgs = browser_svgs(&run.path("out/report.html"), &run.path("profile-dom"));
+    assert_eq!(svgs, Some(expected_charts(&bundled("default.toml"))));
 
     // A screenshot that is not blank: many colours, and a good share of the page drawn on.
     let png = run.path("report.png");
@@ -170,4 +160,127 @@ fn a_headless_browser_draws_the_report() {
         drawn * 20 > total,
         "only {drawn} of {total} pixels are not white"
     );
+}
+
+/// The number of `<svg>` elements Chromium builds from `page`, where Chromium is at hand.
+fn browser_svgs(page: &Path, profile: &Path) -> Option<usize> {
+    let chromium = chromium()?;
+    let dom = headless(&chromium, profile)
+        .args(["--dump-dom", &format!("file://{}", page.display())])
+        .output()
+        .expect("chromium runs");
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    Some(String::from_utf8_lossy(&dom.stdout).matches("<svg").count())
+}
+
+fn assert_self_contained(html: &str, what: &str) {
+    for outside in ["<script", "<link", "src=", "url(", "@import"] {
+        assert!(!html.contains(outside), "{what}: {outside}");
+    }
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("http://www.w3.org/2000/svg").count(),
+        "{what}"
+    );
+}
+
+/// `compare --intervals`: a chart of B − A per queue and charted figure, with the line of no
+/// difference, and a row per run-level comparison; the lines go below 0 where B is lower.
+#[test]
+fn compare_sweep_and_staff_write_their_own_report_pages() {
+    let default = bundled("default.toml");
+    let more = std::fs::read_to_string(&default).unwrap().replace(
+        "per_interval = [10, 12, 14, 15, 16, 15, 13, 12, 10, 11, 12, 13, 12, 11, 10, 9, 8, 7, 6, 5]",
+        "per_interval = [11, 13, 15, 16, 17, 16, 14, 13, 11, 12, 13, 14, 13, 12, 11, 10, 9, 8, 7, 6]",
+    );
+    let run = Ccsim::new()
+        .file("more.toml", &more)
+        .args([
+            "compare",
+            default.to_str().unwrap(),
+            "more.toml",
+            "--intervals",
+        ])
+        .args(["--out", "cmp"])
+        .run();
+    assert_eq!(run.code, 0, "more agents are better: {}", run.stdout);
+    let html = run.read("cmp/report.html");
+    assert_self_contained(&html, "compare");
+    let charts = ["service_level", "asa_s", "abandon_rate"];
+    for chart in charts {
+        assert!(html.contains(&format!("data-chart=\"{chart}\"")), "{chart}");
+    }
+    assert_eq!(
+        html.matches("<figure class=\"chart\"").count(),
+        charts.len()
+    );
+    assert!(html.contains("no difference"));
+    let rows = csv_rows(&run.path("cmp/comparison.csv"));
+    let run_level = rows
+        .iter()
+        .filter(|r| r["interval_start"].is_empty())
+        .count();
+    assert_eq!(html.matches("<tr class=\"").count(), run_level);
+    assert_eq!(
+        html.matches("<tr class=\"better\">").count(),
+        rows.iter()
+            .filter(|r| r["interval_start"].is_empty() && r["verdict"] == "better")
+            .count()
+    );
+    // ASA falls with more agents: its chart's y axis runs below 0 (plotters labels it).
+    let asa = html.split("data-chart=\"asa_s\"").nth(1).unwrap();
+    let asa = &asa[..asa.find("</figure>").unwrap()];
+    assert!(asa.contains("\n-1.0\n"), "ASA's differences are negative");
+    if let Some(svgs) = browser_svgs(&run.path("cmp/report.html"), &run.path("p1")) {
+        assert_eq!(svgs, charts.len());
+    }
+
+    // sweep: a chart per figure against the first key, a line per value of the second.
+    let run = Ccsim::new()
+        .args(["sweep", default.to_str().unwrap()])
+        .args(["--set", "queue.support.patience.mean=2m,3m"])
+        .args(["--set", "agent_group.tier1.staffing.count=12..14"])
+        .args(["--replications", "3", "--out", "sw"])
+        .run()
+        .success();
+    let html = run.read("sw/report.html");
+    assert_self_contained(&html, "sweep");
+    let figures = html.matches("<figure class=\"chart\"").count();
+    // Offered, service level, ASA, abandon rate, share that waited, occupancy and block rate
+    // (the default day has a port pool, and no callbacks).
+    assert_eq!(figures, 7);
+    let service = html.split("data-chart=\"service_level\"").nth(1).unwrap();
+    let service = &service[..service.find("</figure>").unwrap()];
+    for count in 12..=14 {
+        assert!(service.contains(&format!("agent_group.tier1.staffing.count = {count}")));
+    }
+    assert_eq!(html.matches("<tr><td>").count(), 6, "a row per point");
+    if let Some(svgs) = browser_svgs(&run.path("sw/report.html"), &run.path("p2")) {
+        assert_eq!(svgs, figures);
+    }
+
+    // staff: agents per group (the plan, now, Erlang C), and each target's figure per queue.
+    let run = Ccsim::new()
+        .args([
+            "staff",
+            default.to_str().unwrap(),
+            "--target",
+            "service_level=0.8",
+        ])
+        .args(["--max", "abandon_rate=5%", "--out", "st"])
+        .run()
+        .success();
+    let html = run.read("st/report.html");
+    assert_self_contained(&html, "staff");
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1 + 2);
+    for label in ["with the plan", "staffed now", "Erlang C", "target"] {
+        assert!(html.contains(label), "{label}");
+    }
+    if let Some(svgs) = browser_svgs(&run.path("st/report.html"), &run.path("p3")) {
+        assert_eq!(svgs, 3);
+    }
 }

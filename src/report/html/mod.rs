@@ -3,6 +3,14 @@
 //! band, ASA, ports against the pool, agents and occupancy — drawn by plotters as inline SVG.
 //! Every label, unit and scope comes from the metric registry.
 
+mod compare;
+mod staff;
+mod sweep;
+
+pub use compare::compare_page;
+pub use staff::staff_page;
+pub use sweep::{SweepPoint, sweep_page};
+
 use super::{Exporter, IntervalEstimates, figure, summary_estimates};
 use crate::experiment::RunResults;
 use crate::stats::{AGENT_COLUMNS, Column, Estimate, INTERVAL_COLUMNS, Metric, Unit};
@@ -48,6 +56,9 @@ struct Line<'a> {
     /// Whether the CI is drawn as a band around the line.
     band: bool,
 }
+
+/// The x axis of a chart: its labels, and whether each point averages several intervals.
+type XAxis<'a> = (&'a dyn Fn(f64) -> String, bool);
 
 /// Per-point figures of one row name (queue or group), averaged into points.
 struct Series {
@@ -160,36 +171,50 @@ fn read_series<const N: usize>(
     Ok(out)
 }
 
-/// Draws a chart of `lines` against hours from the start as an SVG element. `unit` scales
-/// shares to percentages; `reference` is a dashed horizontal line (a target, a pool size).
+/// Draws a chart of `lines` against `xs` (hours from the start, or a swept value) as an SVG
+/// element. `unit` scales shares to percentages; `reference` is a dashed horizontal line (a
+/// target, a pool size, no difference). The y axis starts at 0 (shares run to 100 %), but
+/// spans the values and 0 for `differences`.
 fn chart(
     title: &str,
-    unit: Unit,
-    hours: &[f64],
+    (unit, differences): (Unit, bool),
+    xs: &[f64],
     lines: &[Line],
     reference: Option<(&str, f64)>,
-    (x_label, averaged): (&dyn Fn(f64) -> String, bool),
+    (x_label, averaged): XAxis,
 ) -> std::io::Result<String> {
     let scale = if unit == Unit::Share { 100.0 } else { 1.0 };
     let finite = |v: f64| v.is_finite().then_some(v * scale);
-    let values = lines.iter().flat_map(|l| {
-        l.points
-            .iter()
-            .flat_map(move |e| [e.mean, if l.band { e.ci_high } else { e.mean }])
-    });
-    let top = values
+    let values: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| {
+            l.points.iter().flat_map(move |e| {
+                let (low, high) = if l.band {
+                    (e.ci_low, e.ci_high)
+                } else {
+                    (e.mean, e.mean)
+                };
+                [e.mean, low, high]
+            })
+        })
         .filter_map(finite)
         .chain(reference.map(|(_, r)| r * scale))
-        .fold(0.0f64, f64::max);
-    let top = if unit == Unit::Share {
-        100.0
-    } else if top > 0.0 {
-        top * 1.1
+        .collect();
+    let low = values.iter().copied().fold(0.0f64, f64::min);
+    let high = values.iter().copied().fold(0.0f64, f64::max);
+    let (bottom, top) = if differences {
+        let pad = ((high - low) * 0.1).max(f64::MIN_POSITIVE);
+        (low - pad, high + pad)
+    } else if unit == Unit::Share {
+        (0.0, 100.0)
+    } else if high > 0.0 {
+        (0.0, high * 1.1)
     } else {
-        1.0
+        (0.0, 1.0)
     };
-    let last = hours.last().copied().unwrap_or(0.0);
-    let right = if last > 0.0 { last } else { 1.0 };
+    let left = xs.first().copied().unwrap_or(0.0);
+    let last = xs.last().copied().unwrap_or(0.0);
+    let right = if last > left { last } else { left + 1.0 };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 260)).into_drawing_area();
@@ -200,7 +225,7 @@ fn chart(
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(56)
-            .build_cartesian_2d(0.0..right, 0.0..top)
+            .build_cartesian_2d(left..right, bottom..top)
             .map_err(|e| failed(&e))?;
         let y_desc = match unit {
             Unit::Share => "%".to_string(),
@@ -219,7 +244,7 @@ fn chart(
             let color = PALETTE[i % PALETTE.len()];
             // A line breaks where its figure is undefined (no contact answered, say).
             let mut segments: Vec<Vec<(f64, Estimate)>> = vec![Vec::new()];
-            for (&h, e) in hours.iter().zip(line.points) {
+            for (&h, e) in xs.iter().zip(line.points) {
                 if e.mean.is_finite() {
                     segments.last_mut().expect("one segment").push((h, *e));
                 } else if !segments.last().expect("one segment").is_empty() {
@@ -265,7 +290,7 @@ fn chart(
         }
         if let Some((label, value)) = reference {
             let dashed = DashedLineSeries::new(
-                [(0.0, value * scale), (right, value * scale)],
+                [(left, value * scale), (right, value * scale)],
                 6,
                 4,
                 BLACK.stroke_width(1),
@@ -291,6 +316,24 @@ fn chart(
         root.present().map_err(|e| failed(&e))?;
     }
     Ok(svg)
+}
+
+/// The start of a page: its title, the style, the heading and an introduction (HTML).
+fn page_start(out: &mut dyn Write, title: &str, intro: &str) -> std::io::Result<()> {
+    let title = escape(title);
+    writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} — ccsim report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n<p class=\"run\">{intro}</p>"
+    )
+}
+
+/// A chart in its figure element, named for tests and readers: its scope and what it shows.
+fn chart_figure(out: &mut dyn Write, scope: &str, name: &str, svg: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "<figure class=\"chart\" data-scope=\"{}\" data-chart=\"{name}\">{svg}</figure>",
+        escape(scope)
+    )
 }
 
 /// Text for HTML: names are validated, but a report never trusts its inputs.
@@ -366,17 +409,15 @@ impl Exporter for ReportHtml {
             (s.agent_groups.len(), k, interval_hours),
         )?;
 
-        let title = escape(&s.name);
-        writeln!(
+        page_start(
             out,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} — ccsim report</title>\n<style>{STYLE}</style>\n</head>\n<body>"
-        )?;
-        writeln!(
-            out,
-            "<h1>{title}</h1>\n<p class=\"run\">{} replications, seed {}; ccsim {}. {times} Each figure is estimated over replications with its 95 % confidence interval: rates as ratios of expected counts (long-run fractions), counts and time averages as means.</p>",
-            results.replications.len(),
-            results.options.seed,
-            env!("CARGO_PKG_VERSION")
+            &s.name,
+            &format!(
+                "{} replications, seed {}; ccsim {}. {times} Each figure is estimated over replications with its 95 % confidence interval: rates as ratios of expected counts (long-run fractions), counts and time averages as means.",
+                results.replications.len(),
+                results.options.seed,
+                env!("CARGO_PKG_VERSION")
+            ),
         )?;
         if k > 1 {
             writeln!(
@@ -386,13 +427,6 @@ impl Exporter for ReportHtml {
         }
 
         // Charts: for each queue, then each group.
-        let chart_of = |out: &mut dyn Write, scope: &str, name: &str, svg: String| {
-            writeln!(
-                out,
-                "<figure class=\"chart\" data-scope=\"{}\" data-chart=\"{name}\">{svg}</figure>",
-                escape(scope)
-            )
-        };
         let figure_of = |series: &Series, m: Metric| {
             let f = QUEUE_FIGURES.iter().position(|&x| x == m).expect("charted");
             series.figures[f].clone()
@@ -416,13 +450,13 @@ impl Exporter for ReportHtml {
             let label = format!("Contacts per interval — {}", queue.name);
             let svg = chart(
                 &label,
-                Unit::Count,
+                (Unit::Count, false),
                 &series.hours,
                 &contacts,
                 None,
                 (&x_label, k > 1),
             )?;
-            chart_of(out, &scope, "contacts", svg)?;
+            chart_figure(out, &scope, "contacts", &svg)?;
 
             let sl = figure_of(series, Metric::ServiceLevel);
             let target = s.service_level.target.map(|t| ("target", t));
@@ -440,13 +474,13 @@ impl Exporter for ReportHtml {
             };
             let svg = chart(
                 &label,
-                Unit::Share,
+                (Unit::Share, false),
                 &series.hours,
                 &[line],
                 target,
                 (&x_label, k > 1),
             )?;
-            chart_of(out, &scope, "service_level", svg)?;
+            chart_figure(out, &scope, "service_level", &svg)?;
 
             let asa = figure_of(series, Metric::AsaS);
             let line = Line {
@@ -457,13 +491,13 @@ impl Exporter for ReportHtml {
             let label = format!("{} — {}", Metric::AsaS.label(), queue.name);
             let svg = chart(
                 &label,
-                Unit::Seconds,
+                (Unit::Seconds, false),
                 &series.hours,
                 &[line],
                 None,
                 (&x_label, k > 1),
             )?;
-            chart_of(out, &scope, "asa", svg)?;
+            chart_figure(out, &scope, "asa", &svg)?;
 
             if let Some(p) = queue.port_pool {
                 let pool = &s.port_pools[p];
@@ -484,13 +518,13 @@ impl Exporter for ReportHtml {
                 let size = Some(("ports in the pool", f64::from(pool.ports)));
                 let svg = chart(
                     &label,
-                    Unit::Ports,
+                    (Unit::Ports, false),
                     &series.hours,
                     &lines,
                     size,
                     (&x_label, k > 1),
                 )?;
-                chart_of(out, &scope, "ports", svg)?;
+                chart_figure(out, &scope, "ports", &svg)?;
             }
             if queue.callback.is_some() {
                 let (accepted, connected) = (
@@ -509,13 +543,13 @@ impl Exporter for ReportHtml {
                 let label = format!("Callbacks per interval — {}", queue.name);
                 let svg = chart(
                     &label,
-                    Unit::Count,
+                    (Unit::Count, false),
                     &series.hours,
                     &lines,
                     None,
                     (&x_label, k > 1),
                 )?;
-                chart_of(out, &scope, "callbacks", svg)?;
+                chart_figure(out, &scope, "callbacks", &svg)?;
             }
         }
         for (g, (group, series)) in s.agent_groups.iter().zip(&groups).enumerate() {
@@ -529,13 +563,13 @@ impl Exporter for ReportHtml {
             let label = format!("Agents — {}", group.name);
             let svg = chart(
                 &label,
-                Unit::Agents,
+                (Unit::Agents, false),
                 &series.hours,
                 &lines,
                 None,
                 (&x_label, k > 1),
             )?;
-            chart_of(out, &scope, "agents", svg)?;
+            chart_figure(out, &scope, "agents", &svg)?;
             let line = Line {
                 label: Metric::Occupancy.label(),
                 points: &series.figures[2],
@@ -544,13 +578,13 @@ impl Exporter for ReportHtml {
             let label = format!("{} — {}", Metric::Occupancy.label(), group.name);
             let svg = chart(
                 &label,
-                Unit::Share,
+                (Unit::Share, false),
                 &series.hours,
                 &[line],
                 None,
                 (&x_label, k > 1),
             )?;
-            chart_of(out, &scope, "occupancy", svg)?;
+            chart_figure(out, &scope, "occupancy", &svg)?;
         }
 
         // The summary table, every run-level figure.
@@ -581,4 +615,5 @@ impl Exporter for ReportHtml {
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:800px;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}\
 .run,.note{color:#555}figure{margin:1em 0}table{border-collapse:collapse;font-size:.9em}\
-td,th{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right}";
+td,th{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;white-space:nowrap}\
+tr.worse td{color:#b00}tr.better td{color:#070}tr.unclear td{color:#a60}";
