@@ -33,6 +33,11 @@ pub fn run(args: MergeArgs) -> Result<(), CliError> {
                 args.shards[i].display()
             )));
         }
+        if args.xlsx {
+            return Err(CliError::Input(
+                "--xlsx: sweep shards merge into sweep.csv, which has no workbook".into(),
+            ));
+        }
         return merge_sweep(&args);
     }
     let shards = args

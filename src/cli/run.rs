@@ -72,6 +72,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         check_workbook_fits(&scenario)?;
     }
     if let Some(spec) = &args.shard {
+        if options.xlsx {
+            return Err(CliError::Input(
+                "--xlsx with --shard: a shard writes no reports; give --xlsx to `ccsim merge`, which writes them".into(),
+            ));
+        }
         let spec = ShardSpec::parse(spec, |name| std::env::var(name).ok())
             .map_err(|e| CliError::Input(format!("--shard {e}")))?;
         return run_shard(&scenario, options, spec, args.out);
@@ -97,6 +102,14 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
 /// Refuses a `--xlsx` whose interval sheets would pass Excel's row limit, before anything
 /// is simulated.
 pub(super) fn check_workbook_fits(scenario: &Scenario) -> Result<(), CliError> {
+    let first: jiff::Timestamp = report::XLSX_FIRST_TIME.parse().expect("a time");
+    if scenario.start < first {
+        return Err(CliError::Input(format!(
+            "--xlsx: {}: the scenario starts at {}, before {first}, the first time Excel's date-times write correctly: leave out --xlsx, or start later",
+            scenario.path.display(),
+            scenario.start
+        )));
+    }
     let rows = report::xlsx_rows_needed(scenario);
     if rows > report::XLSX_MAX_ROWS {
         return Err(CliError::Input(format!(

@@ -181,7 +181,9 @@ fn day_changes(
     let mut person = 0u32;
     for shift in shifts {
         let start = calendar.at(day, shift.start);
-        let end = start + shift.length as i128;
+        // A shift never overlaps the next day's: on a 23-hour day (clocks forward) a shift of
+        // more than 23 hours ends as the next begins.
+        let end = (start + shift.length as i128).min(calendar.at(day + 1, shift.start));
         let on_in_run = end > 0 && start < duration as i128;
         for _ in 0..shift.count {
             if on_in_run {

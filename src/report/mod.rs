@@ -24,7 +24,9 @@ pub use replications::ReplicationsCsv;
 pub use run_json::RunJson;
 pub use summary::{SummaryCsv, summary_estimates};
 pub use xlsx::ReportXlsx;
-pub use xlsx::{MAX_ROWS as XLSX_MAX_ROWS, rows_needed as xlsx_rows_needed};
+pub use xlsx::{
+    FIRST_TIME as XLSX_FIRST_TIME, MAX_ROWS as XLSX_MAX_ROWS, rows_needed as xlsx_rows_needed,
+};
 
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use crate::experiment::{RowReader, RunOptions, RunResults};

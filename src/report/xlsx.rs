@@ -30,6 +30,10 @@ pub fn rows_needed(s: &Scenario) -> usize {
 /// Excel's serial date of 1970-01-01 (days since its epoch of 1899-12-30).
 const UNIX_EPOCH_SERIAL: f64 = 25_569.0;
 
+/// The first time Excel's date-times write correctly: before it, its serial dates run into
+/// the 1900 leap-year bug, and then below zero.
+pub const FIRST_TIME: &str = "1900-03-01T00:00:00Z";
+
 /// The queue figures charted, each chart a list of figures on one axis.
 const QUEUE_CHARTS: [(&str, &[Metric]); 3] = [
     (
@@ -203,8 +207,9 @@ struct SheetLayout<const N: usize> {
     at: [Option<u16>; N],
     /// Rows per name (one per reported interval); name i's block starts at row 1 + i·rows.
     rows: u32,
-    /// The column of the interval starts the charts are drawn against (local, with a zone),
-    /// and the first and last of them (Excel serial dates).
+    /// The column of the interval starts the charts are drawn against (local, with a zone
+    /// whose clock does not change within the run; else UTC), and the first and last of
+    /// them (Excel serial dates).
     time_col: u16,
     span: (f64, f64),
 }
@@ -259,10 +264,22 @@ fn interval_sheet<const N: usize>(
         let offset = zone.map_or(0, |z| z.to_offset(at).seconds());
         start_serial + k as f64 * interval_days + f64::from(offset) / 86_400.0
     };
-    let span = (
-        chart_serial(first),
-        chart_serial(s.intervals().max(first + 1) - 1),
-    );
+    // Charts are drawn against the local start unless the clock changes within the run:
+    // then the repeated hour would draw a line back over itself, and UTC goes on evenly.
+    let last = s.intervals().max(first + 1) - 1;
+    let offset_of = |k: usize| {
+        zone.map(|z| {
+            let at = s.start + jiff::SignedDuration::from_micros((k as u64 * s.interval) as i64);
+            z.to_offset(at)
+        })
+    };
+    let chart_local = zone.is_some() && offset_of(first) == offset_of(last);
+    let span = if chart_local {
+        (chart_serial(first), chart_serial(last))
+    } else {
+        let utc = |k: usize| start_serial + k as f64 * interval_days;
+        (utc(first), utc(last))
+    };
     let mut estimates = IntervalEstimates::new(readers, (columns, shown));
     while let Some((interval, index, values)) = estimates.next_row().map_err(XlsxError::IoError)? {
         let row = 1 + index as u32 * rows + (interval - first) as u32;
@@ -289,7 +306,7 @@ fn interval_sheet<const N: usize>(
         columns: *columns,
         at,
         rows,
-        time_col: key_col - 1,
+        time_col: if chart_local { 1 } else { 0 },
         span,
     })
 }

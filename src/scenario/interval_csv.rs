@@ -174,8 +174,12 @@ pub fn read_column(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let start = parse_start(&record[0], &grid.zone, previous.map(|(t, _)| t))
-            .map_err(|m| cell(line, 0, m))?;
+        let start = parse_start(
+            &record[0],
+            &grid.zone,
+            (previous.map(|(t, _)| t), grid.start),
+        )
+        .map_err(|m| cell(line, 0, m))?;
         if let Some((before, before_line)) = previous {
             if start == before {
                 return Err(cell(
@@ -297,12 +301,13 @@ fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioE
 /// `2026-01-05 09:00+01:00`) or without (`2026-01-05 08:00`, on the clock of `zone`), seconds
 /// optional. A time the clock shows twice (the hour repeated as daylight saving ends) is the
 /// first of the two after the row before (`previous`), so that a fall-back day's rows, which
-/// repeat the hour, read in order. A date alone, or a time-zone name, is refused: the first
+/// repeat the hour, read in order; a first row is the first of the two, unless only the
+/// second is within the simulation (from `start`). A date alone, or a time-zone name, is refused: the first
 /// is ambiguous, the second not read yet.
 fn parse_start(
     field: &str,
     zone: &jiff::tz::TimeZone,
-    previous: Option<jiff::Timestamp>,
+    (previous, start): (Option<jiff::Timestamp>, jiff::Timestamp),
 ) -> Result<jiff::Timestamp, String> {
     let unreadable = || {
         format!(
@@ -337,8 +342,9 @@ fn parse_start(
         }
         AmbiguousOffset::Fold { before, after } => {
             let (first, second) = (before.to_timestamp(civil), after.to_timestamp(civil));
-            match (&first, previous) {
-                (Ok(t), Some(p)) if *t <= p => second,
+            match (&first, &second, previous) {
+                (Ok(t), _, Some(p)) if *t <= p => second,
+                (Ok(t), Ok(u), None) if *t < start && *u >= start => second,
                 _ => first,
             }
         }
@@ -466,6 +472,10 @@ mod tests {
         );
     }
 
+    fn epoch() -> jiff::Timestamp {
+        jiff::Timestamp::UNIX_EPOCH
+    }
+
     #[test]
     fn starts_in_iso_forms() {
         let t: jiff::Timestamp = "2026-01-05T08:00:00Z".parse().unwrap();
@@ -477,23 +487,29 @@ mod tests {
             "2026-01-05 08:00:00",
             "2026-01-05T09:00:00+01:00",
         ] {
-            assert_eq!(parse_start(field, utc, None), Ok(t), "{field}");
+            assert_eq!(parse_start(field, utc, (None, t)), Ok(t), "{field}");
         }
         // Without an offset, on the zone's clock.
         let plus2 = &jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(2));
-        assert_eq!(parse_start("2026-01-05 10:00", plus2, None), Ok(t));
-        assert_eq!(parse_start("2026-01-05T08:00:00Z", plus2, None), Ok(t));
+        assert_eq!(
+            parse_start("2026-01-05 10:00", plus2, (None, epoch())),
+            Ok(t)
+        );
+        assert_eq!(
+            parse_start("2026-01-05T08:00:00Z", plus2, (None, epoch())),
+            Ok(t)
+        );
         assert!(
-            parse_start("05/01/2026 08:00", utc, None)
+            parse_start("05/01/2026 08:00", utc, (None, epoch()))
                 .unwrap_err()
                 .contains("year-month-day")
         );
         assert!(
-            parse_start("2026-01-05", utc, None).is_err(),
+            parse_start("2026-01-05", utc, (None, epoch())).is_err(),
             "a date alone"
         );
         assert!(
-            parse_start("2026-01-05T09:00+01:00[Europe/Paris]", utc, None)
+            parse_start("2026-01-05T09:00+01:00[Europe/Paris]", utc, (None, epoch()))
                 .unwrap_err()
                 .contains("time-zone names")
         );
@@ -505,16 +521,30 @@ mod tests {
         let zone = &jiff::tz::db().get("Europe/Copenhagen").unwrap();
         let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
         // 2026-10-25: 03:00 summer time (+02:00) becomes 02:00 winter time (+01:00).
-        let first = parse_start("2026-10-25 02:15", zone, Some(at("2026-10-25T00:00:00Z")));
+        let first = parse_start(
+            "2026-10-25 02:15",
+            zone,
+            (Some(at("2026-10-25T00:00:00Z")), epoch()),
+        );
         assert_eq!(first, Ok(at("2026-10-25T00:15:00Z")));
-        let second = parse_start("2026-10-25 02:15", zone, Some(at("2026-10-25T00:45:00Z")));
+        let second = parse_start(
+            "2026-10-25 02:15",
+            zone,
+            (Some(at("2026-10-25T00:45:00Z")), epoch()),
+        );
         assert_eq!(second, Ok(at("2026-10-25T01:15:00Z")));
-        assert_eq!(parse_start("2026-10-25 02:15", zone, None), first);
+        assert_eq!(
+            parse_start("2026-10-25 02:15", zone, (None, epoch())),
+            first
+        );
+        // A file's first row, when the simulation starts within the second 02:00 hour.
+        let later = at("2026-10-25T01:00:00Z");
+        assert_eq!(parse_start("2026-10-25 02:15", zone, (None, later)), second);
         // 2026-03-29: 02:00 winter time becomes 03:00 summer time.
-        let skipped = parse_start("2026-03-29 02:30", zone, None).unwrap_err();
+        let skipped = parse_start("2026-03-29 02:30", zone, (None, epoch())).unwrap_err();
         assert!(skipped.contains("Europe/Copenhagen skips"), "{skipped}");
         assert_eq!(
-            parse_start("2026-03-29 03:00", zone, None),
+            parse_start("2026-03-29 03:00", zone, (None, epoch())),
             Ok(at("2026-03-29T01:00:00Z"))
         );
     }

@@ -157,8 +157,8 @@ pub struct RawStaffing {
 pub struct RawCallback {
     pub offer_after: Option<Spanned<Duration>>,
     pub offer_on_entry_over: Option<Spanned<Duration>>,
-    /// The probability a caller accepts: one, or one per interval.
-    pub accept: Option<Spanned<RawSeries<f64>>>,
+    /// The probability a caller accepts (`0.3` or `"30%"`): one, or one per interval.
+    pub accept: Option<Spanned<RawSeries<Share>>>,
     pub call_delay: Option<Spanned<Duration>>,
     pub ring_timeout: Option<Spanned<Duration>>,
     pub answer_after: Option<Spanned<RawDistribution>>,

@@ -119,34 +119,19 @@ impl Checker<'_> {
             .map_err(|e| self.in_named_file(e, file_span, &format!("{key}.file"), &path))
     }
 
-    /// A probability (a share, 0 to 1), one or one per interval: a list, or a CSV column
-    /// whose values may also be written as percentages (`80%`).
+    /// A probability (a share, 0 to 1, or a percentage), one or one per interval: a list, or
+    /// a CSV column.
     pub(super) fn shares(
         &self,
-        raw: &Spanned<RawSeries<f64>>,
+        raw: &Spanned<RawSeries<super::Share>>,
         key: &str,
         grid: &IntervalGrid,
     ) -> Result<PerInterval<f64>, ScenarioError> {
-        let check = |p: f64, which: String| {
-            if (0.0..=1.0).contains(&p) {
-                Ok(p)
-            } else {
-                Err(self.error(
-                    raw.span(),
-                    key,
-                    format!("{p}{which} is not a probability: give a number from 0 to 1"),
-                ))
-            }
-        };
         Ok(match raw.get_ref() {
-            RawSeries::One(p) => PerInterval::Constant(check(*p, String::new())?),
+            RawSeries::One(p) => PerInterval::Constant(p.0),
             RawSeries::List(list) => {
                 self.series_len(list.len(), raw.span(), key, grid)?;
-                let values = list
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &p)| check(p, format!(" (interval {}, from 1)", k + 1)));
-                PerInterval::Values(values.collect::<Result<_, _>>()?)
+                PerInterval::Values(list.iter().map(|p| p.0).collect())
             }
             RawSeries::File { file, column } => PerInterval::Values(self.interval_column(
                 (file, raw.span()),
@@ -692,7 +677,7 @@ fn by_name(text: &str, segment: &str) -> String {
 }
 
 /// serde's messages about a value of the wrong kind ("invalid type: floating point `10.5`,
-/// expected u32") in a planner's words ("10.5 is not a whole number from 0 to 4294967295").
+/// expected u32") in a planner's words ("10.5 is not a whole number (a count: 0, 1, 2, …)").
 fn wrong_kind(message: &str) -> Option<String> {
     let rest = message
         .strip_prefix("invalid type: ")
@@ -706,7 +691,7 @@ fn wrong_kind(message: &str) -> Option<String> {
         return None;
     }
     let expected = match expected {
-        "u32" => "a whole number from 0 to 4294967295",
+        "u32" => "a whole number (a count: 0, 1, 2, …)",
         "u64" => "a whole number, 0 or more",
         "i32" => "a whole number from -2147483648 to 2147483647",
         "f64" => "a number",
@@ -911,14 +896,31 @@ fn parse_start(text: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<jiff::Ti
                 return Err(unreadable(&"no time of day"));
             };
             let civil = pieces.date().to_datetime(time);
-            zone.to_ambiguous_timestamp(civil).unambiguous().map_err(|_| {
-                format!(
-                    "{} is not a time the clock of {} shows once (it is skipped or repeated as daylight saving begins or ends): give it with its offset, like \"{}+01:00\"",
+            let ambiguous = zone.to_ambiguous_timestamp(civil);
+            let name = zone.iana_name().unwrap_or("the time zone");
+            match ambiguous.offset() {
+                jiff::tz::AmbiguousOffset::Unambiguous { offset } => {
+                    offset.to_timestamp(civil).map_err(|e| unreadable(&e))
+                }
+                jiff::tz::AmbiguousOffset::Fold { before, after } => Err(format!(
+                    "{} is shown twice by the clock of {name} (daylight saving ends): give it with its offset, {} (the first) or {} (the second)",
                     excerpt(text),
-                    zone.iana_name().unwrap_or("the time zone"),
+                    excerpt(&format!("{text}{}", offset_text(before))),
+                    excerpt(&format!("{text}{}", offset_text(after))),
+                )),
+                jiff::tz::AmbiguousOffset::Gap { .. } => Err(format!(
+                    "{} is skipped by the clock of {name} (daylight saving begins): give a time the clock shows",
                     excerpt(text)
-                )
-            })
+                )),
+            }
         }
     }
+}
+
+/// An offset from UTC as ISO 8601 writes it: `+01:00`, `-03:30`.
+fn offset_text(offset: jiff::tz::Offset) -> String {
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let a = seconds.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
 }

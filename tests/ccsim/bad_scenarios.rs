@@ -592,7 +592,7 @@ fn wrong_kinds_of_values_in_a_planners_words() {
             "staffing = { per_interval = [3, 4, 5, 6] }",
             "staffing = { count = 10.5 }",
             "agent_group.tier1.staffing.count",
-            "10.5 is not a whole number from 0 to 4294967295",
+            "10.5 is not a whole number (a count: 0, 1, 2, …)",
         ),
         (
             "ports = 10",

@@ -815,7 +815,7 @@ fn bad_callback_settings_are_errors() {
             "call_delay = \"5s\"",
             "call_delay = \"5s\"\noffer_after = \"30s\"\naccept = 1.5",
             "queue.q.callback.accept",
-            "not a probability",
+            "not a share",
         ),
         (
             "max_attempts = 3",

@@ -522,7 +522,7 @@ fn callback_acceptance_follows_its_interval() {
     }
 
     let one = Ccsim::simulate(&with("0.35"), &[]);
-    let listed = Ccsim::simulate(&with("[0.35, 0.35, 0.35, 0.35]"), &[]);
+    let listed = Ccsim::simulate(&with("[0.35, \"35%\", 0.35, \"35 %\"]"), &[]);
     let percentages = Ccsim::new()
         .file(
             "scenario.toml",
@@ -546,9 +546,9 @@ fn callback_acceptance_follows_its_interval() {
         .run();
     assert_eq!(bad.code, 2);
     assert!(
-        bad.stderr.contains(
-            "`queue.support.callback.accept`: 1.5 (interval 2, from 1) is not a probability"
-        ),
+        bad.stderr
+            .contains("`queue.support.callback.accept`: 1.5 is not a share")
+            && bad.stderr.contains("scenario.toml:"),
         "{}",
         bad.stderr
     );

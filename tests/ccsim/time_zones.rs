@@ -225,7 +225,7 @@ fn a_time_zone_or_start_the_clock_cannot_read_is_an_error_naming_the_key() {
         (
             text.replace("2026-10-25T00:00\"", "2026-10-25T02:30\""),
             "simulation.start",
-            "+01:00",
+            "\"2026-10-25T02:30+02:00\" (the first) or \"2026-10-25T02:30+01:00\" (the second)",
         ),
     ];
     for (scenario, key, words) in cases {
@@ -295,4 +295,84 @@ fn the_workbook_has_local_starts() {
         (serial(5, 1) - serial(7, 1)).abs() < 1e-9,
         "02:00 twice on the clock"
     );
+    // The clock goes back within the run: charts are drawn against UTC, which goes on.
+    let chart = part(&run.path("out/report.xlsx"), "xl/charts/chart1.xml");
+    assert!(chart.contains("Intervals!$A$2:$A$51"), "{chart:.3000}");
+
+    // A day without a change is charted against the local clock.
+    let summer = std::fs::read_to_string(bundled("fall-back.toml"))
+        .unwrap()
+        .replace("2026-10-25T00:00", "2026-07-01T00:00")
+        .replace("duration = \"25h\"", "duration = \"24h\"");
+    let mut rows = String::from("start,Calls\n");
+    for k in 0..48 {
+        rows.push_str(&format!("2026-07-01 {:02}:{:02},10\n", k / 2, k % 2 * 30));
+    }
+    let run = Ccsim::new()
+        .file("s.toml", &summer)
+        .file("fall-back.csv", &rows)
+        .args([
+            "run",
+            "s.toml",
+            "--out",
+            "out",
+            "--replications",
+            "2",
+            "--xlsx",
+        ])
+        .run()
+        .success();
+    let chart = part(&run.path("out/report.xlsx"), "xl/charts/chart1.xml");
+    assert!(chart.contains("Intervals!$B$2:$B$49"), "{chart:.3000}");
+}
+
+/// The text of part `name` of a workbook's package.
+fn part(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// A shift of 24 hours on the 23-hour day never overlaps the next day's: it ends as the
+/// next begins, and no more agents are ever on than the shift has.
+#[test]
+fn a_day_long_shift_on_a_23_hour_day_ends_as_the_next_begins() {
+    let scenario = std::fs::read_to_string(bundled("fall-back.toml")).unwrap();
+    let shifts = &scenario[scenario.find("[[agent_group.shift]]").unwrap()..];
+    let scenario = scenario
+        .replace(
+            shifts,
+            "[[agent_group.shift]]\nstart = \"06:00\"\nlength = \"24h\"\ncount = 3\n",
+        )
+        .replace(
+            "start = \"2026-10-25T00:00\"",
+            "start = \"2026-03-28T00:00\"",
+        )
+        .replace("duration = \"25h\"", "duration = \"47h\"");
+    let zone = copenhagen();
+    let mut t: jiff::Timestamp = "2026-03-27T23:00:00Z".parse().unwrap();
+    let mut csv = String::from("Interval start,Calls\n");
+    for _ in 0..94 {
+        let local = t
+            .to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string();
+        csv.push_str(&format!("{local},10\n"));
+        t += jiff::SignedDuration::from_mins(30);
+    }
+    let run = Ccsim::new()
+        .file("s.toml", &scenario)
+        .file("fall-back.csv", &csv)
+        .args(["run", "s.toml", "--out", "out", "--replications", "2"])
+        .run()
+        .success();
+    for row in csv_rows(&run.path("out/agents.csv")) {
+        let scheduled: f64 = row["scheduled"].parse().unwrap();
+        assert_eq!(scheduled, 3.0, "{}", row["interval_start_local"]);
+    }
 }

@@ -237,4 +237,30 @@ fn a_workbook_past_excel_s_rows_is_refused_before_the_run() {
         !run.path("out").exists(),
         "nothing simulated, nothing written"
     );
+
+    // Before 1900-03-01 Excel's date-times are wrong; a shard writes no reports.
+    let old = std::fs::read_to_string(bundled("default.toml"))
+        .unwrap()
+        .replace(
+            "start = \"2026-03-30T08:00:00Z\"",
+            "start = \"1850-03-30T08:00:00Z\"",
+        );
+    for (args, words) in [
+        (vec!["run", "old.toml", "--xlsx"], "1900-03-01"),
+        (
+            vec!["run", "new.toml", "--xlsx", "--shard", "0/2"],
+            "ccsim merge",
+        ),
+    ] {
+        let run = Ccsim::new()
+            .file("old.toml", &old)
+            .file(
+                "new.toml",
+                &std::fs::read_to_string(bundled("default.toml")).unwrap(),
+            )
+            .args(args)
+            .run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(words), "{}", run.stderr);
+    }
 }

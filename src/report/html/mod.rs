@@ -203,7 +203,8 @@ fn chart(
     let low = values.iter().copied().fold(0.0f64, f64::min);
     let high = values.iter().copied().fold(0.0f64, f64::max);
     let (bottom, top) = if differences {
-        let pad = ((high - low) * 0.1).max(f64::MIN_POSITIVE);
+        // All differences 0 (a change that touches nothing) still gets an axis of ±0.1.
+        let pad = (high - low).max(high.abs()).max(low.abs()).max(1.0) * 0.1;
         (low - pad, high + pad)
     } else if unit == Unit::Share {
         (0.0, 100.0)
