@@ -165,6 +165,20 @@ fn a_local_time_forecast_fills_the_repeated_hour_in_order() {
     assert_eq!(offered(6), 0.0, "the second 02:00 has none");
 }
 
+/// A forecast of 10 calls in each of `n` half hours from `first` (UTC), written as a WFM tool
+/// exports it in Copenhagen's local time.
+fn local_forecast(first: &str, n: usize) -> String {
+    let zone = copenhagen();
+    let mut t: jiff::Timestamp = first.parse().unwrap();
+    let mut csv = String::from("Interval start,Calls\n");
+    for _ in 0..n {
+        let local = t.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M");
+        csv.push_str(&format!("{local},10\n"));
+        t += jiff::SignedDuration::from_mins(30);
+    }
+    csv
+}
+
 fn spring_day(csv: &str) -> Run {
     let scenario = std::fs::read_to_string(bundled("fall-back.toml"))
         .unwrap()
@@ -184,17 +198,7 @@ fn spring_day(csv: &str) -> Run {
 /// that writes one is refused, naming the line.
 #[test]
 fn a_spring_forward_day_has_23_hours_and_no_row_for_the_skipped_hour() {
-    let zone = copenhagen();
-    let mut t: jiff::Timestamp = "2026-03-28T23:00:00Z".parse().unwrap();
-    let mut csv = String::from("Interval start,Calls\n");
-    for _ in 0..46 {
-        let local = t
-            .to_zoned(zone.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string();
-        csv.push_str(&format!("{local},10\n"));
-        t += jiff::SignedDuration::from_mins(30);
-    }
+    let csv = local_forecast("2026-03-28T23:00:00Z", 46);
     let run = spring_day(&csv).success();
     let rows = csv_rows(&run.path("out/intervals.csv"));
     assert_eq!(rows.len(), 46);
@@ -354,17 +358,7 @@ fn a_day_long_shift_on_a_23_hour_day_ends_as_the_next_begins() {
             "start = \"2026-03-28T00:00\"",
         )
         .replace("duration = \"25h\"", "duration = \"47h\"");
-    let zone = copenhagen();
-    let mut t: jiff::Timestamp = "2026-03-27T23:00:00Z".parse().unwrap();
-    let mut csv = String::from("Interval start,Calls\n");
-    for _ in 0..94 {
-        let local = t
-            .to_zoned(zone.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string();
-        csv.push_str(&format!("{local},10\n"));
-        t += jiff::SignedDuration::from_mins(30);
-    }
+    let csv = local_forecast("2026-03-27T23:00:00Z", 94);
     let run = Ccsim::new()
         .file("s.toml", &scenario)
         .file("fall-back.csv", &csv)
