@@ -108,3 +108,101 @@ fn a_planners_first_hour_quotes_what_compare_finds() {
     assert!(section.contains("its abandons fall by three quarters"));
     assert!((0.65..0.85).contains(&(1.0 - b / a)), "{a} → {b}");
 }
+
+/// Every `$ ccsim …` transcript in the README's code blocks, run: its output must be what
+/// the README prints. A line `…` stands for any lines, a field `...` for any fields; fields
+/// are compared apart from their alignment, and the run's threads and wall time not at all.
+#[test]
+fn every_transcript_in_the_readme_prints_what_it_shows() {
+    let mut transcripts = 0;
+    // The code blocks: lines between a fence (```, ```toml …) and the next.
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut open: Option<Vec<&str>> = None;
+    for line in README.lines() {
+        match (line.starts_with("```"), open.take()) {
+            (true, Some(block)) => blocks.push(block),
+            (true, None) => open = Some(Vec::new()),
+            (false, Some(mut block)) => {
+                block.push(line);
+                open = Some(block);
+            }
+            (false, None) => {}
+        }
+    }
+    for lines in blocks {
+        let starts: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].starts_with("$ ccsim "))
+            .collect();
+        for (n, &i) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+            let mut shown: Vec<&str> = lines[i + 1..end].to_vec();
+            while shown.last().is_some_and(|l| l.trim().is_empty()) {
+                shown.pop();
+            }
+            let mut args: Vec<String> = lines[i]["$ ccsim ".len()..]
+                .split_whitespace()
+                .map(|a| match a.strip_prefix("scenarios/") {
+                    Some(name) => bundled(name),
+                    None => a.to_string(),
+                })
+                .collect();
+            if args[0] == "run" {
+                args.extend(["--out".to_string(), "out".to_string()]);
+            }
+            let run = Ccsim::new().args(&args).run().success();
+            let printed = steady(&run.stdout);
+            let printed: Vec<&str> = printed.lines().collect();
+            let shown = steady(&shown.join("\n"));
+            let shown: Vec<&str> = shown.lines().collect();
+            assert!(
+                matches(&shown, &printed),
+                "README: `{}` prints\n{}\nnot\n{}",
+                lines[i],
+                printed.join("\n"),
+                shown.join("\n")
+            );
+            transcripts += 1;
+        }
+    }
+    assert!(transcripts >= 4, "{transcripts} transcripts found");
+}
+
+/// Whether `printed` begins with what `shown` shows (`…` lines and `...` fields elided).
+fn matches(shown: &[&str], printed: &[&str]) -> bool {
+    match shown.split_first() {
+        None => true,
+        Some((first, rest)) if first.trim() == "…" => {
+            (0..=printed.len()).any(|skip| matches(rest, &printed[skip..]))
+        }
+        Some((first, rest)) => printed.split_first().is_some_and(|(line, more)| {
+            let shown: Vec<&str> = first.split_whitespace().collect();
+            let printed: Vec<&str> = line.split_whitespace().collect();
+            fields_match(&shown, &printed) && matches(rest, more)
+        }),
+    }
+}
+
+fn fields_match(shown: &[&str], printed: &[&str]) -> bool {
+    match shown.split_first() {
+        None => printed.is_empty(),
+        Some((&"...", rest)) => {
+            (0..=printed.len()).any(|skip| fields_match(rest, &printed[skip..]))
+        }
+        Some((field, rest)) => printed
+            .split_first()
+            .is_some_and(|(p, more)| p == field && fields_match(rest, more)),
+    }
+}
+
+#[test]
+fn elisions_in_transcripts_match_what_they_stand_for() {
+    let printed = ["a 1 2 3", "b", "c", "d 4"];
+    assert!(matches(&["a 1 ... 3", "…", "d 4"], &printed));
+    assert!(matches(&["a  1 2  3", "b"], &printed), "alignment aside");
+    assert!(
+        !matches(&["a 1 2 3", "c"], &printed),
+        "lines are consecutive without …"
+    );
+    assert!(!matches(&["a 1 ... 4"], &printed));
+    assert!(!matches(&["a 1 2 3", "…", "e"], &printed));
+}
