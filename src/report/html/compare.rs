@@ -2,7 +2,7 @@
 //! verdict uses, and (with `--intervals`) per queue the difference in each interval with
 //! its 95 % CI against the line of no difference.
 
-use super::{Line, chart, chart_figure, escape, page_start};
+use super::{Line, chart, chart_figure, clock_labels, escape, page_start};
 use crate::compare::MetricComparison;
 use crate::report::figure;
 use crate::scenario::Calendar;
@@ -73,11 +73,8 @@ pub fn compare_page(
                 points: &estimates,
                 band: true,
             };
-            let at = |h: f64| {
-                let t = first + jiff::SignedDuration::from_secs((h * 3600.0).round() as i64);
-                let zone = calendar.map_or(jiff::tz::TimeZone::UTC, |c| c.zone().clone());
-                zone.to_datetime(t).strftime("%H:%M").to_string()
-            };
+            let zone = calendar.map_or(jiff::tz::TimeZone::UTC, |c| c.zone().clone());
+            let at = clock_labels(first, zone, false);
             let title = format!("{}, B − A — {}", metric.label(), scope);
             let svg = chart(
                 &title,

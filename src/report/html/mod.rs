@@ -319,6 +319,21 @@ fn chart(
     Ok(svg)
 }
 
+/// Labels of an x axis of hours from `start`: the time on the clock of `zone`, with the
+/// date when `dated`.
+fn clock_labels(
+    start: jiff::Timestamp,
+    zone: jiff::tz::TimeZone,
+    dated: bool,
+) -> impl Fn(f64) -> String {
+    move |h: f64| {
+        // Whole seconds: 08:59:59.999 would print as 08:59.
+        let at = start + jiff::SignedDuration::from_secs((h * 3600.0).round() as i64);
+        let format = if dated { "%m-%d %H:%M" } else { "%H:%M" };
+        zone.to_datetime(at).strftime(format).to_string()
+    }
+}
+
 /// The start of a page: its title, the style, the heading and an introduction (HTML).
 fn page_start(out: &mut dyn Write, title: &str, intro: &str) -> std::io::Result<()> {
     let title = escape(title);
@@ -363,13 +378,7 @@ impl Exporter for ReportHtml {
                 (s.first_reported_interval() as u64 * s.interval) as i64,
             );
         let long = intervals as f64 * interval_hours > 24.0;
-        let calendar = s.calendar();
-        let x_label = move |h: f64| {
-            // Whole seconds: 08:59:59.999 would print as 08:59.
-            let at = start + jiff::SignedDuration::from_secs((h * 3600.0).round() as i64);
-            let format = if long { "%m-%d %H:%M" } else { "%H:%M" };
-            calendar.zone().to_datetime(at).strftime(format).to_string()
-        };
+        let x_label = clock_labels(start, s.calendar().zone().clone(), long);
         let times = match &s.time_zone {
             Some(zone) => format!(
                 "Times are local, {}.",

@@ -2,7 +2,7 @@
 //! interval beside those staffed now (and Erlang C's answer, for one group), and per queue
 //! each target's figure with the plan, with its 95 % CI, against the target.
 
-use super::{Line, chart, chart_figure, escape, page_start};
+use super::{Line, chart, chart_figure, clock_labels, escape, page_start};
 use crate::scenario::Scenario;
 use crate::staffing::{StaffingPlan, StaffingRequest, column, current_staffing};
 use crate::stats::{Estimate, Metric, Unit};
@@ -44,12 +44,8 @@ pub fn staff_page(
     let xs: Vec<f64> = (first..s.intervals())
         .map(|k| (k - first) as f64 * interval_hours)
         .collect();
-    let calendar = s.calendar();
     let start = s.start + jiff::SignedDuration::from_micros((first as u64 * s.interval) as i64);
-    let at = |h: f64| {
-        let t = start + jiff::SignedDuration::from_secs((h * 3600.0).round() as i64);
-        calendar.zone().to_datetime(t).strftime("%H:%M").to_string()
-    };
+    let at = clock_labels(start, s.calendar().zone().clone(), false);
     let count = |v: &[u32]| -> Vec<Estimate> {
         v[first..]
             .iter()
