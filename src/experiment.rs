@@ -5,6 +5,7 @@
 //! replication order, so output does not depend on the number of threads.
 
 use crate::model::Model;
+use crate::report::RecordClock;
 use crate::scenario::Scenario;
 use crate::stats::{
     AGENT_COLUMNS, CallLog, Column, INTERVAL_COLUMNS, IntervalSink, Metric, Ratio, Recorder, Scope,
@@ -618,7 +619,7 @@ fn run_replication(
         );
         Some(CallLog::new(
             r,
-            s.start,
+            RecordClock::new(s.calendar()),
             queues.clone(),
             groups.clone(),
             Box::new(file),
@@ -632,7 +633,13 @@ fn run_replication(
             SPILL_BUFFER,
             File::create(scratch.of(i, ReplicationFile::Trace))?,
         );
-        Some(TraceLog::new(r, s.start, queues, groups, Box::new(file)))
+        Some(TraceLog::new(
+            r,
+            RecordClock::new(s.calendar()),
+            queues,
+            groups,
+            Box::new(file),
+        ))
     } else {
         None
     };

@@ -76,16 +76,25 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("sweep-{name}")));
+    let (keys, rows) = super::sweep::read_csv(&csv).map_err(CliError::Failed)?;
     let folder = OutputFolder::begin(&out, |name| {
-        name == "sweep.csv" || name.starts_with(".ccsim-") && name.ends_with(".tmp")
+        name == "sweep.csv"
+            || name == "report.html"
+            || name.starts_with(".ccsim-") && name.ends_with(".tmp")
     })?;
-    report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv))
-        .map_err(|e| CliError::Failed(format!("writing {}: {e}", out.display())))?;
+    let failed = |e: std::io::Error| CliError::Failed(format!("writing {}: {e}", out.display()));
+    report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv)).map_err(failed)?;
+    report::write_new(&folder.path().join("report.html"), |w| {
+        super::sweep::write_page(w, &name, &keys, &rows)
+    })
+    .map_err(failed)?;
     folder.commit()?;
+    super::sweep::print_table(&keys, &rows)?;
     say!(
-        "{} sweep shards merged into {}",
+        "\n{} sweep shards merged into {} (charts in {})",
         args.shards.len(),
-        out.join("sweep.csv").display()
+        out.join("sweep.csv").display(),
+        out.join("report.html").display()
     );
     Ok(())
 }

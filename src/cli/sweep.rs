@@ -177,16 +177,13 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    // The page and the table show what sweep.csv holds, as they do for merged shards.
+    let mut csv = Vec::new();
+    write_csv(&keys, &rows, true, &mut csv)?;
+    let (keys, rows) = read_csv(&csv).map_err(CliError::Failed)?;
     let page = out.join("report.html");
-    let points: Vec<crate::report::SweepPoint> = rows
-        .iter()
-        .map(|(_, v, e)| (v.as_slice(), e.as_slice()))
-        .collect();
-    let metrics: Vec<Metric> = METRICS.iter().map(|&(m, _)| m).collect();
-    write_atomically(&page, |w| {
-        crate::report::sweep_page(w, &base.name, &keys, &points, &metrics)
-    })
-    .map_err(|e| CliError::Failed(format!("{}: {e}", page.display())))?;
+    write_atomically(&page, |w| write_page(w, &base.name, &keys, &rows))
+        .map_err(|e| CliError::Failed(format!("{}: {e}", page.display())))?;
     print_table(&keys, &rows)?;
     say!(
         "\n{} points, common random numbers across them; sweep in {} (charts in {})",
@@ -195,6 +192,71 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         page.display()
     );
     Ok(())
+}
+
+/// Writes the sweep's `report.html`: each metric against the swept values.
+pub(super) fn write_page(
+    out: &mut dyn std::io::Write,
+    name: &str,
+    keys: &[String],
+    rows: &[Row],
+) -> std::io::Result<()> {
+    let points: Vec<crate::report::SweepPoint> = rows
+        .iter()
+        .map(|(_, v, e)| (v.as_slice(), e.as_slice()))
+        .collect();
+    let metrics: Vec<Metric> = METRICS.iter().map(|&(m, _)| m).collect();
+    crate::report::sweep_page(out, name, keys, &points, &metrics)
+}
+
+/// The keys and rows of a `sweep.csv` [`write_csv`] wrote (merged shards'), for their page
+/// and table. An empty cell is an undefined figure.
+pub(super) fn read_csv(csv: &[u8]) -> Result<(Vec<String>, Vec<Row>), String> {
+    let mut reader = csv::Reader::from_reader(csv);
+    let bad = |e: &dyn std::fmt::Display| format!("the merged sweep.csv: {e}");
+    let header = reader.headers().map_err(|e| bad(&e))?.clone();
+    let figures: usize = METRICS.iter().map(|&(_, ci)| if ci { 3 } else { 1 }).sum();
+    let Some(key_count) = header.len().checked_sub(1 + figures) else {
+        return Err(bad(&"its header has too few columns"));
+    };
+    let keys: Vec<String> = header
+        .iter()
+        .skip(1)
+        .take(key_count)
+        .map(String::from)
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(&e))?;
+        let point: usize = record[0].parse().map_err(|e| bad(&e))?;
+        let values = record
+            .iter()
+            .skip(1)
+            .take(key_count)
+            .map(String::from)
+            .collect();
+        let mut cells = record.iter().skip(1 + key_count);
+        let mut next = || -> Result<f64, String> {
+            match cells.next() {
+                Some("") => Ok(f64::NAN),
+                Some(v) => v.parse().map_err(|e| bad(&e)),
+                None => Err(bad(&"a row has too few columns")),
+            }
+        };
+        let mut estimates = Vec::new();
+        for &(_, ci) in &METRICS {
+            let mean = next()?;
+            let (ci_low, ci_high) = if ci { (next()?, next()?) } else { (mean, mean) };
+            estimates.push(Some(Estimate {
+                mean,
+                ci_low,
+                ci_high,
+                n: 0,
+            }));
+        }
+        rows.push((point, values, estimates));
+    }
+    Ok((keys, rows))
 }
 
 /// Writes `sweep.csv`'s rows, after its header when `header`.
@@ -241,7 +303,7 @@ fn write_csv(
     w.flush()
 }
 
-fn print_table(keys: &[String], rows: &[Row]) -> Result<(), CliError> {
+pub(super) fn print_table(keys: &[String], rows: &[Row]) -> Result<(), CliError> {
     let pct = |e: Option<Estimate>| {
         e.filter(|e| !e.mean.is_nan())
             .map_or("—".into(), |e| format!("{:.1} %", e.mean * 100.0))

@@ -308,6 +308,35 @@ pub fn timestamp(start: jiff::Timestamp, t: Ticks) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// How `calls.csv` and `events.csv` write the time of a contact's event: ISO 8601 UTC
+/// ([`timestamp`]) for programs, and on the scenario's clock to the millisecond with its offset
+/// ([`Calendar::local_to_the_millisecond`]) for spreadsheets, which read the one and not the
+/// other as a date-time.
+#[derive(Clone, Debug)]
+pub struct RecordClock {
+    calendar: Calendar,
+}
+
+impl RecordClock {
+    pub fn new(calendar: Calendar) -> RecordClock {
+        RecordClock { calendar }
+    }
+
+    fn at(&self, t: Ticks) -> jiff::Timestamp {
+        self.calendar.start() + jiff::SignedDuration::from_micros(t as i64)
+    }
+
+    /// `2026-03-30T08:01:06.102Z`
+    pub fn utc(&self, t: Ticks) -> String {
+        timestamp(self.calendar.start(), t)
+    }
+
+    /// `2026-03-30 10:01:06.102` and `+02:00`
+    pub fn local(&self, t: Ticks) -> (String, String) {
+        self.calendar.local_to_the_millisecond(self.at(t))
+    }
+}
+
 /// ISO 8601 UTC time of tick `t` after `start`, with no more decimals than it needs
 /// (interval starts: `2026-03-30T08:30:00Z`).
 pub fn timestamp_secs(start: jiff::Timestamp, t: Ticks) -> String {

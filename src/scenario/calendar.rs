@@ -42,6 +42,11 @@ impl Calendar {
         &self.zone
     }
 
+    /// The simulation's start: tick 0.
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+
     /// Ticks from the start (negative before it) at which the clock shows `clock` (ticks
     /// after midnight, less than a day) on day `day`, day 0 being the start's date. A time
     /// the clock skips (spring forward) falls as the clock would have shown it had it not
@@ -87,6 +92,16 @@ impl Calendar {
         };
         (
             zoned.strftime(format).to_string(),
+            zoned.strftime("%:z").to_string(),
+        )
+    }
+
+    /// As [`Calendar::local`], always with seconds and milliseconds (`2026-03-29 03:00:07.250`),
+    /// for the times of contacts' events.
+    pub fn local_to_the_millisecond(&self, t: Timestamp) -> (String, String) {
+        let zoned = t.to_zoned(self.zone.clone());
+        (
+            zoned.strftime("%Y-%m-%d %H:%M:%S%.3f").to_string(),
             zoned.strftime("%:z").to_string(),
         )
     }
@@ -158,6 +173,15 @@ mod tests {
         assert_eq!(
             autumn.local(second),
             ("2026-10-25 02:30".into(), "+01:00".into())
+        );
+        let later = second + jiff::SignedDuration::from_millis(7_250);
+        assert_eq!(
+            autumn.local_to_the_millisecond(later),
+            ("2026-10-25 02:30:07.250".into(), "+01:00".into())
+        );
+        assert_eq!(
+            autumn.local_to_the_millisecond(first).0,
+            "2026-10-25 02:30:00.000"
         );
     }
 }

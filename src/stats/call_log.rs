@@ -1,6 +1,7 @@
 //! `calls.csv` rows of one replication, written in contact-id order as outcomes become known.
 
 use crate::engine::{Ticks, secs_from_ticks};
+use crate::report::RecordClock;
 use crate::scenario::CallResult;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -153,11 +154,13 @@ impl CallRecord {
     }
 }
 
-pub const CALL_COLUMNS: [&str; 17] = [
+pub const CALL_COLUMNS: [&str; 21] = [
     "replication",
     "id",
     "queue",
     "arrival_time",
+    "arrival_time_local",
+    "utc_offset",
     "wait_s",
     "outcome",
     "agent_group",
@@ -170,7 +173,9 @@ pub const CALL_COLUMNS: [&str; 17] = [
     "call_result",
     "attempts",
     "start_time",
+    "start_time_local",
     "end_time",
+    "end_time_local",
 ];
 
 /// Writes call rows (no header) in order of arrival (scheduled requests: of becoming due): a
@@ -179,7 +184,7 @@ pub const CALL_COLUMNS: [&str; 17] = [
 /// written to a sorted run file beside the output, and the runs are merged at the end.
 pub struct CallLog {
     replication: u32,
-    start: jiff::Timestamp,
+    clock: RecordClock,
     queues: Vec<String>,
     groups: Vec<String>,
     /// Rows by arrival order, and each expected contact's place in it.
@@ -258,7 +263,7 @@ impl CallLog {
     /// `spill` names the sorted runs it may write (`{spill}-0`, `{spill}-1` …).
     pub fn new(
         replication: u32,
-        start: jiff::Timestamp,
+        clock: RecordClock,
         queues: Vec<String>,
         groups: Vec<String>,
         out: Box<dyn Write + Send>,
@@ -266,7 +271,7 @@ impl CallLog {
     ) -> Self {
         CallLog {
             replication,
-            start,
+            clock,
             queues,
             groups,
             pending: BTreeMap::new(),
@@ -415,12 +420,15 @@ impl CallLog {
             CallOutcome::Answered | CallOutcome::Abandoned | CallOutcome::Waiting
         ) || r.callback.is_some_and(|cb| cb.kind == CallbackKind::Asap);
         let cb = r.callback;
-        let time = |t: Ticks| crate::report::timestamp(self.start, t);
+        let (arrival_local, offset) = self.clock.local(r.arrived);
+        let local = |t: Ticks| self.clock.local(t).0;
         [
             self.replication.to_string(),
             r.id.to_string(),
             self.queues[r.queue].clone(),
-            time(r.arrived),
+            self.clock.utc(r.arrived),
+            arrival_local,
+            offset,
             if has_wait {
                 secs(r.wait)
             } else {
@@ -451,8 +459,10 @@ impl CallLog {
                 .map(|x| x.name().to_string())
                 .unwrap_or_default(),
             cb.map(|c| c.attempts.to_string()).unwrap_or_default(),
-            cb.map(|c| time(c.start)).unwrap_or_default(),
-            cb.map(|c| time(c.end)).unwrap_or_default(),
+            cb.map(|c| self.clock.utc(c.start)).unwrap_or_default(),
+            cb.map(|c| local(c.start)).unwrap_or_default(),
+            cb.map(|c| self.clock.utc(c.end)).unwrap_or_default(),
+            cb.map(|c| local(c.end)).unwrap_or_default(),
         ]
     }
 }

@@ -2,6 +2,7 @@
 
 use super::call_log::CallbackStatus;
 use crate::engine::Ticks;
+use crate::report::RecordClock;
 use crate::scenario::CallResult;
 use std::io::Write;
 
@@ -19,11 +20,13 @@ pub struct TraceRecord {
     pub group: Option<usize>,
 }
 
-pub const TRACE_COLUMNS: [&str; 8] = [
+pub const TRACE_COLUMNS: [&str; 10] = [
     "replication",
     "id",
     "queue",
     "time",
+    "time_local",
+    "utc_offset",
     "callback_status",
     "attempts",
     "call_result",
@@ -33,7 +36,7 @@ pub const TRACE_COLUMNS: [&str; 8] = [
 /// Writes trace rows (no header) of one replication.
 pub struct TraceLog {
     replication: u32,
-    start: jiff::Timestamp,
+    clock: RecordClock,
     queues: Vec<String>,
     groups: Vec<String>,
     out: csv::Writer<Box<dyn Write + Send>>,
@@ -42,14 +45,14 @@ pub struct TraceLog {
 impl TraceLog {
     pub fn new(
         replication: u32,
-        start: jiff::Timestamp,
+        clock: RecordClock,
         queues: Vec<String>,
         groups: Vec<String>,
         out: Box<dyn Write + Send>,
     ) -> Self {
         TraceLog {
             replication,
-            start,
+            clock,
             queues,
             groups,
             out: csv::Writer::from_writer(out),
@@ -57,11 +60,14 @@ impl TraceLog {
     }
 
     pub fn record(&mut self, r: &TraceRecord) -> std::io::Result<()> {
+        let (local, offset) = self.clock.local(r.time);
         self.out.write_record([
             self.replication.to_string(),
             r.id.to_string(),
             self.queues[r.queue].clone(),
-            crate::report::timestamp(self.start, r.time),
+            self.clock.utc(r.time),
+            local,
+            offset,
             r.status.name().to_string(),
             r.attempts.to_string(),
             r.result.map(|x| x.name().to_string()).unwrap_or_default(),

@@ -454,15 +454,21 @@ staffing = { per_interval = [0, 1] }
     );
     // Ids in order, every contact once; the one holding the port first, answered.
     let mut reader = csv::Reader::from_path(run.path("out/calls.csv")).unwrap();
+    let outcome = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "outcome")
+        .unwrap();
     let (mut rows, mut blocked, mut last) = (0u64, 0u64, None::<u64>);
     for record in reader.records() {
         let record = record.unwrap();
         let id: u64 = record[1].parse().unwrap();
         assert!(last.is_none_or(|l| l < id), "{last:?} then {id}");
         if last.is_none() {
-            assert_eq!(&record[5], "answered");
+            assert_eq!(&record[outcome], "answered");
         }
-        blocked += u64::from(&record[5] == "blocked");
+        blocked += u64::from(&record[outcome] == "blocked");
         (rows, last) = (rows + 1, Some(id));
     }
     assert_eq!(rows as f64, calls);

@@ -216,7 +216,8 @@ fn the_shard_index_comes_from_the_job_array() {
     );
 }
 
-/// A sweep's points split into shards merge into the very `sweep.csv` of the whole sweep.
+/// A sweep's points split into shards merge into the very `sweep.csv`, `report.html` and
+/// table of the whole sweep.
 #[test]
 fn sweep_shards_merge_into_the_single_sweep_byte_for_byte() {
     let run = callbacks_run().args(["validate", "s.toml"]).run().success();
@@ -238,8 +239,9 @@ fn sweep_shards_merge_into_the_single_sweep_byte_for_byte() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        out
     };
-    sweep(&["--out", "single"]);
+    let single = sweep(&["--out", "single"]);
     for n in [1, 2, 3, 7] {
         let mut args = vec!["merge".to_string()];
         for k in 0..n {
@@ -258,6 +260,19 @@ fn sweep_shards_merge_into_the_single_sweep_byte_for_byte() {
             run.read("single/sweep.csv") == run.read(&format!("merged-{n}/sweep.csv")),
             "{n} shards"
         );
+        // Its page and table too (the page names the run's version, not the time).
+        assert!(
+            run.read("single/report.html") == run.read(&format!("merged-{n}/report.html")),
+            "report.html from {n} shards"
+        );
+        let table = |stdout: &[u8]| {
+            let text = String::from_utf8_lossy(stdout).to_string();
+            text.lines()
+                .take_while(|l| !l.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(table(&out.stdout), table(&single.stdout), "{n} shards");
     }
     // Shards of different sweeps, or an incomplete set, are errors.
     sweep(&["--shard", "1/2", "--out", "other", "--seed", "4"]);

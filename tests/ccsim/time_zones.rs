@@ -71,6 +71,75 @@ fn a_fall_back_day_has_25_hours_and_its_repeated_hour_is_told_apart_by_its_offse
     );
 }
 
+/// `calls.csv` and `events.csv` write each time twice: ISO 8601 UTC for programs, and on the
+/// scenario's clock (to the millisecond, with its offset) for spreadsheets; contacts in the
+/// repeated hour are told apart by their offset.
+#[test]
+fn call_and_event_rows_carry_local_times_beside_utc() {
+    let zone = copenhagen();
+    let local = |utc: &str| {
+        let t: jiff::Timestamp = utc.parse().unwrap();
+        let zoned = t.to_zoned(zone.clone());
+        (
+            zoned.strftime("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+            zoned.strftime("%:z").to_string(),
+        )
+    };
+    let run = fall_back(&["--calls"]);
+    let calls = csv_rows(&run.path("out/calls.csv"));
+    assert!(calls.len() > 1000, "{}", calls.len());
+    let mut offsets_at_two = std::collections::BTreeSet::new();
+    for c in &calls {
+        let (text, offset) = local(&c["arrival_time"]);
+        assert_eq!(c["arrival_time_local"], text);
+        assert_eq!(c["utc_offset"], offset);
+        if c["arrival_time_local"].starts_with("2026-10-25 02:") {
+            offsets_at_two.insert(offset);
+        }
+    }
+    assert_eq!(
+        offsets_at_two.into_iter().collect::<Vec<_>>(),
+        ["+01:00", "+02:00"],
+        "calls in both 02:00 hours"
+    );
+
+    // Callbacks' events and windows, on a Copenhagen clock in summer time.
+    let scenario = std::fs::read_to_string(bundled("callbacks.toml"))
+        .unwrap()
+        .replace(
+            "[simulation]\n",
+            "[simulation]\ntime_zone = \"Europe/Copenhagen\"\n",
+        );
+    let run = Ccsim::new()
+        .file("s.toml", &scenario)
+        .file(
+            "callback_requests.jsonl",
+            &std::fs::read_to_string(bundled("callback_requests.jsonl")).unwrap(),
+        )
+        .args(["run", "s.toml", "--out", "out", "--replications", "1"])
+        .args(["--calls", "--trace"])
+        .run()
+        .success();
+    let events = csv_rows(&run.path("out/events.csv"));
+    assert!(!events.is_empty());
+    for e in &events {
+        assert_eq!(
+            (e["time_local"].clone(), e["utc_offset"].clone()),
+            local(&e["time"])
+        );
+        assert_eq!(e["utc_offset"], "+02:00");
+    }
+    let windows: Vec<_> = csv_rows(&run.path("out/calls.csv"))
+        .into_iter()
+        .filter(|c| !c["start_time"].is_empty())
+        .collect();
+    assert!(!windows.is_empty());
+    for c in &windows {
+        assert_eq!(c["start_time_local"], local(&c["start_time"]).0);
+        assert_eq!(c["end_time_local"], local(&c["end_time"]).0);
+    }
+}
+
 /// Agents scheduled in each interval are exactly the shifts' agents on then, with each
 /// shift starting at its clock time on the local calendar and working its length in
 /// elapsed time (the night shift from 23:00 works 9 hours to 07:00 as the clocks go back).
