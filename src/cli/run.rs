@@ -300,6 +300,24 @@ pub(super) fn print_summary(r: &RunResults) -> Result<(), CliError> {
         })
         .collect();
     section(&mut table, "ports", &ports);
+    for (k, campaign) in s.campaigns.iter().enumerate() {
+        let lines: Vec<_> = [
+            Metric::Dials,
+            Metric::LiveAnswerRate,
+            Metric::OutboundConnected,
+            Metric::DropRate,
+            Metric::ContactsPerAgentHour,
+            Metric::ListPenetration,
+        ]
+        .into_iter()
+        .map(|m| (m.label().to_string(), Scope::Campaign(k), m))
+        .collect();
+        section(
+            &mut table,
+            &format!("campaign {} ({})", campaign.name, campaign.mode.name()),
+            &lines,
+        );
+    }
     say!("\n{table}");
     Ok(())
 }

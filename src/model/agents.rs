@@ -142,6 +142,12 @@ pub struct Agent {
     pub pending_breaks: Vec<PendingBreak>,
     /// An aux period came due while busy: it starts when the agent is free.
     pub pending_aux: bool,
+    /// Outbound cycles started, numbering the current one (its dials carry the number).
+    pub cycle: u32,
+    /// Dials of the current cycle still ringing.
+    pub lines: u16,
+    /// The campaign the agent works for now, and since when (for its agent time).
+    pub campaign_work: Option<(u16, Ticks)>,
 }
 
 /// A ready agent's entry in its group's ready list.
@@ -159,6 +165,8 @@ pub struct Agents {
     slots: Vec<Agent>,
     free: Vec<u32>,
     ready: Vec<VecDeque<ReadyEntry>>,
+    /// Agents of each group in the ready state (the lists above also hold stale entries).
+    ready_count: Vec<u32>,
     /// Agents of each group present, and those of them in a not-ready state.
     present: Vec<u32>,
     not_ready: Vec<u32>,
@@ -171,6 +179,7 @@ impl Agents {
             slots: Vec::new(),
             free: Vec::new(),
             ready: vec![VecDeque::new(); groups],
+            ready_count: vec![0; groups],
             present: vec![0; groups],
             not_ready: vec![0; groups],
             next_id: 0,
@@ -202,6 +211,9 @@ impl Agents {
             leaving: false,
             pending_breaks: Vec::new(),
             pending_aux: false,
+            cycle: 0,
+            lines: 0,
+            campaign_work: None,
         };
         self.next_id += 1;
         match self.free.pop() {
@@ -229,6 +241,7 @@ impl Agents {
         self.present[g] += 1;
         self.not_ready[g] += u32::from(state.is_not_ready());
         if state == AgentState::Ready {
+            self.ready_count[g] += 1;
             self.push_ready(a);
         }
     }
@@ -250,7 +263,11 @@ impl Agents {
         agent.since = now;
         agent.generation = agent.generation.wrapping_add(1);
         let generation = agent.generation;
+        if old == AgentState::Ready {
+            self.ready_count[g] -= 1;
+        }
         if state == AgentState::Ready {
+            self.ready_count[g] += 1;
             self.push_ready(a);
         }
         (g, old, generation)
@@ -313,6 +330,7 @@ impl Agents {
         let g = agent.group as usize;
         self.present[g] -= 1;
         self.not_ready[g] -= u32::from(agent.state.is_not_ready());
+        self.ready_count[g] -= u32::from(agent.state == AgentState::Ready);
         agent.generation = agent.generation.wrapping_add(1);
         // Its aux timer, which carries the id, goes stale.
         agent.id = u32::MAX;
@@ -322,6 +340,21 @@ impl Agents {
     /// The shift of a busy agent ends: it leaves when free.
     pub fn mark_leaving(&mut self, a: u32) {
         self.slots[a as usize].leaving = true;
+    }
+
+    /// Slots of the agents on shift (or finishing after it).
+    pub fn on_shift(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.id != u32::MAX)
+            .map(|(i, _)| i as u32)
+    }
+
+    /// Agents of group `g` in the ready state.
+    #[inline]
+    pub fn ready(&self, g: usize) -> u32 {
+        self.ready_count[g]
     }
 
     /// Agents of group `g` present and not in a not-ready state (for wait estimates).

@@ -11,10 +11,10 @@
 
 use super::agents::AgentState;
 use super::center::{Center, Event};
-use super::contacts::{CallbackState, Contact, ContactKind, HeldPort, Phase};
+use super::contacts::{CallbackState, Contact, ContactKind, HeldPort, Phase, PortUse};
 use super::queue::Place;
 use crate::engine::Ticks;
-use crate::scenario::{CallResult, ResultClass, Ring};
+use crate::scenario::{CallResult, ResultClass};
 use crate::stats::{
     CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceRecord,
 };
@@ -260,11 +260,11 @@ impl<'m> Center<'m, '_> {
                 self.attempt_failed(slot, CallResult::NO_FREE_PORT_ERROR, now);
                 return;
             }
-            self.seize_port(p, true, now);
+            self.seize_port(p, PortUse::Callback, now);
             self.contacts.get_mut(slot).port = Some(HeldPort {
                 pool: p as u16,
                 since: now,
-                callback: true,
+                purpose: PortUse::Callback,
             });
         }
         let model = self.model.queues[q]
@@ -274,19 +274,13 @@ impl<'m> Center<'m, '_> {
         let s = &mut self.streams[q];
         let result = model.result(s.callback_result.random::<f64>());
         let policy = &model.policy;
-        // A result the scenario counts as connected rings until someone picks up.
-        let ring = match if policy.class(result) == ResultClass::Connected {
-            Ring::UntilAnswered
-        } else {
-            result.ring()
-        } {
-            Ring::UntilAnswered => model
-                .answer_after
-                .sample(&mut s.callback_ring)
-                .min(policy.ring_timeout),
-            Ring::UntilTimeout => policy.ring_timeout,
-            Ring::UntilSignal => policy.signal_after.min(policy.ring_timeout),
-        };
+        let ring = super::ring_time(
+            result,
+            policy.class(result) == ResultClass::Connected,
+            &model.answer_after,
+            &mut s.callback_ring,
+            (policy.ring_timeout, policy.signal_after),
+        );
         self.contacts.callback_mut(slot).result = Some(result);
         let generation = self.contacts.enter_phase(slot, Phase::CallbackRinging);
         self.set_status(slot, CallbackStatus::SubmittedToAgt, now);

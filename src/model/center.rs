@@ -6,7 +6,7 @@
 use super::Model;
 use super::agents::{AgentState, Agents, PendingBreak};
 use super::arrivals::ArrivalProcess;
-use super::contacts::{Contact, ContactKind, Contacts, HeldPort, Phase};
+use super::contacts::{Contact, ContactKind, Contacts, HeldPort, Phase, PortUse};
 use super::queue::{ContactQueue, Place};
 use super::roster::{Change, Roster};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
@@ -72,10 +72,19 @@ pub(super) enum Event {
         slot: u32,
         generation: u32,
     },
+    /// A campaign's hours open or close, or a record's retry comes due.
+    Campaign {
+        campaign: u32,
+    },
+    /// A live answer of a campaign dial has held `drop_after` without an agent.
+    Drop {
+        slot: u32,
+        generation: u32,
+    },
 }
 
 /// An event packed into one word — kind (4 bits), index (28 bits), generation (32 bits) — so
-/// a heap entry is 24 bytes: the heap is the hottest data in the program. Twelve of the 16
+/// a heap entry is 24 bytes: the heap is the hottest data in the program. Fourteen of the 16
 /// kinds are in use.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct PackedEvent(u64);
@@ -99,6 +108,8 @@ impl From<Event> for PackedEvent {
             Event::Expire { slot, id } => (9, slot, id),
             Event::Aux { agent, id } => (10, agent, id),
             Event::Overflow { slot, generation } => (11, slot, generation),
+            Event::Campaign { campaign } => (12, campaign, 0),
+            Event::Drop { slot, generation } => (13, slot, generation),
         };
         debug_assert!(
             u64::from(index) <= INDEX_MASK,
@@ -132,7 +143,9 @@ impl From<PackedEvent> for Event {
                 agent,
                 id: generation,
             },
-            _ => Event::Overflow { slot, generation },
+            11 => Event::Overflow { slot, generation },
+            12 => Event::Campaign { campaign: index },
+            _ => Event::Drop { slot, generation },
         }
     }
 }
@@ -197,6 +210,7 @@ pub(super) struct Center<'m, 'r> {
     pub(super) agents: Agents,
     ports_busy: Vec<u32>,
     ports_callback: Vec<u32>,
+    ports_campaign: Vec<u32>,
     /// Each queue's recent talk plus wrap-up (ticks, exponentially weighted), as an ACD
     /// keeps it for its wait estimates.
     recent_handle: Vec<f64>,
@@ -204,6 +218,12 @@ pub(super) struct Center<'m, 'r> {
     pub(super) next_order: u64,
     /// Whether `dispatch` is running (it does not nest).
     dispatching: bool,
+    pub(super) campaigns: Vec<super::campaigns::CampaignState>,
+    pub(super) campaign_streams: Vec<super::campaigns::CampaignStreams>,
+    /// Whether a campaign's dispatch is running (it does not nest).
+    pub(super) campaign_dispatching: bool,
+    /// Agents or ports were freed that campaigns may use: they dispatch after the event.
+    pub(super) campaign_wake: bool,
     pub(super) in_system: u64,
     pub(super) rec: &'r mut Recorder,
 }
@@ -261,6 +281,7 @@ impl Model {
             agents: Agents::new(self.groups.len()),
             ports_busy: vec![0; self.pool_sizes.len()],
             ports_callback: vec![0; self.pool_sizes.len()],
+            ports_campaign: vec![0; self.pool_sizes.len()],
             recent_handle: self
                 .queues
                 .iter()
@@ -269,6 +290,18 @@ impl Model {
             next_id: 0,
             next_order: 0,
             dispatching: false,
+            campaigns: self
+                .campaigns
+                .iter()
+                .map(|_| super::campaigns::CampaignState::new())
+                .collect(),
+            campaign_streams: self
+                .campaigns
+                .iter()
+                .map(|k| super::campaigns::CampaignStreams::new(&streams, &k.campaign.name))
+                .collect(),
+            campaign_dispatching: false,
+            campaign_wake: false,
             in_system: 0,
             rec,
         };
@@ -282,6 +315,9 @@ impl Center<'_, '_> {
             self.schedule(t, Event::Roster);
         }
         self.load_requests();
+        for k in 0..self.model.campaigns.len() {
+            self.campaign_timer(k, 0);
+        }
         for q in 0..self.model.queues.len() {
             self.schedule_arrival(q);
         }
@@ -299,6 +335,9 @@ impl Center<'_, '_> {
                 self.events.advance_to(now);
                 self.rec.advance(now);
                 self.arrival(q, now);
+                if self.campaign_wake {
+                    self.campaigns_dispatch(now);
+                }
                 last = now;
                 continue;
             };
@@ -316,6 +355,9 @@ impl Center<'_, '_> {
             }
             self.rec.advance(now);
             self.handle(Event::from(packed), now);
+            if self.campaign_wake {
+                self.campaigns_dispatch(now);
+            }
             last = now;
         }
         // Contacts left when no event remains can never be served (nobody is staffed).
@@ -384,10 +426,27 @@ impl Center<'_, '_> {
             {
                 self.dial(slot, now)
             }
+            // A previewed record is dialed.
+            Event::Dial { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Preview) =>
+            {
+                self.dial_previewed(slot, now)
+            }
             Event::RingEnd { slot, generation }
                 if current(&self.contacts, slot, generation, Phase::CallbackRinging) =>
             {
                 self.ring_end(slot, now)
+            }
+            Event::RingEnd { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Dialing) =>
+            {
+                self.dial_ended(slot, now)
+            }
+            Event::Campaign { campaign } => self.campaign_timer(campaign as usize, now),
+            Event::Drop { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Holding) =>
+            {
+                self.drop_live(slot, now)
             }
             Event::Expire { slot, id } => self.expire(slot, id, now),
             Event::Aux { agent, id } if self.agents.get(agent).id == id => self.aux_due(agent, now),
@@ -457,11 +516,11 @@ impl Center<'_, '_> {
                         .call(|| CallRecord::ended(id, q, interval, now, CallOutcome::Blocked, 0));
                     return;
                 }
-                self.seize_port(p, false, now);
+                self.seize_port(p, PortUse::Inbound, now);
                 Some(HeldPort {
                     pool: p as u16,
                     since: now,
-                    callback: false,
+                    purpose: PortUse::Inbound,
                 })
             }
         };
@@ -624,6 +683,7 @@ impl Center<'_, '_> {
             match c.kind {
                 ContactKind::Inbound => self.answer(slot, a, g, now),
                 ContactKind::Callback => self.distribute_callback(slot, a, now),
+                ContactKind::Outbound => unreachable!("campaign dials are never queued"),
             }
             return false;
         };
@@ -641,6 +701,7 @@ impl Center<'_, '_> {
                 self.ringing[q] += 1;
                 self.record_waiting(q, now);
             }
+            ContactKind::Outbound => unreachable!("campaign dials are never queued"),
             ContactKind::Callback => self.set_status(slot, CallbackStatus::Distributed, now),
         }
         let answers = answer < group.rona_timeout;
@@ -673,6 +734,7 @@ impl Center<'_, '_> {
         match self.contacts.get(slot).kind {
             ContactKind::Inbound => self.answer(slot, a, self.agents.get(a).group as usize, now),
             ContactKind::Callback => self.distribute_callback(slot, a, now),
+            ContactKind::Outbound => unreachable!("campaign dials are never queued"),
         }
     }
 
@@ -723,6 +785,7 @@ impl Center<'_, '_> {
         c.phase = match kind {
             ContactKind::Inbound => Phase::Waiting,
             ContactKind::Callback => Phase::CallbackQueued,
+            ContactKind::Outbound => unreachable!("campaign dials are never queued"),
         };
         let offer_pending = std::mem::take(&mut c.offer_pending);
         self.queues[q].insert_at_place(place, kind == ContactKind::Callback);
@@ -733,6 +796,7 @@ impl Center<'_, '_> {
                 self.set_status(slot, CallbackStatus::CanceledByAgt, now);
                 self.set_status(slot, CallbackStatus::Queued, now);
             }
+            ContactKind::Outbound => {}
         }
         if self.agents.get(a).leaving {
             // Its shift is over: it goes rather than sit out the not-ready time.
@@ -814,12 +878,14 @@ impl Center<'_, '_> {
     fn talk_end(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get(slot);
         let (q, a, handle, wrap_up) = (c.queue as usize, c.agent, c.handle, c.wrap_up);
-        // Kept only where a wait estimate is used (offers on entry).
-        if self.model.queues[q]
+        if c.kind == ContactKind::Outbound {
+            self.outbound_talk_ended(slot, now);
+        } else if self.model.queues[q]
             .callback
             .as_ref()
             .is_some_and(|cb| cb.policy.offer_on_entry_over.is_some())
         {
+            // Kept only where a wait estimate is used (offers on entry).
             let recent = &mut self.recent_handle[q];
             *recent += RECENT_HANDLE_WEIGHT * ((handle + wrap_up) as f64 - *recent);
         }
@@ -856,13 +922,26 @@ impl Center<'_, '_> {
         }
     }
 
-    pub(super) fn seize_port(&mut self, p: usize, callback: bool, now: Ticks) {
+    pub(super) fn seize_port(&mut self, p: usize, purpose: PortUse, now: Ticks) {
         self.ports_busy[p] += 1;
         self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
-        if callback {
-            self.ports_callback[p] += 1;
-            self.rec
-                .level(Level::PortsCallback(p), now, self.ports_callback[p]);
+        self.count_port_use(p, purpose, 1, now);
+    }
+
+    /// Counts ports of pool `p` held for callbacks and campaigns (billed as outbound).
+    fn count_port_use(&mut self, p: usize, purpose: PortUse, delta: i32, now: Ticks) {
+        match purpose {
+            PortUse::Inbound => {}
+            PortUse::Callback => {
+                self.ports_callback[p] = self.ports_callback[p].wrapping_add_signed(delta);
+                self.rec
+                    .level(Level::PortsCallback(p), now, self.ports_callback[p]);
+            }
+            PortUse::Campaign => {
+                self.ports_campaign[p] = self.ports_campaign[p].wrapping_add_signed(delta);
+                self.rec
+                    .level(Level::PortsCampaign(p), now, self.ports_campaign[p]);
+            }
         }
     }
 
@@ -874,15 +953,17 @@ impl Center<'_, '_> {
     pub(super) fn release_port(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get_mut(slot);
         let Some(held) = c.port.take() else { return };
-        let (p, callback, interval) = (held.pool as usize, held.callback, c.interval);
-        self.rec.port_released(p, interval, now - held.since);
+        // A campaign's dial counts where it was dialed; a caller's, where it arrived.
+        let counted = match held.purpose {
+            PortUse::Campaign => self.rec.reports(held.since),
+            _ => c.interval.is_some(),
+        };
+        let p = held.pool as usize;
+        self.rec.port_released(p, counted, now - held.since);
         self.ports_busy[p] -= 1;
+        self.campaign_wake |= self.model.pool_campaigns[p];
         self.rec.level(Level::PortsBusy(p), now, self.ports_busy[p]);
-        if callback {
-            self.ports_callback[p] -= 1;
-            self.rec
-                .level(Level::PortsCallback(p), now, self.ports_callback[p]);
-        }
+        self.count_port_use(p, held.purpose, -1, now);
     }
 
     /// The contact leaves the system, releasing its port.
@@ -896,6 +977,9 @@ impl Center<'_, '_> {
     /// ended): it leaves if its shift is over, takes a break or aux period that came due
     /// meanwhile, else takes the best waiting contact or becomes ready.
     pub(super) fn agent_free(&mut self, a: u32, now: Ticks) {
+        if let Some((k, since)) = self.agents.get_mut(a).campaign_work.take() {
+            self.rec.campaign_agent_time(k as usize, since, now);
+        }
         let agent = self.agents.get(a);
         if agent.leaving {
             self.agent_leaves(a, now);
@@ -911,9 +995,11 @@ impl Center<'_, '_> {
             self.start_aux(a, now);
             return;
         }
-        if !self.take_work(a, now) {
-            self.set_agent_state(a, AgentState::Ready, now);
+        if self.take_work(a, now) || self.take_held_live(a, now) {
+            return;
         }
+        self.set_agent_state(a, AgentState::Ready, now);
+        self.campaigns_want_agents(a);
     }
 
     /// A free or ready agent takes the contact routing gives it, if any.
@@ -982,7 +1068,9 @@ impl Center<'_, '_> {
         self.rec.agent_started(g, now);
         self.schedule_aux(a, now);
         // A new agent takes waiting work at once.
-        self.take_work(a, now);
+        if !self.take_work(a, now) && !self.take_held_live(a, now) {
+            self.campaigns_want_agents(a);
+        }
     }
 
     fn shift_end(&mut self, g: usize, person: u32, now: Ticks) {
@@ -1065,6 +1153,18 @@ impl Center<'_, '_> {
 
     /// Reports what is still in the system and closes the statistics.
     fn finish(&mut self, now: Ticks) {
+        // Agents still working for a campaign (a wrap-up the run ended in) are counted to
+        // the end.
+        let working: Vec<u32> = self.agents.on_shift().collect();
+        for a in working {
+            if let Some((k, since)) = self.agents.get_mut(a).campaign_work.take() {
+                self.rec.campaign_agent_time(k as usize, since, now);
+            }
+        }
+        for k in 0..self.campaigns.len() {
+            let left = self.records_left(k);
+            self.rec.campaign_records_left(k, left);
+        }
         let left: Vec<u32> = self.contacts.live_slots().collect();
         for slot in left {
             let c = self.contacts.get(slot);
@@ -1088,6 +1188,7 @@ impl Center<'_, '_> {
                     self.callback_row(slot);
                     continue;
                 }
+                (ContactKind::Outbound, _) => continue,
                 (ContactKind::Inbound, Phase::Ivr) => CallOutcome::InIvr,
                 (ContactKind::Inbound, Phase::Waiting) => CallOutcome::Waiting,
                 // Answered contacts were reported when answered.

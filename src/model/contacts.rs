@@ -18,6 +18,12 @@ pub enum Phase {
     CallbackReserved,
     /// The customer is being dialed.
     CallbackRinging,
+    /// An outbound record an agent is previewing before the dial.
+    Preview,
+    /// An outbound dial ringing at the customer.
+    Dialing,
+    /// A live answer of an outbound dial waiting (at most `drop_after`) for an agent.
+    Holding,
     /// Offered to an agent whose phone rings (a caller still on the line may abandon).
     Offered,
     /// With an agent: talking (wrap-up is the agent's, after the contact has left).
@@ -66,15 +72,42 @@ pub enum ContactKind {
     Inbound,
     /// A callback: accepted by a waiting caller, or a scheduled request.
     Callback,
+    /// A campaign's dial; its own state is in `Contacts::outbound`.
+    Outbound,
 }
 
-/// A port a contact holds: of which pool, since when, and whether for a callback dial
-/// (billed as outbound) or the caller's own inbound call.
+/// A campaign dial's state.
+#[derive(Clone, Copy, Debug)]
+pub struct OutboundState {
+    pub campaign: u16,
+    /// The record dialed (its index in the list) and its attempts, this one included.
+    pub record: u32,
+    pub attempts: u32,
+    /// The agent whose cycle placed the dial: its slot, id and cycle number (the slot may
+    /// hold another agent, or the agent another cycle, by the time the dial ends).
+    pub owner: u32,
+    pub owner_id: u32,
+    pub cycle: u32,
+    pub result: CallResult,
+    /// When it was dialed, and when it began (for the interval it counts in).
+    pub dialed: Ticks,
+}
+
+/// A port a contact holds: of which pool, since when, and what for.
 #[derive(Clone, Copy, Debug)]
 pub struct HeldPort {
     pub pool: u16,
     pub since: Ticks,
-    pub callback: bool,
+    pub purpose: PortUse,
+}
+
+/// What a port is held for: a caller's own inbound call, or a dial (callback or campaign:
+/// billed as outbound).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortUse {
+    Inbound,
+    Callback,
+    Campaign,
 }
 
 /// A callback's life so far.
@@ -100,6 +133,7 @@ pub struct Contacts {
     /// Callback states, beside the slots rather than in them: only callbacks use them, and
     /// the slots the event loop walks stay compact.
     callbacks: Vec<Option<CallbackState>>,
+    outbound: Vec<Option<OutboundState>>,
     free: Vec<u32>,
 }
 
@@ -118,6 +152,7 @@ impl Contacts {
             None => {
                 self.slots.push(contact);
                 self.callbacks.push(None);
+                self.outbound.push(None);
                 (self.slots.len() - 1) as u32
             }
         }
@@ -128,8 +163,10 @@ impl Contacts {
         let c = &mut self.slots[s];
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Left;
-        if std::mem::replace(&mut c.kind, ContactKind::Inbound) == ContactKind::Callback {
-            self.callbacks[s] = None;
+        match std::mem::replace(&mut c.kind, ContactKind::Inbound) {
+            ContactKind::Callback => self.callbacks[s] = None,
+            ContactKind::Outbound => self.outbound[s] = None,
+            ContactKind::Inbound => {}
         }
         self.free.push(slot);
     }
@@ -160,6 +197,24 @@ impl Contacts {
         self.callbacks[slot as usize]
             .as_mut()
             .expect("a callback contact")
+    }
+
+    /// Makes the contact in `slot` a campaign dial with `state`.
+    pub fn set_outbound(&mut self, slot: u32, state: OutboundState) {
+        self.slots[slot as usize].kind = ContactKind::Outbound;
+        self.outbound[slot as usize] = Some(state);
+    }
+
+    pub fn outbound(&self, slot: u32) -> &OutboundState {
+        self.outbound[slot as usize]
+            .as_ref()
+            .expect("a campaign dial")
+    }
+
+    pub fn outbound_mut(&mut self, slot: u32) -> &mut OutboundState {
+        self.outbound[slot as usize]
+            .as_mut()
+            .expect("a campaign dial")
     }
 
     #[inline]

@@ -7,6 +7,7 @@
 mod agents;
 mod arrivals;
 mod callbacks;
+mod campaigns;
 mod center;
 mod contacts;
 mod queue;
@@ -14,13 +15,14 @@ mod roster;
 mod routing;
 mod sampler;
 
+use crate::scenario::Ring;
 pub use agents::AgentState;
 pub use contacts::Phase;
 use routing::Routing;
 pub use sampler::Sampler;
 
 use crate::engine::Ticks;
-use crate::scenario::{CallResult, CallbackPolicy, PerInterval, Scenario};
+use crate::scenario::{Calendar, CallResult, CallbackPolicy, Campaign, PerInterval, Scenario};
 
 /// One queue, ready to simulate.
 pub struct QueueModel {
@@ -41,38 +43,97 @@ pub struct QueueModel {
     pub expected_handle: Ticks,
 }
 
+/// A table of dial results with cumulative probabilities, for drawing one.
+pub struct ResultTable(Vec<(f64, CallResult)>);
+
+impl ResultTable {
+    fn new(results: &[(CallResult, f64)]) -> ResultTable {
+        let mut total = 0.0;
+        ResultTable(
+            results
+                .iter()
+                .map(|&(code, p)| {
+                    total += p;
+                    (total, code)
+                })
+                .collect(),
+        )
+    }
+
+    /// The result for a uniform draw `u` in [0, 1).
+    pub fn draw(&self, u: f64) -> CallResult {
+        self.0
+            .iter()
+            .find(|(cumulative, _)| u < *cumulative)
+            .map_or(self.0[self.0.len() - 1].1, |r| r.1)
+    }
+}
+
+/// How long a dial with `result` rings: until someone picks up (`answer_after`, at most
+/// `ring_timeout`) for a result the scenario counts as `connected` or one that picks up
+/// (a machine, a fax); the full `ring_timeout` when nobody answers; `signal_after` for a
+/// network signal.
+pub fn ring_time(
+    result: CallResult,
+    connected: bool,
+    answer_after: &Sampler,
+    stream: &mut crate::engine::Stream,
+    (ring_timeout, signal_after): (Ticks, Ticks),
+) -> Ticks {
+    let ring = if connected {
+        Ring::UntilAnswered
+    } else {
+        result.ring()
+    };
+    match ring {
+        Ring::UntilAnswered => answer_after.sample(stream).min(ring_timeout),
+        Ring::UntilTimeout => ring_timeout,
+        Ring::UntilSignal => signal_after.min(ring_timeout),
+    }
+}
+
 /// A queue's callback policy, ready to simulate.
 pub struct CallbackModel {
     pub policy: CallbackPolicy,
     pub answer_after: Sampler,
-    /// Results with cumulative probabilities, for drawing one.
-    pub results: Vec<(f64, CallResult)>,
+    pub results: ResultTable,
 }
 
 impl CallbackModel {
     fn new(policy: &CallbackPolicy) -> CallbackModel {
-        let mut total = 0.0;
-        let results = policy
-            .results
-            .iter()
-            .map(|&(code, p)| {
-                total += p;
-                (total, code)
-            })
-            .collect();
         CallbackModel {
             policy: policy.clone(),
             answer_after: Sampler::new(&policy.answer_after),
-            results,
+            results: ResultTable::new(&policy.results),
         }
     }
 
     /// The result for a uniform draw `u` in [0, 1).
     pub fn result(&self, u: f64) -> CallResult {
-        self.results
-            .iter()
-            .find(|(cumulative, _)| u < *cumulative)
-            .map_or(self.results[self.results.len() - 1].1, |r| r.1)
+        self.results.draw(u)
+    }
+}
+
+/// An outbound campaign, ready to simulate.
+pub struct CampaignModel {
+    pub campaign: Campaign,
+    pub preview: Option<Sampler>,
+    pub talk: Sampler,
+    pub wrap_up: Option<Sampler>,
+    pub answer_after: Sampler,
+    pub results: ResultTable,
+}
+
+impl CampaignModel {
+    fn new(c: &Campaign) -> CampaignModel {
+        CampaignModel {
+            campaign: c.clone(),
+            preview: c.preview.as_ref().map(Sampler::new),
+            talk: Sampler::new(&c.talk),
+            wrap_up: c.wrap_up.as_ref().map(Sampler::new),
+            answer_after: Sampler::new(&c.answer_after),
+            results: ResultTable::new(&c.results),
+        }
     }
 }
 
@@ -110,6 +171,13 @@ pub struct Model {
     pub groups: Vec<GroupModel>,
     pub pool_sizes: Vec<u32>,
     pub routing: Routing,
+    pub campaigns: Vec<CampaignModel>,
+    /// For each group, the campaigns it works (in scenario order).
+    pub group_campaigns: Vec<Vec<usize>>,
+    /// For each port pool, whether a campaign dials on it.
+    pub pool_campaigns: Vec<bool>,
+    /// The scenario's clock: campaign hours are its times.
+    pub calendar: Calendar,
     /// Whether any group talks at another pace than its queues' (`handle_factor`).
     pub handle_factors: bool,
     /// The scenario itself: the roster and the scheduled callback requests read it.
@@ -169,6 +237,18 @@ impl Model {
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
             routing: Routing::new(s),
+            campaigns: s.campaigns.iter().map(CampaignModel::new).collect(),
+            group_campaigns: (0..s.agent_groups.len())
+                .map(|g| {
+                    (0..s.campaigns.len())
+                        .filter(|&k| s.campaigns[k].groups.contains(&g))
+                        .collect()
+                })
+                .collect(),
+            pool_campaigns: (0..s.port_pools.len())
+                .map(|p| s.campaigns.iter().any(|c| c.port_pool == Some(p)))
+                .collect(),
+            calendar: s.calendar(),
             handle_factors: s
                 .agent_groups
                 .iter()

@@ -22,18 +22,19 @@ impl Checker<'_> {
     pub fn agent_group(
         &self,
         g: &RawAgentGroup,
-        name: String,
+        // Its name, and whether a campaign lists it (then it may serve no queue).
+        (name, works_campaign): (String, bool),
         queues: &[Queue],
         grid: &IntervalGrid,
         period: (&super::Calendar, Ticks),
         warnings: &mut Vec<String>,
     ) -> Result<AgentGroup, ScenarioError> {
         let key = format!("agent_group.{name}");
-        if g.queues.get_ref().is_empty() {
+        if g.queues.get_ref().is_empty() && !works_campaign {
             return Err(self.error(
                 g.queues.span(),
                 format!("{key}.queues"),
-                "is empty: name the queues this group serves",
+                "is empty: name the queues this group serves (a group may serve none when a [[campaign]] lists it in `groups`)",
             ));
         }
         let mut served = Vec::new();
@@ -371,7 +372,7 @@ impl Checker<'_> {
 }
 
 /// A time of day `HH:MM` or `HH:MM:SS`, from midnight.
-fn clock_time(text: &str) -> Option<Ticks> {
+pub(super) fn clock_time(text: &str) -> Option<Ticks> {
     let parts: Vec<&str> = text.split(':').collect();
     if !(2..=3).contains(&parts.len())
         || parts

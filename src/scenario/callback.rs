@@ -13,6 +13,7 @@ use super::raw::{RawCallback, RawCallbackRequest};
 use super::validate::Checker;
 use super::{Duration, PerInterval};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
+use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
 
@@ -82,6 +83,7 @@ impl CallResult {
     pub const OK: CallResult = CallResult(0);
     pub const NO_ANSWER: CallResult = CallResult(7);
     pub const ANSWERING_MACHINE: CallResult = CallResult(9);
+    pub const DROPPED: CallResult = CallResult(26);
     pub const DROPPED_NO_ANSWER: CallResult = CallResult(27);
     pub const NO_FREE_PORT_ERROR: CallResult = CallResult(44);
 
@@ -265,66 +267,9 @@ impl Checker<'_> {
                 (CallResult::NO_ANSWER, 0.15),
                 (CallResult::ANSWERING_MACHINE, 0.05),
             ],
-            Some(table) => {
-                let mut results = Vec::new();
-                for (name, p) in table.get_ref() {
-                    let code = CallResult::from_name(name).ok_or_else(|| {
-                        self.error(p.span(), format!("{key}.results.{name}"), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_INVALID_NUM, NO_FREE_PORT_ERROR"))
-                    })?;
-                    let v = *p.get_ref();
-                    if !(v.is_finite() && v >= 0.0) {
-                        return Err(self.error(
-                            p.span(),
-                            format!("{key}.results.{name}"),
-                            format!("{v} is not a probability"),
-                        ));
-                    }
-                    results.push((code, v));
-                }
-                results.sort_by_key(|(c, _)| *c);
-                let total: f64 = results.iter().map(|(_, p)| p).sum();
-                if (total - 1.0).abs() > 1e-6 {
-                    return Err(self.error(
-                        table.span(),
-                        format!("{key}.results"),
-                        format!("the probabilities add up to {total}, not 1"),
-                    ));
-                }
-                results
-            }
+            Some(table) => self.dial_results(table, key)?,
         };
-        let mut classes: [ResultClass; CALL_RESULTS.len()] =
-            std::array::from_fn(|i| CallResult(i as u8).default_class());
-        if let Some(table) = &r.result_classes {
-            for (name, class) in table.get_ref() {
-                let at = format!("{key}.result_classes.{name}");
-                let code = CallResult::from_name(name).ok_or_else(|| {
-                    self.error(class.span(), at.clone(), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_VACANT, DO_NOT_CALL"))
-                })?;
-                let names: Vec<&str> = ResultClass::ALL.iter().map(|c| c.name()).collect();
-                if code == CallResult::NO_FREE_PORT_ERROR && class.get_ref() == "connected" {
-                    return Err(self.error(
-                        class.span(),
-                        at,
-                        "NO_FREE_PORT_ERROR means no port was free to dial on: it cannot connect; allowed: retry, final",
-                    ));
-                }
-                classes[code.0 as usize] = ResultClass::ALL
-                    .into_iter()
-                    .find(|c| c.name() == class.get_ref())
-                    .ok_or_else(|| {
-                        self.error(
-                            class.span(),
-                            at.clone(),
-                            format!(
-                                "unknown class \"{}\"; allowed: {}",
-                                class.get_ref(),
-                                names.join(", ")
-                            ),
-                        )
-                    })?;
-            }
-        }
+        let classes = self.result_classes(&r.result_classes, key)?;
         let expires_after = ticks(&r.expires_after, 90 * MINUTE);
         if expires_after == 0 {
             let span = r.expires_after.as_ref().map_or(raw.span(), |d| d.span());
@@ -384,6 +329,80 @@ impl Checker<'_> {
                 .is_some_and(|b| *b.get_ref()),
             refused_for: ticks(&r.refused_for, call_delay),
         })
+    }
+    /// Checks a table of dial results and their probabilities at `{key}.results`: known
+    /// codes, probabilities that add up to 1; returned in code order.
+    pub(super) fn dial_results(
+        &self,
+        table: &Spanned<BTreeMap<String, Spanned<f64>>>,
+        key: &str,
+    ) -> Result<Vec<(CallResult, f64)>, ScenarioError> {
+        let mut results = Vec::new();
+        for (name, p) in table.get_ref() {
+            let code = CallResult::from_name(name).ok_or_else(|| {
+                self.error(p.span(), format!("{key}.results.{name}"), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_INVALID_NUM, NO_FREE_PORT_ERROR"))
+            })?;
+            let v = *p.get_ref();
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(self.error(
+                    p.span(),
+                    format!("{key}.results.{name}"),
+                    format!("{v} is not a probability"),
+                ));
+            }
+            results.push((code, v));
+        }
+        results.sort_by_key(|(c, _)| *c);
+        let total: f64 = results.iter().map(|(_, p)| p).sum();
+        if (total - 1.0).abs() > 1e-6 {
+            return Err(self.error(
+                table.span(),
+                format!("{key}.results"),
+                format!("the probabilities add up to {total}, not 1"),
+            ));
+        }
+        Ok(results)
+    }
+
+    /// What each result means: the defaults, with the overrides of `{key}.result_classes`.
+    pub(super) fn result_classes(
+        &self,
+        raw: &Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+        key: &str,
+    ) -> Result<[ResultClass; CALL_RESULTS.len()], ScenarioError> {
+        let mut classes: [ResultClass; CALL_RESULTS.len()] =
+            std::array::from_fn(|i| CallResult(i as u8).default_class());
+        if let Some(table) = raw {
+            for (name, class) in table.get_ref() {
+                let at = format!("{key}.result_classes.{name}");
+                let code = CallResult::from_name(name).ok_or_else(|| {
+                    self.error(class.span(), at.clone(), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_VACANT, DO_NOT_CALL"))
+                })?;
+                let names: Vec<&str> = ResultClass::ALL.iter().map(|c| c.name()).collect();
+                if code == CallResult::NO_FREE_PORT_ERROR && class.get_ref() == "connected" {
+                    return Err(self.error(
+                        class.span(),
+                        at,
+                        "NO_FREE_PORT_ERROR means no port was free to dial on: it cannot connect; allowed: retry, final",
+                    ));
+                }
+                classes[code.0 as usize] = ResultClass::ALL
+                    .into_iter()
+                    .find(|c| c.name() == class.get_ref())
+                    .ok_or_else(|| {
+                        self.error(
+                            class.span(),
+                            at.clone(),
+                            format!(
+                                "unknown class \"{}\"; allowed: {}",
+                                class.get_ref(),
+                                names.join(", ")
+                            ),
+                        )
+                    })?;
+            }
+        }
+        Ok(classes)
     }
 }
 

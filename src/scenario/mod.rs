@@ -7,6 +7,7 @@
 mod agent_group;
 mod calendar;
 mod callback;
+mod campaign;
 mod distribution;
 pub mod duration;
 mod error;
@@ -22,6 +23,7 @@ pub use callback::{
     CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, ResultClass,
     Ring,
 };
+pub use campaign::{Campaign, DialMode};
 pub use distribution::{Distribution, read_empirical};
 pub use duration::Duration;
 pub use error::ScenarioError;
@@ -55,6 +57,8 @@ pub struct Scenario {
     pub port_pools: Vec<PortPool>,
     pub queues: Vec<Queue>,
     pub agent_groups: Vec<AgentGroup>,
+    /// Outbound campaigns, dialed for agents of their groups.
+    pub campaigns: Vec<Campaign>,
     /// Scheduled callback requests (`callback_requests`), in file order, and their file.
     pub callback_requests: Vec<CallbackRequest>,
     pub callback_requests_file: Option<PathBuf>,
@@ -129,6 +133,19 @@ impl Scenario {
             {
                 if let Distribution::Empirical { file, .. } = d {
                     keys.push((format!("queue.{}.{what}.file", q.name), file.clone()));
+                }
+            }
+        }
+        for c in &self.campaigns {
+            let laws = [
+                ("talk", Some(&c.talk)),
+                ("wrap_up", c.wrap_up.as_ref()),
+                ("preview", c.preview.as_ref()),
+                ("answer_after", Some(&c.answer_after)),
+            ];
+            for (what, d) in laws {
+                if let Some(Distribution::Empirical { file, .. }) = d {
+                    keys.push((format!("campaign.{}.{what}.file", c.name), file.clone()));
                 }
             }
         }

@@ -22,6 +22,8 @@ pub struct RawScenario {
     pub queue: Vec<Spanned<RawQueue>>,
     #[serde(default)]
     pub agent_group: Vec<Spanned<RawAgentGroup>>,
+    #[serde(default)]
+    pub campaign: Vec<Spanned<RawCampaign>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -149,6 +151,44 @@ pub struct RawStaffing {
     /// A CSV file of agents per interval (relative to the scenario) and its column.
     pub file: Option<Spanned<String>>,
     pub column: Option<Spanned<String>>,
+}
+
+/// `[[campaign]]`: an outbound list dialed by agents of some groups.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawCampaign {
+    pub name: Spanned<String>,
+    pub mode: Spanned<String>,
+    pub groups: Spanned<Vec<Spanned<String>>>,
+    pub port_pool: Option<Spanned<String>>,
+    /// Clock times between which it dials, every day (`{ from = "13:00", to = "17:00" }`).
+    pub hours: Option<Spanned<RawHours>>,
+    /// Records in the list.
+    pub records: Spanned<u32>,
+    /// Power mode: dials per ready agent.
+    pub lines: Option<Spanned<u32>>,
+    /// Preview mode: how long the agent reviews a record before the dial.
+    pub preview: Option<Spanned<RawDistribution>>,
+    pub talk: Spanned<RawDistribution>,
+    pub wrap_up: Option<Spanned<RawDistribution>>,
+    pub ring_timeout: Option<Spanned<Duration>>,
+    pub answer_after: Option<Spanned<RawDistribution>>,
+    pub signal_after: Option<Spanned<Duration>>,
+    pub results: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub result_classes: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    pub retry_after: Option<Spanned<Duration>>,
+    pub max_attempts: Option<Spanned<u32>>,
+    /// A live answer with no agent for this long is dropped (DROPPED).
+    pub drop_after: Option<Spanned<Duration>>,
+    /// Blending: a cycle starts only while more than this many agents would be left ready.
+    pub idle_threshold: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawHours {
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
 }
 
 /// `[queue.callback]`.

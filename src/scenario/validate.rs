@@ -171,6 +171,32 @@ impl Checker<'_> {
     }
 
     /// A name used in reports and keys: letters, digits, `_` and `-`.
+    /// The pool a `port_pool` key at `key` names, if it is given.
+    pub(super) fn port_pool(
+        &self,
+        name: &Option<Spanned<String>>,
+        key: &str,
+        pools: &[PortPool],
+    ) -> Result<Option<usize>, ScenarioError> {
+        let Some(p) = name else { return Ok(None) };
+        pools
+            .iter()
+            .position(|pool| pool.name == *p.get_ref())
+            .map(Some)
+            .ok_or_else(|| {
+                let known: Vec<_> = pools.iter().map(|p| p.name.as_str()).collect();
+                self.error(
+                    p.span(),
+                    key,
+                    format!(
+                        "no [[port_pool]] is named \"{}\"; defined: {}",
+                        p.get_ref(),
+                        list_or_none(&known)
+                    ),
+                )
+            })
+    }
+
     pub(super) fn name(&self, name: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
         let n = name.get_ref();
         if !is_valid_name(n) {
@@ -426,26 +452,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         let name = c.name(&q.name, &format!("queue[{i}].name"))?;
         c.unique(&mut seen, &q.name, &format!("queue[{i}].name"), "queue")?;
         let key = format!("queue.{name}");
-        let port_pool = match &q.port_pool {
-            None => None,
-            Some(p) => Some(
-                port_pools
-                    .iter()
-                    .position(|pool| pool.name == *p.get_ref())
-                    .ok_or_else(|| {
-                        let known: Vec<_> = port_pools.iter().map(|p| p.name.as_str()).collect();
-                        c.error(
-                            p.span(),
-                            format!("{key}.port_pool"),
-                            format!(
-                                "no [[port_pool]] is named \"{}\"; defined: {}",
-                                p.get_ref(),
-                                list_or_none(&known)
-                            ),
-                        )
-                    })?,
-            ),
-        };
+        let port_pool = c.port_pool(&q.port_pool, &format!("{key}.port_pool"), &port_pools)?;
         let optional = |d: &Option<Spanned<super::raw::RawDistribution>>, what: &str| {
             d.as_ref()
                 .map(|d| c.distribution_by_interval(d, &format!("{key}.{what}"), &grid))
@@ -484,9 +491,16 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
             &format!("agent_group[{i}].name"),
             "agent group",
         )?;
+        let works_campaign = raw.campaign.iter().any(|k| {
+            k.get_ref()
+                .groups
+                .get_ref()
+                .iter()
+                .any(|n| n.get_ref() == &name)
+        });
         agent_groups.push(c.agent_group(
             g,
-            name,
+            (name, works_campaign),
             &queues,
             &grid,
             (&calendar, duration),
@@ -501,6 +515,19 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
                 "no [[agent_group]] serves this queue: list it in some group's `queues`",
             ));
         }
+    }
+
+    let mut campaigns = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, campaign) in raw.campaign.iter().enumerate() {
+        let name = c.name(&campaign.get_ref().name, &format!("campaign[{i}].name"))?;
+        c.unique(
+            &mut seen,
+            &campaign.get_ref().name,
+            &format!("campaign[{i}].name"),
+            "campaign",
+        )?;
+        campaigns.push(c.campaign(campaign, name, &agent_groups, &port_pools)?);
     }
 
     // The CSV files that values per interval came from, by the key that names each.
@@ -621,6 +648,7 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         port_pools,
         queues,
         agent_groups,
+        campaigns,
         callback_requests,
         callback_requests_file,
         table_files,

@@ -270,6 +270,15 @@ pub enum Needs {
     Breaks,
     /// Shift breaks or aux periods.
     NotReadyTime,
+    /// Outbound campaigns.
+    Campaigns,
+
+    /// A campaign in preview mode.
+    PreviewCampaigns,
+    /// Port pools and campaigns.
+    PortsAndCampaigns,
+    /// Port pools, and callbacks or campaigns (which are billed as outbound).
+    PortsAndOutbound,
 }
 
 /// One metric's definition: every report, table, chart and comparison reads it from here.
@@ -365,7 +374,22 @@ metrics! {
     PortHoldS: "port_hold_s", "Port hold time", Seconds, Neutral, RatioOfSums, Ports;
     PortMinutesInbound: "port_minutes_inbound", "Port minutes, inbound", Minutes, Neutral, Mean, Ports;
     PortMinutesCallback: "port_minutes_callback", "Port minutes, callbacks", Minutes, Neutral, Mean, PortsAndCallbacks;
-    PortMinutesBilledOutbound: "port_minutes_billed_outbound", "Port minutes billed outbound", Minutes, Neutral, Mean, PortsAndCallbacks;
+    PortMinutesCampaign: "port_minutes_campaign", "Port minutes, campaigns", Minutes, Neutral, Mean, PortsAndCampaigns;
+    PortMinutesBilledOutbound: "port_minutes_billed_outbound", "Port minutes billed outbound", Minutes, Neutral, Mean, PortsAndOutbound;
+    Dials: "dials", "Dials", Count, Neutral, Mean, Campaigns;
+    LiveAnswers: "live_answers", "Live answers", Count, Neutral, Mean, Campaigns;
+    LiveAnswerRate: "live_answer_rate", "Live answers per dial", Share, HigherIsBetter, RatioOfSums, Campaigns;
+    OutboundConnected: "outbound_connected", "Live answers talked to an agent", Count, HigherIsBetter, Mean, Campaigns;
+    Dropped: "dropped", "Dropped (no agent within drop_after)", Count, LowerIsBetter, Mean, Campaigns;
+    DropRate: "drop_rate", "Abandoned rate (dropped per live answer)", Share, LowerIsBetter, RatioOfSums, Campaigns;
+    RingS: "ring_s", "Ring time per dial", Seconds, Neutral, RatioOfSums, Campaigns;
+    PreviewS: "preview_s", "Preview time per record", Seconds, Neutral, RatioOfSums, PreviewCampaigns;
+    OutboundTalkS: "outbound_talk_s", "Talk time per connected call", Seconds, Neutral, RatioOfSums, Campaigns;
+    RecordsFinished: "records_finished", "Records finished", Count, HigherIsBetter, Mean, Campaigns;
+    RecordsLeft: "records_left", "Records left at the end", Count, LowerIsBetter, Mean, Campaigns;
+    ListPenetration: "list_penetration", "Share of the list finished", Share, HigherIsBetter, RatioOfSums, Campaigns;
+    AgentMinutesOutbound: "agent_minutes_outbound", "Agent minutes on the campaign", Minutes, Neutral, Mean, Campaigns;
+    ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
 }
 
 impl Metric {
@@ -419,6 +443,15 @@ impl Metric {
             Needs::Target => s.service_level.target.is_some(),
             Needs::Ports => !s.port_pools.is_empty(),
             Needs::PortsAndCallbacks => !s.port_pools.is_empty() && s.has_callbacks(),
+            Needs::PortsAndOutbound => {
+                !s.port_pools.is_empty() && (s.has_callbacks() || !s.campaigns.is_empty())
+            }
+            Needs::Campaigns => !s.campaigns.is_empty(),
+            Needs::PortsAndCampaigns => !s.port_pools.is_empty() && !s.campaigns.is_empty(),
+            Needs::PreviewCampaigns => s
+                .campaigns
+                .iter()
+                .any(|c| c.mode == crate::scenario::DialMode::Preview),
             Needs::Ringing => groups(|g| g.answer_after.is_some()),
             Needs::Breaks => groups(|g| g.has_breaks()),
             Needs::NotReadyTime => groups(|g| g.has_breaks() || g.not_ready.is_some()),
@@ -481,8 +514,25 @@ impl Metric {
         Metric::BreaksLate,
         Metric::BreakDelayS,
     ];
+    /// Metrics of an outbound campaign.
+    pub const CAMPAIGN: [Metric; 14] = [
+        Metric::Dials,
+        Metric::LiveAnswers,
+        Metric::LiveAnswerRate,
+        Metric::OutboundConnected,
+        Metric::Dropped,
+        Metric::DropRate,
+        Metric::RingS,
+        Metric::PreviewS,
+        Metric::OutboundTalkS,
+        Metric::RecordsFinished,
+        Metric::RecordsLeft,
+        Metric::ListPenetration,
+        Metric::AgentMinutesOutbound,
+        Metric::ContactsPerAgentHour,
+    ];
     /// Metrics of a port pool.
-    pub const POOL: [Metric; 10] = [
+    pub const POOL: [Metric; 11] = [
         Metric::PortUtilisation,
         Metric::PortsBusyMean,
         Metric::PortsBusyPeak,
@@ -492,6 +542,7 @@ impl Metric {
         Metric::BlockRate,
         Metric::PortMinutesInbound,
         Metric::PortMinutesCallback,
+        Metric::PortMinutesCampaign,
         Metric::PortMinutesBilledOutbound,
     ];
 }
@@ -503,6 +554,7 @@ pub enum Scope {
     Queue(usize),
     Group(usize),
     Pool(usize),
+    Campaign(usize),
 }
 
 impl Scope {
@@ -513,6 +565,7 @@ impl Scope {
             Scope::Queue(q) => format!("queue:{}", s.queues[q].name),
             Scope::Group(g) => format!("group:{}", s.agent_groups[g].name),
             Scope::Pool(p) => format!("pool:{}", s.port_pools[p].name),
+            Scope::Campaign(k) => format!("campaign:{}", s.campaigns[k].name),
         }
     }
 }
@@ -560,6 +613,18 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
                 .map(|&m| (Scope::Pool(p), m)),
         );
     }
+    for (k, campaign) in s.campaigns.iter().enumerate() {
+        let shown = |m: &Metric| match m.def().needs {
+            Needs::PreviewCampaigns => campaign.mode == crate::scenario::DialMode::Preview,
+            _ => true,
+        };
+        out.extend(
+            Metric::CAMPAIGN
+                .iter()
+                .filter(|m| shown(m))
+                .map(|&m| (Scope::Campaign(k), m)),
+        );
+    }
     out
 }
 
@@ -590,7 +655,8 @@ pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
     AGENT_COLUMNS.map(|c| match c {
         Column::Leaving => leaving,
         Column::State(AgentState::WrapUp) => wrap_up,
-        Column::State(AgentState::Reserved) => callbacks,
+        // Agents are reserved for callbacks' dials and for campaigns' cycles.
+        Column::State(AgentState::Reserved) => callbacks || !s.campaigns.is_empty(),
         Column::State(AgentState::Refused) => s
             .queues
             .iter()

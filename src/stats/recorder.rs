@@ -23,6 +23,8 @@ pub enum Level {
     PortsBusy(usize),
     /// Ports of a pool busy with callback dials (ringing or talking).
     PortsCallback(usize),
+    /// Ports of a pool busy with campaign dials (ringing, holding or talking).
+    PortsCampaign(usize),
     /// Agents of a group in a state (`AgentState::index`) other than ready. Ready time is
     /// not kept: it is present time less the other states', so the hottest transitions
     /// (ready to talking and back) move one level, not two.
@@ -86,6 +88,26 @@ impl GroupCounts {
     }
 }
 
+/// Counts and sums of one campaign over a run. A dial counts where it was placed (its ring,
+/// live answer, connection or drop with it); a record where it finished.
+#[derive(Clone, Copy, Debug, Default)]
+struct CampaignCounts {
+    dials: u64,
+    live: u64,
+    connected: u64,
+    dropped: u64,
+    /// Ticks of ringing, over dials.
+    ring: TickSum,
+    previews: u64,
+    preview: TickSum,
+    talk: TickSum,
+    finished: u64,
+    /// Records never dialed or waiting for a retry at the end.
+    left: u64,
+    /// Ticks agents worked for the campaign: cycles, talk and wrap-up.
+    agent_time: TickSum,
+}
+
 /// Totals of one open interval.
 struct IntervalTotals {
     queues: Vec<QueueCounts>,
@@ -123,11 +145,12 @@ impl LevelLayout {
 
     #[inline]
     fn index(self, l: Level) -> usize {
-        let groups = self.queues + 2 * self.pools;
+        let groups = self.queues + 3 * self.pools;
         match l {
             Level::Waiting(q) => q,
             Level::PortsBusy(p) => self.queues + p,
             Level::PortsCallback(p) => self.queues + self.pools + p,
+            Level::PortsCampaign(p) => self.queues + 2 * self.pools + p,
             // Ready's slot holds the present count.
             Level::Agents(g, state) => {
                 debug_assert_ne!(state, AgentState::Ready.index());
@@ -139,7 +162,7 @@ impl LevelLayout {
     }
 
     fn len(self) -> usize {
-        self.queues + 2 * self.pools + Self::PER_GROUP * self.groups
+        self.queues + 3 * self.pools + Self::PER_GROUP * self.groups
     }
 }
 
@@ -251,6 +274,9 @@ pub struct Recorder {
     pool_seizures: Vec<u64>,
     /// Ticks ports were held.
     pool_hold: Vec<Ticks>,
+    run_campaigns: Vec<CampaignCounts>,
+    /// Records in each campaign's list.
+    campaign_records: Vec<u32>,
 
     sink: Box<dyn IntervalSink>,
     calls: Option<CallLog>,
@@ -313,6 +339,8 @@ impl Recorder {
             group_handle: vec![0; s.agent_groups.len()],
             pool_seizures: vec![0; s.port_pools.len()],
             pool_hold: vec![0; s.port_pools.len()],
+            run_campaigns: vec![CampaignCounts::default(); s.campaigns.len()],
+            campaign_records: s.campaigns.iter().map(|c| c.records).collect(),
             sink,
             calls,
             trace,
@@ -572,11 +600,73 @@ impl Recorder {
 
     /// A contact released a port it held for `hold`.
     #[inline]
-    pub fn port_released(&mut self, p: usize, interval: Option<u32>, hold: Ticks) {
-        if interval.is_some() {
+    pub fn port_released(&mut self, p: usize, counted: bool, hold: Ticks) {
+        if counted {
             self.pool_seizures[p] += 1;
             self.pool_hold[p] += hold;
         }
+    }
+
+    /// Campaign `k`'s agent started previewing a record at `now` for `time`.
+    pub fn campaign_previewed(&mut self, k: usize, now: Ticks, time: Ticks) {
+        if self.reports(now) {
+            let c = &mut self.run_campaigns[k];
+            c.previews += 1;
+            c.preview += TickSum::from(time);
+        }
+    }
+
+    /// Campaign `k` placed a dial at `now`.
+    pub fn campaign_dialed(&mut self, k: usize, now: Ticks) {
+        if self.reports(now) {
+            self.run_campaigns[k].dials += 1;
+        }
+    }
+
+    /// A dial of campaign `k` placed at `dialed` rang for `ring`, ending in a live answer or not.
+    pub fn campaign_rang(&mut self, k: usize, dialed: Ticks, ring: Ticks, live: bool) {
+        if self.reports(dialed) {
+            let c = &mut self.run_campaigns[k];
+            c.ring += TickSum::from(ring);
+            c.live += u64::from(live);
+        }
+    }
+
+    /// A live answer of a dial placed at `dialed` talks with an agent for `talk`.
+    pub fn campaign_connected(&mut self, k: usize, dialed: Ticks, talk: Ticks) {
+        if self.reports(dialed) {
+            let c = &mut self.run_campaigns[k];
+            c.connected += 1;
+            c.talk += TickSum::from(talk);
+        }
+    }
+
+    /// A live answer of a dial placed at `dialed` was dropped.
+    pub fn campaign_dropped(&mut self, k: usize, dialed: Ticks) {
+        if self.reports(dialed) {
+            self.run_campaigns[k].dropped += 1;
+        }
+    }
+
+    /// A record of campaign `k` was finished at `now` (counted after the warm-up, the drain
+    /// included: its last dial was placed in the period).
+    pub fn campaign_record_finished(&mut self, k: usize, now: Ticks) {
+        if now >= self.first_reported as Ticks * self.interval {
+            self.run_campaigns[k].finished += 1;
+        }
+    }
+
+    /// An agent worked for campaign `k` from `since` to `now` (counted after the warm-up).
+    pub fn campaign_agent_time(&mut self, k: usize, since: Ticks, now: Ticks) {
+        let from = since.max(self.first_reported as Ticks * self.interval);
+        if now > from {
+            self.run_campaigns[k].agent_time += TickSum::from(now - from);
+        }
+    }
+
+    /// Campaign `k` ended the run with `left` records unfinished.
+    pub fn campaign_records_left(&mut self, k: usize, left: u64) {
+        self.run_campaigns[k].left = left;
     }
 
     /// A contact was still in the IVR or the queue when the run ended.
@@ -752,10 +842,11 @@ impl Recorder {
                     Some(p) => {
                         let i = self.layout.index(Level::PortsBusy(p));
                         let cb = totals.area[self.layout.index(Level::PortsCallback(p))];
+                        let campaign = totals.area[self.layout.index(Level::PortsCampaign(p))];
                         (
                             totals.area[i] / span,
                             f64::from(totals.peak[i]),
-                            minutes(totals.area[i] - cb),
+                            minutes(totals.area[i] - cb - campaign),
                             minutes(cb),
                         )
                     }
@@ -957,15 +1048,44 @@ impl Recorder {
                         self.pool_seizures[p] as f64,
                     ),
                     Metric::PortMinutesInbound => v(minutes(
-                        area(Level::PortsBusy(p)) - area(Level::PortsCallback(p)),
+                        area(Level::PortsBusy(p))
+                            - area(Level::PortsCallback(p))
+                            - area(Level::PortsCampaign(p)),
                     )),
-                    // Callbacks show as inbound in reporting but as outbound in billing (seed 001).
-                    Metric::PortMinutesCallback | Metric::PortMinutesBilledOutbound => {
-                        v(minutes(area(Level::PortsCallback(p))))
-                    }
+                    Metric::PortMinutesCallback => v(minutes(area(Level::PortsCallback(p)))),
+                    Metric::PortMinutesCampaign => v(minutes(area(Level::PortsCampaign(p)))),
+                    // Callbacks show as inbound in reporting but as outbound in billing (seed
+                    // 001); campaigns are outbound in both.
+                    Metric::PortMinutesBilledOutbound => v(minutes(
+                        area(Level::PortsCallback(p)) + area(Level::PortsCampaign(p)),
+                    )),
                     Metric::Blocked => v(blocked as f64),
                     Metric::BlockRate => Ratio::new(blocked as f64, (offered + blocked) as f64),
                     m => unreachable!("{m:?} is not a pool metric"),
+                }
+            }
+            Scope::Campaign(k) => {
+                let c = &self.run_campaigns[k];
+                let secs = |t: TickSum| secs_from_tick_sum(t);
+                let records = f64::from(self.campaign_records[k]);
+                match metric {
+                    Metric::Dials => v(c.dials as f64),
+                    Metric::LiveAnswers => v(c.live as f64),
+                    Metric::LiveAnswerRate => Ratio::new(c.live as f64, c.dials as f64),
+                    Metric::OutboundConnected => v(c.connected as f64),
+                    Metric::Dropped => v(c.dropped as f64),
+                    Metric::DropRate => Ratio::new(c.dropped as f64, c.live as f64),
+                    Metric::RingS => Ratio::new(secs(c.ring), c.dials as f64),
+                    Metric::PreviewS => Ratio::new(secs(c.preview), c.previews as f64),
+                    Metric::OutboundTalkS => Ratio::new(secs(c.talk), c.connected as f64),
+                    Metric::RecordsFinished => v(c.finished as f64),
+                    Metric::RecordsLeft => v(c.left as f64),
+                    Metric::ListPenetration => Ratio::new(records - c.left as f64, records),
+                    Metric::AgentMinutesOutbound => v(secs(c.agent_time) / 60.0),
+                    Metric::ContactsPerAgentHour => {
+                        Ratio::new(c.connected as f64, secs(c.agent_time) / 3600.0)
+                    }
+                    m => unreachable!("{m:?} is not a campaign metric"),
                 }
             }
         }

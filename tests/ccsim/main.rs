@@ -5,6 +5,7 @@ mod harness;
 mod agents;
 mod bad_scenarios;
 mod callbacks;
+mod campaigns;
 mod compare;
 mod conservation;
 mod csv_inputs;

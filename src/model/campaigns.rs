@@ -1,0 +1,480 @@
+//! The outbound part of the state machine: campaigns dial their lists for ready agents.
+//!
+//! An agent's **cycle**: a ready agent of a campaign's groups is reserved (seed 003: only a
+//! Ready agent is given outbound work), reviews the record for the preview time (preview
+//! mode), and its dials are placed — one, or `lines` in power mode — each on a port of the
+//! campaign's pool. Each dial rings and ends with a result drawn from the campaign's table.
+//! A live answer (a connected result) talks with the cycle's agent if it is still waiting;
+//! otherwise with another ready agent of the campaign, or it holds for `drop_after` and is
+//! then dropped (DROPPED). Other results free the line, and the record is retried after
+//! `retry_after` (a retry result) or finished (a final one, or its attempts used up). When
+//! every dial of a cycle has ended without a live answer, the agent is free again.
+//!
+//! **Blending**: inbound work comes first — a freed agent takes waiting contacts before any
+//! outbound — and a cycle starts only while more than `idle_threshold` of the campaign's
+//! agents are ready (Bhulai & Koole's threshold rule), so that some stay for inbound.
+//!
+//! A campaign dials in its hours (clock times, each day) within the simulated period; dials
+//! under way when they close run to their end. Its draws come from streams of its own, so
+//! inbound callers are the same with or without it.
+
+use super::agents::AgentState;
+use super::center::{Center, Event};
+use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, PortUse};
+use crate::engine::{RandomStreams, Stream, Ticks};
+use crate::scenario::{CallResult, ResultClass};
+use rand::Rng;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// Random streams of one campaign, one per purpose.
+pub(super) struct CampaignStreams {
+    result: Stream,
+    ring: Stream,
+    preview: Stream,
+    talk: Stream,
+    wrap_up: Stream,
+}
+
+impl CampaignStreams {
+    pub(super) fn new(streams: &RandomStreams, campaign: &str) -> CampaignStreams {
+        CampaignStreams {
+            result: streams.stream("campaign_result", campaign),
+            ring: streams.stream("campaign_ring", campaign),
+            preview: streams.stream("campaign_preview", campaign),
+            talk: streams.stream("campaign_talk", campaign),
+            wrap_up: streams.stream("campaign_wrap_up", campaign),
+        }
+    }
+}
+
+/// A record to dial: its index in the list and the attempts made so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Record {
+    index: u32,
+    attempts: u32,
+}
+
+/// One campaign's list and hours in a replication.
+pub(super) struct CampaignState {
+    /// Records never dialed: the next one's index (records are dialed in list order).
+    next_fresh: u32,
+    /// Records waiting to be retried, by due time (then list order).
+    retries: BinaryHeap<Reverse<(Ticks, Record)>>,
+    /// The current or next window of its hours (open, close); `None` before the first
+    /// look and after the last window.
+    window: Option<(Ticks, Ticks)>,
+    /// The day of the calendar the next window is looked for from.
+    day: i64,
+    /// Live answers holding for an agent, oldest first (slot, generation; stale ones are
+    /// skipped).
+    holding: VecDeque<(u32, u32)>,
+}
+
+impl CampaignState {
+    pub(super) fn new() -> CampaignState {
+        CampaignState {
+            next_fresh: 0,
+            retries: BinaryHeap::new(),
+            window: None,
+            // Day -1 may hold a window past midnight still open at the start.
+            day: -1,
+            holding: VecDeque::new(),
+        }
+    }
+}
+
+impl Center<'_, '_> {
+    /// The campaign's timer: its hours open or close, or a retry came due. Moves its window
+    /// on when the last one has closed, and gives its ready agents work.
+    pub(super) fn campaign_timer(&mut self, k: usize, now: Ticks) {
+        match self.campaigns[k].window {
+            Some((_, close)) if now < close => {
+                if self.campaigns[k]
+                    .window
+                    .is_some_and(|(open, _)| open == now)
+                {
+                    // It opens now: wake when it closes.
+                    self.wake_campaign(k, close);
+                }
+            }
+            _ => {
+                let next = self.next_window(k, now);
+                self.campaigns[k].window = next;
+                if let Some((open, close)) = next {
+                    self.wake_campaign(k, if now < open { open } else { close });
+                }
+            }
+        }
+        self.campaign_dispatch(k, now);
+    }
+
+    fn wake_campaign(&mut self, k: usize, at: Ticks) {
+        if at < self.model.duration {
+            self.schedule(at, Event::Campaign { campaign: k as u32 });
+        }
+    }
+
+    /// Campaign `k`'s first window that closes after `after`, within the simulated period.
+    fn next_window(&mut self, k: usize, after: Ticks) -> Option<(Ticks, Ticks)> {
+        let duration = self.model.duration;
+        let Some((from, to)) = self.model.campaigns[k].campaign.hours else {
+            return (after < duration).then_some((0, duration));
+        };
+        let calendar = &self.model.calendar;
+        loop {
+            let day = self.campaigns[k].day;
+            let open = calendar.at(day, from);
+            let close = if to > from {
+                calendar.at(day, to)
+            } else {
+                calendar.at(day + 1, to)
+            };
+            if open >= duration as i128 {
+                return None;
+            }
+            self.campaigns[k].day += 1;
+            if close > after as i128 {
+                return Some((open.max(0) as Ticks, (close as Ticks).min(duration)));
+            }
+        }
+    }
+
+    /// Whether campaign `k` may start a cycle at `now`: its hours are open and a record is
+    /// due.
+    fn campaign_has_work(&self, k: usize, now: Ticks) -> bool {
+        let state = &self.campaigns[k];
+        let campaign = &self.model.campaigns[k].campaign;
+        let open = state
+            .window
+            .is_some_and(|(open, close)| open <= now && now < close);
+        // With every port busy a cycle would only fail: it waits for a port.
+        open && campaign.port_pool.is_none_or(|p| self.port_free(p))
+            && (state.next_fresh < campaign.records
+                || state
+                    .retries
+                    .peek()
+                    .is_some_and(|Reverse((due, _))| *due <= now))
+    }
+
+    /// The next record to dial at `now`: a retry that is due, else the next fresh record.
+    fn take_record(&mut self, k: usize, now: Ticks) -> Option<Record> {
+        let state = &mut self.campaigns[k];
+        if state
+            .retries
+            .peek()
+            .is_some_and(|Reverse((due, _))| *due <= now)
+        {
+            return state.retries.pop().map(|Reverse((_, r))| r);
+        }
+        if state.next_fresh < self.model.campaigns[k].campaign.records {
+            state.next_fresh += 1;
+            return Some(Record {
+                index: state.next_fresh - 1,
+                attempts: 0,
+            });
+        }
+        None
+    }
+
+    /// Agent `a` has just become ready: the campaigns of its group may give it (or other
+    /// ready agents) work once the event that freed it is over (so that inbound work it
+    /// brings goes first, and no cycle starts in the middle of another change).
+    pub(super) fn campaigns_want_agents(&mut self, a: u32) {
+        let g = self.agents.get(a).group as usize;
+        self.campaign_wake |= !self.model.group_campaigns[g].is_empty();
+    }
+
+    /// Gives campaigns their ready agents after an event that freed agents or ports.
+    pub(super) fn campaigns_dispatch(&mut self, now: Ticks) {
+        self.campaign_wake = false;
+        for k in 0..self.campaigns.len() {
+            self.campaign_dispatch(k, now);
+        }
+    }
+
+    /// Starts cycles of campaign `k` for its ready agents, longest idle first, while it has
+    /// work and more than its `idle_threshold` of them are ready.
+    fn campaign_dispatch(&mut self, k: usize, now: Ticks) {
+        if self.campaign_dispatching {
+            return;
+        }
+        self.campaign_dispatching = true;
+        let model = self.model;
+        let campaign = &model.campaigns[k].campaign;
+        while self.campaign_has_work(k, now) {
+            let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
+            if ready <= campaign.idle_threshold {
+                break;
+            }
+            let Some(a) = self.longest_idle_of(&campaign.groups) else {
+                break;
+            };
+            self.start_cycle(k, a, now);
+        }
+        self.campaign_dispatching = false;
+    }
+
+    /// Takes (off the ready lists) the longest-idle ready agent of `groups`.
+    fn longest_idle_of(&mut self, groups: &[usize]) -> Option<u32> {
+        let mut best: Option<(Ticks, usize)> = None;
+        for &g in groups {
+            if let Some(since) = self.agents.longest_idle(g)
+                && best.is_none_or(|(b, _)| since < b)
+            {
+                best = Some((since, g));
+            }
+        }
+        best.map(|(_, g)| self.agents.pop_ready(g))
+    }
+
+    /// Agent `a` (just taken off its ready list) starts a cycle of campaign `k`.
+    fn start_cycle(&mut self, k: usize, a: u32, now: Ticks) {
+        self.set_agent_state(a, AgentState::Reserved, now);
+        let agent = self.agents.get_mut(a);
+        agent.cycle = agent.cycle.wrapping_add(1);
+        agent.campaign_work = Some((k as u16, now));
+        let model = &self.model.campaigns[k];
+        match &model.preview {
+            Some(preview) => {
+                let record = self.take_record(k, now).expect("a record is due");
+                self.agents.get_mut(a).lines = 1;
+                let time = preview.sample(&mut self.campaign_streams[k].preview);
+                self.rec.campaign_previewed(k, now, time);
+                let slot = self.new_dial(k, a, record, Phase::Preview, now);
+                let generation = self.contacts.get(slot).generation;
+                self.schedule(now.saturating_add(time), Event::Dial { slot, generation });
+            }
+            None => {
+                // The cycle's dials are counted before any is placed: one that ends at once
+                // (no free port) must not end the cycle while others are still to go.
+                let mut records = Vec::with_capacity(model.campaign.lines as usize);
+                while records.len() < model.campaign.lines as usize
+                    && let Some(record) = self.take_record(k, now)
+                {
+                    records.push(record);
+                }
+                self.agents.get_mut(a).lines = records.len() as u16;
+                for record in records {
+                    let slot = self.new_dial(k, a, record, Phase::Dialing, now);
+                    self.place_dial(slot, now);
+                }
+            }
+        }
+    }
+
+    /// A contact for a dial of `record` by agent `a`'s cycle, in `phase`.
+    fn new_dial(&mut self, k: usize, a: u32, record: Record, phase: Phase, now: Ticks) -> u32 {
+        self.in_system += 1;
+        let slot = self.contacts.insert(Contact {
+            id: u64::from(record.index),
+            generation: 0,
+            phase,
+            queue: 0,
+            // Not a queue's contact: it counts in the campaign's figures only.
+            interval: None,
+            arrived: now,
+            enqueued: now,
+            order: 0,
+            handle: 0,
+            wrap_up: 0,
+            patience: None,
+            port: None,
+            agent: a,
+            ronas: 0,
+            accepts: [false; 2],
+            offer_pending: false,
+            kind: ContactKind::Outbound,
+        });
+        let agent = self.agents.get(a);
+        self.contacts.set_outbound(
+            slot,
+            OutboundState {
+                campaign: k as u16,
+                record: record.index,
+                attempts: record.attempts,
+                owner: a,
+                owner_id: agent.id,
+                cycle: agent.cycle,
+                result: CallResult::OK,
+                dialed: now,
+            },
+        );
+        self.agents.get_mut(a).contact = slot;
+        slot
+    }
+
+    /// The agent has previewed the record: it is dialed.
+    pub(super) fn dial_previewed(&mut self, slot: u32, now: Ticks) {
+        self.contacts.enter_phase(slot, Phase::Dialing);
+        self.place_dial(slot, now);
+    }
+
+    /// Dials the record of the contact in `slot` (in `Dialing`) on a port, if one is free.
+    fn place_dial(&mut self, slot: u32, now: Ticks) {
+        let o = self.contacts.outbound_mut(slot);
+        o.attempts += 1;
+        o.dialed = now;
+        let k = o.campaign as usize;
+        self.rec.campaign_dialed(k, now);
+        let model = &self.model.campaigns[k];
+        if let Some(p) = model.campaign.port_pool {
+            if !self.port_free(p) {
+                self.contacts.outbound_mut(slot).result = CallResult::NO_FREE_PORT_ERROR;
+                self.dial_ended(slot, now);
+                return;
+            }
+            self.seize_port(p, PortUse::Campaign, now);
+            self.contacts.get_mut(slot).port = Some(HeldPort {
+                pool: p as u16,
+                since: now,
+                purpose: PortUse::Campaign,
+            });
+        }
+        let s = &mut self.campaign_streams[k];
+        let result = model.results.draw(s.result.random::<f64>());
+        let campaign = &model.campaign;
+        let ring = super::ring_time(
+            result,
+            campaign.class(result) == ResultClass::Connected,
+            &model.answer_after,
+            &mut s.ring,
+            (campaign.ring_timeout, campaign.signal_after),
+        );
+        self.contacts.outbound_mut(slot).result = result;
+        let generation = self.contacts.get(slot).generation;
+        self.schedule(
+            now.saturating_add(ring),
+            Event::RingEnd { slot, generation },
+        );
+    }
+
+    /// The dial in `slot` ends its ringing (or found no port): a live answer goes to an
+    /// agent or holds for one; anything else ends the attempt. The cycle's agent is free
+    /// when its last dial ends without having connected.
+    pub(super) fn dial_ended(&mut self, slot: u32, now: Ticks) {
+        let o = *self.contacts.outbound(slot);
+        let k = o.campaign as usize;
+        let campaign = &self.model.campaigns[k].campaign;
+        let live = campaign.class(o.result) == ResultClass::Connected;
+        self.rec.campaign_rang(k, o.dialed, now - o.dialed, live);
+        let owner = self.agents.get(o.owner);
+        let waiting_owner =
+            owner.id == o.owner_id && owner.cycle == o.cycle && owner.state == AgentState::Reserved;
+        if waiting_owner {
+            self.agents.get_mut(o.owner).lines -= 1;
+        }
+        if live {
+            if waiting_owner {
+                self.connect_outbound(slot, o.owner, now);
+                return;
+            }
+            if let Some(a) = self.longest_idle_of(&campaign.groups) {
+                self.connect_outbound(slot, a, now);
+            } else {
+                let generation = self.contacts.enter_phase(slot, Phase::Holding);
+                self.campaigns[k].holding.push_back((slot, generation));
+                self.schedule(
+                    now.saturating_add(campaign.drop_after),
+                    Event::Drop { slot, generation },
+                );
+            }
+        } else {
+            self.attempt_ended(slot, o.result, now);
+        }
+        if waiting_owner && self.agents.get(o.owner).lines == 0 {
+            // Nothing of this cycle to talk to: the agent is free.
+            self.agent_free(o.owner, now);
+        }
+    }
+
+    /// Agent `a`, just freed, takes a live answer holding for an agent of one of its
+    /// group's campaigns, if there is one.
+    pub(super) fn take_held_live(&mut self, a: u32, now: Ticks) -> bool {
+        let g = self.agents.get(a).group as usize;
+        let model = self.model;
+        for &k in &model.group_campaigns[g] {
+            while let Some((slot, generation)) = self.campaigns[k].holding.pop_front() {
+                if self
+                    .contacts
+                    .current(slot, generation, Phase::Holding)
+                    .is_some()
+                {
+                    self.connect_outbound(slot, a, now);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// A live answer talks with agent `a`.
+    fn connect_outbound(&mut self, slot: u32, a: u32, now: Ticks) {
+        let k = self.contacts.outbound(slot).campaign as usize;
+        let model = &self.model.campaigns[k];
+        let s = &mut self.campaign_streams[k];
+        let talk = model.talk.sample(&mut s.talk);
+        let wrap_up = model
+            .wrap_up
+            .as_ref()
+            .map_or(0, |w| w.sample(&mut s.wrap_up));
+        let generation = self.contacts.enter_phase(slot, Phase::Talking);
+        let c = self.contacts.get_mut(slot);
+        (c.agent, c.handle, c.wrap_up) = (a, talk, wrap_up);
+        let dialed = self.contacts.outbound(slot).dialed;
+        self.set_agent_state(a, AgentState::Talking, now);
+        let agent = self.agents.get_mut(a);
+        agent.contact = slot;
+        agent.campaign_work.get_or_insert((k as u16, now));
+        self.rec.campaign_connected(k, dialed, talk);
+        self.schedule(
+            now.saturating_add(talk),
+            Event::TalkEnd { slot, generation },
+        );
+    }
+
+    /// A live answer held `drop_after` with no agent: the customer is dropped (DROPPED).
+    pub(super) fn drop_live(&mut self, slot: u32, now: Ticks) {
+        let o = self.contacts.outbound(slot);
+        self.rec.campaign_dropped(o.campaign as usize, o.dialed);
+        self.attempt_ended(slot, CallResult::DROPPED, now);
+    }
+
+    /// The talk of an outbound contact ended: its record is finished.
+    pub(super) fn outbound_talk_ended(&mut self, slot: u32, now: Ticks) {
+        let o = *self.contacts.outbound(slot);
+        self.rec.campaign_record_finished(o.campaign as usize, now);
+    }
+
+    /// The attempt in `slot` ended unconnected with `result`: its port is released and the
+    /// contact leaves; the record is retried after `retry_after`, or finished when the
+    /// result is final or its attempts are used up.
+    fn attempt_ended(&mut self, slot: u32, result: CallResult, now: Ticks) {
+        let o = *self.contacts.outbound(slot);
+        let k = o.campaign as usize;
+        let campaign = &self.model.campaigns[k].campaign;
+        self.leave(slot, now);
+        if campaign.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts {
+            self.rec.campaign_record_finished(k, now);
+            return;
+        }
+        let due = now.saturating_add(campaign.retry_after);
+        self.campaigns[k].retries.push(Reverse((
+            due,
+            Record {
+                index: o.record,
+                attempts: o.attempts,
+            },
+        )));
+        if due < self.model.duration {
+            self.schedule(due, Event::Campaign { campaign: k as u32 });
+        }
+    }
+
+    /// Records of campaign `k` not finished at the end: never dialed, or waiting to be retried.
+    pub(super) fn records_left(&self, k: usize) -> u64 {
+        let state = &self.campaigns[k];
+        u64::from(self.model.campaigns[k].campaign.records - state.next_fresh)
+            + state.retries.len() as u64
+    }
+}

@@ -1,0 +1,278 @@
+//! `[[campaign]]`: outbound lists dialed for agents of some groups (seed 003's preview and
+//! progressive campaigns, and power dialing), blended with inbound work.
+//!
+//! A dial rings and ends with a `call_result` drawn from the campaign's table, read with the
+//! meanings callbacks give the codes (connected, retry, final): a connected result is a live
+//! answer that talks with an agent; a retry brings the record back after `retry_after` while
+//! attempts last; a final result ends it.
+
+use super::agent_group::clock_time;
+use super::distribution::Distribution;
+use super::error::ScenarioError;
+use super::raw::RawCampaign;
+use super::validate::{Checker, list_or_none};
+use super::{AgentGroup, CALL_RESULTS, CallResult, PortPool, ResultClass};
+use crate::engine::{TICKS_PER_SECOND, Ticks};
+use toml::Spanned;
+
+/// How a campaign's dials are paced to its agents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialMode {
+    /// A ready agent is given a record, reviews it for `preview`, then dials it.
+    Preview,
+    /// One dial per ready agent, who is reserved while it rings.
+    Progressive,
+    /// `lines` dials per ready agent at once; live answers beyond the first go to another
+    /// ready agent of the campaign, or are dropped after `drop_after`.
+    Power,
+}
+
+impl DialMode {
+    const ALL: [DialMode; 3] = [DialMode::Preview, DialMode::Progressive, DialMode::Power];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DialMode::Preview => "preview",
+            DialMode::Progressive => "progressive",
+            DialMode::Power => "power",
+        }
+    }
+}
+
+/// A checked `[[campaign]]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Campaign {
+    pub name: String,
+    pub mode: DialMode,
+    /// Dials per cycle of an agent: `lines` in power mode, else 1.
+    pub lines: u32,
+    /// Indices into `Scenario::agent_groups`: the groups whose agents work it.
+    pub groups: Vec<usize>,
+    pub port_pool: Option<usize>,
+    /// The clock times (from midnight, on the scenario's clock) between which it dials each
+    /// day; `None`: all day. `to` before `from` runs past midnight.
+    pub hours: Option<(Ticks, Ticks)>,
+    pub records: u32,
+    pub preview: Option<Distribution>,
+    pub talk: Distribution,
+    pub wrap_up: Option<Distribution>,
+    pub ring_timeout: Ticks,
+    /// Ring time until a person or machine picks up.
+    pub answer_after: Distribution,
+    /// Ring time until a busy or error signal.
+    pub signal_after: Ticks,
+    /// Results and their probabilities, in code order (they sum to 1).
+    pub results: Vec<(CallResult, f64)>,
+    pub classes: [ResultClass; CALL_RESULTS.len()],
+    pub retry_after: Ticks,
+    pub max_attempts: u32,
+    pub drop_after: Ticks,
+    /// Blending (Bhulai & Koole's threshold): an agent is given outbound work only while
+    /// more than this many of the campaign's agents are ready, so that some stay for inbound.
+    pub idle_threshold: u32,
+}
+
+impl Campaign {
+    pub fn class(&self, result: CallResult) -> ResultClass {
+        self.classes[result.0 as usize]
+    }
+}
+
+const MAX_RECORDS: u32 = 100_000_000;
+const MAX_LINES: u32 = 20;
+
+impl Checker<'_> {
+    /// Checks a `[[campaign]]` named `name`.
+    pub fn campaign(
+        &self,
+        raw: &Spanned<RawCampaign>,
+        name: String,
+        groups: &[AgentGroup],
+        pools: &[PortPool],
+    ) -> Result<Campaign, ScenarioError> {
+        let r = raw.get_ref();
+        let key = format!("campaign.{name}");
+        let ticks = |d: &Option<Spanned<super::Duration>>, default: Ticks| {
+            d.as_ref().map_or(default, |d| d.get_ref().ticks())
+        };
+        let mode = DialMode::ALL
+            .into_iter()
+            .find(|m| m.name() == r.mode.get_ref())
+            .ok_or_else(|| {
+                let names: Vec<&str> = DialMode::ALL.iter().map(|m| m.name()).collect();
+                self.error(
+                    r.mode.span(),
+                    format!("{key}.mode"),
+                    format!(
+                        "unknown mode \"{}\"; allowed: {} (predictive pacing is not built yet)",
+                        r.mode.get_ref(),
+                        names.join(", ")
+                    ),
+                )
+            })?;
+        let lines = match (&r.lines, mode) {
+            (None, DialMode::Power) => 2,
+            (None, _) => 1,
+            (Some(l), DialMode::Power) => {
+                if !(1..=MAX_LINES).contains(l.get_ref()) {
+                    return Err(self.error(
+                        l.span(),
+                        format!("{key}.lines"),
+                        format!(
+                            "{} is not a number of lines per agent: from 1 to {MAX_LINES}",
+                            l.get_ref()
+                        ),
+                    ));
+                }
+                *l.get_ref()
+            }
+            (Some(l), _) => {
+                return Err(self.error(
+                    l.span(),
+                    format!("{key}.lines"),
+                    "applies only with mode = \"power\" (preview and progressive dial one line per agent)",
+                ));
+            }
+        };
+        let preview = match (&r.preview, mode) {
+            (Some(d), DialMode::Preview) => Some(self.distribution(d, &format!("{key}.preview"))?),
+            (None, DialMode::Preview) => {
+                return Err(self.error(
+                    raw.span(),
+                    format!("{key}.preview"),
+                    "missing: a preview campaign needs the time an agent reviews a record, e.g. preview = { dist = \"exponential\", mean = \"20s\" }",
+                ));
+            }
+            (Some(d), _) => {
+                return Err(self.error(
+                    d.span(),
+                    format!("{key}.preview"),
+                    "applies only with mode = \"preview\"",
+                ));
+            }
+            (None, _) => None,
+        };
+        if r.groups.get_ref().is_empty() {
+            return Err(self.error(
+                r.groups.span(),
+                format!("{key}.groups"),
+                "is empty: name the agent groups that work this campaign",
+            ));
+        }
+        let mut worked_by = Vec::new();
+        for g in r.groups.get_ref() {
+            let index = groups
+                .iter()
+                .position(|group| group.name == *g.get_ref())
+                .ok_or_else(|| {
+                    let known: Vec<_> = groups.iter().map(|g| g.name.as_str()).collect();
+                    self.error(
+                        g.span(),
+                        format!("{key}.groups"),
+                        format!(
+                            "no [[agent_group]] is named \"{}\"; defined: {}",
+                            g.get_ref(),
+                            list_or_none(&known)
+                        ),
+                    )
+                })?;
+            if worked_by.contains(&index) {
+                return Err(self.error(
+                    g.span(),
+                    format!("{key}.groups"),
+                    format!("\"{}\" is listed twice", g.get_ref()),
+                ));
+            }
+            worked_by.push(index);
+        }
+        let port_pool = self.port_pool(&r.port_pool, &format!("{key}.port_pool"), pools)?;
+        let hours = match &r.hours {
+            None => None,
+            Some(h) => {
+                let h = h.get_ref();
+                let clock = |t: &Spanned<String>, what: &str| {
+                    clock_time(t.get_ref()).ok_or_else(|| {
+                        self.error(
+                            t.span(),
+                            format!("{key}.hours.{what}"),
+                            format!(
+                                "\"{}\" is not a time of day: write it like \"13:00\" or \"08:30:00\" (on the clock of simulation.time_zone, or UTC)",
+                                t.get_ref()
+                            ),
+                        )
+                    })
+                };
+                let (from, to) = (clock(&h.from, "from")?, clock(&h.to, "to")?);
+                if from == to {
+                    return Err(self.error(
+                        h.to.span(),
+                        format!("{key}.hours.to"),
+                        "is the same time as `from`: leave `hours` out to dial all day",
+                    ));
+                }
+                Some((from, to))
+            }
+        };
+        let records = *r.records.get_ref();
+        if !(1..=MAX_RECORDS).contains(&records) {
+            return Err(self.error(
+                r.records.span(),
+                format!("{key}.records"),
+                format!(
+                    "{records} is not a number of records in the list: from 1 to {MAX_RECORDS}"
+                ),
+            ));
+        }
+        let ring_timeout = ticks(&r.ring_timeout, 25 * TICKS_PER_SECOND);
+        if ring_timeout == 0 {
+            let span = r.ring_timeout.as_ref().map_or(raw.span(), |d| d.span());
+            return Err(self.error(span, format!("{key}.ring_timeout"), "must be more than 0s"));
+        }
+        let results = match &r.results {
+            Some(table) => self.dial_results(table, &key)?,
+            None => {
+                return Err(self.error(
+                    raw.span(),
+                    format!("{key}.results"),
+                    "missing: give each dial result's probability, e.g. results = { OK = 0.35, NO_ANSWER = 0.3, BUSY = 0.1, ANSWERING_MACHINE = 0.2, SIT_INVALID_NUM = 0.05 }",
+                ));
+            }
+        };
+        let max_attempts = r.max_attempts.as_ref().map_or(3, |m| *m.get_ref());
+        if !(1..=100).contains(&max_attempts) {
+            let span = r.max_attempts.as_ref().map_or(raw.span(), |m| m.span());
+            return Err(self.error(span, format!("{key}.max_attempts"), "must be from 1 to 100"));
+        }
+        Ok(Campaign {
+            mode,
+            lines,
+            groups: worked_by,
+            port_pool,
+            hours,
+            records,
+            preview,
+            talk: self.distribution(&r.talk, &format!("{key}.talk"))?,
+            wrap_up: r
+                .wrap_up
+                .as_ref()
+                .map(|d| self.distribution(d, &format!("{key}.wrap_up")))
+                .transpose()?,
+            ring_timeout,
+            answer_after: match &r.answer_after {
+                Some(d) => self.distribution(d, &format!("{key}.answer_after"))?,
+                None => Distribution::Uniform {
+                    min: 5.0,
+                    max: 20.0,
+                },
+            },
+            signal_after: ticks(&r.signal_after, 3 * TICKS_PER_SECOND),
+            results,
+            classes: self.result_classes(&r.result_classes, &key)?,
+            retry_after: ticks(&r.retry_after, 60 * 60 * TICKS_PER_SECOND),
+            max_attempts,
+            drop_after: ticks(&r.drop_after, 2 * TICKS_PER_SECOND),
+            idle_threshold: r.idle_threshold.as_ref().map_or(0, |t| *t.get_ref()),
+            name,
+        })
+    }
+}

@@ -1,0 +1,385 @@
+//! Outbound campaigns: power dialing against its binomial formulas, progressive dialing
+//! against its cycle time, the conservation of records, blending's threshold, and bad input.
+
+use crate::harness::{Ccsim, csv_rows};
+use std::collections::HashMap;
+
+/// Standard errors allowed per comparison (two-sided 0.27 %; a test makes at most two).
+const K: f64 = 3.0;
+
+/// A center whose inbound queue is served by its own desk, and a campaign `campaign`
+/// (its TOML lines) worked by `dialers` agents of their own.
+fn center(replications: u32, dialers: u32, campaign: &str) -> String {
+    format!(
+        r#"
+[simulation]
+name = "outbound"
+start = "2026-01-05T08:00:00Z"
+duration = "8h"
+interval = "1h"
+replications = {replications}
+seed = 7
+
+[[queue]]
+name = "inbound"
+arrivals = {{ per_hour = 10 }}
+handle = {{ dist = "exponential", mean = "3m" }}
+
+[[agent_group]]
+name = "desk"
+queues = ["inbound"]
+staffing = {{ count = 3 }}
+
+[[agent_group]]
+name = "dialers"
+queues = []
+staffing = {{ count = {dialers} }}
+
+[[campaign]]
+name = "list"
+groups = ["dialers"]
+{campaign}
+"#
+    )
+}
+
+/// Each replication's value of `metric` for campaign `list`.
+fn per_replication(run: &crate::harness::Run, metric: &str) -> Vec<f64> {
+    run.replications()[&("campaign:list".to_string(), metric.to_string())].clone()
+}
+
+/// The ratio of sums Σx / Σy over replications, with its delta-method standard error.
+fn ratio_of_sums(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let (sx, sy): (f64, f64) = (x.iter().sum(), y.iter().sum());
+    let r = sx / sy;
+    let var = x
+        .iter()
+        .zip(y)
+        .map(|(a, b)| (a - r * b).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
+    (r, (var / n).sqrt() / (sy / n))
+}
+
+#[track_caller]
+fn assert_within(what: &str, (estimate, se): (f64, f64), exact: f64) {
+    eprintln!(
+        "{what}: exact {exact:.5}, simulated {estimate:.5} ± {se:.5} ({:+.2} SE)",
+        (estimate - exact) / se
+    );
+    assert!(
+        (estimate - exact).abs() <= K * se,
+        "{what}: {estimate} vs exact {exact}: off by {:.2} SE",
+        (estimate - exact).abs() / se
+    );
+}
+
+/// One agent dialing c = 3 lines per cycle, each live with p = 0.3, all ringing 10 s:
+/// the first live answer talks to the agent and the others find no agent and are dropped.
+/// Cycles connected: 1 − (1 − p)^c; dropped share of live answers: E[(X−1)⁺] / E[X] for
+/// X ~ Binomial(c, p).
+#[test]
+fn power_dialing_connects_and_drops_as_the_binomial_law_says() {
+    let (c, p) = (3.0_f64, 0.3_f64);
+    let scenario = center(
+        40,
+        1,
+        r#"mode = "power"
+lines = 3
+records = 1000000
+talk = { dist = "exponential", mean = "4m" }
+answer_after = { dist = "constant", value = "10s" }
+ring_timeout = "10s"
+results = { OK = 0.3, NO_ANSWER = 0.7 }
+max_attempts = 1"#,
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let dials = per_replication(&run, "dials");
+    let connected = per_replication(&run, "outbound_connected");
+    let live = per_replication(&run, "live_answers");
+    let dropped = per_replication(&run, "dropped");
+    let cycles: Vec<f64> = dials.iter().map(|d| d / c).collect();
+    assert_within(
+        "share of cycles connected",
+        ratio_of_sums(&connected, &cycles),
+        1.0 - (1.0 - p).powf(c),
+    );
+    let mean_x = c * p;
+    let excess = mean_x - (1.0 - (1.0 - p).powf(c));
+    assert_within(
+        "dropped share of live answers",
+        ratio_of_sums(&dropped, &live),
+        excess / mean_x,
+    );
+    // Every live answer either talked or was dropped.
+    for r in 0..live.len() {
+        assert_eq!(live[r], connected[r] + dropped[r], "replication {r}");
+    }
+}
+
+/// Progressive dialing with an endless list and no inbound work for its agent: each cycle
+/// rings (8 s to a live answer or a machine, the 20 s timeout, a 3 s busy signal), then a
+/// live answer talks (exponential, 4 min) and wraps up (30 s). Connected calls per agent
+/// hour = p_live · 3600 / E[cycle].
+#[test]
+fn progressive_dialing_works_the_list_at_the_rate_of_its_cycle() {
+    let scenario = center(
+        40,
+        2,
+        r#"mode = "progressive"
+records = 1000000
+talk = { dist = "exponential", mean = "4m" }
+wrap_up = { dist = "constant", value = "30s" }
+answer_after = { dist = "constant", value = "8s" }
+ring_timeout = "20s"
+signal_after = "3s"
+results = { OK = 0.4, NO_ANSWER = 0.3, ANSWERING_MACHINE = 0.1, BUSY = 0.2 }
+max_attempts = 1"#,
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let cycle = 0.4 * (8.0 + 240.0 + 30.0) + 0.3 * 20.0 + 0.1 * 8.0 + 0.2 * 3.0;
+    let connected = per_replication(&run, "outbound_connected");
+    let hours: Vec<f64> = per_replication(&run, "agent_minutes_outbound")
+        .iter()
+        .map(|m| m / 60.0)
+        .collect();
+    assert_within(
+        "connected calls per agent hour",
+        ratio_of_sums(&connected, &hours),
+        0.4 * 3600.0 / cycle,
+    );
+    // The two agents dial all day: their time is the period's, and the rest of the cycle's tail.
+    let summary = run.summary();
+    let minutes = summary.get("campaign:list", "agent_minutes_outbound").mean;
+    assert!(
+        (2.0 * 480.0..2.0 * 480.0 + 2.0 * 6.0).contains(&minutes),
+        "{minutes}"
+    );
+    // Nobody is dropped: each agent waits for its own one line.
+    assert_eq!(summary.get("campaign:list", "dropped").mean, 0.0);
+}
+
+/// Every record ends once: finished (talked, a final result, attempts used up) or left.
+/// With every dial unanswered, each record is dialed exactly `max_attempts` times; with
+/// every number invalid (a final result), exactly once.
+#[test]
+fn every_record_is_finished_once_and_retried_by_the_rules() {
+    let list = |results: &str, records: u32| {
+        center(
+            3,
+            2,
+            &format!(
+                r#"mode = "progressive"
+records = {records}
+talk = {{ dist = "constant", value = "1m" }}
+ring_timeout = "20s"
+signal_after = "2s"
+results = {results}
+retry_after = "10m"
+max_attempts = 3"#
+            ),
+        )
+    };
+    let unanswered = Ccsim::simulate(&list("{ NO_ANSWER = 1 }", 50), &[]);
+    let invalid = Ccsim::simulate(&list("{ SIT_INVALID_NUM = 1 }", 50), &[]);
+    for r in 0..3 {
+        let get = |run: &crate::harness::Run, m: &str| per_replication(run, m)[r];
+        assert_eq!(get(&unanswered, "dials"), 150.0);
+        assert_eq!(get(&unanswered, "records_finished"), 50.0);
+        assert_eq!(get(&unanswered, "records_left"), 0.0);
+        assert_eq!(get(&invalid, "dials"), 50.0);
+        assert_eq!(get(&invalid, "records_finished"), 50.0);
+    }
+    // A list too long for the day: finished and left add up to the list, replication by
+    // replication, with live answers, retries and final results mixed.
+    let mixed = Ccsim::simulate(
+        &list(
+            "{ OK = 0.3, NO_ANSWER = 0.4, BUSY = 0.2, SIT_VACANT = 0.1 }",
+            5000,
+        ),
+        &[],
+    );
+    let finished = per_replication(&mixed, "records_finished");
+    let left = per_replication(&mixed, "records_left");
+    let dials = per_replication(&mixed, "dials");
+    for r in 0..3 {
+        assert_eq!(finished[r] + left[r], 5000.0, "replication {r}");
+        assert!(left[r] > 0.0 && dials[r] >= finished[r]);
+        assert!(dials[r] <= 3.0 * 5000.0);
+    }
+}
+
+/// The blended default day with a campaign worked by its agents.
+fn blended(threshold: u32) -> String {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/default.toml"
+    ))
+    .unwrap();
+    let group = base
+        .lines()
+        .skip_while(|l| !l.starts_with("[[agent_group]]"))
+        .find_map(|l| l.strip_prefix("name = "))
+        .expect("the default scenario names its group")
+        .to_string();
+    format!(
+        r#"{base}
+[[campaign]]
+name = "list"
+mode = "progressive"
+groups = [{group}]
+records = 100000
+idle_threshold = {threshold}
+talk = {{ dist = "exponential", mean = "3m" }}
+results = {{ OK = 0.35, NO_ANSWER = 0.45, BUSY = 0.2 }}
+"#
+    )
+}
+
+/// A threshold at or above the head count never gives the campaign an agent: inbound is
+/// then exactly the scenario without it (its draws come from streams of its own).
+#[test]
+fn a_threshold_above_the_head_count_leaves_inbound_untouched() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/default.toml"
+    ))
+    .unwrap();
+    let without = Ccsim::simulate(&base, &[]);
+    let with = Ccsim::simulate(&blended(100_000), &[]);
+    assert_eq!(
+        without.read("out/intervals.csv"),
+        with.read("out/intervals.csv")
+    );
+    // Every figure of the scenario without the campaign is the same with it; it adds its
+    // own, and its and outbound ports' minutes (none here).
+    let (a, b) = (without.replications(), with.replications());
+    let bits = |v: &Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (key, values) in &a {
+        assert_eq!(Some(bits(values)), b.get(key).map(bits), "{key:?}");
+    }
+    for (key, values) in &b {
+        let billed_none = key.1.starts_with("port_minutes_") && values.iter().all(|v| *v == 0.0);
+        assert!(
+            a.contains_key(key) || key.0 == "campaign:list" || billed_none,
+            "{key:?}: {values:?}"
+        );
+    }
+    assert_eq!(with.summary().get("campaign:list", "dials").mean, 0.0);
+}
+
+/// Under common random numbers, raising the threshold keeps more agents for inbound:
+/// inbound service level rises and outbound connected calls fall.
+#[test]
+fn a_higher_threshold_trades_outbound_calls_for_inbound_service() {
+    let figures: Vec<(f64, f64)> = [0, 2, 4, 8]
+        .into_iter()
+        .map(|t| {
+            let s = Ccsim::simulate(&blended(t), &[]).summary();
+            (
+                s.get("all", "service_level").mean,
+                s.get("campaign:list", "outbound_connected").mean,
+            )
+        })
+        .collect();
+    eprintln!("(service level, connected) by threshold 0, 2, 4, 8: {figures:?}");
+    for w in figures.windows(2) {
+        assert!(w[1].0 > w[0].0, "service level falls: {figures:?}");
+        assert!(w[1].1 < w[0].1, "outbound connected rises: {figures:?}");
+    }
+}
+
+/// Hours are the scenario's clock times: a campaign open 13:00–15:00 in Copenhagen dials
+/// only in the intervals from 12:00 to 14:00 UTC (winter), as agents' reserved time shows.
+#[test]
+fn a_campaign_dials_only_in_its_hours_on_the_local_clock() {
+    let scenario = center(
+        2,
+        2,
+        r#"mode = "progressive"
+hours = { from = "13:00", to = "15:00" }
+records = 100000
+talk = { dist = "constant", value = "2m" }
+results = { OK = 0.5, NO_ANSWER = 0.5 }"#,
+    )
+    .replace("seed = 7", "seed = 7\ntime_zone = \"Europe/Copenhagen\"");
+    let run = Ccsim::simulate(&scenario, &[]);
+    let mut busy: HashMap<String, f64> = HashMap::new();
+    for row in csv_rows(&run.path("out/agents.csv")) {
+        if row["agent_group"] == "dialers" {
+            let working: f64 = ["reserved", "talking"]
+                .iter()
+                .map(|c| row[*c].parse::<f64>().unwrap())
+                .sum();
+            busy.insert(row["interval_start"].clone(), working);
+        }
+    }
+    for (start, working) in &busy {
+        let hour: u32 = start[11..13].parse().unwrap();
+        if (12..14).contains(&hour) {
+            assert!(*working > 1.5, "{start}: {working}");
+        } else if hour != 14 {
+            // (A cycle begun before 15:00 may run into the next interval.)
+            assert_eq!(*working, 0.0, "{start}: {working}");
+        }
+    }
+}
+
+/// Bad campaigns: each error names the key, and nothing is run.
+#[test]
+fn bad_campaigns_are_refused_with_the_key() {
+    let good = r#"mode = "progressive"
+records = 10
+talk = { dist = "constant", value = "1m" }
+results = { OK = 1 }"#;
+    let cases = [
+        (
+            good.replace("progressive", "predictive"),
+            "campaign.list.mode",
+        ),
+        (format!("{good}\nlines = 2"), "campaign.list.lines"),
+        (
+            good.replace("results = { OK = 1 }", ""),
+            "campaign.list.results",
+        ),
+        (good.replace("OK = 1", "OK = 0.5"), "campaign.list.results"),
+        (
+            good.replace("progressive", "preview"),
+            "campaign.list.preview",
+        ),
+        (
+            good.replace("records = 10", "records = 0"),
+            "campaign.list.records",
+        ),
+        (
+            format!("{good}\nhours = {{ from = \"25:00\", to = \"17:00\" }}"),
+            "campaign.list.hours.from",
+        ),
+        (
+            format!("{good}\nport_pool = \"none\""),
+            "campaign.list.port_pool",
+        ),
+    ];
+    for (campaign, key) in cases {
+        let run = Ccsim::new()
+            .file("scenario.toml", &center(1, 1, &campaign))
+            .args(["run", "scenario.toml", "--out", "out"])
+            .run();
+        assert_eq!(run.code, 2, "{key}: {}", run.stderr);
+        assert!(run.stderr.contains(key), "{key}: {}", run.stderr);
+        assert!(!run.path("out").exists());
+    }
+    // A group with no queues must work a campaign.
+    let idle = center(1, 1, good).replace("groups = [\"dialers\"]", "groups = [\"desk\"]");
+    let run = Ccsim::new()
+        .file("scenario.toml", &idle)
+        .args(["run", "scenario.toml", "--out", "out"])
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("agent_group.dialers.queues"),
+        "{}",
+        run.stderr
+    );
+}
