@@ -248,7 +248,7 @@ impl Agents {
 
     /// Moves agent `a` to `state` at `now`; returns its group, its old state and the new
     /// generation (for its timers).
-    #[inline]
+    #[inline(always)]
     pub fn set_state(&mut self, a: u32, state: AgentState, now: Ticks) -> (usize, AgentState, u32) {
         let agent = &mut self.slots[a as usize];
         let (g, old) = (agent.group as usize, agent.state);

@@ -18,7 +18,6 @@ use crate::scenario::{CallResult, ResultClass};
 use crate::stats::{
     CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceRecord,
 };
-use rand::Rng;
 
 impl<'m> Center<'m, '_> {
     /// Creates the scheduled requests at the start: each waits (TIMER) until it is due. A
@@ -272,15 +271,9 @@ impl<'m> Center<'m, '_> {
             .as_ref()
             .expect("a queue that returns callbacks");
         let s = &mut self.streams[q];
-        let result = model.result(s.callback_result.random::<f64>());
-        let policy = &model.policy;
-        let ring = super::ring_time(
-            result,
-            policy.class(result) == ResultClass::Connected,
-            &model.answer_after,
-            &mut s.callback_ring,
-            (policy.ring_timeout, policy.signal_after),
-        );
+        let (result, ring) = model
+            .dial
+            .draw(&mut s.callback_result, &mut s.callback_ring);
         self.contacts.callback_mut(slot).result = Some(result);
         let generation = self.contacts.enter_phase(slot, Phase::CallbackRinging);
         self.set_status(slot, CallbackStatus::SubmittedToAgt, now);
@@ -298,7 +291,7 @@ impl<'m> Center<'m, '_> {
             .callback(slot)
             .result
             .expect("a dial has a result");
-        if self.policy_of(slot).class(result) != ResultClass::Connected {
+        if self.policy_of(slot).dialing.class(result) != ResultClass::Connected {
             self.attempt_failed(slot, result, now);
             return;
         }
@@ -344,7 +337,7 @@ impl<'m> Center<'m, '_> {
         let policy = self.policy_of(slot);
         let (max_attempts, final_result) = (
             policy.max_attempts,
-            policy.class(result) == ResultClass::Final,
+            policy.dialing.class(result) == ResultClass::Final,
         );
         let cb = self.contacts.callback_mut(slot);
         cb.result = Some(result);

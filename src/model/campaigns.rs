@@ -23,7 +23,6 @@ use super::center::{Center, Event};
 use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, PortUse};
 use crate::engine::{RandomStreams, Stream, Ticks};
 use crate::scenario::{CallResult, ResultClass};
-use rand::Rng;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -89,11 +88,8 @@ impl Center<'_, '_> {
     /// on when the last one has closed, and gives its ready agents work.
     pub(super) fn campaign_timer(&mut self, k: usize, now: Ticks) {
         match self.campaigns[k].window {
-            Some((_, close)) if now < close => {
-                if self.campaigns[k]
-                    .window
-                    .is_some_and(|(open, _)| open == now)
-                {
+            Some((open, close)) if now < close => {
+                if open == now {
                     // It opens now: wake when it closes.
                     self.wake_campaign(k, close);
                 }
@@ -177,15 +173,9 @@ impl Center<'_, '_> {
         None
     }
 
-    /// Agent `a` has just become ready: the campaigns of its group may give it (or other
-    /// ready agents) work once the event that freed it is over (so that inbound work it
-    /// brings goes first, and no cycle starts in the middle of another change).
-    pub(super) fn campaigns_want_agents(&mut self, a: u32) {
-        let g = self.agents.get(a).group as usize;
-        self.campaign_wake |= !self.model.group_campaigns[g].is_empty();
-    }
-
-    /// Gives campaigns their ready agents after an event that freed agents or ports.
+    /// Gives campaigns their ready agents after an event that freed agents (of their groups)
+    /// or ports (of their pools): after the event, so that inbound work it brings goes first
+    /// and no cycle starts in the middle of another change.
     pub(super) fn campaigns_dispatch(&mut self, now: Ticks) {
         self.campaign_wake = false;
         for k in 0..self.campaigns.len() {
@@ -332,15 +322,7 @@ impl Center<'_, '_> {
             });
         }
         let s = &mut self.campaign_streams[k];
-        let result = model.results.draw(s.result.random::<f64>());
-        let campaign = &model.campaign;
-        let ring = super::ring_time(
-            result,
-            campaign.class(result) == ResultClass::Connected,
-            &model.answer_after,
-            &mut s.ring,
-            (campaign.ring_timeout, campaign.signal_after),
-        );
+        let (result, ring) = model.dial.draw(&mut s.result, &mut s.ring);
         self.contacts.outbound_mut(slot).result = result;
         let generation = self.contacts.get(slot).generation;
         self.schedule(
@@ -355,8 +337,9 @@ impl Center<'_, '_> {
     pub(super) fn dial_ended(&mut self, slot: u32, now: Ticks) {
         let o = *self.contacts.outbound(slot);
         let k = o.campaign as usize;
-        let campaign = &self.model.campaigns[k].campaign;
-        let live = campaign.class(o.result) == ResultClass::Connected;
+        let model = &self.model.campaigns[k];
+        let campaign = &model.campaign;
+        let live = model.dial.class(o.result) == ResultClass::Connected;
         self.rec.campaign_rang(k, o.dialed, now - o.dialed, live);
         let owner = self.agents.get(o.owner);
         let waiting_owner =
@@ -452,9 +435,10 @@ impl Center<'_, '_> {
     fn attempt_ended(&mut self, slot: u32, result: CallResult, now: Ticks) {
         let o = *self.contacts.outbound(slot);
         let k = o.campaign as usize;
-        let campaign = &self.model.campaigns[k].campaign;
+        let model = &self.model.campaigns[k];
+        let campaign = &model.campaign;
         self.leave(slot, now);
-        if campaign.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts {
+        if model.dial.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts {
             self.rec.campaign_record_finished(k, now);
             return;
         }

@@ -661,7 +661,7 @@ impl Center<'_, '_> {
 
     /// Moves agent `a` to `state`, recording both states' counts; returns the generation
     /// for the new state's timer.
-    #[inline]
+    #[inline(always)]
     pub(super) fn set_agent_state(&mut self, a: u32, state: AgentState, now: Ticks) -> u32 {
         let (g, old, generation) = self.agents.set_state(a, state, now);
         self.rec.agent_moved(g, old.index(), state.index(), now);
@@ -995,11 +995,17 @@ impl Center<'_, '_> {
             self.start_aux(a, now);
             return;
         }
-        if self.take_work(a, now) || self.take_held_live(a, now) {
+        if self.take_work(a, now) {
+            return;
+        }
+        // Campaigns' work comes after inbound work (their groups only: the test is cheap).
+        let g = self.agents.get(a).group as usize;
+        let outbound = !self.model.group_campaigns[g].is_empty();
+        if outbound && self.take_held_live(a, now) {
             return;
         }
         self.set_agent_state(a, AgentState::Ready, now);
-        self.campaigns_want_agents(a);
+        self.campaign_wake |= outbound;
     }
 
     /// A free or ready agent takes the contact routing gives it, if any.
@@ -1067,9 +1073,9 @@ impl Center<'_, '_> {
         self.agents.enter(a, AgentState::Ready, now);
         self.rec.agent_started(g, now);
         self.schedule_aux(a, now);
-        // A new agent takes waiting work at once.
+        // A new agent takes waiting work at once; campaigns come after.
         if !self.take_work(a, now) && !self.take_held_live(a, now) {
-            self.campaigns_want_agents(a);
+            self.campaign_wake |= !self.model.group_campaigns[g].is_empty();
         }
     }
 

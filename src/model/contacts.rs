@@ -35,7 +35,8 @@ pub enum Phase {
 /// One contact in the system.
 #[derive(Clone, Debug)]
 pub struct Contact {
-    /// Id in arrival order, unique within a replication.
+    /// Id in arrival order, unique within a replication; a campaign dial's is its record's
+    /// index (dials take none of the callers' ids, so `calls.csv` lists callers only).
     pub id: u64,
     /// Bumped at every change of phase: timers carrying an older generation are stale.
     pub generation: u32,
@@ -89,7 +90,8 @@ pub struct OutboundState {
     pub owner_id: u32,
     pub cycle: u32,
     pub result: CallResult,
-    /// When it was dialed, and when it began (for the interval it counts in).
+    /// When it was dialed (a previewed record: when its preview began, until the dial):
+    /// whether its figures are reported goes by this time.
     pub dialed: Ticks,
 }
 
@@ -139,7 +141,7 @@ pub struct Contacts {
 
 impl Contacts {
     /// Stores `contact` and returns its slot.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, mut contact: Contact) -> u32 {
         match self.free.pop() {
             Some(slot) => {

@@ -15,14 +15,17 @@ mod roster;
 mod routing;
 mod sampler;
 
-use crate::scenario::Ring;
 pub use agents::AgentState;
 pub use contacts::Phase;
 use routing::Routing;
 pub use sampler::Sampler;
 
-use crate::engine::Ticks;
-use crate::scenario::{Calendar, CallResult, CallbackPolicy, Campaign, PerInterval, Scenario};
+use crate::engine::{Stream, Ticks};
+use crate::scenario::{
+    Calendar, CallResult, CallbackPolicy, Campaign, DialOutcomes, PerInterval, ResultClass, Ring,
+    Scenario,
+};
+use rand::Rng;
 
 /// One queue, ready to simulate.
 pub struct QueueModel {
@@ -43,75 +46,65 @@ pub struct QueueModel {
     pub expected_handle: Ticks,
 }
 
-/// A table of dial results with cumulative probabilities, for drawing one.
-pub struct ResultTable(Vec<(f64, CallResult)>);
+/// A scenario's dial outcomes, ready to draw: a dial's result, and how long it rings.
+pub struct DialModel {
+    pub outcomes: DialOutcomes,
+    answer_after: Sampler,
+    /// Results with cumulative probabilities.
+    cumulative: Vec<(f64, CallResult)>,
+}
 
-impl ResultTable {
-    fn new(results: &[(CallResult, f64)]) -> ResultTable {
+impl DialModel {
+    fn new(outcomes: &DialOutcomes) -> DialModel {
         let mut total = 0.0;
-        ResultTable(
-            results
+        DialModel {
+            outcomes: outcomes.clone(),
+            answer_after: Sampler::new(&outcomes.answer_after),
+            cumulative: outcomes
+                .results
                 .iter()
                 .map(|&(code, p)| {
                     total += p;
                     (total, code)
                 })
                 .collect(),
-        )
+        }
     }
 
-    /// The result for a uniform draw `u` in [0, 1).
-    pub fn draw(&self, u: f64) -> CallResult {
-        self.0
+    pub fn class(&self, result: CallResult) -> ResultClass {
+        self.outcomes.class(result)
+    }
+
+    /// A dial's result (from `results`) and how long it rings before it is known: until
+    /// someone picks up (`answer_after`, from `ring`, at most `ring_timeout`) for a result
+    /// the scenario counts as connected or one that picks up (a machine, a fax); the full
+    /// `ring_timeout` when nobody answers; `signal_after` for a network signal.
+    pub fn draw(&self, results: &mut Stream, ring: &mut Stream) -> (CallResult, Ticks) {
+        let u = results.random::<f64>();
+        let result = self
+            .cumulative
             .iter()
             .find(|(cumulative, _)| u < *cumulative)
-            .map_or(self.0[self.0.len() - 1].1, |r| r.1)
-    }
-}
-
-/// How long a dial with `result` rings: until someone picks up (`answer_after`, at most
-/// `ring_timeout`) for a result the scenario counts as `connected` or one that picks up
-/// (a machine, a fax); the full `ring_timeout` when nobody answers; `signal_after` for a
-/// network signal.
-pub fn ring_time(
-    result: CallResult,
-    connected: bool,
-    answer_after: &Sampler,
-    stream: &mut crate::engine::Stream,
-    (ring_timeout, signal_after): (Ticks, Ticks),
-) -> Ticks {
-    let ring = if connected {
-        Ring::UntilAnswered
-    } else {
-        result.ring()
-    };
-    match ring {
-        Ring::UntilAnswered => answer_after.sample(stream).min(ring_timeout),
-        Ring::UntilTimeout => ring_timeout,
-        Ring::UntilSignal => signal_after.min(ring_timeout),
+            .map_or(self.cumulative[self.cumulative.len() - 1].1, |r| r.1);
+        let o = &self.outcomes;
+        let rings = if self.class(result) == ResultClass::Connected {
+            Ring::UntilAnswered
+        } else {
+            result.ring()
+        };
+        let time = match rings {
+            Ring::UntilAnswered => self.answer_after.sample(ring).min(o.ring_timeout),
+            Ring::UntilTimeout => o.ring_timeout,
+            Ring::UntilSignal => o.signal_after.min(o.ring_timeout),
+        };
+        (result, time)
     }
 }
 
 /// A queue's callback policy, ready to simulate.
 pub struct CallbackModel {
     pub policy: CallbackPolicy,
-    pub answer_after: Sampler,
-    pub results: ResultTable,
-}
-
-impl CallbackModel {
-    fn new(policy: &CallbackPolicy) -> CallbackModel {
-        CallbackModel {
-            policy: policy.clone(),
-            answer_after: Sampler::new(&policy.answer_after),
-            results: ResultTable::new(&policy.results),
-        }
-    }
-
-    /// The result for a uniform draw `u` in [0, 1).
-    pub fn result(&self, u: f64) -> CallResult {
-        self.results.draw(u)
-    }
+    pub dial: DialModel,
 }
 
 /// An outbound campaign, ready to simulate.
@@ -120,8 +113,7 @@ pub struct CampaignModel {
     pub preview: Option<Sampler>,
     pub talk: Sampler,
     pub wrap_up: Option<Sampler>,
-    pub answer_after: Sampler,
-    pub results: ResultTable,
+    pub dial: DialModel,
 }
 
 impl CampaignModel {
@@ -131,8 +123,7 @@ impl CampaignModel {
             preview: c.preview.as_ref().map(Sampler::new),
             talk: Sampler::new(&c.talk),
             wrap_up: c.wrap_up.as_ref().map(Sampler::new),
-            answer_after: Sampler::new(&c.answer_after),
-            results: ResultTable::new(&c.results),
+            dial: DialModel::new(&c.dialing),
         }
     }
 }
@@ -204,7 +195,10 @@ impl Model {
                 handle: q.handle.map_ref(Sampler::new),
                 wrap_up: q.wrap_up.as_ref().map(|d| d.map_ref(Sampler::new)),
                 patience: q.patience.as_ref().map(|d| d.map_ref(Sampler::new)),
-                callback: q.callback.as_ref().map(CallbackModel::new),
+                callback: q.callback.as_ref().map(|policy| CallbackModel {
+                    policy: policy.clone(),
+                    dial: DialModel::new(&policy.dialing),
+                }),
                 expected_handle: crate::engine::ticks_from_secs(q.mean_work(0)),
                 groups: (0..s.agent_groups.len())
                     .filter(|&g| s.agent_groups[g].queues.contains(&qi))

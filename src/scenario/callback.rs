@@ -9,7 +9,7 @@ use super::distribution::Distribution;
 use super::error::ScenarioError;
 use super::input::excerpt;
 use super::interval_csv::IntervalGrid;
-use super::raw::{RawCallback, RawCallbackRequest};
+use super::raw::{RawCallback, RawCallbackRequest, RawDistribution};
 use super::validate::Checker;
 use super::{Duration, PerInterval};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
@@ -182,15 +182,8 @@ pub struct CallbackPolicy {
     pub accept: PerInterval<f64>,
     /// `CallDelaySec`: the agent is reserved this long before the customer is dialed.
     pub call_delay: Ticks,
-    pub ring_timeout: Ticks,
-    /// Ring time until a person or machine picks up.
-    pub answer_after: Distribution,
-    /// Ring time until a busy or error signal.
-    pub signal_after: Ticks,
-    /// Results and their probabilities, in code order (probabilities sum to 1).
-    pub results: Vec<(CallResult, f64)>,
-    /// What each result means, by code: the defaults with the scenario's overrides.
-    pub classes: [ResultClass; CALL_RESULTS.len()],
+    /// How its dials ring and end.
+    pub dialing: DialOutcomes,
     /// `RequestTimeExpirationDuration`: wait before retrying a failed attempt.
     pub retry_after: Ticks,
     /// `CallbackTimeExpiryDuration`: how long after it is due a callback may be connected.
@@ -215,10 +208,35 @@ impl CallbackPolicy {
     pub fn offers(&self) -> bool {
         self.offer_after.is_some() || self.offer_on_entry_over.is_some()
     }
+}
 
+/// How a dial rings and what it ends with: callbacks' dials and campaigns' alike.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DialOutcomes {
+    pub ring_timeout: Ticks,
+    /// Ring time until a person or machine picks up.
+    pub answer_after: Distribution,
+    /// Ring time until a busy or error signal.
+    pub signal_after: Ticks,
+    /// Results and their probabilities, in code order (probabilities sum to 1).
+    pub results: Vec<(CallResult, f64)>,
+    /// What each result means, by code: the defaults with the scenario's overrides.
+    pub classes: [ResultClass; CALL_RESULTS.len()],
+}
+
+impl DialOutcomes {
     pub fn class(&self, result: CallResult) -> ResultClass {
         self.classes[result.0 as usize]
     }
+}
+
+/// The keys of a section that dials, as written.
+pub(super) struct RawDialKeys<'a> {
+    pub ring_timeout: &'a Option<Spanned<Duration>>,
+    pub answer_after: &'a Option<Spanned<RawDistribution>>,
+    pub signal_after: &'a Option<Spanned<Duration>>,
+    pub results: &'a Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub result_classes: &'a Option<Spanned<BTreeMap<String, Spanned<String>>>>,
 }
 
 const MINUTE: Ticks = 60 * TICKS_PER_SECOND;
@@ -248,28 +266,23 @@ impl Checker<'_> {
             (None, false) => PerInterval::Constant(0.0),
         };
         let call_delay = ticks(&r.call_delay, 5 * TICKS_PER_SECOND);
-        let ring_timeout = ticks(&r.ring_timeout, 30 * TICKS_PER_SECOND);
-        if ring_timeout == 0 {
-            let span = r.ring_timeout.as_ref().map_or(raw.span(), |d| d.span());
-            return Err(self.error(span, format!("{key}.ring_timeout"), "must be more than 0s"));
-        }
-        let answer_after = match &r.answer_after {
-            Some(d) => self.distribution(d, &format!("{key}.answer_after"))?,
-            None => Distribution::Uniform {
-                min: 5.0,
-                max: 20.0,
+        let dialing = self.dial_outcomes(
+            RawDialKeys {
+                ring_timeout: &r.ring_timeout,
+                answer_after: &r.answer_after,
+                signal_after: &r.signal_after,
+                results: &r.results,
+                result_classes: &r.result_classes,
             },
-        };
-        let results = match &r.results {
-            None => vec![
+            (raw.span(), key),
+            30 * TICKS_PER_SECOND,
+            Ok(vec![
                 (CallResult::OK, 0.70),
                 (CallResult(6), 0.10),
                 (CallResult::NO_ANSWER, 0.15),
                 (CallResult::ANSWERING_MACHINE, 0.05),
-            ],
-            Some(table) => self.dial_results(table, key)?,
-        };
-        let classes = self.result_classes(&r.result_classes, key)?;
+            ]),
+        )?;
         let expires_after = ticks(&r.expires_after, 90 * MINUTE);
         if expires_after == 0 {
             let span = r.expires_after.as_ref().map_or(raw.span(), |d| d.span());
@@ -314,11 +327,7 @@ impl Checker<'_> {
             offer_on_entry_over: r.offer_on_entry_over.as_ref().map(|d| d.get_ref().ticks()),
             accept,
             call_delay,
-            ring_timeout,
-            answer_after,
-            signal_after: ticks(&r.signal_after, 3 * TICKS_PER_SECOND),
-            results,
-            classes,
+            dialing,
             retry_after: ticks(&r.retry_after, 30 * MINUTE),
             expires_after,
             max_attempts,
@@ -330,9 +339,51 @@ impl Checker<'_> {
             refused_for: ticks(&r.refused_for, call_delay),
         })
     }
+    /// Checks the dial keys of the section at `span`, `key`: `ring_timeout` (more than 0,
+    /// `ring_timeout_default` when left out), `answer_after` (uniform from 5 s to 20 s),
+    /// `signal_after` (3 s), `results` (`missing_results` when left out: a default table,
+    /// or the message that says it is required) and `result_classes`.
+    pub(super) fn dial_outcomes(
+        &self,
+        keys: RawDialKeys<'_>,
+        (span, key): (std::ops::Range<usize>, &str),
+        ring_timeout_default: Ticks,
+        missing_results: Result<Vec<(CallResult, f64)>, &str>,
+    ) -> Result<DialOutcomes, ScenarioError> {
+        let ticks = |d: &Option<Spanned<Duration>>, default: Ticks| {
+            d.as_ref().map_or(default, |d| d.get_ref().ticks())
+        };
+        let ring_timeout = ticks(keys.ring_timeout, ring_timeout_default);
+        if ring_timeout == 0 {
+            let span = keys.ring_timeout.as_ref().map_or(span, |d| d.span());
+            return Err(self.error(span, format!("{key}.ring_timeout"), "must be more than 0s"));
+        }
+        let answer_after = match keys.answer_after {
+            Some(d) => self.distribution(d, &format!("{key}.answer_after"))?,
+            None => Distribution::Uniform {
+                min: 5.0,
+                max: 20.0,
+            },
+        };
+        let results = match (keys.results, missing_results) {
+            (Some(table), _) => self.dial_results(table, key)?,
+            (None, Ok(default)) => default,
+            (None, Err(missing)) => {
+                return Err(self.error(span, format!("{key}.results"), missing));
+            }
+        };
+        Ok(DialOutcomes {
+            ring_timeout,
+            answer_after,
+            signal_after: ticks(keys.signal_after, 3 * TICKS_PER_SECOND),
+            results,
+            classes: self.result_classes(keys.result_classes, key)?,
+        })
+    }
+
     /// Checks a table of dial results and their probabilities at `{key}.results`: known
     /// codes, probabilities that add up to 1; returned in code order.
-    pub(super) fn dial_results(
+    fn dial_results(
         &self,
         table: &Spanned<BTreeMap<String, Spanned<f64>>>,
         key: &str,
@@ -365,7 +416,7 @@ impl Checker<'_> {
     }
 
     /// What each result means: the defaults, with the overrides of `{key}.result_classes`.
-    pub(super) fn result_classes(
+    fn result_classes(
         &self,
         raw: &Option<Spanned<BTreeMap<String, Spanned<String>>>>,
         key: &str,

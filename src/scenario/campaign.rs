@@ -7,11 +7,12 @@
 //! attempts last; a final result ends it.
 
 use super::agent_group::clock_time;
+use super::callback::{DialOutcomes, RawDialKeys};
 use super::distribution::Distribution;
 use super::error::ScenarioError;
 use super::raw::RawCampaign;
 use super::validate::{Checker, list_or_none};
-use super::{AgentGroup, CALL_RESULTS, CallResult, PortPool, ResultClass};
+use super::{AgentGroup, PortPool};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use toml::Spanned;
 
@@ -56,26 +57,14 @@ pub struct Campaign {
     pub preview: Option<Distribution>,
     pub talk: Distribution,
     pub wrap_up: Option<Distribution>,
-    pub ring_timeout: Ticks,
-    /// Ring time until a person or machine picks up.
-    pub answer_after: Distribution,
-    /// Ring time until a busy or error signal.
-    pub signal_after: Ticks,
-    /// Results and their probabilities, in code order (they sum to 1).
-    pub results: Vec<(CallResult, f64)>,
-    pub classes: [ResultClass; CALL_RESULTS.len()],
+    /// How its dials ring and end.
+    pub dialing: DialOutcomes,
     pub retry_after: Ticks,
     pub max_attempts: u32,
     pub drop_after: Ticks,
     /// Blending (Bhulai & Koole's threshold): an agent is given outbound work only while
     /// more than this many of the campaign's agents are ready, so that some stay for inbound.
     pub idle_threshold: u32,
-}
-
-impl Campaign {
-    pub fn class(&self, result: CallResult) -> ResultClass {
-        self.classes[result.0 as usize]
-    }
 }
 
 const MAX_RECORDS: u32 = 100_000_000;
@@ -223,21 +212,18 @@ impl Checker<'_> {
                 ),
             ));
         }
-        let ring_timeout = ticks(&r.ring_timeout, 25 * TICKS_PER_SECOND);
-        if ring_timeout == 0 {
-            let span = r.ring_timeout.as_ref().map_or(raw.span(), |d| d.span());
-            return Err(self.error(span, format!("{key}.ring_timeout"), "must be more than 0s"));
-        }
-        let results = match &r.results {
-            Some(table) => self.dial_results(table, &key)?,
-            None => {
-                return Err(self.error(
-                    raw.span(),
-                    format!("{key}.results"),
-                    "missing: give each dial result's probability, e.g. results = { OK = 0.35, NO_ANSWER = 0.3, BUSY = 0.1, ANSWERING_MACHINE = 0.2, SIT_INVALID_NUM = 0.05 }",
-                ));
-            }
-        };
+        let dialing = self.dial_outcomes(
+            RawDialKeys {
+                ring_timeout: &r.ring_timeout,
+                answer_after: &r.answer_after,
+                signal_after: &r.signal_after,
+                results: &r.results,
+                result_classes: &r.result_classes,
+            },
+            (raw.span(), &key),
+            25 * TICKS_PER_SECOND,
+            Err("missing: give each dial result's probability, e.g. results = { OK = 0.35, NO_ANSWER = 0.3, BUSY = 0.1, ANSWERING_MACHINE = 0.2, SIT_INVALID_NUM = 0.05 }"),
+        )?;
         let max_attempts = r.max_attempts.as_ref().map_or(3, |m| *m.get_ref());
         if !(1..=100).contains(&max_attempts) {
             let span = r.max_attempts.as_ref().map_or(raw.span(), |m| m.span());
@@ -257,17 +243,7 @@ impl Checker<'_> {
                 .as_ref()
                 .map(|d| self.distribution(d, &format!("{key}.wrap_up")))
                 .transpose()?,
-            ring_timeout,
-            answer_after: match &r.answer_after {
-                Some(d) => self.distribution(d, &format!("{key}.answer_after"))?,
-                None => Distribution::Uniform {
-                    min: 5.0,
-                    max: 20.0,
-                },
-            },
-            signal_after: ticks(&r.signal_after, 3 * TICKS_PER_SECOND),
-            results,
-            classes: self.result_classes(&r.result_classes, &key)?,
+            dialing,
             retry_after: ticks(&r.retry_after, 60 * 60 * TICKS_PER_SECOND),
             max_attempts,
             drop_after: ticks(&r.drop_after, 2 * TICKS_PER_SECOND),

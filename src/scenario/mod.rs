@@ -20,8 +20,8 @@ mod validate;
 pub use agent_group::DEFAULT_RONA_TIMEOUT;
 pub use calendar::Calendar;
 pub use callback::{
-    CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, REFUSING_CALL_DELAY, ResultClass,
-    Ring,
+    CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, DialOutcomes, REFUSING_CALL_DELAY,
+    ResultClass, Ring,
 };
 pub use campaign::{Campaign, DialMode};
 pub use distribution::{Distribution, read_empirical};
@@ -125,7 +125,7 @@ impl Scenario {
             let callback = q
                 .callback
                 .as_ref()
-                .map(|c| ("callback.answer_after", &c.answer_after));
+                .map(|c| ("callback.answer_after", &c.dialing.answer_after));
             for (what, d) in dists
                 .into_iter()
                 .filter_map(|(w, d)| d.map(|d| (w, d.at(0))))
@@ -141,7 +141,7 @@ impl Scenario {
                 ("talk", Some(&c.talk)),
                 ("wrap_up", c.wrap_up.as_ref()),
                 ("preview", c.preview.as_ref()),
-                ("answer_after", Some(&c.answer_after)),
+                ("answer_after", Some(&c.dialing.answer_after)),
             ];
             for (what, d) in laws {
                 if let Some(Distribution::Empirical { file, .. }) = d {

@@ -651,14 +651,14 @@ impl Recorder {
     /// A record of campaign `k` was finished at `now` (counted after the warm-up, the drain
     /// included: its last dial was placed in the period).
     pub fn campaign_record_finished(&mut self, k: usize, now: Ticks) {
-        if now >= self.first_reported as Ticks * self.interval {
+        if now >= self.warmup_end() {
             self.run_campaigns[k].finished += 1;
         }
     }
 
     /// An agent worked for campaign `k` from `since` to `now` (counted after the warm-up).
     pub fn campaign_agent_time(&mut self, k: usize, since: Ticks, now: Ticks) {
-        let from = since.max(self.first_reported as Ticks * self.interval);
+        let from = since.max(self.warmup_end());
         if now > from {
             self.run_campaigns[k].agent_time += TickSum::from(now - from);
         }
@@ -694,6 +694,11 @@ impl Recorder {
             _ => c.callbacks_pending_at_end += 1,
         }
         t.live -= 1;
+    }
+
+    /// When the warm-up ends: statistics cover what happens from then on.
+    fn warmup_end(&self) -> Ticks {
+        self.first_reported as Ticks * self.interval
     }
 
     /// Whether contacts arriving (or due) at `t` are counted.

@@ -75,6 +75,21 @@ fn assert_within(what: &str, (estimate, se): (f64, f64), exact: f64) {
     );
 }
 
+/// Connected calls per agent hour, a ratio of sums over replications, against `exact`.
+#[track_caller]
+fn assert_connected_per_agent_hour(run: &crate::harness::Run, exact: f64) {
+    let connected = per_replication(run, "outbound_connected");
+    let hours: Vec<f64> = per_replication(run, "agent_minutes_outbound")
+        .iter()
+        .map(|m| m / 60.0)
+        .collect();
+    assert_within(
+        "connected calls per agent hour",
+        ratio_of_sums(&connected, &hours),
+        exact,
+    );
+}
+
 /// One agent dialing c = 3 lines per cycle, each live with p = 0.3, all ringing 10 s:
 /// the first live answer talks to the agent and the others find no agent and are dropped.
 /// Cycles connected: 1 − (1 − p)^c; dropped share of live answers: E[(X−1)⁺] / E[X] for
@@ -139,16 +154,7 @@ max_attempts = 1"#,
     );
     let run = Ccsim::simulate(&scenario, &[]);
     let cycle = 0.4 * (8.0 + 240.0 + 30.0) + 0.3 * 20.0 + 0.1 * 8.0 + 0.2 * 3.0;
-    let connected = per_replication(&run, "outbound_connected");
-    let hours: Vec<f64> = per_replication(&run, "agent_minutes_outbound")
-        .iter()
-        .map(|m| m / 60.0)
-        .collect();
-    assert_within(
-        "connected calls per agent hour",
-        ratio_of_sums(&connected, &hours),
-        0.4 * 3600.0 / cycle,
-    );
+    assert_connected_per_agent_hour(&run, 0.4 * 3600.0 / cycle);
     // The two agents dial all day: their time is the period's, and the rest of the cycle's tail.
     let summary = run.summary();
     let minutes = summary.get("campaign:list", "agent_minutes_outbound").mean;
@@ -158,6 +164,92 @@ max_attempts = 1"#,
     );
     // Nobody is dropped: each agent waits for its own one line.
     assert_eq!(summary.get("campaign:list", "dropped").mean, 0.0);
+}
+
+/// Preview mode: the agent reviews each record (uniform 10–30 s, mean 20 s) before its one
+/// dial, so the cycle is the progressive one plus the preview.
+#[test]
+fn preview_dialing_adds_the_preview_to_each_cycle() {
+    let scenario = center(
+        40,
+        2,
+        r#"mode = "preview"
+preview = { dist = "uniform", min = "10s", max = "30s" }
+records = 1000000
+talk = { dist = "exponential", mean = "4m" }
+answer_after = { dist = "constant", value = "8s" }
+ring_timeout = "20s"
+results = { OK = 0.5, NO_ANSWER = 0.5 }
+max_attempts = 1"#,
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let cycle = 20.0 + 0.5 * (8.0 + 240.0) + 0.5 * 20.0;
+    assert_connected_per_agent_hour(&run, 0.5 * 3600.0 / cycle);
+    run.summary()
+        .get("campaign:list", "preview_s")
+        .assert_near(20.0, K, "mean preview");
+}
+
+/// A live answer that finds no agent holds for `drop_after`; an agent freed meanwhile takes
+/// it before dialing again. With a hold longer than any talk, no live answer is dropped.
+#[test]
+fn a_held_live_answer_goes_to_the_next_freed_agent() {
+    let scenario = center(
+        5,
+        1,
+        r#"mode = "power"
+lines = 3
+records = 1000000
+talk = { dist = "constant", value = "2m" }
+answer_after = { dist = "constant", value = "10s" }
+ring_timeout = "10s"
+results = { OK = 0.3, NO_ANSWER = 0.7 }
+drop_after = "10m"
+max_attempts = 1"#,
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let (live, connected) = (
+        per_replication(&run, "live_answers"),
+        per_replication(&run, "outbound_connected"),
+    );
+    for r in 0..live.len() {
+        assert_eq!(connected[r], live[r], "replication {r}");
+        assert_eq!(per_replication(&run, "dropped")[r], 0.0);
+    }
+    assert!(live.iter().sum::<f64>() > 0.0);
+}
+
+/// Campaign dials hold ports of their pool, billed as outbound; with one port, one dial at
+/// a time, however many agents are ready.
+#[test]
+fn campaign_dials_hold_ports_billed_as_outbound() {
+    let scenario = center(
+        3,
+        3,
+        r#"mode = "progressive"
+port_pool = "trunk"
+records = 1000000
+talk = { dist = "constant", value = "2m" }
+results = { OK = 0.5, NO_ANSWER = 0.5 }"#,
+    )
+    .replace(
+        "[[queue]]",
+        "[[port_pool]]\nname = \"trunk\"\nports = 1\n\n[[queue]]",
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let s = run.summary();
+    let campaign = s.get("pool:trunk", "port_minutes_campaign").mean;
+    assert_eq!(s.get("pool:trunk", "ports_busy_peak").mean, 1.0);
+    assert_eq!(
+        s.get("pool:trunk", "port_minutes_billed_outbound").mean,
+        campaign
+    );
+    assert_eq!(s.get("pool:trunk", "port_minutes_inbound").mean, 0.0);
+    // The port is busy nearly all day: it is free only from one dial's end to the next.
+    assert!(
+        campaign > 0.95 * 480.0 && campaign <= 480.0 + 3.0,
+        "{campaign}"
+    );
 }
 
 /// Every record ends once: finished (talked, a final result, attempts used up) or left.
