@@ -8,8 +8,9 @@ use crate::model::Model;
 use crate::report::RecordClock;
 use crate::scenario::Scenario;
 use crate::stats::{
-    AGENT_COLUMNS, CallLog, Column, INTERVAL_COLUMNS, IntervalSink, Metric, Ratio, Recorder, Scope,
-    TraceLog, agent_columns_shown, catalog, interval_columns_shown,
+    AGENT_COLUMNS, CAMPAIGN_COLUMNS, CallLog, Column, INTERVAL_COLUMNS, IntervalSink, Metric,
+    Ratio, Recorder, Scope, TraceLog, agent_columns_shown, campaign_columns_shown, catalog,
+    interval_columns_shown,
 };
 use rayon::prelude::*;
 use std::fs::File;
@@ -85,6 +86,7 @@ struct ReplicationFiles {
 enum ReplicationFile {
     Intervals,
     Agents,
+    Campaigns,
     Calls,
     Trace,
 }
@@ -94,6 +96,7 @@ impl ReplicationFile {
         match self {
             ReplicationFile::Intervals => format!("intervals-{i}.bin"),
             ReplicationFile::Agents => format!("agents-{i}.bin"),
+            ReplicationFile::Campaigns => format!("campaigns-{i}.bin"),
             ReplicationFile::Calls => format!("calls-{i}.csv"),
             ReplicationFile::Trace => format!("events-{i}.csv"),
         }
@@ -161,6 +164,13 @@ impl RunResults {
     pub fn agent_rows(&self) -> std::io::Result<Vec<RowReader<{ AGENT_COLUMNS.len() }>>> {
         self.readers(Spilled::agents(&self.scenario), |r| {
             self.files.path(r, ReplicationFile::Agents)
+        })
+    }
+
+    /// Per-replication readers of campaign rows, in replication order.
+    pub fn campaign_rows(&self) -> std::io::Result<Vec<RowReader<{ CAMPAIGN_COLUMNS.len() }>>> {
+        self.readers(Spilled::campaigns(&self.scenario), |r| {
+            self.files.path(r, ReplicationFile::Campaigns)
         })
     }
 
@@ -307,6 +317,15 @@ impl Spilled<{ AGENT_COLUMNS.len() }> {
     }
 }
 
+impl Spilled<{ CAMPAIGN_COLUMNS.len() }> {
+    fn campaigns(s: &Scenario) -> Self {
+        Spilled {
+            shown: campaign_columns_shown(s),
+            ratio: CAMPAIGN_COLUMNS.map(Column::is_ratio),
+        }
+    }
+}
+
 impl<const N: usize> Spilled<N> {
     /// Bytes of one row.
     fn row_len(&self) -> usize {
@@ -341,12 +360,16 @@ impl<const N: usize> Spilled<N> {
     }
 }
 
-/// Interval rows of one replication, spilled to scratch files: queue rows and group rows.
+/// Interval rows of one replication, spilled to scratch files: queue, group and campaign
+/// rows.
 struct IntervalSpill {
     queues: BufWriter<File>,
     groups: BufWriter<File>,
+    /// Only with campaigns: most runs have none, and need not make the file.
+    campaigns: Option<BufWriter<File>>,
     queue_columns: Spilled<{ INTERVAL_COLUMNS.len() }>,
     group_columns: Spilled<{ AGENT_COLUMNS.len() }>,
+    campaign_columns: Spilled<{ CAMPAIGN_COLUMNS.len() }>,
     /// A row's bytes, reused.
     row: Vec<u8>,
 }
@@ -370,13 +393,28 @@ impl IntervalSink for IntervalSpill {
         self.group_columns
             .write(&mut self.groups, &mut self.row, (interval, group), values)
     }
+    fn campaign_row(
+        &mut self,
+        interval: usize,
+        campaign: usize,
+        values: &[Ratio; CAMPAIGN_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        let out = self
+            .campaigns
+            .as_mut()
+            .expect("campaign rows come only with campaigns");
+        self.campaign_columns
+            .write(out, &mut self.row, (interval, campaign), values)
+    }
     fn finish(&mut self) -> std::io::Result<()> {
         self.queues.flush()?;
-        self.groups.flush()
+        self.groups.flush()?;
+        self.campaigns.as_mut().map_or(Ok(()), |c| c.flush())
     }
 }
 
-/// Queue rows kept in memory (group rows are not wanted): see [`interval_rows_in_memory`].
+/// Queue rows kept in memory (group and campaign rows are not wanted): see
+/// [`interval_rows_in_memory`].
 struct RowsInMemory(std::sync::Arc<std::sync::Mutex<Vec<Row<{ INTERVAL_COLUMNS.len() }>>>>);
 
 impl IntervalSink for RowsInMemory {
@@ -395,6 +433,14 @@ impl IntervalSink for RowsInMemory {
         _: usize,
         _: usize,
         _: &[Ratio; AGENT_COLUMNS.len()],
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn campaign_row(
+        &mut self,
+        _: usize,
+        _: usize,
+        _: &[Ratio; CAMPAIGN_COLUMNS.len()],
     ) -> std::io::Result<()> {
         Ok(())
     }
@@ -606,8 +652,17 @@ fn run_replication(
             SPILL_BUFFER,
             File::create(scratch.of(i, ReplicationFile::Agents))?,
         ),
+        campaigns: if s.campaigns.is_empty() {
+            None
+        } else {
+            Some(BufWriter::with_capacity(
+                SPILL_BUFFER,
+                File::create(scratch.of(i, ReplicationFile::Campaigns))?,
+            ))
+        },
         queue_columns: Spilled::intervals(s),
         group_columns: Spilled::agents(s),
+        campaign_columns: Spilled::campaigns(s),
         row: Vec::new(),
     };
     let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();

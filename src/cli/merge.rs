@@ -55,7 +55,7 @@ pub fn run(args: MergeArgs) -> Result<(), CliError> {
         .out
         .unwrap_or_else(|| Path::new("output").join(&results.scenario.name));
     let folder = OutputFolder::begin(&out, report::is_run_output)?;
-    let exporters = report::exporters(&results.options);
+    let exporters = report::exporters(&results.options, !results.scenario.campaigns.is_empty());
     let written = report::write_all(&results, folder.path(), &exporters)
         .map_err(|e| CliError::Failed(format!("writing reports for {}: {e}", out.display())))?;
     folder.commit()?;

@@ -90,7 +90,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let results = experiment::run(&scenario, &options, folder.scratch(), &|| bar.inc(1))
         .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
     bar.finish_and_clear();
-    let exporters = report::exporters(&options);
+    let exporters = report::exporters(&options, !results.scenario.campaigns.is_empty());
     let written = report::write_all(&results, folder.path(), &exporters)
         .map_err(|e| CliError::Failed(format!("writing reports for {}: {e}", out.display())))?;
     folder.commit()?;

@@ -146,8 +146,8 @@ pub struct Agent {
     pub cycle: u32,
     /// Dials of the current cycle still ringing.
     pub lines: u16,
-    /// The campaign the agent works for now, and since when (for its agent time).
-    pub campaign_work: Option<(u16, Ticks)>,
+    /// The campaign the agent works for now (in a cycle, a talk or its wrap-up).
+    pub campaign_work: Option<u16>,
 }
 
 /// A ready agent's entry in its group's ready list.
@@ -340,15 +340,6 @@ impl Agents {
     /// The shift of a busy agent ends: it leaves when free.
     pub fn mark_leaving(&mut self, a: u32) {
         self.slots[a as usize].leaving = true;
-    }
-
-    /// Slots of the agents on shift (or finishing after it).
-    pub fn on_shift(&self) -> impl Iterator<Item = u32> + '_ {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.id != u32::MAX)
-            .map(|(i, _)| i as u32)
     }
 
     /// Agents of group `g` in the ready state.

@@ -223,14 +223,15 @@ impl Center<'_, '_> {
         self.set_agent_state(a, AgentState::Reserved, now);
         let agent = self.agents.get_mut(a);
         agent.cycle = agent.cycle.wrapping_add(1);
-        agent.campaign_work = Some((k as u16, now));
+        agent.campaign_work = Some(k as u16);
+        self.rec.campaign_agents(k, 1, now);
         let model = &self.model.campaigns[k];
         match &model.preview {
             Some(preview) => {
                 let record = self.take_record(k, now).expect("a record is due");
                 self.agents.get_mut(a).lines = 1;
                 let time = preview.sample(&mut self.campaign_streams[k].preview);
-                self.rec.campaign_previewed(k, now, time);
+                self.rec.campaign_previewed(k, time);
                 let slot = self.new_dial(k, a, record, Phase::Preview, now);
                 let generation = self.contacts.get(slot).generation;
                 self.schedule(now.saturating_add(time), Event::Dial { slot, generation });
@@ -306,7 +307,7 @@ impl Center<'_, '_> {
         o.attempts += 1;
         o.dialed = now;
         let k = o.campaign as usize;
-        self.rec.campaign_dialed(k, now);
+        self.rec.campaign_dialed(k);
         let model = &self.model.campaigns[k];
         if let Some(p) = model.campaign.port_pool {
             if !self.port_free(p) {
@@ -340,7 +341,8 @@ impl Center<'_, '_> {
         let model = &self.model.campaigns[k];
         let campaign = &model.campaign;
         let live = model.dial.class(o.result) == ResultClass::Connected;
-        self.rec.campaign_rang(k, o.dialed, now - o.dialed, live);
+        self.rec
+            .campaign_rang(k, o.dialed, (now - o.dialed, o.result), live);
         let owner = self.agents.get(o.owner);
         let waiting_owner =
             owner.id == o.owner_id && owner.cycle == o.cycle && owner.state == AgentState::Reserved;
@@ -408,7 +410,10 @@ impl Center<'_, '_> {
         self.set_agent_state(a, AgentState::Talking, now);
         let agent = self.agents.get_mut(a);
         agent.contact = slot;
-        agent.campaign_work.get_or_insert((k as u16, now));
+        if agent.campaign_work.is_none() {
+            agent.campaign_work = Some(k as u16);
+            self.rec.campaign_agents(k, 1, now);
+        }
         self.rec.campaign_connected(k, dialed, talk);
         self.schedule(
             now.saturating_add(talk),
@@ -423,12 +428,6 @@ impl Center<'_, '_> {
         self.attempt_ended(slot, CallResult::DROPPED, now);
     }
 
-    /// The talk of an outbound contact ended: its record is finished.
-    pub(super) fn outbound_talk_ended(&mut self, slot: u32, now: Ticks) {
-        let o = *self.contacts.outbound(slot);
-        self.rec.campaign_record_finished(o.campaign as usize, now);
-    }
-
     /// The attempt in `slot` ended unconnected with `result`: its port is released and the
     /// contact leaves; the record is retried after `retry_after`, or finished when the
     /// result is final or its attempts are used up.
@@ -438,8 +437,10 @@ impl Center<'_, '_> {
         let model = &self.model.campaigns[k];
         let campaign = &model.campaign;
         self.leave(slot, now);
-        if model.dial.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts {
-            self.rec.campaign_record_finished(k, now);
+        let finished =
+            model.dial.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts;
+        self.rec.campaign_attempt_ended(k, o.dialed, finished);
+        if finished {
             return;
         }
         let due = now.saturating_add(campaign.retry_after);
@@ -453,12 +454,5 @@ impl Center<'_, '_> {
         if due < self.model.duration {
             self.schedule(due, Event::Campaign { campaign: k as u32 });
         }
-    }
-
-    /// Records of campaign `k` not finished at the end: never dialed, or waiting to be retried.
-    pub(super) fn records_left(&self, k: usize) -> u64 {
-        let state = &self.campaigns[k];
-        u64::from(self.model.campaigns[k].campaign.records - state.next_fresh)
-            + state.retries.len() as u64
     }
 }

@@ -878,12 +878,11 @@ impl Center<'_, '_> {
     fn talk_end(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get(slot);
         let (q, a, handle, wrap_up) = (c.queue as usize, c.agent, c.handle, c.wrap_up);
-        if c.kind == ContactKind::Outbound {
-            self.outbound_talk_ended(slot, now);
-        } else if self.model.queues[q]
-            .callback
-            .as_ref()
-            .is_some_and(|cb| cb.policy.offer_on_entry_over.is_some())
+        if c.kind != ContactKind::Outbound
+            && self.model.queues[q]
+                .callback
+                .as_ref()
+                .is_some_and(|cb| cb.policy.offer_on_entry_over.is_some())
         {
             // Kept only where a wait estimate is used (offers on entry).
             let recent = &mut self.recent_handle[q];
@@ -977,8 +976,8 @@ impl Center<'_, '_> {
     /// ended): it leaves if its shift is over, takes a break or aux period that came due
     /// meanwhile, else takes the best waiting contact or becomes ready.
     pub(super) fn agent_free(&mut self, a: u32, now: Ticks) {
-        if let Some((k, since)) = self.agents.get_mut(a).campaign_work.take() {
-            self.rec.campaign_agent_time(k as usize, since, now);
+        if let Some(k) = self.agents.get_mut(a).campaign_work.take() {
+            self.rec.campaign_agents(k as usize, -1, now);
         }
         let agent = self.agents.get(a);
         if agent.leaving {
@@ -1159,18 +1158,6 @@ impl Center<'_, '_> {
 
     /// Reports what is still in the system and closes the statistics.
     fn finish(&mut self, now: Ticks) {
-        // Agents still working for a campaign (a wrap-up the run ended in) are counted to
-        // the end.
-        let working: Vec<u32> = self.agents.on_shift().collect();
-        for a in working {
-            if let Some((k, since)) = self.agents.get_mut(a).campaign_work.take() {
-                self.rec.campaign_agent_time(k as usize, since, now);
-            }
-        }
-        for k in 0..self.campaigns.len() {
-            let left = self.records_left(k);
-            self.rec.campaign_records_left(k, left);
-        }
         let left: Vec<u32> = self.contacts.live_slots().collect();
         for slot in left {
             let c = self.contacts.get(slot);

@@ -5,6 +5,7 @@
 
 mod agents;
 mod calls;
+mod campaigns;
 mod events;
 mod html;
 mod intervals;
@@ -16,6 +17,7 @@ mod xlsx;
 
 pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
+pub use campaigns::CampaignsCsv;
 pub use events::EventsCsv;
 pub use html::{ReportHtml, SweepPoint, compare_page, staff_page, sweep_page};
 pub use intervals::IntervalsCsv;
@@ -41,14 +43,18 @@ pub trait Exporter {
     fn write(&self, results: &RunResults, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The exporters of a run: `calls.csv`, `events.csv` and `report.xlsx` only when asked for.
-pub fn exporters(options: &RunOptions) -> Vec<Box<dyn Exporter>> {
+/// The exporters of a run: `campaigns.csv` only for a scenario with campaigns; `calls.csv`,
+/// `events.csv` and `report.xlsx` only when asked for.
+pub fn exporters(options: &RunOptions, campaigns: bool) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(SummaryCsv),
         Box::new(IntervalsCsv),
         Box::new(AgentsCsv),
-        Box::new(ReplicationsCsv),
     ];
+    if campaigns {
+        all.push(Box::new(CampaignsCsv));
+    }
+    all.push(Box::new(ReplicationsCsv));
     if options.calls {
         all.push(Box::new(CallsCsv));
     }
@@ -75,7 +81,11 @@ pub fn is_run_output(name: &str) -> bool {
         trace: true,
         xlsx: true,
     };
-    let report = |n: &str| exporters(&everything).iter().any(|e| e.file_name() == n);
+    let report = |n: &str| {
+        exporters(&everything, true)
+            .iter()
+            .any(|e| e.file_name() == n)
+    };
     report(name)
         || name.strip_suffix(".tmp").is_some_and(report)
         || name.starts_with(".ccsim-scratch-")

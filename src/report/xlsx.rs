@@ -1,17 +1,17 @@
 //! `report.xlsx` (with `--xlsx`): the summary and the interval tables as a workbook — real
-//! date-times, percent formats, frozen headings — and native Excel charts of each queue's and
-//! group's intervals, drawn by Excel from the sheets' cells. Labels, units and scopes come
-//! from the metric registry, as in every other report.
+//! date-times, percent formats, frozen headings — and native Excel charts of each queue's,
+//! group's and campaign's intervals, drawn by Excel from the sheets' cells. Labels, units and
+//! scopes come from the metric registry, as in every other report.
 //!
-//! The interval sheets hold one block of rows per queue (or group), in time order, so that a
-//! chart's series is one range of cells.
+//! The interval sheets hold one block of rows per queue (or group, or campaign), in time
+//! order, so that a chart's series is one range of cells.
 
 use super::{Exporter, IntervalEstimates, summary_estimates};
 use crate::experiment::RowReader;
 use crate::experiment::RunResults;
 use crate::scenario::Scenario;
-use crate::stats::{AGENT_COLUMNS, Column, INTERVAL_COLUMNS, Metric, Unit};
-use crate::stats::{agent_columns_shown, interval_columns_shown};
+use crate::stats::{AGENT_COLUMNS, CAMPAIGN_COLUMNS, Column, INTERVAL_COLUMNS, Metric, Unit};
+use crate::stats::{agent_columns_shown, campaign_columns_shown, interval_columns_shown};
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use std::io::Write;
 
@@ -24,7 +24,11 @@ pub const MAX_ROWS: usize = 1_048_576;
 /// would not fit is refused before it is simulated.
 pub fn rows_needed(s: &Scenario) -> usize {
     let intervals = s.intervals() - s.first_reported_interval();
-    1 + intervals * s.queues.len().max(s.agent_groups.len())
+    1 + intervals
+        * s.queues
+            .len()
+            .max(s.agent_groups.len())
+            .max(s.campaigns.len())
 }
 
 /// Excel's serial date of 1970-01-01 (days since its epoch of 1899-12-30).
@@ -46,6 +50,22 @@ const QUEUE_CHARTS: [(&str, &[Metric]); 3] = [
 const GROUP_CHARTS: [(&str, &[Column]); 2] = [
     ("Agents", &[Column::Scheduled, Column::Present]),
     ("Occupancy", &[Column::Metric(Metric::Occupancy)]),
+];
+const CAMPAIGN_CHARTS: [(&str, &[Column]); 3] = [
+    (
+        "Dials",
+        &[
+            Column::Metric(Metric::Dials),
+            Column::Metric(Metric::LiveAnswers),
+            Column::Metric(Metric::OutboundConnected),
+            Column::Metric(Metric::Dropped),
+        ],
+    ),
+    (
+        "Agents' time on the campaign",
+        &[Column::Metric(Metric::OutboundUtilisation)],
+    ),
+    ("Records left", &[Column::Metric(Metric::RecordsLeft)]),
 ];
 
 fn number_format(unit: Unit) -> Format {
@@ -114,6 +134,19 @@ fn workbook(results: &RunResults) -> Result<Vec<u8>, XlsxError> {
         &mut results.agent_rows()?,
     )?;
 
+    let campaign_names: Vec<&str> = s.campaigns.iter().map(|c| c.name.as_str()).collect();
+    let campaigns = if campaign_names.is_empty() {
+        None
+    } else {
+        Some(interval_sheet(
+            results,
+            book.add_worksheet().set_name("Campaigns")?,
+            ("Campaign", &campaign_names),
+            (&CAMPAIGN_COLUMNS, campaign_columns_shown(s)),
+            &mut results.campaign_rows()?,
+        )?)
+    };
+
     let charts = book.add_worksheet().set_name("Charts")?;
     let mut row = 0;
     for (q, name) in queue_names.iter().enumerate() {
@@ -130,6 +163,16 @@ fn workbook(results: &RunResults) -> Result<Vec<u8>, XlsxError> {
             if let Some(chart) = line_chart(&groups, "Agents", g, (title, name), figures) {
                 charts.insert_chart(row, 0, &chart)?;
                 row += CHART_ROWS;
+            }
+        }
+    }
+    if let Some(campaigns) = &campaigns {
+        for (c, name) in campaign_names.iter().enumerate() {
+            for (title, figures) in CAMPAIGN_CHARTS {
+                if let Some(chart) = line_chart(campaigns, "Campaigns", c, (title, name), figures) {
+                    charts.insert_chart(row, 0, &chart)?;
+                    row += CHART_ROWS;
+                }
             }
         }
     }

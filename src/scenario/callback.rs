@@ -87,7 +87,7 @@ impl CallResult {
     pub const DROPPED_NO_ANSWER: CallResult = CallResult(27);
     pub const NO_FREE_PORT_ERROR: CallResult = CallResult(44);
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         CALL_RESULTS[self.0 as usize]
     }
 

@@ -4,7 +4,7 @@
 use super::{Estimate, Ratio};
 use crate::engine::{TickSum, Ticks, secs_from_tick_sum};
 use crate::model::AgentState;
-use crate::scenario::{Scenario, ServiceLevel, SlDefinition};
+use crate::scenario::{CALL_RESULTS, CallResult, Scenario, ServiceLevel, SlDefinition};
 
 /// Contact counts and sums of one queue over an interval or a run. Contacts count in the
 /// interval in which they arrived.
@@ -372,6 +372,8 @@ metrics! {
     PortsBusyPeak: "ports_busy_peak", "Ports busy (peak)", Ports, Neutral, Mean, Ports;
     Seizures: "seizures", "Port seizures", Count, Neutral, Mean, Ports;
     PortHoldS: "port_hold_s", "Port hold time", Seconds, Neutral, RatioOfSums, Ports;
+    PortsBusyInboundMean: "ports_busy_inbound_mean", "Ports busy, inbound (mean)", Ports, Neutral, Mean, PortsAndOutbound;
+    PortsBusyOutboundMean: "ports_busy_outbound_mean", "Ports busy, outbound: callbacks and campaigns (mean)", Ports, Neutral, Mean, PortsAndOutbound;
     PortMinutesInbound: "port_minutes_inbound", "Port minutes, inbound", Minutes, Neutral, Mean, Ports;
     PortMinutesCallback: "port_minutes_callback", "Port minutes, callbacks", Minutes, Neutral, Mean, PortsAndCallbacks;
     PortMinutesCampaign: "port_minutes_campaign", "Port minutes, campaigns", Minutes, Neutral, Mean, PortsAndCampaigns;
@@ -390,6 +392,7 @@ metrics! {
     ListPenetration: "list_penetration", "Share of the list finished", Share, HigherIsBetter, RatioOfSums, Campaigns;
     AgentMinutesOutbound: "agent_minutes_outbound", "Agent minutes on the campaign", Minutes, Neutral, Mean, Campaigns;
     ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
+    OutboundUtilisation: "outbound_utilisation", "Share of its agents' present time on the campaign", Share, Neutral, RatioOfSums, Campaigns;
 }
 
 impl Metric {
@@ -515,7 +518,7 @@ impl Metric {
         Metric::BreakDelayS,
     ];
     /// Metrics of an outbound campaign.
-    pub const CAMPAIGN: [Metric; 14] = [
+    pub const CAMPAIGN: [Metric; 15] = [
         Metric::Dials,
         Metric::LiveAnswers,
         Metric::LiveAnswerRate,
@@ -529,13 +532,16 @@ impl Metric {
         Metric::RecordsLeft,
         Metric::ListPenetration,
         Metric::AgentMinutesOutbound,
+        Metric::OutboundUtilisation,
         Metric::ContactsPerAgentHour,
     ];
     /// Metrics of a port pool.
-    pub const POOL: [Metric; 11] = [
+    pub const POOL: [Metric; 13] = [
         Metric::PortUtilisation,
         Metric::PortsBusyMean,
         Metric::PortsBusyPeak,
+        Metric::PortsBusyInboundMean,
+        Metric::PortsBusyOutboundMean,
         Metric::Seizures,
         Metric::PortHoldS,
         Metric::Blocked,
@@ -670,7 +676,7 @@ pub fn agent_columns_shown(s: &Scenario) -> [bool; AGENT_COLUMNS.len()] {
 }
 
 /// Columns of `intervals.csv` computed for each interval and queue, in order.
-pub const INTERVAL_COLUMNS: [Metric; 31] = {
+pub const INTERVAL_COLUMNS: [Metric; 33] = {
     use Metric::*;
     [
         Offered,
@@ -687,6 +693,8 @@ pub const INTERVAL_COLUMNS: [Metric; 31] = {
         AgentsStaffed,
         PortsBusyMean,
         PortsBusyPeak,
+        PortsBusyInboundMean,
+        PortsBusyOutboundMean,
         QueueMean,
         WaitingAtEnd,
         InIvrAtEnd,
@@ -716,6 +724,8 @@ pub enum Column {
     Present,
     Leaving,
     State(AgentState),
+    /// (In `campaigns.csv`) dials that ended with a `call_result` code.
+    Result(CallResult),
 }
 
 impl Column {
@@ -726,6 +736,7 @@ impl Column {
             Column::Present => "present",
             Column::Leaving => "leaving",
             Column::State(s) => s.name(),
+            Column::Result(r) => r.name(),
         }
     }
 
@@ -736,11 +747,15 @@ impl Column {
             Column::Present => "Agents present",
             Column::Leaving => "Agents leaving (after their shift)",
             Column::State(s) => s.label(),
+            Column::Result(r) => r.name(),
         }
     }
 
     pub fn unit(self) -> Unit {
-        self.metric().map_or(Unit::Agents, Metric::unit)
+        match self {
+            Column::Result(_) => Unit::Count,
+            _ => self.metric().map_or(Unit::Agents, Metric::unit),
+        }
     }
 
     pub fn metric(self) -> Option<Metric> {
@@ -795,6 +810,45 @@ pub const AGENT_COLUMNS: [Column; 9 + AgentState::COUNT] = {
     columns
 };
 
+/// Columns of `campaigns.csv` computed for each interval and campaign, in order: the
+/// campaign's figures (dials and what came of them count in the interval the dial was placed
+/// in; records left and list penetration are as at the interval's end), then the dials
+/// ending with each `call_result` code.
+pub const CAMPAIGN_COLUMNS: [Column; Metric::CAMPAIGN.len() + CALL_RESULTS.len()] = {
+    let mut columns = [Column::Scheduled; Metric::CAMPAIGN.len() + CALL_RESULTS.len()];
+    let mut i = 0;
+    while i < Metric::CAMPAIGN.len() {
+        columns[i] = Column::Metric(Metric::CAMPAIGN[i]);
+        i += 1;
+    }
+    let mut j = 0;
+    while j < CALL_RESULTS.len() {
+        columns[i + j] = Column::Result(CallResult(j as u8));
+        j += 1;
+    }
+    columns
+};
+
+/// Which of [`CAMPAIGN_COLUMNS`] `campaigns.csv` shows for a scenario: the preview time
+/// with a preview campaign, and the result codes some campaign's dials can end with (those
+/// its table lists, and NO_FREE_PORT_ERROR when it dials on a pool).
+pub fn campaign_columns_shown(s: &Scenario) -> [bool; CAMPAIGN_COLUMNS.len()] {
+    let mut results = [false; CALL_RESULTS.len()];
+    for c in &s.campaigns {
+        for &(code, p) in &c.dialing.results {
+            results[code.0 as usize] |= p > 0.0;
+        }
+        if c.port_pool.is_some() {
+            results[CallResult::NO_FREE_PORT_ERROR.0 as usize] = true;
+        }
+    }
+    CAMPAIGN_COLUMNS.map(|c| match c {
+        Column::Metric(m) => m.applies_to(s),
+        Column::Result(r) => results[r.0 as usize],
+        _ => unreachable!("campaigns.csv has metrics and results"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -810,7 +864,7 @@ mod tests {
             assert_eq!(m.name().ends_with("_s"), m.unit() == Unit::Seconds, "{m:?}");
             assert!(!m.is_share_of_replications() || m.is_share(), "{m:?}");
         }
-        for c in AGENT_COLUMNS {
+        for c in AGENT_COLUMNS.iter().chain(&CAMPAIGN_COLUMNS) {
             assert!(
                 names.insert(c.name()) || c.metric().is_some(),
                 "{}",

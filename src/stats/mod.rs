@@ -18,9 +18,9 @@ pub use call_log::{
 pub use estimate::{Estimate, Ratio, RatioEstimator, linearised, t_quantile, t_quantile_975};
 pub use histogram::WaitHistogram;
 pub use metrics::{
-    AGENT_COLUMNS, Column, Direction, Estimator, INTERVAL_COLUMNS, Metric, MetricDef, Needs,
-    QueueCounts, Scope, Unit, agent_columns_shown, catalog, finish_estimate,
-    interval_columns_shown, ratio,
+    AGENT_COLUMNS, CAMPAIGN_COLUMNS, Column, Direction, Estimator, INTERVAL_COLUMNS, Metric,
+    MetricDef, Needs, QueueCounts, Scope, Unit, agent_columns_shown, campaign_columns_shown,
+    catalog, finish_estimate, interval_columns_shown, ratio,
 };
 pub use recorder::{IntervalSink, Level, Recorder, ReplicationMetrics};
 pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};

@@ -7,11 +7,13 @@
 use super::Ratio;
 use super::call_log::{CallLog, CallRecord, CallbackStatus};
 use super::histogram::WaitHistogram;
-use super::metrics::{AGENT_COLUMNS, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog};
+use super::metrics::{
+    AGENT_COLUMNS, CAMPAIGN_COLUMNS, Column, INTERVAL_COLUMNS, Metric, QueueCounts, Scope, catalog,
+};
 use super::trace::{TraceLog, TraceRecord};
 use crate::engine::{TickSum, Ticks, secs_from_tick_sum, secs_from_ticks};
 use crate::model::{AgentState, Phase};
-use crate::scenario::{Scenario, ServiceLevel};
+use crate::scenario::{CALL_RESULTS, CallResult, Scenario, ServiceLevel};
 use std::collections::VecDeque;
 
 /// A piecewise-constant quantity whose time-average is reported.
@@ -33,6 +35,8 @@ pub enum Level {
     AgentsPresent(usize),
     /// Agents of a group on shift (scheduled).
     AgentsScheduled(usize),
+    /// Agents working for a campaign: in its cycles, talks and wrap-ups.
+    CampaignAgents(usize),
 }
 
 /// Receives interval rows (the values of [`INTERVAL_COLUMNS`]) as intervals close, in order.
@@ -50,6 +54,14 @@ pub trait IntervalSink: Send {
         interval: usize,
         group: usize,
         values: &[Ratio; AGENT_COLUMNS.len()],
+    ) -> std::io::Result<()>;
+    /// A campaign's row (the values of [`CAMPAIGN_COLUMNS`]) for an interval; the campaign
+    /// rows of an interval come after its group rows.
+    fn campaign_row(
+        &mut self,
+        interval: usize,
+        campaign: usize,
+        values: &[Ratio; CAMPAIGN_COLUMNS.len()],
     ) -> std::io::Result<()>;
     /// Called once after the last row.
     fn finish(&mut self) -> std::io::Result<()> {
@@ -88,9 +100,11 @@ impl GroupCounts {
     }
 }
 
-/// Counts and sums of one campaign over a run. A dial counts where it was placed (its ring,
-/// live answer, connection or drop with it); a record where it finished.
-#[derive(Clone, Copy, Debug, Default)]
+/// Counts and sums of one campaign over an interval or a run. A dial counts in the interval
+/// it was placed in, with its result, ring, live answer, connection or drop, and the record
+/// it finished (its interval stays open until the dials placed in it have ended); a preview
+/// where it started.
+#[derive(Clone, Copy, Debug)]
 struct CampaignCounts {
     dials: u64,
     live: u64,
@@ -102,20 +116,93 @@ struct CampaignCounts {
     preview: TickSum,
     talk: TickSum,
     finished: u64,
-    /// Records never dialed or waiting for a retry at the end.
-    left: u64,
-    /// Ticks agents worked for the campaign: cycles, talk and wrap-up.
-    agent_time: TickSum,
+    /// Dials by result code.
+    results: [u32; CALL_RESULTS.len()],
+}
+
+impl Default for CampaignCounts {
+    fn default() -> Self {
+        CampaignCounts {
+            dials: 0,
+            live: 0,
+            connected: 0,
+            dropped: 0,
+            ring: 0,
+            previews: 0,
+            preview: 0,
+            talk: 0,
+            finished: 0,
+            results: [0; CALL_RESULTS.len()],
+        }
+    }
+}
+
+impl CampaignCounts {
+    fn add(&mut self, o: &CampaignCounts) {
+        self.dials += o.dials;
+        self.live += o.live;
+        self.connected += o.connected;
+        self.dropped += o.dropped;
+        self.ring += o.ring;
+        self.previews += o.previews;
+        self.preview += o.preview;
+        self.talk += o.talk;
+        self.finished += o.finished;
+        for (a, b) in self.results.iter_mut().zip(&o.results) {
+            *a += b;
+        }
+    }
+
+    /// The values of [`CAMPAIGN_COLUMNS`], given the agent time on the campaign and its
+    /// groups' present time (value·ticks), the list's size and the records left.
+    fn values(
+        &self,
+        (agent_time, present): (f64, f64),
+        (records, left): (u32, u64),
+    ) -> [Ratio; CAMPAIGN_COLUMNS.len()] {
+        let v = Ratio::value;
+        let secs = |t: TickSum| secs_from_tick_sum(t);
+        let agent_secs = agent_time / crate::engine::TICKS_PER_SECOND as f64;
+        let records = f64::from(records);
+        CAMPAIGN_COLUMNS.map(|c| match c {
+            Column::Metric(m) => match m {
+                Metric::Dials => v(self.dials as f64),
+                Metric::LiveAnswers => v(self.live as f64),
+                Metric::LiveAnswerRate => Ratio::new(self.live as f64, self.dials as f64),
+                Metric::OutboundConnected => v(self.connected as f64),
+                Metric::Dropped => v(self.dropped as f64),
+                Metric::DropRate => Ratio::new(self.dropped as f64, self.live as f64),
+                Metric::RingS => Ratio::new(secs(self.ring), self.dials as f64),
+                Metric::PreviewS => Ratio::new(secs(self.preview), self.previews as f64),
+                Metric::OutboundTalkS => Ratio::new(secs(self.talk), self.connected as f64),
+                Metric::RecordsFinished => v(self.finished as f64),
+                Metric::RecordsLeft => v(left as f64),
+                Metric::ListPenetration => Ratio::new(records - left as f64, records),
+                Metric::AgentMinutesOutbound => v(agent_secs / 60.0),
+                Metric::OutboundUtilisation => Ratio::new(agent_time, present),
+                Metric::ContactsPerAgentHour => {
+                    Ratio::new(self.connected as f64, agent_secs / 3600.0)
+                }
+                m => unreachable!("{m:?} is not a campaign metric"),
+            },
+            Column::Result(r) => v(f64::from(self.results[r.0 as usize])),
+            c => unreachable!("{c:?} is not a campaign column"),
+        })
+    }
 }
 
 /// Totals of one open interval.
 struct IntervalTotals {
     queues: Vec<QueueCounts>,
     groups: Vec<GroupCounts>,
+    campaigns: Vec<CampaignCounts>,
+    /// Each campaign's records not finished at the interval's end.
+    records_left: Vec<u64>,
     /// Integral of each level over the interval, in value·ticks (set when the interval ends).
     area: Vec<f64>,
     peak: Vec<u32>,
-    /// Contacts that arrived in this interval and are in the IVR or the queue.
+    /// Contacts that arrived in this interval and are in the IVR or the queue, and campaign
+    /// dials placed in it that have not ended.
     live: u64,
 }
 
@@ -137,6 +224,7 @@ struct LevelLayout {
     queues: usize,
     pools: usize,
     groups: usize,
+    campaigns: usize,
 }
 
 impl LevelLayout {
@@ -158,11 +246,12 @@ impl LevelLayout {
             }
             Level::AgentsPresent(g) => groups + g * Self::PER_GROUP,
             Level::AgentsScheduled(g) => groups + g * Self::PER_GROUP + AgentState::COUNT,
+            Level::CampaignAgents(k) => groups + self.groups * Self::PER_GROUP + k,
         }
     }
 
     fn len(self) -> usize {
-        self.queues + 3 * self.pools + Self::PER_GROUP * self.groups
+        self.queues + 3 * self.pools + Self::PER_GROUP * self.groups + self.campaigns
     }
 }
 
@@ -277,6 +366,10 @@ pub struct Recorder {
     run_campaigns: Vec<CampaignCounts>,
     /// Records in each campaign's list.
     campaign_records: Vec<u32>,
+    /// The groups that work each campaign.
+    campaign_groups: Vec<Vec<usize>>,
+    /// Records each campaign has finished, the warm-up's included.
+    campaign_finished: Vec<u64>,
 
     sink: Box<dyn IntervalSink>,
     calls: Option<CallLog>,
@@ -295,6 +388,7 @@ impl Recorder {
             queues: s.queues.len(),
             pools: s.port_pools.len(),
             groups: s.agent_groups.len(),
+            campaigns: s.campaigns.len(),
         };
         let n = layout.len();
         let mut r = Recorder {
@@ -341,6 +435,8 @@ impl Recorder {
             pool_hold: vec![0; s.port_pools.len()],
             run_campaigns: vec![CampaignCounts::default(); s.campaigns.len()],
             campaign_records: s.campaigns.iter().map(|c| c.records).collect(),
+            campaign_groups: s.campaigns.iter().map(|c| c.groups.clone()).collect(),
+            campaign_finished: vec![0; s.campaigns.len()],
             sink,
             calls,
             trace,
@@ -386,6 +482,11 @@ impl Recorder {
                 l.area = 0;
                 l.peak = l.value;
             }
+            if let Some(t) = totals {
+                for (k, left) in t.records_left.iter_mut().enumerate() {
+                    *left = u64::from(self.campaign_records[k]) - self.campaign_finished[k];
+                }
+            }
             self.current += 1;
             if self.current >= self.intervals {
                 self.next_boundary = Ticks::MAX;
@@ -409,6 +510,7 @@ impl Recorder {
             Some(mut t) => {
                 t.queues.fill(QueueCounts::default());
                 t.groups.fill(GroupCounts::default());
+                t.campaigns.fill(CampaignCounts::default());
                 t.area.fill(0.0);
                 t.peak.fill(0);
                 t.live = 0;
@@ -417,6 +519,8 @@ impl Recorder {
             None => IntervalTotals {
                 queues: vec![QueueCounts::default(); self.layout.queues],
                 groups: vec![GroupCounts::default(); self.layout.groups],
+                campaigns: vec![CampaignCounts::default(); self.layout.campaigns],
+                records_left: vec![0; self.layout.campaigns],
                 area: vec![0.0; self.levels.len()],
                 peak: vec![0; self.levels.len()],
                 live: 0,
@@ -607,66 +711,95 @@ impl Recorder {
         }
     }
 
-    /// Campaign `k`'s agent started previewing a record at `now` for `time`.
-    pub fn campaign_previewed(&mut self, k: usize, now: Ticks, time: Ticks) {
-        if self.reports(now) {
-            let c = &mut self.run_campaigns[k];
+    /// The open interval the clock is in, if it is reported.
+    fn current_totals(&mut self) -> Option<&mut IntervalTotals> {
+        if self.is_reported(self.current) {
+            self.open.back_mut()
+        } else {
+            None
+        }
+    }
+
+    /// The open interval of a campaign dial placed at `dialed`, if it is reported.
+    fn dial_totals(&mut self, dialed: Ticks) -> Option<&mut IntervalTotals> {
+        let k = dialed / self.interval;
+        if self.is_reported(k as usize) {
+            Some(self.totals(k as u32))
+        } else {
+            None
+        }
+    }
+
+    /// Campaign `k`'s agent started previewing a record for `time`.
+    pub fn campaign_previewed(&mut self, k: usize, time: Ticks) {
+        if let Some(t) = self.current_totals() {
+            let c = &mut t.campaigns[k];
             c.previews += 1;
             c.preview += TickSum::from(time);
         }
     }
 
-    /// Campaign `k` placed a dial at `now`.
-    pub fn campaign_dialed(&mut self, k: usize, now: Ticks) {
-        if self.reports(now) {
-            self.run_campaigns[k].dials += 1;
+    /// Campaign `k` placed a dial now: its interval stays open until the dial has ended.
+    pub fn campaign_dialed(&mut self, k: usize) {
+        if let Some(t) = self.current_totals() {
+            t.campaigns[k].dials += 1;
+            t.live += 1;
         }
     }
 
-    /// A dial of campaign `k` placed at `dialed` rang for `ring`, ending in a live answer or not.
-    pub fn campaign_rang(&mut self, k: usize, dialed: Ticks, ring: Ticks, live: bool) {
-        if self.reports(dialed) {
-            let c = &mut self.run_campaigns[k];
+    /// A dial of campaign `k` placed at `dialed` rang for `ring` and ended with `result`, a
+    /// live answer or not.
+    pub fn campaign_rang(
+        &mut self,
+        k: usize,
+        dialed: Ticks,
+        (ring, result): (Ticks, CallResult),
+        live: bool,
+    ) {
+        if let Some(t) = self.dial_totals(dialed) {
+            let c = &mut t.campaigns[k];
             c.ring += TickSum::from(ring);
+            c.results[result.0 as usize] += 1;
             c.live += u64::from(live);
         }
     }
 
-    /// A live answer of a dial placed at `dialed` talks with an agent for `talk`.
+    /// A live answer of a dial placed at `dialed` talks with an agent for `talk`: the dial
+    /// has ended, and its record is finished.
     pub fn campaign_connected(&mut self, k: usize, dialed: Ticks, talk: Ticks) {
-        if self.reports(dialed) {
-            let c = &mut self.run_campaigns[k];
+        self.campaign_finished[k] += 1;
+        if let Some(t) = self.dial_totals(dialed) {
+            let c = &mut t.campaigns[k];
             c.connected += 1;
             c.talk += TickSum::from(talk);
+            c.finished += 1;
+            t.live -= 1;
+            self.close_finished();
         }
     }
 
-    /// A live answer of a dial placed at `dialed` was dropped.
+    /// A live answer of a dial placed at `dialed` was dropped (its attempt ends next).
     pub fn campaign_dropped(&mut self, k: usize, dialed: Ticks) {
-        if self.reports(dialed) {
-            self.run_campaigns[k].dropped += 1;
+        if let Some(t) = self.dial_totals(dialed) {
+            t.campaigns[k].dropped += 1;
         }
     }
 
-    /// A record of campaign `k` was finished at `now` (counted after the warm-up, the drain
-    /// included: its last dial was placed in the period).
-    pub fn campaign_record_finished(&mut self, k: usize, now: Ticks) {
-        if now >= self.warmup_end() {
-            self.run_campaigns[k].finished += 1;
+    /// A dial of campaign `k` placed at `dialed` ended unconnected; `finished` says whether
+    /// that finished its record (a final result, or its attempts used up).
+    pub fn campaign_attempt_ended(&mut self, k: usize, dialed: Ticks, finished: bool) {
+        self.campaign_finished[k] += u64::from(finished);
+        if let Some(t) = self.dial_totals(dialed) {
+            t.campaigns[k].finished += u64::from(finished);
+            t.live -= 1;
+            self.close_finished();
         }
     }
 
-    /// An agent worked for campaign `k` from `since` to `now` (counted after the warm-up).
-    pub fn campaign_agent_time(&mut self, k: usize, since: Ticks, now: Ticks) {
-        let from = since.max(self.warmup_end());
-        if now > from {
-            self.run_campaigns[k].agent_time += TickSum::from(now - from);
-        }
-    }
-
-    /// Campaign `k` ended the run with `left` records unfinished.
-    pub fn campaign_records_left(&mut self, k: usize, left: u64) {
-        self.run_campaigns[k].left = left;
+    /// An agent started (`delta` 1) or stopped (-1) working for campaign `k`.
+    #[inline]
+    pub fn campaign_agents(&mut self, k: usize, delta: i32, now: Ticks) {
+        self.bump(self.layout.index(Level::CampaignAgents(k)), delta, now);
     }
 
     /// A contact was still in the IVR or the queue when the run ended.
@@ -694,11 +827,6 @@ impl Recorder {
             _ => c.callbacks_pending_at_end += 1,
         }
         t.live -= 1;
-    }
-
-    /// When the warm-up ends: statistics cover what happens from then on.
-    fn warmup_end(&self) -> Ticks {
-        self.first_reported as Ticks * self.interval
     }
 
     /// Whether contacts arriving (or due) at `t` are counted.
@@ -842,21 +970,23 @@ impl Recorder {
                 time.state(AgentState::Reserved),
                 time.state(AgentState::Refused),
             );
-            let (ports_mean, ports_peak, port_min_inbound, port_min_callback) =
-                match self.queue_pool[q] {
-                    Some(p) => {
-                        let i = self.layout.index(Level::PortsBusy(p));
-                        let cb = totals.area[self.layout.index(Level::PortsCallback(p))];
-                        let campaign = totals.area[self.layout.index(Level::PortsCampaign(p))];
-                        (
-                            totals.area[i] / span,
-                            f64::from(totals.peak[i]),
-                            minutes(totals.area[i] - cb - campaign),
-                            minutes(cb),
-                        )
+            let ports = match self.queue_pool[q] {
+                Some(p) => {
+                    let i = self.layout.index(Level::PortsBusy(p));
+                    let cb = totals.area[self.layout.index(Level::PortsCallback(p))];
+                    let campaign = totals.area[self.layout.index(Level::PortsCampaign(p))];
+                    let inbound = totals.area[i] - cb - campaign;
+                    PortFigures {
+                        mean: totals.area[i] / span,
+                        peak: f64::from(totals.peak[i]),
+                        inbound_mean: inbound / span,
+                        outbound_mean: (cb + campaign) / span,
+                        minutes_inbound: minutes(inbound),
+                        minutes_callback: minutes(cb),
                     }
-                    None => (f64::NAN, f64::NAN, f64::NAN, f64::NAN),
-                };
+                }
+                None => PortFigures::NONE,
+            };
             let v = Ratio::value;
             let row = [
                 v(c.offered as f64),
@@ -871,8 +1001,10 @@ impl Recorder {
                 c.aht(),
                 time.occupancy(),
                 v(time.present() / span),
-                v(ports_mean),
-                v(ports_peak),
+                v(ports.mean),
+                v(ports.peak),
+                v(ports.inbound_mean),
+                v(ports.outbound_mean),
                 v(totals.area[self.layout.index(Level::Waiting(q))] / span),
                 v(c.waiting_at_end as f64),
                 v(c.in_ivr_at_end as f64),
@@ -886,8 +1018,8 @@ impl Recorder {
                 v(c.callbacks_not_queued as f64),
                 c.callback_attempts_mean(),
                 c.callback_wait_mean(),
-                v(port_min_inbound),
-                v(port_min_callback),
+                v(ports.minutes_inbound),
+                v(ports.minutes_callback),
                 v(minutes(reserved)),
                 v(minutes(refused)),
             ];
@@ -921,11 +1053,30 @@ impl Recorder {
             }
             self.run_groups[g].add(counts);
         }
+        for (c, counts) in totals.campaigns.iter().enumerate() {
+            let row = counts.values(
+                self.campaign_time(&totals.area, c),
+                (self.campaign_records[c], totals.records_left[c]),
+            );
+            if let Err(e) = self.sink.campaign_row(k, c, &row) {
+                self.io_error.get_or_insert(e);
+            }
+            self.run_campaigns[c].add(counts);
+        }
         for (i, (&a, &p)) in totals.area.iter().zip(&totals.peak).enumerate() {
             self.run_area[i] += a;
             self.run_peak[i] = self.run_peak[i].max(p);
         }
         self.spare = Some(totals);
+    }
+
+    /// Campaign `k`'s agent time and its groups' present time in `area` (value·ticks).
+    fn campaign_time(&self, area: &[f64], k: usize) -> (f64, f64) {
+        let present = self.campaign_groups[k]
+            .iter()
+            .map(|&g| area[self.layout.index(Level::AgentsPresent(g))])
+            .sum();
+        (area[self.layout.index(Level::CampaignAgents(k))], present)
     }
 
     /// Ends the replication at `now`: closes every interval (contacts still in the system
@@ -1047,6 +1198,13 @@ impl Recorder {
                     Metric::PortsBusyPeak => v(f64::from(
                         self.run_peak[self.layout.index(Level::PortsBusy(p))],
                     )),
+                    Metric::PortsBusyInboundMean => v((area(Level::PortsBusy(p))
+                        - area(Level::PortsCallback(p))
+                        - area(Level::PortsCampaign(p)))
+                        / window),
+                    Metric::PortsBusyOutboundMean => v((area(Level::PortsCallback(p))
+                        + area(Level::PortsCampaign(p)))
+                        / window),
                     Metric::Seizures => v(self.pool_seizures[p] as f64),
                     Metric::PortHoldS => Ratio::new(
                         secs_from_ticks(self.pool_hold[p]),
@@ -1070,28 +1228,18 @@ impl Recorder {
                 }
             }
             Scope::Campaign(k) => {
-                let c = &self.run_campaigns[k];
-                let secs = |t: TickSum| secs_from_tick_sum(t);
-                let records = f64::from(self.campaign_records[k]);
-                match metric {
-                    Metric::Dials => v(c.dials as f64),
-                    Metric::LiveAnswers => v(c.live as f64),
-                    Metric::LiveAnswerRate => Ratio::new(c.live as f64, c.dials as f64),
-                    Metric::OutboundConnected => v(c.connected as f64),
-                    Metric::Dropped => v(c.dropped as f64),
-                    Metric::DropRate => Ratio::new(c.dropped as f64, c.live as f64),
-                    Metric::RingS => Ratio::new(secs(c.ring), c.dials as f64),
-                    Metric::PreviewS => Ratio::new(secs(c.preview), c.previews as f64),
-                    Metric::OutboundTalkS => Ratio::new(secs(c.talk), c.connected as f64),
-                    Metric::RecordsFinished => v(c.finished as f64),
-                    Metric::RecordsLeft => v(c.left as f64),
-                    Metric::ListPenetration => Ratio::new(records - c.left as f64, records),
-                    Metric::AgentMinutesOutbound => v(secs(c.agent_time) / 60.0),
-                    Metric::ContactsPerAgentHour => {
-                        Ratio::new(c.connected as f64, secs(c.agent_time) / 3600.0)
-                    }
-                    m => unreachable!("{m:?} is not a campaign metric"),
-                }
+                // Records left: not finished when the run ended (never dialed, waiting for
+                // a retry, or in a dial the drain limit cut).
+                let left = u64::from(self.campaign_records[k]) - self.campaign_finished[k];
+                let values = self.run_campaigns[k].values(
+                    self.campaign_time(&self.run_area, k),
+                    (self.campaign_records[k], left),
+                );
+                let column = CAMPAIGN_COLUMNS
+                    .iter()
+                    .position(|&c| c == Column::Metric(metric))
+                    .unwrap_or_else(|| unreachable!("{metric:?} is not a campaign metric"));
+                values[column]
             }
         }
     }
@@ -1164,6 +1312,29 @@ fn bump(s: &mut LevelState, delta: i32, now: Ticks) {
     s.area += u128::from(s.value) * u128::from(now - s.since);
     s.value = s.value.wrapping_add_signed(delta);
     s.since = now;
+}
+
+/// A queue's port pool over an interval: busy ports (mean, peak, inbound and outbound
+/// means) and port minutes.
+struct PortFigures {
+    mean: f64,
+    peak: f64,
+    inbound_mean: f64,
+    outbound_mean: f64,
+    minutes_inbound: f64,
+    minutes_callback: f64,
+}
+
+impl PortFigures {
+    /// A queue without a pool.
+    const NONE: PortFigures = PortFigures {
+        mean: f64::NAN,
+        peak: f64::NAN,
+        inbound_mean: f64::NAN,
+        outbound_mean: f64::NAN,
+        minutes_inbound: f64::NAN,
+        minutes_callback: f64::NAN,
+    };
 }
 
 /// Minutes of an area in value·ticks (agent-minutes, port-minutes).

@@ -28,11 +28,14 @@ fn with_replications(text: &str, n: u32) -> String {
         .join("\n")
 }
 
-/// Metrics that are about callbacks (or only exist because of them).
+/// Metrics that are about callbacks (or only exist because of them: port minutes, and
+/// busy ports split into inbound and outbound).
 fn about_callbacks(metric: &str) -> bool {
     metric.starts_with("callback")
         || metric.starts_with("port_minutes")
         || metric.starts_with("agent_minutes")
+        || metric.starts_with("ports_busy_inbound")
+        || metric.starts_with("ports_busy_outbound")
 }
 
 /// `accept = 0` changes nothing that is not about callbacks, in any replication.

@@ -131,6 +131,9 @@ max_attempts = 1"#,
     for r in 0..live.len() {
         assert_eq!(live[r], connected[r] + dropped[r], "replication {r}");
     }
+    // A mode that drops charts its drop rate.
+    let html = run.read("out/report.html");
+    assert!(html.contains("data-scope=\"campaign:list\" data-chart=\"drop_rate\""));
 }
 
 /// Progressive dialing with an endless list and no inbound work for its agent: each cycle
@@ -329,6 +332,33 @@ results = {{ OK = 0.35, NO_ANSWER = 0.45, BUSY = 0.2 }}
     )
 }
 
+/// `csv` without the columns named `names` and their CIs.
+fn without_columns(csv: &str, names: &[&str]) -> String {
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let keep: Vec<bool> = header
+        .iter()
+        .map(|h| {
+            !names.iter().any(|n| {
+                h.strip_prefix(n)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("_ci95"))
+            })
+        })
+        .collect();
+    assert!(keep.iter().any(|k| !k), "none of {names:?} in the header");
+    let mut out = String::new();
+    for line in csv.lines() {
+        let fields: Vec<&str> = line
+            .split(',')
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(f, _)| f)
+            .collect();
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
 /// A threshold at or above the head count never gives the campaign an agent: inbound is
 /// then exactly the scenario without it (its draws come from streams of its own).
 #[test]
@@ -340,21 +370,27 @@ fn a_threshold_above_the_head_count_leaves_inbound_untouched() {
     .unwrap();
     let without = Ccsim::simulate(&base, &[]);
     let with = Ccsim::simulate(&blended(100_000), &[]);
+    // With outbound dials on the pool, intervals.csv splits busy ports into inbound and
+    // outbound: without those columns it is the same file.
+    let outbound_columns = ["ports_busy_inbound_mean", "ports_busy_outbound_mean"];
     assert_eq!(
         without.read("out/intervals.csv"),
-        with.read("out/intervals.csv")
+        without_columns(&with.read("out/intervals.csv"), &outbound_columns)
     );
     // Every figure of the scenario without the campaign is the same with it; it adds its
-    // own, and its and outbound ports' minutes (none here).
+    // own, outbound ports' minutes and means (none here), and inbound ports' means (all).
     let (a, b) = (without.replications(), with.replications());
     let bits = |v: &Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     for (key, values) in &a {
         assert_eq!(Some(bits(values)), b.get(key).map(bits), "{key:?}");
     }
     for (key, values) in &b {
-        let billed_none = key.1.starts_with("port_minutes_") && values.iter().all(|v| *v == 0.0);
+        let none = (key.1.starts_with("port_minutes_") || key.1 == "ports_busy_outbound_mean")
+            && values.iter().all(|v| *v == 0.0);
+        let all_inbound = key.1 == "ports_busy_inbound_mean"
+            && Some(values) == a.get(&(key.0.clone(), "ports_busy_mean".into()));
         assert!(
-            a.contains_key(key) || key.0 == "campaign:list" || billed_none,
+            a.contains_key(key) || key.0 == "campaign:list" || none || all_inbound,
             "{key:?}: {values:?}"
         );
     }
@@ -474,4 +510,56 @@ results = { OK = 1 }"#;
         "{}",
         run.stderr
     );
+}
+
+/// `campaigns.csv` counts each dial in the interval it was placed in, so its rows add up to
+/// the run's figures; each dial ends with one result code; and the records left at an
+/// interval's end lie between the list less the records finished by the dials placed up to
+/// it and up to the one before (a dial finishes its record after it was placed).
+#[test]
+fn campaigns_csv_rows_add_up_to_the_run_and_follow_the_list() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/blended.toml");
+    let run = Ccsim::new()
+        .args(["run", path, "--out", "out", "--replications", "6"])
+        .run()
+        .success();
+    let rows = csv_rows(&run.path("out/campaigns.csv"));
+    let s = ccsim::scenario::Scenario::load(std::path::Path::new(path)).unwrap();
+    let reported = s.intervals() - s.first_reported_interval();
+    assert_eq!(rows.len(), reported * s.campaigns.len());
+    let summary = run.summary();
+    let value = |row: &HashMap<String, String>, key: &str| -> f64 { row[key].parse().unwrap() };
+    let near = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+    for metric in [
+        "dials",
+        "live_answers",
+        "outbound_connected",
+        "dropped",
+        "records_finished",
+        "agent_minutes_outbound",
+    ] {
+        let sum: f64 = rows.iter().map(|r| value(r, metric)).sum();
+        let run_total = summary.get("campaign:renewals", metric).mean;
+        assert!(near(sum, run_total), "{metric}: {sum} vs {run_total}");
+    }
+    assert!(summary.get("campaign:renewals", "dials").mean > 100.0);
+    let codes: Vec<&String> = rows[0]
+        .keys()
+        .filter(|k| ccsim::scenario::CallResult::from_name(k).is_some())
+        .collect();
+    assert!(codes.len() >= 4, "{codes:?}");
+    let records = f64::from(s.campaigns[0].records);
+    let mut finished_before = 0.0;
+    for row in &rows {
+        let by_code: f64 = codes.iter().map(|c| value(row, c)).sum();
+        assert!(near(by_code, value(row, "dials")), "{row:?}");
+        let finished_through = finished_before + value(row, "records_finished");
+        let left = value(row, "records_left");
+        assert!(
+            left >= records - finished_through - 1e-6 && left <= records - finished_before + 1e-6,
+            "{left} left, {finished_before} and {finished_through} finished: {row:?}"
+        );
+        assert!(near(value(row, "list_penetration"), 1.0 - left / records));
+        finished_before = finished_through;
+    }
 }

@@ -10,7 +10,8 @@ fn bundled(name: &str) -> PathBuf {
 }
 
 /// The charts a scenario's report has: contacts, service level and ASA per queue, ports per
-/// queue with a pool, callbacks per queue with callbacks; agents and occupancy per group.
+/// queue with a pool, callbacks per queue with callbacks; agents and occupancy per group;
+/// dials, agents' time and records left per campaign, and the drop rate in power mode.
 fn expected_charts(scenario: &Path) -> usize {
     let s = ccsim::scenario::Scenario::load(scenario).unwrap();
     s.queues
@@ -18,6 +19,10 @@ fn expected_charts(scenario: &Path) -> usize {
         .map(|q| 3 + usize::from(q.port_pool.is_some()) + usize::from(q.callback.is_some()))
         .sum::<usize>()
         + 2 * s.agent_groups.len()
+        + s.campaigns
+            .iter()
+            .map(|c| 3 + usize::from(c.mode == ccsim::scenario::DialMode::Power))
+            .sum::<usize>()
 }
 
 fn report(scenario: &str) -> (crate::harness::Run, String) {
@@ -33,10 +38,23 @@ fn report(scenario: &str) -> (crate::harness::Run, String) {
 
 #[test]
 fn the_report_is_one_self_contained_page_with_a_chart_per_figure() {
-    for scenario in ["default.toml", "callbacks.toml", "two-skill.toml"] {
+    for scenario in [
+        "default.toml",
+        "callbacks.toml",
+        "two-skill.toml",
+        "blended.toml",
+    ] {
         let (_, html) = report(scenario);
         if scenario == "callbacks.toml" {
             assert!(html.contains("data-chart=\"callbacks\""));
+        }
+        if scenario == "blended.toml" {
+            for chart in ["dials", "agents", "list"] {
+                let scoped = format!("data-scope=\"campaign:renewals\" data-chart=\"{chart}\"");
+                assert!(html.contains(&scoped), "{chart}");
+            }
+            // The pool's busy ports, inbound and outbound apart.
+            assert!(html.contains(ccsim::stats::Metric::PortsBusyOutboundMean.label()));
         }
         for outside in ["<script", "<link", "src=", "url(", "@import"] {
             assert!(!html.contains(outside), "{scenario}: {outside}");

@@ -264,3 +264,40 @@ fn a_workbook_past_excel_s_rows_is_refused_before_the_run() {
         assert!(run.stderr.contains(words), "{}", run.stderr);
     }
 }
+
+/// With a campaign, the workbook has a Campaigns sheet with `campaigns.csv`'s figures, one
+/// block per campaign, and its charts: dials, agents' time and records left.
+#[test]
+fn the_workbook_has_a_campaign_sheet_and_charts() {
+    let run = run("blended.toml");
+    let path = run.path("out/report.xlsx");
+    let s = ccsim::scenario::Scenario::load(&bundled("blended.toml")).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Intervals", "Agents", "Campaigns", "Charts"]
+    );
+    let sheet = book.worksheet_range("Campaigns").unwrap();
+    let rows = csv_rows(&run.path("out/campaigns.csv"));
+    assert_eq!(sheet.height(), 1 + rows.len());
+    // Columns: UTC start, local start, campaign, then each figure with its CI.
+    let heading = |c: u32| text(sheet.get_value((0, c)));
+    let dials = (3..sheet.width() as u32)
+        .find(|&c| heading(c) == ccsim::stats::Metric::Dials.label())
+        .expect("a dials column");
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(text(sheet.get_value((r, 2))), row["campaign"]);
+        assert_same(&row["dials"], sheet.get_value((r, dials)), "dials");
+    }
+    let charts = parts(&path, "xl/charts/chart");
+    assert_eq!(
+        charts.len(),
+        3 * s.queues.len() + 2 * s.agent_groups.len() + 3 * s.campaigns.len()
+    );
+    let last = part(&path, charts.last().unwrap());
+    assert!(
+        last.contains("Campaigns!$"),
+        "records left charts the campaign's block"
+    );
+}

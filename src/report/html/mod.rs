@@ -13,8 +13,10 @@ pub use sweep::{SweepPoint, sweep_page};
 
 use super::{Exporter, IntervalEstimates, figure, summary_estimates};
 use crate::experiment::RunResults;
-use crate::stats::{AGENT_COLUMNS, Column, Estimate, INTERVAL_COLUMNS, Metric, Unit};
-use crate::stats::{agent_columns_shown, interval_columns_shown};
+use crate::stats::{
+    AGENT_COLUMNS, CAMPAIGN_COLUMNS, Column, Estimate, INTERVAL_COLUMNS, Metric, Unit,
+};
+use crate::stats::{agent_columns_shown, campaign_columns_shown, interval_columns_shown};
 use plotters::prelude::*;
 use std::io::Write;
 
@@ -24,8 +26,8 @@ pub struct ReportHtml;
 /// (the chart says so), so that a year of 15-minute intervals stays a page, not megabytes.
 const MAX_POINTS: usize = 600;
 
-/// The queue figures charted, and the agent-group figures.
-const QUEUE_FIGURES: [Metric; 9] = [
+/// The queue figures charted, the agent-group figures and the campaign figures.
+const QUEUE_FIGURES: [Metric; 11] = [
     Metric::Offered,
     Metric::Answered,
     Metric::Abandoned,
@@ -33,6 +35,8 @@ const QUEUE_FIGURES: [Metric; 9] = [
     Metric::AsaS,
     Metric::PortsBusyMean,
     Metric::PortsBusyPeak,
+    Metric::PortsBusyInboundMean,
+    Metric::PortsBusyOutboundMean,
     Metric::CallbacksAccepted,
     Metric::CallbacksConnected,
 ];
@@ -40,6 +44,15 @@ const GROUP_FIGURES: [Column; 3] = [
     Column::Scheduled,
     Column::Present,
     Column::Metric(Metric::Occupancy),
+];
+const CAMPAIGN_FIGURES: [Column; 7] = [
+    Column::Metric(Metric::Dials),
+    Column::Metric(Metric::LiveAnswers),
+    Column::Metric(Metric::OutboundConnected),
+    Column::Metric(Metric::Dropped),
+    Column::Metric(Metric::DropRate),
+    Column::Metric(Metric::OutboundUtilisation),
+    Column::Metric(Metric::RecordsLeft),
 ];
 
 const PALETTE: [RGBColor; 4] = [
@@ -173,8 +186,8 @@ fn read_series<const N: usize>(
 
 /// Draws a chart of `lines` against `xs` (hours from the start, or a swept value) as an SVG
 /// element. `unit` scales shares to percentages; `reference` is a dashed horizontal line (a
-/// target, a pool size, no difference). The y axis starts at 0 (shares run to 100 %), but
-/// spans the values and 0 for `differences`.
+/// target, a pool size, no difference). The y axis starts at 0 (shares run to 100 %, unless
+/// all are small, as abandoned rates are), but spans the values and 0 for `differences`.
 fn chart(
     title: &str,
     (unit, differences): (Unit, bool),
@@ -206,7 +219,7 @@ fn chart(
         // All differences 0 (a change that touches nothing) still gets an axis of ±0.1.
         let pad = (high - low).max(high.abs()).max(low.abs()).max(1.0) * 0.1;
         (low - pad, high + pad)
-    } else if unit == Unit::Share {
+    } else if unit == Unit::Share && high >= 20.0 {
         (0.0, 100.0)
     } else if high > 0.0 {
         (0.0, high * 1.1)
@@ -418,6 +431,28 @@ impl Exporter for ReportHtml {
             &GROUP_FIGURES,
             (s.agent_groups.len(), k, interval_hours),
         )?;
+        let campaigns = if s.campaigns.is_empty() {
+            Vec::new()
+        } else {
+            let mut readers = results.campaign_rows()?;
+            let mut rows = IntervalEstimates::new(
+                &mut readers,
+                (
+                    &CAMPAIGN_COLUMNS,
+                    charted(
+                        &CAMPAIGN_COLUMNS,
+                        campaign_columns_shown(s),
+                        &CAMPAIGN_FIGURES,
+                    ),
+                ),
+            );
+            read_series(
+                &mut rows,
+                &CAMPAIGN_COLUMNS,
+                &CAMPAIGN_FIGURES,
+                (s.campaigns.len(), k, interval_hours),
+            )?
+        };
 
         page_start(
             out,
@@ -511,19 +546,22 @@ impl Exporter for ReportHtml {
 
             if let Some(p) = queue.port_pool {
                 let pool = &s.port_pools[p];
-                let (mean, peak) = (
-                    figure_of(series, Metric::PortsBusyMean),
-                    figure_of(series, Metric::PortsBusyPeak),
-                );
-                let lines = [
-                    (Metric::PortsBusyMean, &mean),
-                    (Metric::PortsBusyPeak, &peak),
-                ]
-                .map(|(m, points)| Line {
-                    label: m.label(),
-                    points,
-                    band: false,
-                });
+                // With outbound dials on the pool, its inbound and outbound shares too.
+                let mut figures = vec![Metric::PortsBusyMean, Metric::PortsBusyPeak];
+                if Metric::PortsBusyOutboundMean.applies_to(s) {
+                    figures.extend([Metric::PortsBusyInboundMean, Metric::PortsBusyOutboundMean]);
+                }
+                let points: Vec<Vec<Estimate>> =
+                    figures.iter().map(|&m| figure_of(series, m)).collect();
+                let lines: Vec<Line> = figures
+                    .iter()
+                    .zip(&points)
+                    .map(|(m, points)| Line {
+                        label: m.label(),
+                        points,
+                        band: false,
+                    })
+                    .collect();
                 let label = format!("Ports of {} — {}", pool.name, queue.name);
                 let size = Some(("ports in the pool", f64::from(pool.ports)));
                 let svg = chart(
@@ -595,6 +633,64 @@ impl Exporter for ReportHtml {
                 (&x_label, k > 1),
             )?;
             chart_figure(out, &scope, "occupancy", &svg)?;
+        }
+        for (c, (campaign, series)) in s.campaigns.iter().zip(&campaigns).enumerate() {
+            let scope = crate::stats::Scope::Campaign(c).label(s);
+            writeln!(
+                out,
+                "<h2>Campaign {} ({})</h2>",
+                escape(&campaign.name),
+                campaign.mode.name()
+            )?;
+            let line = |f: usize, band: bool| Line {
+                label: CAMPAIGN_FIGURES[f].label(),
+                points: &series.figures[f],
+                band,
+            };
+            // Dials and what came of them; drops only where a mode can drop.
+            let drops = campaign.mode == crate::scenario::DialMode::Power;
+            let dials: Vec<Line> = (0..if drops { 4 } else { 3 })
+                .map(|f| line(f, false))
+                .collect();
+            let charts = [
+                ("dials", "Dials per interval", Unit::Count, dials),
+                (
+                    "agents",
+                    Metric::OutboundUtilisation.label(),
+                    Unit::Share,
+                    vec![line(5, true)],
+                ),
+                (
+                    "list",
+                    Metric::RecordsLeft.label(),
+                    Unit::Count,
+                    vec![line(6, false)],
+                ),
+            ];
+            for (name, title, unit, lines) in charts {
+                let label = format!("{title} — {}", campaign.name);
+                let svg = chart(
+                    &label,
+                    (unit, false),
+                    &series.hours,
+                    &lines,
+                    None,
+                    (&x_label, k > 1),
+                )?;
+                chart_figure(out, &scope, name, &svg)?;
+            }
+            if drops {
+                let label = format!("{} — {}", Metric::DropRate.label(), campaign.name);
+                let svg = chart(
+                    &label,
+                    (Unit::Share, false),
+                    &series.hours,
+                    &[line(4, true)],
+                    None,
+                    (&x_label, k > 1),
+                )?;
+                chart_figure(out, &scope, "drop_rate", &svg)?;
+            }
         }
 
         // The summary table, every run-level figure.
