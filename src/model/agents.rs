@@ -146,8 +146,9 @@ pub struct Agent {
     pub cycle: u32,
     /// Dials of the current cycle still ringing.
     pub lines: u16,
-    /// The campaign the agent works for now (in a cycle, a talk or its wrap-up).
-    pub campaign_work: Option<u16>,
+    /// The campaign the agent works for now (in a cycle, a talk or its wrap-up), and
+    /// whether it talks (or wraps up) for it.
+    pub campaign_work: Option<(u16, bool)>,
 }
 
 /// A ready agent's entry in its group's ready list.

@@ -18,9 +18,11 @@
 //! under way when they close run to their end. Its draws come from streams of its own, so
 //! inbound callers are the same with or without it.
 
+use super::CampaignModel;
 use super::agents::AgentState;
 use super::center::{Center, Event};
 use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, PortUse};
+use super::pacing::PacingState;
 use crate::engine::{RandomStreams, Stream, Ticks};
 use crate::scenario::{CallResult, ResultClass};
 use std::cmp::Reverse;
@@ -47,6 +49,9 @@ impl CampaignStreams {
     }
 }
 
+/// The owner of a predictive dial: none (it dials for the campaign's agents as a pool).
+const NO_OWNER: u32 = u32::MAX;
+
 /// A record to dial: its index in the list and the attempts made so far.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Record {
@@ -66,12 +71,19 @@ pub(super) struct CampaignState {
     /// The day of the calendar the next window is looked for from.
     day: i64,
     /// Live answers holding for an agent, oldest first (slot, generation; stale ones are
-    /// skipped).
+    /// skipped), and how many hold now.
     holding: VecDeque<(u32, u32)>,
+    held: u32,
+    /// Dials ringing (placed, result not yet known).
+    ringing: u32,
+    /// Agents working for it (in a cycle, a talk or its wrap-up).
+    busy: u32,
+    /// Predictive mode's pacing.
+    pacing: Option<PacingState>,
 }
 
 impl CampaignState {
-    pub(super) fn new() -> CampaignState {
+    pub(super) fn new(model: &CampaignModel) -> CampaignState {
         CampaignState {
             next_fresh: 0,
             retries: BinaryHeap::new(),
@@ -79,6 +91,10 @@ impl CampaignState {
             // Day -1 may hold a window past midnight still open at the start.
             day: -1,
             holding: VecDeque::new(),
+            held: 0,
+            ringing: 0,
+            busy: 0,
+            pacing: model.pacing.as_ref().map(PacingState::new),
         }
     }
 }
@@ -184,7 +200,8 @@ impl Center<'_, '_> {
     }
 
     /// Starts cycles of campaign `k` for its ready agents, longest idle first, while it has
-    /// work and more than its `idle_threshold` of them are ready.
+    /// work and more than its `idle_threshold` of them are ready; in predictive mode, dials
+    /// as its pacing allows.
     fn campaign_dispatch(&mut self, k: usize, now: Ticks) {
         if self.campaign_dispatching {
             return;
@@ -192,6 +209,11 @@ impl Center<'_, '_> {
         self.campaign_dispatching = true;
         let model = self.model;
         let campaign = &model.campaigns[k].campaign;
+        if campaign.mode == crate::scenario::DialMode::Predictive {
+            self.pace(k, now);
+            self.campaign_dispatching = false;
+            return;
+        }
         while self.campaign_has_work(k, now) {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             if ready <= campaign.idle_threshold {
@@ -203,6 +225,58 @@ impl Center<'_, '_> {
             self.start_cycle(k, a, now);
         }
         self.campaign_dispatching = false;
+    }
+
+    /// Predictive dialing (see `pacing`): places dials for campaign `k`'s agents as a pool,
+    /// none reserved, while its pacing allows one more to ring.
+    fn pace(&mut self, k: usize, now: Ticks) {
+        let model = self.model;
+        let cm = &model.campaigns[k];
+        let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
+        let window = campaign.drop_window_of(&model.calendar, now);
+        while self.campaign_has_work(k, now) {
+            let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
+            let state = &self.campaigns[k];
+            let n = state.ringing + 1;
+            if n > campaign.lines * (ready + state.busy) {
+                break;
+            }
+            // Ready agents beyond the threshold, less those live answers holding will take.
+            let free = ready
+                .saturating_sub(campaign.idle_threshold)
+                .saturating_sub(state.held);
+            let agents = (f64::from(free), f64::from(state.busy));
+            let allowed = state
+                .pacing
+                .as_ref()
+                .expect("predictive")
+                .allows(pacing, n, agents, window);
+            if !allowed {
+                break;
+            }
+            let record = self.take_record(k, now).expect("a record is due");
+            let slot = self.new_dial(k, None, record, Phase::Dialing, now);
+            self.place_dial(slot, now);
+        }
+    }
+
+    /// Agent `a` starts working for campaign `k` (`talking` for it, or in a cycle).
+    fn campaign_work_started(&mut self, k: usize, a: u32, talking: bool, now: Ticks) {
+        self.agents.get_mut(a).campaign_work = Some((k as u16, talking));
+        self.campaigns[k].busy += 1;
+        self.rec.campaign_agents(k, 1, now);
+        if talking {
+            self.rec.campaign_talking(k, 1, now);
+        }
+    }
+
+    /// An agent stopped working for campaign `k` (it had been `talking` for it).
+    pub(super) fn campaign_work_ended(&mut self, k: usize, talking: bool, now: Ticks) {
+        self.campaigns[k].busy -= 1;
+        self.rec.campaign_agents(k, -1, now);
+        if talking {
+            self.rec.campaign_talking(k, -1, now);
+        }
     }
 
     /// Takes (off the ready lists) the longest-idle ready agent of `groups`.
@@ -223,8 +297,7 @@ impl Center<'_, '_> {
         self.set_agent_state(a, AgentState::Reserved, now);
         let agent = self.agents.get_mut(a);
         agent.cycle = agent.cycle.wrapping_add(1);
-        agent.campaign_work = Some(k as u16);
-        self.rec.campaign_agents(k, 1, now);
+        self.campaign_work_started(k, a, false, now);
         let model = &self.model.campaigns[k];
         match &model.preview {
             Some(preview) => {
@@ -232,7 +305,7 @@ impl Center<'_, '_> {
                 self.agents.get_mut(a).lines = 1;
                 let time = preview.sample(&mut self.campaign_streams[k].preview);
                 self.rec.campaign_previewed(k, time);
-                let slot = self.new_dial(k, a, record, Phase::Preview, now);
+                let slot = self.new_dial(k, Some(a), record, Phase::Preview, now);
                 let generation = self.contacts.get(slot).generation;
                 self.schedule(now.saturating_add(time), Event::Dial { slot, generation });
             }
@@ -247,15 +320,23 @@ impl Center<'_, '_> {
                 }
                 self.agents.get_mut(a).lines = records.len() as u16;
                 for record in records {
-                    let slot = self.new_dial(k, a, record, Phase::Dialing, now);
+                    let slot = self.new_dial(k, Some(a), record, Phase::Dialing, now);
                     self.place_dial(slot, now);
                 }
             }
         }
     }
 
-    /// A contact for a dial of `record` by agent `a`'s cycle, in `phase`.
-    fn new_dial(&mut self, k: usize, a: u32, record: Record, phase: Phase, now: Ticks) -> u32 {
+    /// A contact for a dial of `record` by agent `a`'s cycle (none: a predictive dial), in
+    /// `phase`.
+    fn new_dial(
+        &mut self,
+        k: usize,
+        a: Option<u32>,
+        record: Record,
+        phase: Phase,
+        now: Ticks,
+    ) -> u32 {
         self.in_system += 1;
         let slot = self.contacts.insert(Contact {
             id: u64::from(record.index),
@@ -271,27 +352,32 @@ impl Center<'_, '_> {
             wrap_up: 0,
             patience: None,
             port: None,
-            agent: a,
+            agent: a.unwrap_or(NO_OWNER),
             ronas: 0,
             accepts: [false; 2],
             offer_pending: false,
             kind: ContactKind::Outbound,
         });
-        let agent = self.agents.get(a);
+        let (owner_id, cycle) = a.map_or((0, 0), |a| {
+            let agent = self.agents.get(a);
+            (agent.id, agent.cycle)
+        });
         self.contacts.set_outbound(
             slot,
             OutboundState {
                 campaign: k as u16,
                 record: record.index,
                 attempts: record.attempts,
-                owner: a,
-                owner_id: agent.id,
-                cycle: agent.cycle,
+                owner: a.unwrap_or(NO_OWNER),
+                owner_id,
+                cycle,
                 result: CallResult::OK,
                 dialed: now,
             },
         );
-        self.agents.get_mut(a).contact = slot;
+        if let Some(a) = a {
+            self.agents.get_mut(a).contact = slot;
+        }
         slot
     }
 
@@ -308,6 +394,7 @@ impl Center<'_, '_> {
         o.dialed = now;
         let k = o.campaign as usize;
         self.rec.campaign_dialed(k);
+        self.campaigns[k].ringing += 1;
         let model = &self.model.campaigns[k];
         if let Some(p) = model.campaign.port_pool {
             if !self.port_free(p) {
@@ -343,9 +430,17 @@ impl Center<'_, '_> {
         let live = model.dial.class(o.result) == ResultClass::Connected;
         self.rec
             .campaign_rang(k, o.dialed, (now - o.dialed, o.result), live);
-        let owner = self.agents.get(o.owner);
-        let waiting_owner =
-            owner.id == o.owner_id && owner.cycle == o.cycle && owner.state == AgentState::Reserved;
+        let state = &mut self.campaigns[k];
+        state.ringing -= 1;
+        if let Some(pacing) = &mut state.pacing {
+            pacing.rang(live, campaign.drop_window_of(&self.model.calendar, now));
+            // One fewer ringing: the dialer may place another.
+            self.campaign_wake = true;
+        }
+        let waiting_owner = o.owner != NO_OWNER && {
+            let owner = self.agents.get(o.owner);
+            owner.id == o.owner_id && owner.cycle == o.cycle && owner.state == AgentState::Reserved
+        };
         if waiting_owner {
             self.agents.get_mut(o.owner).lines -= 1;
         }
@@ -359,6 +454,7 @@ impl Center<'_, '_> {
             } else {
                 let generation = self.contacts.enter_phase(slot, Phase::Holding);
                 self.campaigns[k].holding.push_back((slot, generation));
+                self.campaigns[k].held += 1;
                 self.schedule(
                     now.saturating_add(campaign.drop_after),
                     Event::Drop { slot, generation },
@@ -385,6 +481,7 @@ impl Center<'_, '_> {
                     .current(slot, generation, Phase::Holding)
                     .is_some()
                 {
+                    self.campaigns[k].held -= 1;
                     self.connect_outbound(slot, a, now);
                     return true;
                 }
@@ -410,10 +507,17 @@ impl Center<'_, '_> {
         self.set_agent_state(a, AgentState::Talking, now);
         let agent = self.agents.get_mut(a);
         agent.contact = slot;
-        if agent.campaign_work.is_none() {
-            agent.campaign_work = Some(k as u16);
-            self.rec.campaign_agents(k, 1, now);
+        // The cycle's agent goes on working for the campaign, now talking; another starts.
+        match agent.campaign_work {
+            Some((_, talking)) => {
+                if !talking {
+                    agent.campaign_work = Some((k as u16, true));
+                    self.rec.campaign_talking(k, 1, now);
+                }
+            }
+            None => self.campaign_work_started(k, a, true, now),
         }
+        self.live_answer_ended(k, false, now);
         self.rec.campaign_connected(k, dialed, talk);
         self.schedule(
             now.saturating_add(talk),
@@ -423,9 +527,22 @@ impl Center<'_, '_> {
 
     /// A live answer held `drop_after` with no agent: the customer is dropped (DROPPED).
     pub(super) fn drop_live(&mut self, slot: u32, now: Ticks) {
-        let o = self.contacts.outbound(slot);
-        self.rec.campaign_dropped(o.campaign as usize, o.dialed);
+        let o = *self.contacts.outbound(slot);
+        let k = o.campaign as usize;
+        self.campaigns[k].held -= 1;
+        self.live_answer_ended(k, true, now);
+        self.rec.campaign_dropped(k, o.dialed);
         self.attempt_ended(slot, CallResult::DROPPED, now);
+    }
+
+    /// A live answer of campaign `k` talked with an agent or was `dropped`: its pacing
+    /// learns from it.
+    fn live_answer_ended(&mut self, k: usize, dropped: bool, now: Ticks) {
+        let model = &self.model.campaigns[k];
+        if let (Some(state), Some(pacing)) = (&mut self.campaigns[k].pacing, &model.pacing) {
+            let window = model.campaign.drop_window_of(&self.model.calendar, now);
+            state.live_ended(pacing, dropped, window);
+        }
     }
 
     /// The attempt in `slot` ended unconnected with `result`: its port is released and the

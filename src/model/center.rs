@@ -293,7 +293,7 @@ impl Model {
             campaigns: self
                 .campaigns
                 .iter()
-                .map(|_| super::campaigns::CampaignState::new())
+                .map(super::campaigns::CampaignState::new)
                 .collect(),
             campaign_streams: self
                 .campaigns
@@ -976,8 +976,8 @@ impl Center<'_, '_> {
     /// ended): it leaves if its shift is over, takes a break or aux period that came due
     /// meanwhile, else takes the best waiting contact or becomes ready.
     pub(super) fn agent_free(&mut self, a: u32, now: Ticks) {
-        if let Some(k) = self.agents.get_mut(a).campaign_work.take() {
-            self.rec.campaign_agents(k as usize, -1, now);
+        if let Some((k, talking)) = self.agents.get_mut(a).campaign_work.take() {
+            self.campaign_work_ended(k as usize, talking, now);
         }
         let agent = self.agents.get(a);
         if agent.leaving {

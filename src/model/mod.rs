@@ -10,6 +10,7 @@ mod callbacks;
 mod campaigns;
 mod center;
 mod contacts;
+mod pacing;
 mod queue;
 mod roster;
 mod routing;
@@ -114,6 +115,8 @@ pub struct CampaignModel {
     pub talk: Sampler,
     pub wrap_up: Option<Sampler>,
     pub dial: DialModel,
+    /// Predictive mode's pacing constants.
+    pub pacing: Option<pacing::Pacing>,
 }
 
 impl CampaignModel {
@@ -124,6 +127,8 @@ impl CampaignModel {
             talk: Sampler::new(&c.talk),
             wrap_up: c.wrap_up.as_ref().map(Sampler::new),
             dial: DialModel::new(&c.dialing),
+            pacing: (c.mode == crate::scenario::DialMode::Predictive)
+                .then(|| pacing::Pacing::new(c)),
         }
     }
 }

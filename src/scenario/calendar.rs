@@ -80,6 +80,17 @@ impl Calendar {
         at + i128::from(micros)
     }
 
+    /// The day on the clock (day 0: the start's date) at `t` ticks from the start.
+    pub fn day_of(&self, t: Ticks) -> i64 {
+        if let Some(start_in_day) = self.fixed_start_in_day {
+            return ((t + start_in_day) as i128 / DAY) as i64;
+        }
+        // Ticks are microseconds.
+        let at = self.start + jiff::SignedDuration::from_micros(t as i64);
+        let date = self.zone.to_datetime(at).date();
+        i64::from((date - self.first_day).get_days())
+    }
+
     /// The time `t` on the clock: its date and time (`2026-03-29 03:00`, seconds when it has
     /// them), which spreadsheets read as a date-time, and its offset from UTC (`+02:00`),
     /// which tells the two 02:00s of a fall-back day apart.
@@ -118,6 +129,21 @@ mod tests {
             start.parse().unwrap(),
             jiff::tz::db().get("Europe/Copenhagen").unwrap(),
         )
+    }
+
+    #[test]
+    fn the_day_of_a_time_is_the_inverse_of_a_day_s_midnight() {
+        let utc = Calendar::new("2026-03-28T22:30:00Z".parse().unwrap(), TimeZone::UTC);
+        for calendar in [copenhagen("2026-03-28T22:30:00+01:00"), utc] {
+            // Day 0 began before the start; day 1 is 23 hours long in Copenhagen.
+            for day in 1..4 {
+                let midnight = calendar.at(day, 0) as Ticks;
+                assert_eq!(calendar.day_of(midnight), day);
+                assert_eq!(calendar.day_of(midnight - 1), day - 1);
+                assert_eq!(calendar.day_of(midnight + 23 * HOUR - 1), day, "{day}");
+            }
+            assert_eq!(calendar.day_of(0), 0);
+        }
     }
 
     #[test]

@@ -26,16 +26,63 @@ pub enum DialMode {
     /// `lines` dials per ready agent at once; live answers beyond the first go to another
     /// ready agent of the campaign, or are dropped after `drop_after`.
     Power,
+    /// Dials for the campaign's agents as a pool, ahead of those about to be free, paced to
+    /// keep the abandoned rate at `drop_target` and within `max_drop_rate` over each window.
+    Predictive,
 }
 
 impl DialMode {
-    const ALL: [DialMode; 3] = [DialMode::Preview, DialMode::Progressive, DialMode::Power];
+    const ALL: [DialMode; 4] = [
+        DialMode::Preview,
+        DialMode::Progressive,
+        DialMode::Power,
+        DialMode::Predictive,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             DialMode::Preview => "preview",
             DialMode::Progressive => "progressive",
             DialMode::Power => "power",
+            DialMode::Predictive => "predictive",
+        }
+    }
+
+    /// Whether more live answers can come than agents wait for (so some may be dropped).
+    pub fn may_drop(self) -> bool {
+        matches!(self, DialMode::Power | DialMode::Predictive)
+    }
+}
+
+/// The period over which the abandoned rate is measured against its cap: regulators differ
+/// (Ofcom: 24 hours; the US Telemarketing Sales Rule: 30 days per campaign).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropWindow {
+    /// The whole simulated period.
+    Run,
+    /// Each calendar day on the scenario's clock.
+    Day,
+    /// Consecutive 30-day periods of the scenario's calendar, from the start's date.
+    ThirtyDays,
+}
+
+impl DropWindow {
+    const ALL: [DropWindow; 3] = [DropWindow::Run, DropWindow::Day, DropWindow::ThirtyDays];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DropWindow::Run => "run",
+            DropWindow::Day => "day",
+            DropWindow::ThirtyDays => "30d",
+        }
+    }
+
+    /// The window a time falls in, given its day on the calendar (day 0: the start's date).
+    fn of_day(self, day: i64) -> i64 {
+        match self {
+            DropWindow::Run => 0,
+            DropWindow::Day => day,
+            DropWindow::ThirtyDays => day.div_euclid(30),
         }
     }
 }
@@ -45,7 +92,8 @@ impl DialMode {
 pub struct Campaign {
     pub name: String,
     pub mode: DialMode,
-    /// Dials per cycle of an agent: `lines` in power mode, else 1.
+    /// Dials per cycle of an agent: `lines` in power mode, else 1; in predictive mode the
+    /// most dials ringing at once per agent working the campaign (ready or busy with it).
     pub lines: u32,
     /// Indices into `Scenario::agent_groups`: the groups whose agents work it.
     pub groups: Vec<usize>,
@@ -65,6 +113,21 @@ pub struct Campaign {
     /// Blending (Bhulai & Koole's threshold): an agent is given outbound work only while
     /// more than this many of the campaign's agents are ready, so that some stay for inbound.
     pub idle_threshold: u32,
+    /// The abandoned-rate cap (dropped per live answer) over each `drop_window`.
+    pub max_drop_rate: f64,
+    pub drop_window: DropWindow,
+    /// Predictive mode: the abandoned rate the pacing aims at.
+    pub drop_target: f64,
+}
+
+impl Campaign {
+    /// The measurement window (of its abandoned rate) of time `t`.
+    pub fn drop_window_of(&self, calendar: &super::Calendar, t: Ticks) -> i64 {
+        match self.drop_window {
+            DropWindow::Run => 0,
+            w => w.of_day(calendar.day_of(t)),
+        }
+    }
 }
 
 const MAX_RECORDS: u32 = 100_000_000;
@@ -93,7 +156,7 @@ impl Checker<'_> {
                     r.mode.span(),
                     format!("{key}.mode"),
                     format!(
-                        "unknown mode \"{}\"; allowed: {} (predictive pacing is not built yet)",
+                        "unknown mode \"{}\"; allowed: {}",
                         r.mode.get_ref(),
                         names.join(", ")
                     ),
@@ -101,8 +164,9 @@ impl Checker<'_> {
             })?;
         let lines = match (&r.lines, mode) {
             (None, DialMode::Power) => 2,
+            (None, DialMode::Predictive) => 3,
             (None, _) => 1,
-            (Some(l), DialMode::Power) => {
+            (Some(l), DialMode::Power | DialMode::Predictive) => {
                 if !(1..=MAX_LINES).contains(l.get_ref()) {
                     return Err(self.error(
                         l.span(),
@@ -119,7 +183,7 @@ impl Checker<'_> {
                 return Err(self.error(
                     l.span(),
                     format!("{key}.lines"),
-                    "applies only with mode = \"power\" (preview and progressive dial one line per agent)",
+                    "applies only with mode = \"power\" or \"predictive\" (preview and progressive dial one line per agent)",
                 ));
             }
         };
@@ -229,7 +293,62 @@ impl Checker<'_> {
             let span = r.max_attempts.as_ref().map_or(raw.span(), |m| m.span());
             return Err(self.error(span, format!("{key}.max_attempts"), "must be from 1 to 100"));
         }
+        let share =
+            |v: &Option<Spanned<super::Share>>| v.as_ref().map(|v| (v.get_ref().0, v.span()));
+        let max_drop_rate = share(&r.max_drop_rate).map_or(0.03, |(v, _)| v);
+        let drop_window = match &r.drop_window {
+            None => DropWindow::Day,
+            Some(w) => DropWindow::ALL
+                .into_iter()
+                .find(|d| d.name() == w.get_ref())
+                .ok_or_else(|| {
+                    let names: Vec<&str> = DropWindow::ALL.iter().map(|d| d.name()).collect();
+                    self.error(
+                        w.span(),
+                        format!("{key}.drop_window"),
+                        format!(
+                            "unknown window \"{}\"; allowed: {} (the whole run, each calendar day, or 30-day periods)",
+                            w.get_ref(),
+                            names.join(", ")
+                        ),
+                    )
+                })?,
+        };
+        let drop_target = match (share(&r.drop_target), mode) {
+            (None, _) => 0.8 * max_drop_rate,
+            (Some((_, span)), m) if m != DialMode::Predictive => {
+                return Err(self.error(
+                    span,
+                    format!("{key}.drop_target"),
+                    "applies only with mode = \"predictive\" (its pacing aims at it)",
+                ));
+            }
+            (Some((t, span)), _) => {
+                if !(t > 0.0 && t <= max_drop_rate) {
+                    return Err(self.error(
+                        span,
+                        format!("{key}.drop_target"),
+                        format!(
+                            "{t} is not an abandoned rate to aim at: more than 0 and at most max_drop_rate ({max_drop_rate})"
+                        ),
+                    ));
+                }
+                t
+            }
+        };
+        if mode == DialMode::Predictive
+            && let Some((0.0, span)) = share(&r.max_drop_rate)
+        {
+            return Err(self.error(
+                span,
+                format!("{key}.max_drop_rate"),
+                "is 0: predictive dialing always risks a drop; use mode = \"progressive\" to dial without any",
+            ));
+        }
         Ok(Campaign {
+            max_drop_rate,
+            drop_window,
+            drop_target,
             mode,
             lines,
             groups: worked_by,

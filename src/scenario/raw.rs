@@ -182,6 +182,12 @@ pub struct RawCampaign {
     pub drop_after: Option<Spanned<Duration>>,
     /// Blending: a cycle starts only while more than this many agents would be left ready.
     pub idle_threshold: Option<Spanned<u32>>,
+    /// The abandoned-rate cap (dropped per live answer) over each measurement window.
+    pub max_drop_rate: Option<Spanned<Share>>,
+    /// The measurement window: `run`, `day` or `30d`.
+    pub drop_window: Option<Spanned<String>>,
+    /// Predictive mode: the abandoned rate its pacing aims at (below the cap).
+    pub drop_target: Option<Spanned<Share>>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -682,7 +682,7 @@ fn by_name(text: &str, segment: &str) -> String {
     else {
         return segment.to_string();
     };
-    if !["queue", "agent_group", "port_pool"].contains(&array) {
+    if !["queue", "agent_group", "port_pool", "campaign"].contains(&array) {
         return segment.to_string();
     }
     // The file's syntax is sound (type errors come after parsing), so it reads untyped.

@@ -392,7 +392,9 @@ metrics! {
     ListPenetration: "list_penetration", "Share of the list finished", Share, HigherIsBetter, RatioOfSums, Campaigns;
     AgentMinutesOutbound: "agent_minutes_outbound", "Agent minutes on the campaign", Minutes, Neutral, Mean, Campaigns;
     ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
-    OutboundUtilisation: "outbound_utilisation", "Share of its agents' present time on the campaign", Share, Neutral, RatioOfSums, Campaigns;
+    OutboundUtilisation: "outbound_utilisation", "Share of its agents' present time talking for the campaign", Share, HigherIsBetter, RatioOfSums, Campaigns;
+    WindowDropRate: "window_drop_rate", "Abandoned rate over the measurement window so far", Share, LowerIsBetter, RatioOfSums, Campaigns;
+    DropCapMet: "drop_cap_met", "Days with every window within the abandoned-rate cap", Share, HigherIsBetter, ShareOfReplications, Campaigns;
 }
 
 impl Metric {
@@ -518,7 +520,7 @@ impl Metric {
         Metric::BreakDelayS,
     ];
     /// Metrics of an outbound campaign.
-    pub const CAMPAIGN: [Metric; 15] = [
+    pub const CAMPAIGN: [Metric; 16] = [
         Metric::Dials,
         Metric::LiveAnswers,
         Metric::LiveAnswerRate,
@@ -534,7 +536,19 @@ impl Metric {
         Metric::AgentMinutesOutbound,
         Metric::OutboundUtilisation,
         Metric::ContactsPerAgentHour,
+        Metric::DropCapMet,
     ];
+    /// An outbound campaign's metrics of each interval (`campaigns.csv`): the run's, with the
+    /// window's abandoned rate so far for whether the run kept the cap.
+    pub const CAMPAIGN_INTERVAL: [Metric; 16] = {
+        let mut metrics = [Metric::WindowDropRate; 16];
+        let mut i = 0;
+        while i < 15 {
+            metrics[i] = Metric::CAMPAIGN[i];
+            i += 1;
+        }
+        metrics
+    };
     /// Metrics of a port pool.
     pub const POOL: [Metric; 13] = [
         Metric::PortUtilisation,
@@ -812,13 +826,13 @@ pub const AGENT_COLUMNS: [Column; 9 + AgentState::COUNT] = {
 
 /// Columns of `campaigns.csv` computed for each interval and campaign, in order: the
 /// campaign's figures (dials and what came of them count in the interval the dial was placed
-/// in; records left and list penetration are as at the interval's end), then the dials
-/// ending with each `call_result` code.
-pub const CAMPAIGN_COLUMNS: [Column; Metric::CAMPAIGN.len() + CALL_RESULTS.len()] = {
-    let mut columns = [Column::Scheduled; Metric::CAMPAIGN.len() + CALL_RESULTS.len()];
+/// in; records left, list penetration and the window's abandoned rate are as at the
+/// interval's end), then the dials ending with each `call_result` code.
+pub const CAMPAIGN_COLUMNS: [Column; Metric::CAMPAIGN_INTERVAL.len() + CALL_RESULTS.len()] = {
+    let mut columns = [Column::Scheduled; Metric::CAMPAIGN_INTERVAL.len() + CALL_RESULTS.len()];
     let mut i = 0;
-    while i < Metric::CAMPAIGN.len() {
-        columns[i] = Column::Metric(Metric::CAMPAIGN[i]);
+    while i < Metric::CAMPAIGN_INTERVAL.len() {
+        columns[i] = Column::Metric(Metric::CAMPAIGN_INTERVAL[i]);
         i += 1;
     }
     let mut j = 0;

@@ -37,6 +37,8 @@ pub enum Level {
     AgentsScheduled(usize),
     /// Agents working for a campaign: in its cycles, talks and wrap-ups.
     CampaignAgents(usize),
+    /// Agents talking or wrapping up for a campaign.
+    CampaignTalking(usize),
 }
 
 /// Receives interval rows (the values of [`INTERVAL_COLUMNS`]) as intervals close, in order.
@@ -153,13 +155,20 @@ impl CampaignCounts {
         }
     }
 
-    /// The values of [`CAMPAIGN_COLUMNS`], given the agent time on the campaign and its
-    /// groups' present time (value·ticks), the list's size and the records left.
+    /// The values of [`CAMPAIGN_COLUMNS`], given the agent time on the campaign, talking for
+    /// it and its groups' present time (value·ticks), the list's size and the records left,
+    /// and the measurement window's live answers and drops so far.
     fn values(
         &self,
-        (agent_time, present): (f64, f64),
+        time: CampaignTime,
         (records, left): (u32, u64),
+        (window_live, window_dropped): (u64, u64),
     ) -> [Ratio; CAMPAIGN_COLUMNS.len()] {
+        let CampaignTime {
+            agents: agent_time,
+            talking,
+            present,
+        } = time;
         let v = Ratio::value;
         let secs = |t: TickSum| secs_from_tick_sum(t);
         let agent_secs = agent_time / crate::engine::TICKS_PER_SECOND as f64;
@@ -179,7 +188,8 @@ impl CampaignCounts {
                 Metric::RecordsLeft => v(left as f64),
                 Metric::ListPenetration => Ratio::new(records - left as f64, records),
                 Metric::AgentMinutesOutbound => v(agent_secs / 60.0),
-                Metric::OutboundUtilisation => Ratio::new(agent_time, present),
+                Metric::OutboundUtilisation => Ratio::new(talking, present),
+                Metric::WindowDropRate => Ratio::new(window_dropped as f64, window_live as f64),
                 Metric::ContactsPerAgentHour => {
                     Ratio::new(self.connected as f64, agent_secs / 3600.0)
                 }
@@ -188,6 +198,31 @@ impl CampaignCounts {
             Column::Result(r) => v(f64::from(self.results[r.0 as usize])),
             c => unreachable!("{c:?} is not a campaign column"),
         })
+    }
+}
+
+/// Agent time of a campaign over an interval or a run, value·ticks: working for it (cycles,
+/// talks, wrap-ups), talking or wrapping up, and its groups' present time.
+#[derive(Clone, Copy)]
+struct CampaignTime {
+    agents: f64,
+    talking: f64,
+    present: f64,
+}
+
+/// A campaign's current measurement window (by its dials' intervals): which, its live
+/// answers and drops so far, and whether every earlier window kept the cap.
+#[derive(Clone, Copy, Debug)]
+struct DropWindowTotals {
+    window: i64,
+    live: u64,
+    dropped: u64,
+    earlier_met: bool,
+}
+
+impl DropWindowTotals {
+    fn met(&self, cap: f64) -> bool {
+        self.dropped as f64 <= cap * self.live as f64
     }
 }
 
@@ -246,12 +281,13 @@ impl LevelLayout {
             }
             Level::AgentsPresent(g) => groups + g * Self::PER_GROUP,
             Level::AgentsScheduled(g) => groups + g * Self::PER_GROUP + AgentState::COUNT,
-            Level::CampaignAgents(k) => groups + self.groups * Self::PER_GROUP + k,
+            Level::CampaignAgents(k) => groups + self.groups * Self::PER_GROUP + 2 * k,
+            Level::CampaignTalking(k) => groups + self.groups * Self::PER_GROUP + 2 * k + 1,
         }
     }
 
     fn len(self) -> usize {
-        self.queues + 3 * self.pools + Self::PER_GROUP * self.groups + self.campaigns
+        self.queues + 3 * self.pools + Self::PER_GROUP * self.groups + 2 * self.campaigns
     }
 }
 
@@ -370,6 +406,10 @@ pub struct Recorder {
     campaign_groups: Vec<Vec<usize>>,
     /// Records each campaign has finished, the warm-up's included.
     campaign_finished: Vec<u64>,
+    campaign_windows: Vec<DropWindowTotals>,
+    /// The scenario's campaigns (their windows and caps) and its calendar.
+    campaigns: Vec<crate::scenario::Campaign>,
+    calendar: crate::scenario::Calendar,
 
     sink: Box<dyn IntervalSink>,
     calls: Option<CallLog>,
@@ -437,6 +477,17 @@ impl Recorder {
             campaign_records: s.campaigns.iter().map(|c| c.records).collect(),
             campaign_groups: s.campaigns.iter().map(|c| c.groups.clone()).collect(),
             campaign_finished: vec![0; s.campaigns.len()],
+            campaign_windows: vec![
+                DropWindowTotals {
+                    window: 0,
+                    live: 0,
+                    dropped: 0,
+                    earlier_met: true,
+                };
+                s.campaigns.len()
+            ],
+            campaigns: s.campaigns.clone(),
+            calendar: s.calendar(),
             sink,
             calls,
             trace,
@@ -802,6 +853,12 @@ impl Recorder {
         self.bump(self.layout.index(Level::CampaignAgents(k)), delta, now);
     }
 
+    /// An agent started (`delta` 1) or stopped (-1) talking (or wrapping up) for campaign `k`.
+    #[inline]
+    pub fn campaign_talking(&mut self, k: usize, delta: i32, now: Ticks) {
+        self.bump(self.layout.index(Level::CampaignTalking(k)), delta, now);
+    }
+
     /// A contact was still in the IVR or the queue when the run ended.
     /// `wait` is how long a waiting contact had waited.
     pub fn still_in_system(&mut self, q: usize, interval: Option<u32>, phase: Phase, wait: Ticks) {
@@ -1054,9 +1111,25 @@ impl Recorder {
             self.run_groups[g].add(counts);
         }
         for (c, counts) in totals.campaigns.iter().enumerate() {
+            let window =
+                self.campaigns[c].drop_window_of(&self.calendar, k as Ticks * self.interval);
+            let cap = self.campaigns[c].max_drop_rate;
+            let w = &mut self.campaign_windows[c];
+            if window != w.window {
+                *w = DropWindowTotals {
+                    window,
+                    live: 0,
+                    dropped: 0,
+                    earlier_met: w.earlier_met && w.met(cap),
+                };
+            }
+            w.live += counts.live;
+            w.dropped += counts.dropped;
+            let window_so_far = (w.live, w.dropped);
             let row = counts.values(
                 self.campaign_time(&totals.area, c),
                 (self.campaign_records[c], totals.records_left[c]),
+                window_so_far,
             );
             if let Err(e) = self.sink.campaign_row(k, c, &row) {
                 self.io_error.get_or_insert(e);
@@ -1070,13 +1143,16 @@ impl Recorder {
         self.spare = Some(totals);
     }
 
-    /// Campaign `k`'s agent time and its groups' present time in `area` (value·ticks).
-    fn campaign_time(&self, area: &[f64], k: usize) -> (f64, f64) {
-        let present = self.campaign_groups[k]
-            .iter()
-            .map(|&g| area[self.layout.index(Level::AgentsPresent(g))])
-            .sum();
-        (area[self.layout.index(Level::CampaignAgents(k))], present)
+    /// Campaign `k`'s agent time in `area` (value·ticks).
+    fn campaign_time(&self, area: &[f64], k: usize) -> CampaignTime {
+        CampaignTime {
+            agents: area[self.layout.index(Level::CampaignAgents(k))],
+            talking: area[self.layout.index(Level::CampaignTalking(k))],
+            present: self.campaign_groups[k]
+                .iter()
+                .map(|&g| area[self.layout.index(Level::AgentsPresent(g))])
+                .sum(),
+        }
     }
 
     /// Ends the replication at `now`: closes every interval (contacts still in the system
@@ -1231,9 +1307,15 @@ impl Recorder {
                 // Records left: not finished when the run ended (never dialed, waiting for
                 // a retry, or in a dial the drain limit cut).
                 let left = u64::from(self.campaign_records[k]) - self.campaign_finished[k];
+                let w = &self.campaign_windows[k];
+                if metric == Metric::DropCapMet {
+                    let met = w.earlier_met && w.met(self.campaigns[k].max_drop_rate);
+                    return v(f64::from(u8::from(met)));
+                }
                 let values = self.run_campaigns[k].values(
                     self.campaign_time(&self.run_area, k),
                     (self.campaign_records[k], left),
+                    (w.live, w.dropped),
                 );
                 let column = CAMPAIGN_COLUMNS
                     .iter()

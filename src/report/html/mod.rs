@@ -45,7 +45,7 @@ const GROUP_FIGURES: [Column; 3] = [
     Column::Present,
     Column::Metric(Metric::Occupancy),
 ];
-const CAMPAIGN_FIGURES: [Column; 7] = [
+const CAMPAIGN_FIGURES: [Column; 8] = [
     Column::Metric(Metric::Dials),
     Column::Metric(Metric::LiveAnswers),
     Column::Metric(Metric::OutboundConnected),
@@ -53,6 +53,7 @@ const CAMPAIGN_FIGURES: [Column; 7] = [
     Column::Metric(Metric::DropRate),
     Column::Metric(Metric::OutboundUtilisation),
     Column::Metric(Metric::RecordsLeft),
+    Column::Metric(Metric::WindowDropRate),
 ];
 
 const PALETTE: [RGBColor; 4] = [
@@ -648,7 +649,7 @@ impl Exporter for ReportHtml {
                 band,
             };
             // Dials and what came of them; drops only where a mode can drop.
-            let drops = campaign.mode == crate::scenario::DialMode::Power;
+            let drops = campaign.mode.may_drop();
             let dials: Vec<Line> = (0..if drops { 4 } else { 3 })
                 .map(|f| line(f, false))
                 .collect();
@@ -681,12 +682,13 @@ impl Exporter for ReportHtml {
             }
             if drops {
                 let label = format!("{} — {}", Metric::DropRate.label(), campaign.name);
+                let cap = ("cap (max_drop_rate)", campaign.max_drop_rate);
                 let svg = chart(
                     &label,
                     (Unit::Share, false),
                     &series.hours,
-                    &[line(4, true)],
-                    None,
+                    &[line(4, true), line(7, false)],
+                    Some(cap),
                     (&x_label, k > 1),
                 )?;
                 chart_figure(out, &scope, "drop_rate", &svg)?;
