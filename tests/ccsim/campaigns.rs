@@ -661,3 +661,24 @@ fn the_window_rate_at_the_end_of_a_run_window_is_the_run_s_rate() {
     assert!(run_rate > 0.0);
     assert!((last - run_rate).abs() < 1e-6, "{last} vs {run_rate}");
 }
+
+/// The README's blended day compares two bundled scenarios: they must differ only in the
+/// campaign's mode (and their comments).
+#[test]
+fn the_bundled_progressive_day_differs_from_the_predictive_one_only_in_its_mode() {
+    let settings = |name: &str| {
+        let path = format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let predictive = settings("blended.toml");
+    assert!(predictive.contains("mode = \"predictive\""));
+    assert_eq!(
+        predictive.replace("mode = \"predictive\"", "mode = \"progressive\""),
+        settings("blended-progressive.toml")
+    );
+}
