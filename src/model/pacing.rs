@@ -39,8 +39,12 @@ pub struct Pacing {
     prior: f64,
     /// The chance an agent busy with the campaign is free within a live answer's ring.
     free_soon: f64,
-    target: f64,
     cap: f64,
+    /// θ's factors after a live answer that talked and one that was dropped.
+    up: f64,
+    down: f64,
+    /// θ's start: the target.
+    theta: f64,
 }
 
 impl Pacing {
@@ -57,6 +61,7 @@ impl Pacing {
             .mean()
             .min(crate::engine::secs_from_ticks(d.ring_timeout));
         let handle = c.talk.mean() + c.wrap_up.as_ref().map_or(0.0, |w| w.mean());
+        let target = c.drop_target;
         Pacing {
             prior,
             free_soon: if handle > 0.0 {
@@ -64,15 +69,17 @@ impl Pacing {
             } else {
                 1.0
             },
-            target: c.drop_target,
             cap: c.max_drop_rate,
+            up: GAIN.exp(),
+            down: (GAIN * (target - 1.0) / target).exp(),
+            theta: target.clamp(THETA_MIN, THETA_MAX),
         }
     }
 }
 
 /// A predictive campaign's pacing in one replication.
 pub struct PacingState {
-    ln_theta: f64,
+    theta: f64,
     /// Dials whose result is known, and the live answers among them.
     dials: u64,
     live: u64,
@@ -85,7 +92,7 @@ pub struct PacingState {
 impl PacingState {
     pub fn new(p: &Pacing) -> PacingState {
         PacingState {
-            ln_theta: p.target.clamp(THETA_MIN, THETA_MAX).ln(),
+            theta: p.theta,
             dials: 0,
             live: 0,
             window: 0,
@@ -106,9 +113,8 @@ impl PacingState {
 
     /// A live answer talked with an agent (`dropped` false) or was dropped, in `window`.
     pub fn live_ended(&mut self, p: &Pacing, dropped: bool, window: i64) {
-        let d = f64::from(u8::from(dropped));
-        self.ln_theta = (self.ln_theta + GAIN * (p.target - d) / p.target)
-            .clamp(THETA_MIN.ln(), THETA_MAX.ln());
+        let factor = if dropped { p.down } else { p.up };
+        self.theta = (self.theta * factor).clamp(THETA_MIN, THETA_MAX);
         self.enter(window);
         self.window_dropped += u64::from(dropped);
     }
@@ -133,7 +139,7 @@ impl PacingState {
         }
         let hit = (self.live as f64 + PRIOR_DIALS * p.prior) / (self.dials as f64 + PRIOR_DIALS);
         let agents = ready + busy * p.free_soon;
-        expected_excess(n, hit, agents) <= self.ln_theta.exp() * f64::from(n) * hit
+        expected_excess(n, hit, agents) <= self.theta * f64::from(n) * hit
     }
 }
 

@@ -178,6 +178,10 @@ pub struct IntervalEstimates<'a, const N: usize> {
     metrics: [Option<crate::stats::Metric>; N],
     shown: Vec<usize>,
     values: [crate::stats::Ratio; N],
+    /// Each column's estimator and estimate, reused row after row: only the shown columns'
+    /// are touched (wide tables show few of their columns).
+    acc: [RatioEstimator; N],
+    out: [Estimate; N],
 }
 
 impl<'a, const N: usize> IntervalEstimates<'a, N> {
@@ -190,12 +194,16 @@ impl<'a, const N: usize> IntervalEstimates<'a, N> {
             metrics: columns.map(Column::metric),
             shown: (0..N).filter(|&c| shown[c]).collect(),
             values: [crate::stats::Ratio::value(f64::NAN); N],
+            acc: [RatioEstimator::default(); N],
+            out: [Estimate::undefined(); N],
         }
     }
 
     /// The next row: (interval, row index, estimates), or None after the last.
-    pub fn next_row(&mut self) -> std::io::Result<Option<(usize, usize, [Estimate; N])>> {
-        let mut acc = [RatioEstimator::default(); N];
+    pub fn next_row(&mut self) -> std::io::Result<Option<(usize, usize, &[Estimate; N])>> {
+        for &c in &self.shown {
+            self.acc[c] = RatioEstimator::default();
+        }
         let mut row_key = None;
         for reader in self.readers.iter_mut() {
             let Some((interval, index)) = reader.read_into(&mut self.values)? else {
@@ -212,17 +220,16 @@ impl<'a, const N: usize> IntervalEstimates<'a, N> {
                 Some(_) => {}
             }
             for &c in &self.shown {
-                acc[c].push(self.values[c]);
+                self.acc[c].push(self.values[c]);
             }
         }
         let Some((interval, index)) = row_key else {
             return Ok(None);
         };
-        let mut out = [Estimate::undefined(); N];
         for &c in &self.shown {
-            out[c] = finish_estimate(self.metrics[c], acc[c].estimate());
+            self.out[c] = finish_estimate(self.metrics[c], self.acc[c].estimate());
         }
-        Ok(Some((interval, index, out)))
+        Ok(Some((interval, index, &self.out)))
     }
 }
 
