@@ -25,6 +25,7 @@ use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, Port
 use super::pacing::PacingState;
 use crate::engine::{RandomStreams, Stream, Ticks};
 use crate::scenario::{CallResult, ResultClass};
+use rand::Rng;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -35,6 +36,8 @@ pub(super) struct CampaignStreams {
     preview: Stream,
     talk: Stream,
     wrap_up: Stream,
+    /// Manual mode's clock and its thinning.
+    manual: Stream,
 }
 
 impl CampaignStreams {
@@ -45,6 +48,7 @@ impl CampaignStreams {
             preview: streams.stream("campaign_preview", campaign),
             talk: streams.stream("campaign_talk", campaign),
             wrap_up: streams.stream("campaign_wrap_up", campaign),
+            manual: streams.stream("campaign_manual", campaign),
         }
     }
 }
@@ -209,10 +213,18 @@ impl Center<'_, '_> {
         self.campaign_dispatching = true;
         let model = self.model;
         let campaign = &model.campaigns[k].campaign;
-        if campaign.mode == crate::scenario::DialMode::Predictive {
-            self.pace(k, now);
-            self.campaign_dispatching = false;
-            return;
+        match campaign.mode {
+            crate::scenario::DialMode::Predictive => {
+                self.pace(k, now);
+                self.campaign_dispatching = false;
+                return;
+            }
+            // Manual calls are placed by agents on their own clock, not dispatched.
+            crate::scenario::DialMode::Manual => {
+                self.campaign_dispatching = false;
+                return;
+            }
+            _ => {}
         }
         while self.campaign_has_work(k, now) {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
@@ -257,6 +269,43 @@ impl Center<'_, '_> {
             let record = self.take_record(k, now).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
             self.place_dial(slot, now);
+        }
+    }
+
+    /// Schedules manual campaign `k`'s next tick after `now`: ticks come at the rate of its
+    /// largest possible number of ready agents, and each is thinned to the number ready.
+    pub(super) fn next_manual_call(&mut self, k: usize, now: Ticks) {
+        let Some((_, mean_gap)) = self.model.campaigns[k].manual else {
+            return;
+        };
+        let u: f64 = rand_distr::Distribution::sample(
+            &rand_distr::Exp1,
+            &mut self.campaign_streams[k].manual,
+        );
+        let at = now.saturating_add((u * mean_gap) as Ticks);
+        if at < self.model.duration {
+            self.schedule(at, Event::ManualCall { campaign: k as u32 });
+        }
+    }
+
+    /// Manual campaign `k`'s tick: with probability (agents ready) / (most that can be), the
+    /// longest-idle ready agent of its groups dials a record itself (seed 004's MakeCall,
+    /// which only a Ready agent may place), reserved while it rings.
+    pub(super) fn manual_call(&mut self, k: usize, now: Ticks) {
+        self.next_manual_call(k, now);
+        let model = self.model;
+        let (campaign, (most, _)) = (
+            &model.campaigns[k].campaign,
+            model.campaigns[k].manual.expect("a manual campaign"),
+        );
+        let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
+        let u: f64 = self.campaign_streams[k].manual.random();
+        if ready == 0 || u * f64::from(most) >= f64::from(ready) || !self.campaign_has_work(k, now)
+        {
+            return;
+        }
+        if let Some(a) = self.longest_idle_of(&campaign.groups) {
+            self.start_cycle(k, a, now);
         }
     }
 

@@ -81,10 +81,14 @@ pub(super) enum Event {
         slot: u32,
         generation: u32,
     },
+    /// A manual campaign's clock: a ready agent of its groups may place a call.
+    ManualCall {
+        campaign: u32,
+    },
 }
 
 /// An event packed into one word — kind (4 bits), index (28 bits), generation (32 bits) — so
-/// a heap entry is 24 bytes: the heap is the hottest data in the program. Fourteen of the 16
+/// a heap entry is 24 bytes: the heap is the hottest data in the program. Fifteen of the 16
 /// kinds are in use.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct PackedEvent(u64);
@@ -110,6 +114,7 @@ impl From<Event> for PackedEvent {
             Event::Overflow { slot, generation } => (11, slot, generation),
             Event::Campaign { campaign } => (12, campaign, 0),
             Event::Drop { slot, generation } => (13, slot, generation),
+            Event::ManualCall { campaign } => (14, campaign, 0),
         };
         debug_assert!(
             u64::from(index) <= INDEX_MASK,
@@ -145,7 +150,8 @@ impl From<PackedEvent> for Event {
             },
             11 => Event::Overflow { slot, generation },
             12 => Event::Campaign { campaign: index },
-            _ => Event::Drop { slot, generation },
+            13 => Event::Drop { slot, generation },
+            _ => Event::ManualCall { campaign: index },
         }
     }
 }
@@ -317,6 +323,7 @@ impl Center<'_, '_> {
         self.load_requests();
         for k in 0..self.model.campaigns.len() {
             self.campaign_timer(k, 0);
+            self.next_manual_call(k, 0);
         }
         for q in 0..self.model.queues.len() {
             self.schedule_arrival(q);
@@ -443,6 +450,7 @@ impl Center<'_, '_> {
                 self.dial_ended(slot, now)
             }
             Event::Campaign { campaign } => self.campaign_timer(campaign as usize, now),
+            Event::ManualCall { campaign } => self.manual_call(campaign as usize, now),
             Event::Drop { slot, generation }
                 if current(&self.contacts, slot, generation, Phase::Holding) =>
             {

@@ -117,10 +117,26 @@ pub struct CampaignModel {
     pub dial: DialModel,
     /// Predictive mode's pacing constants.
     pub pacing: Option<pacing::Pacing>,
+    /// Manual mode's clock: the most agents its groups can have ready at once, and the
+    /// mean ticks between calls were that many ready (the clock is thinned to the number
+    /// ready: each ready agent calls at `manual_rate`).
+    pub manual: Option<(u32, f64)>,
+}
+
+/// The most agents a group can have present at once: its largest count per interval, or
+/// every shift pattern's head count twice over (a day's shift and the next's may meet).
+fn most_agents(g: &crate::scenario::AgentGroup) -> u32 {
+    match &g.staffing {
+        crate::scenario::Staffing::Counts(PerInterval::Constant(n)) => *n,
+        crate::scenario::Staffing::Counts(PerInterval::Values(v)) => {
+            v.iter().copied().max().unwrap_or(0)
+        }
+        crate::scenario::Staffing::Shifts(shifts) => shifts.iter().map(|s| 2 * s.count).sum(),
+    }
 }
 
 impl CampaignModel {
-    fn new(c: &Campaign) -> CampaignModel {
+    fn new(c: &Campaign, groups: &[crate::scenario::AgentGroup]) -> CampaignModel {
         CampaignModel {
             campaign: c.clone(),
             preview: c.preview.as_ref().map(Sampler::new),
@@ -129,6 +145,11 @@ impl CampaignModel {
             dial: DialModel::new(&c.dialing),
             pacing: (c.mode == crate::scenario::DialMode::Predictive)
                 .then(|| pacing::Pacing::new(c)),
+            manual: (c.mode == crate::scenario::DialMode::Manual).then(|| {
+                let most: u32 = c.groups.iter().map(|&g| most_agents(&groups[g])).sum();
+                let rate = c.manual_rate * f64::from(most.max(1));
+                (most, crate::engine::TICKS_PER_SECOND as f64 / rate)
+            }),
         }
     }
 }
@@ -236,7 +257,11 @@ impl Model {
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
             routing: Routing::new(s),
-            campaigns: s.campaigns.iter().map(CampaignModel::new).collect(),
+            campaigns: s
+                .campaigns
+                .iter()
+                .map(|c| CampaignModel::new(c, &s.agent_groups))
+                .collect(),
             group_campaigns: (0..s.agent_groups.len())
                 .map(|g| {
                     (0..s.campaigns.len())

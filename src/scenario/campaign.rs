@@ -7,7 +7,7 @@
 //! attempts last; a final result ends it.
 
 use super::agent_group::clock_time;
-use super::callback::{DialOutcomes, RawDialKeys};
+use super::callback::{DialOutcomes, RawDialKeys, ResultClass, Ring};
 use super::distribution::Distribution;
 use super::error::ScenarioError;
 use super::raw::RawCampaign;
@@ -29,14 +29,18 @@ pub enum DialMode {
     /// Dials for the campaign's agents as a pool, ahead of those about to be free, paced to
     /// keep the abandoned rate at `drop_target` and within `max_drop_rate` over each window.
     Predictive,
+    /// Seed 004's MakeCall: each ready agent of its groups dials a record itself, at a
+    /// rate per hour of its ready time, and is reserved while the dial rings.
+    Manual,
 }
 
 impl DialMode {
-    const ALL: [DialMode; 4] = [
+    const ALL: [DialMode; 5] = [
         DialMode::Preview,
         DialMode::Progressive,
         DialMode::Power,
         DialMode::Predictive,
+        DialMode::Manual,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +49,7 @@ impl DialMode {
             DialMode::Progressive => "progressive",
             DialMode::Power => "power",
             DialMode::Predictive => "predictive",
+            DialMode::Manual => "manual",
         }
     }
 
@@ -118,6 +123,8 @@ pub struct Campaign {
     pub drop_window: DropWindow,
     /// Predictive mode: the abandoned rate the pacing aims at.
     pub drop_target: f64,
+    /// Manual mode: calls each ready agent places per second of ready time.
+    pub manual_rate: f64,
 }
 
 impl Campaign {
@@ -134,6 +141,80 @@ const MAX_RECORDS: u32 = 100_000_000;
 const MAX_LINES: u32 = 20;
 
 impl Checker<'_> {
+    /// Manual mode's rate of calls per second of an agent's ready time: given, or from the
+    /// share of ready time, as rate = share / ((1 − share) · E[cycle]) with E[cycle] the
+    /// mean ring time (by result: `answer_after`'s mean up to `ring_timeout`, the timeout,
+    /// or `signal_after`) plus the live answers' mean talk and wrap-up.
+    fn manual_rate(
+        &self,
+        r: &RawCampaign,
+        (mode, key): (DialMode, &str),
+        (span, dialing): (std::ops::Range<usize>, &DialOutcomes),
+        handle: f64,
+    ) -> Result<f64, ScenarioError> {
+        let per_hour = r.calls_per_ready_hour.as_ref();
+        let share = r.share_of_ready_time.as_ref();
+        if mode != DialMode::Manual {
+            if let Some(span) = per_hour
+                .map(|p| (p.span(), "calls_per_ready_hour"))
+                .or(share.map(|s| (s.span(), "share_of_ready_time")))
+            {
+                return Err(self.error(
+                    span.0,
+                    format!("{key}.{}", span.1),
+                    "applies only with mode = \"manual\"",
+                ));
+            }
+            return Ok(0.0);
+        }
+        let secs = |t: Ticks| crate::engine::secs_from_ticks(t);
+        match (per_hour, share) {
+            (Some(p), None) => {
+                let v = *p.get_ref();
+                if !(v > 0.0 && v <= 3600.0) {
+                    return Err(self.error(
+                        p.span(),
+                        format!("{key}.calls_per_ready_hour"),
+                        format!("{v} is not a rate of calls per ready hour: more than 0, at most 3600"),
+                    ));
+                }
+                Ok(v / 3600.0)
+            }
+            (None, Some(s)) => {
+                let v = s.get_ref().0;
+                if !(v > 0.0 && v < 1.0) {
+                    return Err(self.error(
+                        s.span(),
+                        format!("{key}.share_of_ready_time"),
+                        format!("{v} is not a share of ready time to spend calling: more than 0 and less than 1"),
+                    ));
+                }
+                let answered = secs(dialing.ring_timeout).min(dialing.answer_after.mean());
+                let mut cycle = 0.0;
+                for &(result, p) in &dialing.results {
+                    let ring = match result.ring() {
+                        Ring::UntilAnswered => answered,
+                        Ring::UntilTimeout => secs(dialing.ring_timeout),
+                        Ring::UntilSignal => secs(dialing.signal_after),
+                    };
+                    let live = dialing.class(result) == ResultClass::Connected;
+                    cycle += p * (ring + if live { handle } else { 0.0 });
+                }
+                Ok(v / ((1.0 - v) * cycle.max(1e-9)))
+            }
+            (Some(p), Some(_)) => Err(self.error(
+                p.span(),
+                format!("{key}.calls_per_ready_hour"),
+                "give either calls_per_ready_hour or share_of_ready_time, not both",
+            )),
+            (None, None) => Err(self.error(
+                span,
+                format!("{key}.calls_per_ready_hour"),
+                "missing: a manual campaign needs how often its agents call, e.g. calls_per_ready_hour = 4 or share_of_ready_time = \"30%\"",
+            )),
+        }
+    }
+
     /// Checks a `[[campaign]]` named `name`.
     pub fn campaign(
         &self,
@@ -345,7 +426,25 @@ impl Checker<'_> {
                 "is 0: predictive dialing always risks a drop; use mode = \"progressive\" to dial without any",
             ));
         }
+        let talk = self.distribution(&r.talk, &format!("{key}.talk"))?;
+        let wrap_up = r
+            .wrap_up
+            .as_ref()
+            .map(|d| self.distribution(d, &format!("{key}.wrap_up")))
+            .transpose()?;
+        let handle = talk.mean() + wrap_up.as_ref().map_or(0.0, |w| w.mean());
+        let manual_rate = self.manual_rate(r, (mode, &key), (raw.span(), &dialing), handle)?;
+        if mode == DialMode::Manual
+            && let Some(t) = &r.idle_threshold
+        {
+            return Err(self.error(
+                t.span(),
+                format!("{key}.idle_threshold"),
+                "does not apply with mode = \"manual\": agents place manual calls from Ready themselves, when no inbound contact waits for them",
+            ));
+        }
         Ok(Campaign {
+            manual_rate,
             max_drop_rate,
             drop_window,
             drop_target,
@@ -356,12 +455,8 @@ impl Checker<'_> {
             hours,
             records,
             preview,
-            talk: self.distribution(&r.talk, &format!("{key}.talk"))?,
-            wrap_up: r
-                .wrap_up
-                .as_ref()
-                .map(|d| self.distribution(d, &format!("{key}.wrap_up")))
-                .transpose()?,
+            talk,
+            wrap_up,
             dialing,
             retry_after: ticks(&r.retry_after, 60 * 60 * TICKS_PER_SECOND),
             max_attempts,

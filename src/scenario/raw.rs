@@ -188,6 +188,10 @@ pub struct RawCampaign {
     pub drop_window: Option<Spanned<String>>,
     /// Predictive mode: the abandoned rate its pacing aims at (below the cap).
     pub drop_target: Option<Spanned<Share>>,
+    /// Manual mode: calls each ready agent places an hour.
+    pub calls_per_ready_hour: Option<Spanned<f64>>,
+    /// Manual mode: the share of their otherwise ready time agents spend on manual calls.
+    pub share_of_ready_time: Option<Spanned<Share>>,
 }
 
 #[derive(Deserialize, Debug)]

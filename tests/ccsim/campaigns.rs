@@ -492,6 +492,35 @@ results = { OK = 1 }"#;
             format!("{good}\nmax_drop_rate = 1.5"),
             "campaign.list.max_drop_rate",
         ),
+        (
+            good.replace("progressive", "manual"),
+            "campaign.list.calls_per_ready_hour",
+        ),
+        (
+            format!(
+                "{}\ncalls_per_ready_hour = 4\nshare_of_ready_time = 0.2",
+                good.replace("progressive", "manual")
+            ),
+            "campaign.list.calls_per_ready_hour",
+        ),
+        (
+            format!(
+                "{}\nshare_of_ready_time = 1",
+                good.replace("progressive", "manual")
+            ),
+            "campaign.list.share_of_ready_time",
+        ),
+        (
+            format!(
+                "{}\ncalls_per_ready_hour = 4\nidle_threshold = 1",
+                good.replace("progressive", "manual")
+            ),
+            "campaign.list.idle_threshold",
+        ),
+        (
+            format!("{good}\ncalls_per_ready_hour = 4"),
+            "campaign.list.calls_per_ready_hour",
+        ),
         (format!("{good}\nlines = 2"), "campaign.list.lines"),
         (
             good.replace("results = { OK = 1 }", ""),
@@ -681,4 +710,69 @@ fn the_bundled_progressive_day_differs_from_the_predictive_one_only_in_its_mode(
         predictive.replace("mode = \"predictive\"", "mode = \"progressive\""),
         settings("blended-progressive.toml")
     );
+}
+
+/// Manual calls (seed 004's MakeCall): each ready agent calls at rate r per ready hour, so
+/// by renewal-reward the share of its time in calls is r·E[C] / (1 + r·E[C]), where E[C] is
+/// a call's mean length — here computed from the scenario: rings of 10 s (live, p = 0.3),
+/// 20 s (no answer, 0.5) and 3 s (busy, 0.2), live answers talking 3 min and wrapping up
+/// 30 s: E[C] = 0.3·220 + 0.5·20 + 0.2·3 = 76.6 s. `share_of_ready_time = 30%` sets r so
+/// that share is 0.3, and `calls_per_ready_hour` at that r gives the same share.
+#[test]
+fn manual_calls_take_the_share_of_ready_time_they_are_given() {
+    let cycle = 0.3 * 220.0 + 0.5 * 20.0 + 0.2 * 3.0;
+    let share = 0.3;
+    let rate = share / ((1.0 - share) * cycle) * 3600.0;
+    for how in [
+        "share_of_ready_time = \"30%\"".to_string(),
+        format!("calls_per_ready_hour = {rate}"),
+    ] {
+        let scenario = center(
+            30,
+            10,
+            &format!(
+                r#"mode = "manual"
+{how}
+records = 1000000
+talk = {{ dist = "exponential", mean = "3m" }}
+wrap_up = {{ dist = "constant", value = "30s" }}
+answer_after = {{ dist = "constant", value = "10s" }}
+ring_timeout = "20s"
+signal_after = "3s"
+results = {{ OK = 0.3, NO_ANSWER = 0.5, BUSY = 0.2 }}"#
+            ),
+        );
+        let run = Ccsim::simulate(&scenario, &[]);
+        let minutes = per_replication(&run, "agent_minutes_outbound");
+        // 10 dialers for the 8-hour day.
+        let present = vec![10.0 * 480.0; minutes.len()];
+        assert_within(&how, ratio_of_sums(&minutes, &present), share);
+    }
+}
+
+/// Only a Ready agent places a manual call: agents kept busy by inbound work never do.
+#[test]
+fn busy_agents_place_no_manual_calls() {
+    let scenario = center(
+        5,
+        1,
+        r#"mode = "manual"
+calls_per_ready_hour = 30
+records = 1000
+talk = { dist = "exponential", mean = "3m" }
+results = { OK = 1 }"#,
+    )
+    // The desk works the campaign (the other group serves the queue too), and the queue
+    // never lets its agents be ready.
+    .replace("groups = [\"dialers\"]", "groups = [\"desk\"]")
+    .replace("queues = []", "queues = [\"inbound\"]")
+    // After the first hour the queue is long: only the first seconds found agents ready.
+    .replace("interval = \"1h\"", "interval = \"1h\"\nwarmup = \"1h\"")
+    .replace("per_hour = 10 }", "per_hour = 600 }");
+    let run = Ccsim::simulate(&scenario, &[]);
+    assert!(per_replication(&run, "dials").iter().all(|&d| d == 0.0));
+    // With the queue quiet, they do.
+    let quiet = scenario.replace("per_hour = 600 }", "per_hour = 1 }");
+    let run = Ccsim::simulate(&quiet, &[]);
+    assert!(per_replication(&run, "dials").iter().all(|&d| d > 0.0));
 }
