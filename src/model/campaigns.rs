@@ -581,7 +581,17 @@ impl Center<'_, '_> {
         self.campaigns[k].held -= 1;
         self.live_answer_ended(k, true, now);
         self.rec.campaign_dropped(k, o.dialed);
-        self.attempt_ended(slot, CallResult::DROPPED, now);
+        let message = self.model.campaigns[k].campaign.drop_message;
+        if message > 0 {
+            // The customer hears the recorded message on the port; the attempt ends after it.
+            let generation = self.contacts.enter_phase(slot, Phase::Message);
+            self.schedule(
+                now.saturating_add(message),
+                Event::Drop { slot, generation },
+            );
+        } else {
+            self.attempt_ended(slot, CallResult::DROPPED, now);
+        }
     }
 
     /// A live answer of campaign `k` talked with an agent or was `dropped`: its pacing
@@ -597,7 +607,7 @@ impl Center<'_, '_> {
     /// The attempt in `slot` ended unconnected with `result`: its port is released and the
     /// contact leaves; the record is retried after `retry_after`, or finished when the
     /// result is final or its attempts are used up.
-    fn attempt_ended(&mut self, slot: u32, result: CallResult, now: Ticks) {
+    pub(super) fn attempt_ended(&mut self, slot: u32, result: CallResult, now: Ticks) {
         let o = *self.contacts.outbound(slot);
         let k = o.campaign as usize;
         let model = &self.model.campaigns[k];

@@ -76,7 +76,8 @@ pub(super) enum Event {
     Campaign {
         campaign: u32,
     },
-    /// A live answer of a campaign dial has held `drop_after` without an agent.
+    /// A live answer of a campaign dial has held `drop_after` without an agent, or its
+    /// recorded message has ended.
     Drop {
         slot: u32,
         generation: u32,
@@ -455,6 +456,11 @@ impl Center<'_, '_> {
                 if current(&self.contacts, slot, generation, Phase::Holding) =>
             {
                 self.drop_live(slot, now)
+            }
+            Event::Drop { slot, generation }
+                if current(&self.contacts, slot, generation, Phase::Message) =>
+            {
+                self.attempt_ended(slot, crate::scenario::CallResult::DROPPED, now)
             }
             Event::Expire { slot, id } => self.expire(slot, id, now),
             Event::Aux { agent, id } if self.agents.get(agent).id == id => self.aux_due(agent, now),

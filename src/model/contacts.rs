@@ -24,6 +24,8 @@ pub enum Phase {
     Dialing,
     /// A live answer of an outbound dial waiting (at most `drop_after`) for an agent.
     Holding,
+    /// A dropped live answer hearing the campaign's recorded message (its port held).
+    Message,
     /// Offered to an agent whose phone rings (a caller still on the line may abandon).
     Offered,
     /// With an agent: talking (wrap-up is the agent's, after the contact has left).

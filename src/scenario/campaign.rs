@@ -115,6 +115,8 @@ pub struct Campaign {
     pub retry_after: Ticks,
     pub max_attempts: u32,
     pub drop_after: Ticks,
+    /// The recorded message a dropped live answer hears, holding its port (0: none).
+    pub drop_message: Ticks,
     /// Blending (Bhulai & Koole's threshold): an agent is given outbound work only while
     /// more than this many of the campaign's agents are ready, so that some stay for inbound.
     pub idle_threshold: u32,
@@ -461,6 +463,7 @@ impl Checker<'_> {
             retry_after: ticks(&r.retry_after, 60 * 60 * TICKS_PER_SECOND),
             max_attempts,
             drop_after: ticks(&r.drop_after, 2 * TICKS_PER_SECOND),
+            drop_message: ticks(&r.drop_message, 0),
             idle_threshold: r.idle_threshold.as_ref().map_or(0, |t| *t.get_ref()),
             name,
         })

@@ -180,6 +180,8 @@ pub struct RawCampaign {
     pub max_attempts: Option<Spanned<u32>>,
     /// A live answer with no agent for this long is dropped (DROPPED).
     pub drop_after: Option<Spanned<Duration>>,
+    /// A dropped live answer hears a recorded message this long, holding its port.
+    pub drop_message: Option<Spanned<Duration>>,
     /// Blending: a cycle starts only while more than this many agents would be left ready.
     pub idle_threshold: Option<Spanned<u32>>,
     /// The abandoned-rate cap (dropped per live answer) over each measurement window.

@@ -776,3 +776,45 @@ results = { OK = 1 }"#,
     let run = Ccsim::simulate(&quiet, &[]);
     assert!(per_replication(&run, "dials").iter().all(|&d| d > 0.0));
 }
+
+/// A recorded message for dropped calls holds each one's port for its length, and changes
+/// nothing else (the pool is large enough that no dial waits for a port): per replication,
+/// the ports' total holding time grows by exactly 10 s per drop.
+#[test]
+fn a_recorded_message_holds_each_dropped_call_s_port_for_its_length() {
+    let power = |message: &str| {
+        center(
+            10,
+            1,
+            &format!(
+                r#"mode = "power"
+lines = 3
+port_pool = "trunk"
+records = 1000000
+talk = {{ dist = "exponential", mean = "4m" }}
+results = {{ OK = 0.3, NO_ANSWER = 0.7 }}
+{message}"#
+            ),
+        )
+        .replace(
+            "[[queue]]",
+            "[[port_pool]]\nname = \"trunk\"\nports = 50\n\n[[queue]]",
+        )
+    };
+    let (plain, message) = (
+        Ccsim::simulate(&power(""), &[]),
+        Ccsim::simulate(&power("drop_message = \"10s\""), &[]),
+    );
+    let held = |run: &crate::harness::Run| {
+        let r = run.replications();
+        let key = |m: &str| ("pool:trunk".to_string(), m.to_string());
+        let (n, hold) = (&r[&key("seizures")], &r[&key("port_hold_s")]);
+        n.iter().zip(hold).map(|(n, h)| n * h).collect::<Vec<f64>>()
+    };
+    let dropped = per_replication(&plain, "dropped");
+    assert_eq!(dropped, per_replication(&message, "dropped"));
+    assert!(dropped.iter().all(|&d| d > 0.0));
+    for ((a, b), d) in held(&plain).iter().zip(held(&message)).zip(&dropped) {
+        assert!((b - a - 10.0 * d).abs() < 0.01, "{a} + 10 × {d} vs {b}");
+    }
+}
