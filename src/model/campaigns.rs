@@ -38,6 +38,8 @@ pub(super) struct CampaignStreams {
     wrap_up: Stream,
     /// Manual mode's clock and its thinning.
     manual: Stream,
+    /// Answering-machine detection's judgements.
+    amd: Stream,
 }
 
 impl CampaignStreams {
@@ -49,6 +51,7 @@ impl CampaignStreams {
             talk: streams.stream("campaign_talk", campaign),
             wrap_up: streams.stream("campaign_wrap_up", campaign),
             manual: streams.stream("campaign_manual", campaign),
+            amd: streams.stream("campaign_amd", campaign),
         }
     }
 }
@@ -421,6 +424,7 @@ impl Center<'_, '_> {
                 owner_id,
                 cycle,
                 result: CallResult::OK,
+                misjudged: false,
                 dialed: now,
             },
         );
@@ -459,8 +463,18 @@ impl Center<'_, '_> {
             });
         }
         let s = &mut self.campaign_streams[k];
-        let (result, ring) = model.dial.draw(&mut s.result, &mut s.ring);
-        self.contacts.outbound_mut(slot).result = result;
+        let (result, mut ring) = model.dial.draw(&mut s.result, &mut s.ring);
+        let mut misjudged = false;
+        if let Some(amd) = model.campaign.amd
+            && (model.dial.class(result) == ResultClass::Connected
+                || result == CallResult::ANSWERING_MACHINE)
+        {
+            // Detection listens after the pickup, then judges.
+            ring = ring.saturating_add(amd.seconds);
+            misjudged = s.amd.random::<f64>() >= amd.accuracy;
+        }
+        let o = self.contacts.outbound_mut(slot);
+        (o.result, o.misjudged) = (result, misjudged);
         let generation = self.contacts.get(slot).generation;
         self.schedule(
             now.saturating_add(ring),
@@ -476,13 +490,18 @@ impl Center<'_, '_> {
         let k = o.campaign as usize;
         let model = &self.model.campaigns[k];
         let campaign = &model.campaign;
-        let live = model.dial.class(o.result) == ResultClass::Connected;
+        let picked_live = model.dial.class(o.result) == ResultClass::Connected;
         self.rec
-            .campaign_rang(k, o.dialed, (now - o.dialed, o.result), live);
+            .campaign_rang(k, o.dialed, (now - o.dialed, o.result), picked_live);
+        // What goes to an agent: a live answer, or a machine detection took for a person.
+        let live = picked_live != o.misjudged;
         let state = &mut self.campaigns[k];
         state.ringing -= 1;
         if let Some(pacing) = &mut state.pacing {
-            pacing.rang(live, campaign.drop_window_of(&self.model.calendar, now));
+            pacing.rang(
+                picked_live,
+                campaign.drop_window_of(&self.model.calendar, now),
+            );
             // One fewer ringing: the dialer may place another.
             self.campaign_wake = true;
         }
@@ -500,6 +519,9 @@ impl Center<'_, '_> {
             }
             if let Some(a) = self.longest_idle_of(&campaign.groups) {
                 self.connect_outbound(slot, a, now);
+            } else if o.misjudged {
+                // A machine nobody takes is hung up on, as a machine.
+                self.attempt_ended(slot, CallResult::ANSWERING_MACHINE, now);
             } else {
                 let generation = self.contacts.enter_phase(slot, Phase::Holding);
                 self.campaigns[k].holding.push_back((slot, generation));
@@ -509,6 +531,11 @@ impl Center<'_, '_> {
                     Event::Drop { slot, generation },
                 );
             }
+        } else if picked_live {
+            // Detection took the person for a machine and hung up: a dropped call.
+            self.live_answer_ended(k, true, now);
+            self.rec.campaign_dropped(k, o.dialed);
+            self.attempt_ended(slot, CallResult::DROPPED, now);
         } else {
             self.attempt_ended(slot, o.result, now);
         }
@@ -541,14 +568,22 @@ impl Center<'_, '_> {
 
     /// A live answer talks with agent `a`.
     fn connect_outbound(&mut self, slot: u32, a: u32, now: Ticks) {
-        let k = self.contacts.outbound(slot).campaign as usize;
+        let o = *self.contacts.outbound(slot);
+        let k = o.campaign as usize;
         let model = &self.model.campaigns[k];
         let s = &mut self.campaign_streams[k];
-        let talk = model.talk.sample(&mut s.talk);
-        let wrap_up = model
-            .wrap_up
-            .as_ref()
-            .map_or(0, |w| w.sample(&mut s.wrap_up));
+        // A machine taken for a person: the agent spends a moment on it, with no wrap-up.
+        let machine = o.misjudged;
+        let (talk, wrap_up) = match model.campaign.amd {
+            Some(amd) if machine => (amd.agent_seconds, 0),
+            _ => (
+                model.talk.sample(&mut s.talk),
+                model
+                    .wrap_up
+                    .as_ref()
+                    .map_or(0, |w| w.sample(&mut s.wrap_up)),
+            ),
+        };
         let generation = self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
         (c.agent, c.handle, c.wrap_up) = (a, talk, wrap_up);
@@ -566,8 +601,12 @@ impl Center<'_, '_> {
             }
             None => self.campaign_work_started(k, a, true, now),
         }
-        self.live_answer_ended(k, false, now);
-        self.rec.campaign_connected(k, dialed, talk);
+        if machine {
+            self.rec.campaign_machine_to_agent(k, dialed);
+        } else {
+            self.live_answer_ended(k, false, now);
+            self.rec.campaign_connected(k, dialed, talk);
+        }
         self.schedule(
             now.saturating_add(talk),
             Event::TalkEnd { slot, generation },

@@ -902,7 +902,13 @@ impl Center<'_, '_> {
             let recent = &mut self.recent_handle[q];
             *recent += RECENT_HANDLE_WEIGHT * ((handle + wrap_up) as f64 - *recent);
         }
-        self.leave(slot, now);
+        if c.kind == ContactKind::Outbound && self.contacts.outbound(slot).misjudged {
+            // An agent hung up on a machine detection took for a person: the record is
+            // retried as an ANSWERING_MACHINE result.
+            self.attempt_ended(slot, crate::scenario::CallResult::ANSWERING_MACHINE, now);
+        } else {
+            self.leave(slot, now);
+        }
         if wrap_up > 0 {
             let generation = self.set_agent_state(a, AgentState::WrapUp, now);
             self.schedule(

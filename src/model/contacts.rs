@@ -92,6 +92,9 @@ pub struct OutboundState {
     pub owner_id: u32,
     pub cycle: u32,
     pub result: CallResult,
+    /// Answering-machine detection judged the pickup wrongly (a person for a machine, or a
+    /// machine for a person).
+    pub misjudged: bool,
     /// When it was dialed (a previewed record: when its preview began, until the dial):
     /// whether its figures are reported goes by this time.
     pub dialed: Ticks,

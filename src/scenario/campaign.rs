@@ -59,6 +59,18 @@ impl DialMode {
     }
 }
 
+/// Answering-machine detection: the dialer listens `seconds` after a dial is picked up
+/// (the port held, the customer hearing silence) and judges a person or a machine, right
+/// with probability `accuracy`. A person judged a machine is hung up on: a dropped call, as
+/// the regulators count it. A machine judged a person goes to an agent, who spends
+/// `agent_seconds` on it; its record is retried as an ANSWERING_MACHINE result.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Amd {
+    pub accuracy: f64,
+    pub seconds: Ticks,
+    pub agent_seconds: Ticks,
+}
+
 /// The period over which the abandoned rate is measured against its cap: regulators differ
 /// (Ofcom: 24 hours; the US Telemarketing Sales Rule: 30 days per campaign).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +129,8 @@ pub struct Campaign {
     pub drop_after: Ticks,
     /// The recorded message a dropped live answer hears, holding its port (0: none).
     pub drop_message: Ticks,
+    /// Answering-machine detection; without it machines are told apart at the pickup.
+    pub amd: Option<Amd>,
     /// Blending (Bhulai & Koole's threshold): an agent is given outbound work only while
     /// more than this many of the campaign's agents are ready, so that some stay for inbound.
     pub idle_threshold: u32,
@@ -464,6 +478,25 @@ impl Checker<'_> {
             max_attempts,
             drop_after: ticks(&r.drop_after, 2 * TICKS_PER_SECOND),
             drop_message: ticks(&r.drop_message, 0),
+            amd: match &r.amd {
+                None => None,
+                Some(a) => {
+                    let a = a.get_ref();
+                    let accuracy = a.accuracy.get_ref().0;
+                    if accuracy < 0.5 {
+                        return Err(self.error(
+                            a.accuracy.span(),
+                            format!("{key}.amd.accuracy"),
+                            format!("{accuracy} is not an accuracy to model: from 0.5 (a coin toss) to 1"),
+                        ));
+                    }
+                    Some(Amd {
+                        accuracy,
+                        seconds: ticks(&a.seconds, 2_500_000),
+                        agent_seconds: ticks(&a.agent_seconds, 5 * TICKS_PER_SECOND),
+                    })
+                }
+            },
             idle_threshold: r.idle_threshold.as_ref().map_or(0, |t| *t.get_ref()),
             name,
         })

@@ -23,7 +23,7 @@ pub use callback::{
     CALL_RESULTS, CallResult, CallbackPolicy, CallbackRequest, DialOutcomes, REFUSING_CALL_DELAY,
     ResultClass, Ring,
 };
-pub use campaign::{Campaign, DialMode, DropWindow};
+pub use campaign::{Amd, Campaign, DialMode, DropWindow};
 pub use distribution::{Distribution, read_empirical};
 pub use duration::Duration;
 pub use error::ScenarioError;

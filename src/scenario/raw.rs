@@ -182,6 +182,8 @@ pub struct RawCampaign {
     pub drop_after: Option<Spanned<Duration>>,
     /// A dropped live answer hears a recorded message this long, holding its port.
     pub drop_message: Option<Spanned<Duration>>,
+    /// Answering-machine detection.
+    pub amd: Option<Spanned<RawAmd>>,
     /// Blending: a cycle starts only while more than this many agents would be left ready.
     pub idle_threshold: Option<Spanned<u32>>,
     /// The abandoned-rate cap (dropped per live answer) over each measurement window.
@@ -194,6 +196,17 @@ pub struct RawCampaign {
     pub calls_per_ready_hour: Option<Spanned<f64>>,
     /// Manual mode: the share of their otherwise ready time agents spend on manual calls.
     pub share_of_ready_time: Option<Spanned<Share>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmd {
+    /// The share of answers (live or machine) it judges right.
+    pub accuracy: Spanned<Share>,
+    /// How long it listens after the pickup.
+    pub seconds: Option<Spanned<Duration>>,
+    /// How long an agent spends on a machine it took for a person.
+    pub agent_seconds: Option<Spanned<Duration>>,
 }
 
 #[derive(Deserialize, Debug)]

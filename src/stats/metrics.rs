@@ -279,6 +279,8 @@ pub enum Needs {
     PortsAndCampaigns,
     /// Port pools, and callbacks or campaigns (which are billed as outbound).
     PortsAndOutbound,
+    /// A campaign with answering-machine detection.
+    Amd,
 }
 
 /// One metric's definition: every report, table, chart and comparison reads it from here.
@@ -393,6 +395,7 @@ metrics! {
     AgentMinutesOutbound: "agent_minutes_outbound", "Agent minutes on the campaign", Minutes, Neutral, Mean, Campaigns;
     ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
     OutboundUtilisation: "outbound_utilisation", "Share of its agents' present time talking for the campaign", Share, HigherIsBetter, RatioOfSums, Campaigns;
+    MachinesToAgents: "machines_to_agents", "Machines passed to agents (detection took them for people)", Count, LowerIsBetter, Mean, Amd;
     WindowDropRate: "window_drop_rate", "Abandoned rate over the measurement window so far", Share, LowerIsBetter, RatioOfSums, Campaigns;
     DropCapMet: "drop_cap_met", "Days with every window within the abandoned-rate cap", Share, HigherIsBetter, ShareOfReplications, Campaigns;
 }
@@ -453,6 +456,7 @@ impl Metric {
             }
             Needs::Campaigns => !s.campaigns.is_empty(),
             Needs::PortsAndCampaigns => !s.port_pools.is_empty() && !s.campaigns.is_empty(),
+            Needs::Amd => s.campaigns.iter().any(|c| c.amd.is_some()),
             Needs::PreviewCampaigns => s
                 .campaigns
                 .iter()
@@ -520,7 +524,7 @@ impl Metric {
         Metric::BreakDelayS,
     ];
     /// Metrics of an outbound campaign.
-    pub const CAMPAIGN: [Metric; 16] = [
+    pub const CAMPAIGN: [Metric; 17] = [
         Metric::Dials,
         Metric::LiveAnswers,
         Metric::LiveAnswerRate,
@@ -536,14 +540,15 @@ impl Metric {
         Metric::AgentMinutesOutbound,
         Metric::OutboundUtilisation,
         Metric::ContactsPerAgentHour,
+        Metric::MachinesToAgents,
         Metric::DropCapMet,
     ];
     /// An outbound campaign's metrics of each interval (`campaigns.csv`): the run's, with the
     /// window's abandoned rate so far for whether the run kept the cap.
-    pub const CAMPAIGN_INTERVAL: [Metric; 16] = {
-        let mut metrics = [Metric::WindowDropRate; 16];
+    pub const CAMPAIGN_INTERVAL: [Metric; 17] = {
+        let mut metrics = [Metric::WindowDropRate; 17];
         let mut i = 0;
-        while i < 15 {
+        while i < 16 {
             metrics[i] = Metric::CAMPAIGN[i];
             i += 1;
         }
@@ -636,6 +641,7 @@ pub fn catalog(s: &Scenario) -> Vec<(Scope, Metric)> {
     for (k, campaign) in s.campaigns.iter().enumerate() {
         let shown = |m: &Metric| match m.def().needs {
             Needs::PreviewCampaigns => campaign.mode == crate::scenario::DialMode::Preview,
+            Needs::Amd => campaign.amd.is_some(),
             _ => true,
         };
         out.extend(

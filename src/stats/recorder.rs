@@ -118,6 +118,8 @@ struct CampaignCounts {
     preview: TickSum,
     talk: TickSum,
     finished: u64,
+    /// Machines answering-machine detection took for a person and passed to an agent.
+    machines_to_agents: u64,
     /// Dials by result code.
     results: [u32; CALL_RESULTS.len()],
 }
@@ -134,6 +136,7 @@ impl Default for CampaignCounts {
             preview: 0,
             talk: 0,
             finished: 0,
+            machines_to_agents: 0,
             results: [0; CALL_RESULTS.len()],
         }
     }
@@ -150,6 +153,7 @@ impl CampaignCounts {
         self.preview += o.preview;
         self.talk += o.talk;
         self.finished += o.finished;
+        self.machines_to_agents += o.machines_to_agents;
         for (a, b) in self.results.iter_mut().zip(&o.results) {
             *a += b;
         }
@@ -189,6 +193,7 @@ impl CampaignCounts {
                 Metric::ListPenetration => Ratio::new(records - left as f64, records),
                 Metric::AgentMinutesOutbound => v(agent_secs / 60.0),
                 Metric::OutboundUtilisation => Ratio::new(talking, present),
+                Metric::MachinesToAgents => v(self.machines_to_agents as f64),
                 Metric::WindowDropRate => Ratio::new(window_dropped as f64, window_live as f64),
                 Metric::ContactsPerAgentHour => {
                     Ratio::new(self.connected as f64, agent_secs / 3600.0)
@@ -826,6 +831,14 @@ impl Recorder {
             c.finished += 1;
             t.live -= 1;
             self.close_finished();
+        }
+    }
+
+    /// A machine answering a dial placed at `dialed` was taken for a person and passed to an
+    /// agent (its attempt ends when the agent hangs up).
+    pub fn campaign_machine_to_agent(&mut self, k: usize, dialed: Ticks) {
+        if let Some(t) = self.dial_totals(dialed) {
+            t.campaigns[k].machines_to_agents += 1;
         }
     }
 
