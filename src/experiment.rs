@@ -489,14 +489,17 @@ fn each_replication<T: Send>(
     let mut scenario = scenario.clone();
     scenario.seed = options.seed;
     let model = Model::new(&scenario);
-    let one = |i: u32| {
-        if STOP.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(std::io::Error::new(
+    let stopped = || {
+        STOP.load(std::sync::atomic::Ordering::Relaxed).then(|| {
+            std::io::Error::new(
                 std::io::ErrorKind::Interrupted,
                 "interrupted (Ctrl-C or a termination signal): nothing was written",
-            ));
-        }
-        replication(&scenario, &model, i)
+            )
+        })
+    };
+    let one = |i: u32| match stopped() {
+        Some(e) => Err(e),
+        None => replication(&scenario, &model, i),
     };
     // One thread: the calling one, without a pool, whose idle worker would spin for
     // milliseconds beside the report writing that follows.
@@ -504,6 +507,10 @@ fn each_replication<T: Send>(
         let results = (0..options.replications)
             .map(one)
             .collect::<std::io::Result<Vec<T>>>()?;
+        // A stop asked for while the last replications ran stops the run all the same.
+        if let Some(e) = stopped() {
+            return Err(e);
+        }
         return Ok(((scenario, 1), results));
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -516,6 +523,9 @@ fn each_replication<T: Send>(
             .map(one)
             .collect::<std::io::Result<Vec<T>>>()
     })?;
+    if let Some(e) = stopped() {
+        return Err(e);
+    }
     Ok(((scenario, pool.current_num_threads()), results))
 }
 

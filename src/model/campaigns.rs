@@ -271,7 +271,7 @@ impl Center<'_, '_> {
             }
             let record = self.take_record(k, now).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
-            self.place_dial(slot, now);
+            self.place_dial(slot, now, false);
         }
     }
 
@@ -364,8 +364,12 @@ impl Center<'_, '_> {
             None => {
                 // The cycle's dials are counted before any is placed: one that ends at once
                 // (no free port) must not end the cycle while others are still to go.
-                let mut records = Vec::with_capacity(model.campaign.lines as usize);
-                while records.len() < model.campaign.lines as usize
+                // As many lines as ports are free: a dial without a port would only fail.
+                let lines = model.campaign.port_pool.map_or(model.campaign.lines, |p| {
+                    model.campaign.lines.min(self.ports_free(p))
+                });
+                let mut records = Vec::with_capacity(lines as usize);
+                while records.len() < lines as usize
                     && let Some(record) = self.take_record(k, now)
                 {
                     records.push(record);
@@ -373,7 +377,7 @@ impl Center<'_, '_> {
                 self.agents.get_mut(a).lines = records.len() as u16;
                 for record in records {
                     let slot = self.new_dial(k, Some(a), record, Phase::Dialing, now);
-                    self.place_dial(slot, now);
+                    self.place_dial(slot, now, false);
                 }
             }
         }
@@ -426,6 +430,7 @@ impl Center<'_, '_> {
                 result: CallResult::OK,
                 misjudged: false,
                 dialed: now,
+                placed: now,
             },
         );
         if let Some(a) = a {
@@ -437,16 +442,21 @@ impl Center<'_, '_> {
     /// The agent has previewed the record: it is dialed.
     pub(super) fn dial_previewed(&mut self, slot: u32, now: Ticks) {
         self.contacts.enter_phase(slot, Phase::Dialing);
-        self.place_dial(slot, now);
+        self.place_dial(slot, now, true);
     }
 
     /// Dials the record of the contact in `slot` (in `Dialing`) on a port, if one is free.
-    fn place_dial(&mut self, slot: u32, now: Ticks) {
+    /// A `previewed` record's dial counts where its preview began (so that a preview begun
+    /// before the end of the period is counted, whenever its dial is placed).
+    fn place_dial(&mut self, slot: u32, now: Ticks, previewed: bool) {
         let o = self.contacts.outbound_mut(slot);
         o.attempts += 1;
-        o.dialed = now;
-        let k = o.campaign as usize;
-        self.rec.campaign_dialed(k);
+        o.placed = now;
+        if !previewed {
+            o.dialed = now;
+        }
+        let (k, dialed) = (o.campaign as usize, o.dialed);
+        self.rec.campaign_dialed(k, dialed, previewed);
         self.campaigns[k].ringing += 1;
         let model = &self.model.campaigns[k];
         if let Some(p) = model.campaign.port_pool {
@@ -492,7 +502,7 @@ impl Center<'_, '_> {
         let campaign = &model.campaign;
         let picked_live = model.dial.class(o.result) == ResultClass::Connected;
         self.rec
-            .campaign_rang(k, o.dialed, (now - o.dialed, o.result), picked_live);
+            .campaign_rang(k, o.dialed, (now - o.placed, o.result), picked_live);
         // What goes to an agent: a live answer, or a machine detection took for a person.
         let live = picked_live != o.misjudged;
         let state = &mut self.campaigns[k];
@@ -534,7 +544,7 @@ impl Center<'_, '_> {
         } else if picked_live {
             // Detection took the person for a machine and hung up: a dropped call.
             self.live_answer_ended(k, true, now);
-            self.rec.campaign_dropped(k, o.dialed);
+            self.rec.campaign_dropped(k, o.dialed, o.result);
             self.attempt_ended(slot, CallResult::DROPPED, now);
         } else {
             self.attempt_ended(slot, o.result, now);
@@ -619,7 +629,7 @@ impl Center<'_, '_> {
         let k = o.campaign as usize;
         self.campaigns[k].held -= 1;
         self.live_answer_ended(k, true, now);
-        self.rec.campaign_dropped(k, o.dialed);
+        self.rec.campaign_dropped(k, o.dialed, o.result);
         let message = self.model.campaigns[k].campaign.drop_message;
         if message > 0 {
             // The customer hears the recorded message on the port; the attempt ends after it.

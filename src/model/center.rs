@@ -968,6 +968,11 @@ impl Center<'_, '_> {
         self.ports_busy[p] < self.model.pool_sizes[p]
     }
 
+    /// Ports of pool `p` free now.
+    pub(super) fn ports_free(&self, p: usize) -> u32 {
+        self.model.pool_sizes[p] - self.ports_busy[p]
+    }
+
     /// Releases the port the contact in `slot` holds, if any.
     pub(super) fn release_port(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get_mut(slot);

@@ -95,9 +95,11 @@ pub struct OutboundState {
     /// Answering-machine detection judged the pickup wrongly (a person for a machine, or a
     /// machine for a person).
     pub misjudged: bool,
-    /// When it was dialed (a previewed record: when its preview began, until the dial):
-    /// whether its figures are reported goes by this time.
+    /// When its figures count: when it was dialed, or for a previewed record when its
+    /// preview began (whether they are reported, and in which interval, goes by this time).
     pub dialed: Ticks,
+    /// When the dial was placed (its ring is timed from here).
+    pub placed: Ticks,
 }
 
 /// A port a contact holds: of which pool, since when, and what for.

@@ -144,6 +144,12 @@ pub struct Campaign {
 }
 
 impl Campaign {
+    /// Whether a live answer may find no agent and be dropped: more may come than agents
+    /// wait for, or detection may hang up on a person.
+    pub fn may_drop(&self) -> bool {
+        self.mode.may_drop() || self.amd.is_some()
+    }
+
     /// The measurement window (of its abandoned rate) of time `t`.
     pub fn drop_window_of(&self, calendar: &super::Calendar, t: Ticks) -> i64 {
         match self.drop_window {
@@ -216,7 +222,18 @@ impl Checker<'_> {
                     let live = dialing.class(result) == ResultClass::Connected;
                     cycle += p * (ring + if live { handle } else { 0.0 });
                 }
-                Ok(v / ((1.0 - v) * cycle.max(1e-9)))
+                let rate = v / ((1.0 - v) * cycle.max(1e-9));
+                if rate > 1.0 {
+                    return Err(self.error(
+                        s.span(),
+                        format!("{key}.share_of_ready_time"),
+                        format!(
+                            "{v} of ready time means {:.0} calls per ready hour (a mean call of {cycle:.1} s), more than 3600: give a smaller share",
+                            rate * 3600.0
+                        ),
+                    ));
+                }
+                Ok(rate)
             }
             (Some(p), Some(_)) => Err(self.error(
                 p.span(),

@@ -851,7 +851,7 @@ pub const CAMPAIGN_COLUMNS: [Column; Metric::CAMPAIGN_INTERVAL.len() + CALL_RESU
 
 /// Which of [`CAMPAIGN_COLUMNS`] `campaigns.csv` shows for a scenario: the preview time
 /// with a preview campaign, and the result codes some campaign's dials can end with (those
-/// its table lists, and NO_FREE_PORT_ERROR when it dials on a pool).
+/// its table lists, NO_FREE_PORT_ERROR when it dials on a pool, DROPPED when it can drop).
 pub fn campaign_columns_shown(s: &Scenario) -> [bool; CAMPAIGN_COLUMNS.len()] {
     let mut results = [false; CALL_RESULTS.len()];
     for c in &s.campaigns {
@@ -860,6 +860,9 @@ pub fn campaign_columns_shown(s: &Scenario) -> [bool; CAMPAIGN_COLUMNS.len()] {
         }
         if c.port_pool.is_some() {
             results[CallResult::NO_FREE_PORT_ERROR.0 as usize] = true;
+        }
+        if c.may_drop() {
+            results[CallResult::DROPPED.0 as usize] = true;
         }
     }
     CAMPAIGN_COLUMNS.map(|c| match c {

@@ -787,19 +787,23 @@ impl Recorder {
     }
 
     /// Campaign `k`'s agent started previewing a record for `time`.
+    /// Its dial will count where the preview began, which stays open until the dial ends.
     pub fn campaign_previewed(&mut self, k: usize, time: Ticks) {
         if let Some(t) = self.current_totals() {
             let c = &mut t.campaigns[k];
             c.previews += 1;
             c.preview += TickSum::from(time);
+            t.live += 1;
         }
     }
 
-    /// Campaign `k` placed a dial now: its interval stays open until the dial has ended.
-    pub fn campaign_dialed(&mut self, k: usize) {
-        if let Some(t) = self.current_totals() {
+    /// Campaign `k` placed a dial, which counts at `dialed` (now, or a previewed record's
+    /// preview start): its interval stays open until the dial has ended.
+    pub fn campaign_dialed(&mut self, k: usize, dialed: Ticks, previewed: bool) {
+        if let Some(t) = self.dial_totals(dialed) {
             t.campaigns[k].dials += 1;
-            t.live += 1;
+            // A previewed record's interval is held open since its preview began.
+            t.live += u64::from(!previewed);
         }
     }
 
@@ -842,10 +846,14 @@ impl Recorder {
         }
     }
 
-    /// A live answer of a dial placed at `dialed` was dropped (its attempt ends next).
-    pub fn campaign_dropped(&mut self, k: usize, dialed: Ticks) {
+    /// A live answer (result `result`) of a dial placed at `dialed` was dropped: the dial
+    /// ends as DROPPED (its attempt ends next).
+    pub fn campaign_dropped(&mut self, k: usize, dialed: Ticks, result: CallResult) {
         if let Some(t) = self.dial_totals(dialed) {
-            t.campaigns[k].dropped += 1;
+            let c = &mut t.campaigns[k];
+            c.dropped += 1;
+            c.results[result.0 as usize] -= 1;
+            c.results[CallResult::DROPPED.0 as usize] += 1;
         }
     }
 

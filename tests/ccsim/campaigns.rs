@@ -512,6 +512,13 @@ results = { OK = 1 }"#;
         ),
         (
             format!(
+                "{}\nshare_of_ready_time = \"99.99%\"",
+                good.replace("progressive", "manual")
+            ),
+            "campaign.list.share_of_ready_time",
+        ),
+        (
+            format!(
                 "{}\ncalls_per_ready_hour = 4\nidle_threshold = 1",
                 good.replace("progressive", "manual")
             ),
@@ -621,6 +628,11 @@ fn campaigns_csv_rows_add_up_to_the_run_and_follow_the_list() {
         assert!(near(value(row, "list_penetration"), 1.0 - left / records));
         finished_before = finished_through;
     }
+    // A dropped live answer's dial ends as DROPPED (not as the result it was drawn with).
+    let dropped: f64 = rows.iter().map(|r| value(r, "dropped")).sum();
+    let ended_dropped: f64 = rows.iter().map(|r| value(r, "DROPPED")).sum();
+    assert!(dropped > 0.0);
+    assert!(near(ended_dropped, dropped), "{ended_dropped} vs {dropped}");
 }
 
 /// A campaign worked by 10 dedicated agents, in `mode` (with `extra` keys).
@@ -883,4 +895,57 @@ fn perfect_instant_detection_is_no_detection() {
         }
     }
     assert_eq!(with.len(), without.len() + 1);
+}
+
+/// A record previewed just before the period ends is dialed after it: its dial counts where
+/// its preview began, so every record is still finished or left, in every replication.
+#[test]
+fn a_preview_begun_before_the_end_is_counted() {
+    let scenario = center(
+        10,
+        3,
+        r#"mode = "preview"
+preview = { dist = "exponential", mean = "1m" }
+records = 400
+talk = { dist = "exponential", mean = "3m" }
+results = { OK = 0.3, NO_ANSWER = 0.7 }
+retry_after = "5m""#,
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let (finished, left) = (
+        per_replication(&run, "records_finished"),
+        per_replication(&run, "records_left"),
+    );
+    for (f, l) in finished.iter().zip(&left) {
+        assert_eq!(f + l, 400.0, "{f} finished, {l} left");
+    }
+}
+
+/// Power dialing places only as many lines as ports are free: with 2 ports and 4 lines, no
+/// dial finds the pool full.
+#[test]
+fn power_dialing_dials_no_more_lines_than_ports_are_free() {
+    let scenario = center(
+        3,
+        1,
+        r#"mode = "power"
+lines = 4
+port_pool = "trunk"
+records = 100000
+talk = { dist = "exponential", mean = "3m" }
+results = { OK = 0.3, NO_ANSWER = 0.7 }"#,
+    )
+    .replace(
+        "[[queue]]",
+        "[[port_pool]]\nname = \"trunk\"\nports = 2\n\n[[queue]]",
+    );
+    let run = Ccsim::simulate(&scenario, &[]);
+    let rows = csv_rows(&run.path("out/campaigns.csv"));
+    let failed: f64 = rows
+        .iter()
+        .map(|r| r["NO_FREE_PORT_ERROR"].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(failed, 0.0);
+    assert_eq!(run.summary().get("pool:trunk", "ports_busy_peak").mean, 2.0);
+    assert!(run.summary().get("campaign:list", "dials").mean > 100.0);
 }

@@ -11,8 +11,8 @@ fn bundled(name: &str) -> PathBuf {
 
 /// The charts a scenario's report has: contacts, service level and ASA per queue, ports per
 /// queue with a pool, callbacks per queue with callbacks; agents and occupancy per group;
-/// dials, agents' time and records left per campaign, and the drop rate in power and
-/// predictive modes.
+/// dials, agents' time and records left per campaign, and the drop rate where it can drop
+/// (power and predictive modes, or answering-machine detection).
 fn expected_charts(scenario: &Path) -> usize {
     let s = ccsim::scenario::Scenario::load(scenario).unwrap();
     s.queues
@@ -22,7 +22,7 @@ fn expected_charts(scenario: &Path) -> usize {
         + 2 * s.agent_groups.len()
         + s.campaigns
             .iter()
-            .map(|c| 3 + usize::from(c.mode.may_drop()))
+            .map(|c| 3 + usize::from(c.may_drop()))
             .sum::<usize>()
 }
 

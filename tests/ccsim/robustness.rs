@@ -481,7 +481,14 @@ staffing = { per_interval = [0, 1] }
 #[test]
 fn an_interrupted_run_cleans_up_after_itself() {
     let long = SMALL.replace("replications = 2", "replications = 20000");
-    let setup = Ccsim::new().file("s.toml", &long).file("short.toml", SMALL);
+    // One long replication: the signal comes while the last replication is under way.
+    let last = SMALL
+        .replace("replications = 2", "replications = 1")
+        .replace("duration = \"2h\"", "duration = \"60000h\"");
+    let setup = Ccsim::new()
+        .file("s.toml", &long)
+        .file("last.toml", &last)
+        .file("short.toml", SMALL);
     let dir = setup.run_in();
     let ccsim = |args: &[&str]| {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"));
@@ -496,8 +503,8 @@ fn an_interrupted_run_cleans_up_after_itself() {
             .success()
     );
     let before = read_set(&dir.join("out"));
-    for signal in ["INT", "TERM"] {
-        let child = ccsim(&["run", "s.toml", "--out", "out", "--threads", "1"])
+    for (signal, scenario) in [("INT", "s.toml"), ("TERM", "s.toml"), ("TERM", "last.toml")] {
+        let child = ccsim(&["run", scenario, "--out", "out", "--threads", "1"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -649,7 +649,7 @@ impl Exporter for ReportHtml {
                 band,
             };
             // Dials and what came of them; drops only where a mode can drop.
-            let drops = campaign.mode.may_drop();
+            let drops = campaign.may_drop();
             let dials: Vec<Line> = (0..if drops { 4 } else { 3 })
                 .map(|f| line(f, false))
                 .collect();
