@@ -290,3 +290,53 @@ fn sweep_shards_merge_into_the_single_sweep_byte_for_byte() {
         assert!(stderr.contains(words), "{shards:?}: {stderr}");
     }
 }
+
+/// A run with a campaign merges from shards into the single run's reports too, its
+/// `campaigns.csv` (a third table of interval rows) included.
+#[test]
+fn shards_of_a_blended_day_merge_into_the_single_run_s_reports() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/blended.toml"
+    ))
+    .unwrap()
+    .replace("replications = 30", "replications = 7");
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .args(["run", "s.toml", "--out", "single", "--xlsx"])
+        .run()
+        .success();
+    let shards: Vec<String> = (0..3).map(|k| format!("shards/{k}")).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        let out = run.again(["run", "s.toml", "--shard", &format!("{k}/3"), "--out", dir]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut args = vec!["merge".to_string()];
+    args.extend(shards);
+    args.extend(["--out".into(), "merged".into(), "--xlsx".into()]);
+    let out = run.again(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "campaigns.csv",
+        "summary.csv",
+        "intervals.csv",
+        "agents.csv",
+        "replications.csv",
+        "report.html",
+        "report.xlsx",
+    ] {
+        let bytes = |d: &str| std::fs::read(run.path(&format!("{d}/{f}"))).unwrap();
+        assert!(
+            bytes("single") == bytes("merged"),
+            "{f} differs when merged"
+        );
+    }
+}
