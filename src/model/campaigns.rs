@@ -206,29 +206,26 @@ impl Center<'_, '_> {
         }
     }
 
-    /// Starts cycles of campaign `k` for its ready agents, longest idle first, while it has
-    /// work and more than its `idle_threshold` of them are ready; in predictive mode, dials
-    /// as its pacing allows.
+    /// Gives campaign `k` work for its ready agents: cycles, or in predictive mode dials as
+    /// its pacing allows (manual campaigns dial on their own clock).
     fn campaign_dispatch(&mut self, k: usize, now: Ticks) {
         if self.campaign_dispatching {
             return;
         }
         self.campaign_dispatching = true;
-        let model = self.model;
-        let campaign = &model.campaigns[k].campaign;
-        match campaign.mode {
-            crate::scenario::DialMode::Predictive => {
-                self.pace(k, now);
-                self.campaign_dispatching = false;
-                return;
-            }
+        match self.model.campaigns[k].campaign.mode {
+            crate::scenario::DialMode::Predictive => self.pace(k, now),
             // Manual calls are placed by agents on their own clock, not dispatched.
-            crate::scenario::DialMode::Manual => {
-                self.campaign_dispatching = false;
-                return;
-            }
-            _ => {}
+            crate::scenario::DialMode::Manual => {}
+            _ => self.start_cycles(k, now),
         }
+        self.campaign_dispatching = false;
+    }
+
+    /// Starts cycles of campaign `k` for its ready agents, longest idle first, while it has
+    /// work and more than its `idle_threshold` of them are ready.
+    fn start_cycles(&mut self, k: usize, now: Ticks) {
+        let campaign = &self.model.campaigns[k].campaign;
         while self.campaign_has_work(k, now) {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             if ready <= campaign.idle_threshold {
@@ -239,7 +236,6 @@ impl Center<'_, '_> {
             };
             self.start_cycle(k, a, now);
         }
-        self.campaign_dispatching = false;
     }
 
     /// Predictive dialing (see `pacing`): places dials for campaign `k`'s agents as a pool,
@@ -248,7 +244,7 @@ impl Center<'_, '_> {
         let model = self.model;
         let cm = &model.campaigns[k];
         let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
-        let window = campaign.drop_window_of(&model.calendar, now);
+        let window = campaign.drop_window.of(&model.calendar, now);
         while self.campaign_has_work(k, now) {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             let state = &self.campaigns[k];
@@ -510,7 +506,7 @@ impl Center<'_, '_> {
         if let Some(pacing) = &mut state.pacing {
             pacing.rang(
                 picked_live,
-                campaign.drop_window_of(&self.model.calendar, now),
+                campaign.drop_window.of(&self.model.calendar, now),
             );
             // One fewer ringing: the dialer may place another.
             self.campaign_wake = true;
@@ -648,7 +644,7 @@ impl Center<'_, '_> {
     fn live_answer_ended(&mut self, k: usize, dropped: bool, now: Ticks) {
         let model = &self.model.campaigns[k];
         if let (Some(state), Some(pacing)) = (&mut self.campaigns[k].pacing, &model.pacing) {
-            let window = model.campaign.drop_window_of(&self.model.calendar, now);
+            let window = model.campaign.drop_window.of(&self.model.calendar, now);
             state.live_ended(pacing, dropped, window);
         }
     }

@@ -94,12 +94,12 @@ impl DropWindow {
         }
     }
 
-    /// The window a time falls in, given its day on the calendar (day 0: the start's date).
-    fn of_day(self, day: i64) -> i64 {
+    /// The window time `t` falls in (days count on `calendar`, day 0 the start's date).
+    pub fn of(self, calendar: &super::Calendar, t: Ticks) -> i64 {
         match self {
             DropWindow::Run => 0,
-            DropWindow::Day => day,
-            DropWindow::ThirtyDays => day.div_euclid(30),
+            DropWindow::Day => calendar.day_of(t),
+            DropWindow::ThirtyDays => calendar.day_of(t).div_euclid(30),
         }
     }
 }
@@ -148,14 +148,6 @@ impl Campaign {
     /// wait for, or detection may hang up on a person.
     pub fn may_drop(&self) -> bool {
         self.mode.may_drop() || self.amd.is_some()
-    }
-
-    /// The measurement window (of its abandoned rate) of time `t`.
-    pub fn drop_window_of(&self, calendar: &super::Calendar, t: Ticks) -> i64 {
-        match self.drop_window {
-            DropWindow::Run => 0,
-            w => w.of_day(calendar.day_of(t)),
-        }
     }
 }
 

@@ -412,8 +412,9 @@ pub struct Recorder {
     /// Records each campaign has finished, the warm-up's included.
     campaign_finished: Vec<u64>,
     campaign_windows: Vec<DropWindowTotals>,
-    /// The scenario's campaigns (their windows and caps) and its calendar.
-    campaigns: Vec<crate::scenario::Campaign>,
+    /// Each campaign's measurement window and abandoned-rate cap, and the calendar its
+    /// windows are days of.
+    drop_caps: Vec<(crate::scenario::DropWindow, f64)>,
     calendar: crate::scenario::Calendar,
 
     sink: Box<dyn IntervalSink>,
@@ -491,7 +492,11 @@ impl Recorder {
                 };
                 s.campaigns.len()
             ],
-            campaigns: s.campaigns.clone(),
+            drop_caps: s
+                .campaigns
+                .iter()
+                .map(|c| (c.drop_window, c.max_drop_rate))
+                .collect(),
             calendar: s.calendar(),
             sink,
             calls,
@@ -1132,9 +1137,10 @@ impl Recorder {
             self.run_groups[g].add(counts);
         }
         for (c, counts) in totals.campaigns.iter().enumerate() {
-            let window =
-                self.campaigns[c].drop_window_of(&self.calendar, k as Ticks * self.interval);
-            let cap = self.campaigns[c].max_drop_rate;
+            let window = self.drop_caps[c]
+                .0
+                .of(&self.calendar, k as Ticks * self.interval);
+            let cap = self.drop_caps[c].1;
             let w = &mut self.campaign_windows[c];
             if window != w.window {
                 *w = DropWindowTotals {
@@ -1330,7 +1336,7 @@ impl Recorder {
                 let left = u64::from(self.campaign_records[k]) - self.campaign_finished[k];
                 let w = &self.campaign_windows[k];
                 if metric == Metric::DropCapMet {
-                    let met = w.earlier_met && w.met(self.campaigns[k].max_drop_rate);
+                    let met = w.earlier_met && w.met(self.drop_caps[k].1);
                     return v(f64::from(u8::from(met)));
                 }
                 let values = self.run_campaigns[k].values(
