@@ -698,11 +698,11 @@ fn run_replication(
             SPILL_BUFFER,
             File::create(scratch.of(i, ReplicationFile::Trace))?,
         );
+        let campaigns = s.campaigns.iter().map(|c| c.name.clone()).collect();
         Some(TraceLog::new(
             r,
             RecordClock::new(s.calendar()),
-            queues,
-            groups,
+            (queues, groups, campaigns),
             Box::new(file),
         ))
     } else {

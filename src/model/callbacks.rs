@@ -16,7 +16,7 @@ use super::queue::Place;
 use crate::engine::Ticks;
 use crate::scenario::{CallResult, ResultClass};
 use crate::stats::{
-    CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceRecord,
+    CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceEvent,
 };
 
 impl<'m> Center<'m, '_> {
@@ -304,6 +304,7 @@ impl<'m> Center<'m, '_> {
         }
         let (handle, wrap_up, interval) = (c.handle, c.wrap_up, c.interval);
         let cb = self.contacts.callback(slot).clone();
+        self.trace_contact(slot, TraceEvent::Connected, Some(a), None, now);
         self.set_agent_state(a, AgentState::Talking, now);
         let from_offer = cb.kind == CallbackKind::Asap;
         let line_wait = match cb.kind {
@@ -414,12 +415,9 @@ impl<'m> Center<'m, '_> {
     }
 
     fn trace(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
-        let c = self.contacts.get(slot);
-        let cb = self.contacts.callback(slot);
-        let reported = match cb.kind {
-            CallbackKind::Asap => c.interval.is_some(),
-            CallbackKind::Scheduled => self.rec.reports(cb.due),
-        };
+        if !self.rec.tracing() {
+            return;
+        }
         let with_agent = matches!(
             status,
             CallbackStatus::Distributed
@@ -435,16 +433,13 @@ impl<'m> Center<'m, '_> {
                 | CallbackStatus::EndtimeExpired
                 | CallbackStatus::ProcessedByAgt
         );
-        let record = TraceRecord {
-            id: c.id,
-            queue: c.queue as usize,
-            time: now,
-            status,
-            attempts: cb.attempts,
-            result: if ended_attempt { cb.result } else { None },
-            group: with_agent.then(|| self.agents.get(c.agent).group as usize),
+        let agent = with_agent.then_some(self.contacts.get(slot).agent);
+        let result = if ended_attempt {
+            self.contacts.callback(slot).result
+        } else {
+            None
         };
-        self.rec.trace(reported, record);
+        self.trace_contact(slot, TraceEvent::Callback(status), agent, result, now);
     }
 
     /// The `calls.csv` row of a callback contact, with its current status.

@@ -24,7 +24,8 @@ use super::center::{Center, Event};
 use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, PortUse};
 use super::pacing::PacingState;
 use crate::engine::{RandomStreams, Stream, Ticks};
-use crate::scenario::{CallResult, ResultClass};
+use crate::scenario::{CallResult, DialMode, ResultClass};
+use crate::stats::TraceEvent;
 use rand::Rng;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -354,6 +355,7 @@ impl Center<'_, '_> {
                 let time = preview.sample(&mut self.campaign_streams[k].preview);
                 self.rec.campaign_previewed(k, time);
                 let slot = self.new_dial(k, Some(a), record, Phase::Preview, now);
+                self.trace_contact(slot, TraceEvent::OfferContact, Some(a), None, now);
                 let generation = self.contacts.get(slot).generation;
                 self.schedule(now.saturating_add(time), Event::Dial { slot, generation });
             }
@@ -373,6 +375,10 @@ impl Center<'_, '_> {
                 self.agents.get_mut(a).lines = records.len() as u16;
                 for record in records {
                     let slot = self.new_dial(k, Some(a), record, Phase::Dialing, now);
+                    // A manual call is the agent's own (MakeCall), not offered to it.
+                    if model.campaign.mode != DialMode::Manual {
+                        self.trace_contact(slot, TraceEvent::OfferContact, Some(a), None, now);
+                    }
                     self.place_dial(slot, now, false);
                 }
             }
@@ -419,7 +425,8 @@ impl Center<'_, '_> {
             OutboundState {
                 campaign: k as u16,
                 record: record.index,
-                attempts: record.attempts,
+                // This dial is the record's next attempt.
+                attempts: record.attempts + 1,
                 owner: a.unwrap_or(NO_OWNER),
                 owner_id,
                 cycle,
@@ -446,13 +453,18 @@ impl Center<'_, '_> {
     /// before the end of the period is counted, whenever its dial is placed).
     fn place_dial(&mut self, slot: u32, now: Ticks, previewed: bool) {
         let o = self.contacts.outbound_mut(slot);
-        o.attempts += 1;
         o.placed = now;
         if !previewed {
             o.dialed = now;
         }
-        let (k, dialed) = (o.campaign as usize, o.dialed);
+        let (k, dialed, owner) = (o.campaign as usize, o.dialed, o.owner);
         self.rec.campaign_dialed(k, dialed, previewed);
+        let (event, agent) = match self.model.campaigns[k].campaign.mode {
+            DialMode::Manual => (TraceEvent::MakeCall, Some(owner)),
+            DialMode::Predictive => (TraceEvent::Dialing, None),
+            _ => (TraceEvent::Dialing, Some(owner)),
+        };
+        self.trace_contact(slot, event, agent, None, now);
         self.campaigns[k].ringing += 1;
         let model = &self.model.campaigns[k];
         if let Some(p) = model.campaign.port_pool {
@@ -501,6 +513,9 @@ impl Center<'_, '_> {
             .campaign_rang(k, o.dialed, (now - o.placed, o.result), picked_live);
         // What goes to an agent: a live answer, or a machine detection took for a person.
         let live = picked_live != o.misjudged;
+        if picked_live || live {
+            self.trace_contact(slot, TraceEvent::CustAnswered, None, Some(o.result), now);
+        }
         let state = &mut self.campaigns[k];
         state.ringing -= 1;
         if let Some(pacing) = &mut state.pacing {
@@ -539,6 +554,7 @@ impl Center<'_, '_> {
             }
         } else if picked_live {
             // Detection took the person for a machine and hung up: a dropped call.
+            self.trace_contact(slot, TraceEvent::Dropped, None, None, now);
             self.live_answer_ended(k, true, now);
             self.rec.campaign_dropped(k, o.dialed, o.result);
             self.attempt_ended(slot, CallResult::DROPPED, now);
@@ -590,6 +606,11 @@ impl Center<'_, '_> {
                     .map_or(0, |w| w.sample(&mut s.wrap_up)),
             ),
         };
+        if self.agents.get(a).campaign_work.is_none() {
+            // Not the agent of the dial's cycle: the answer is offered to it now.
+            self.trace_contact(slot, TraceEvent::OfferContact, Some(a), None, now);
+        }
+        self.trace_contact(slot, TraceEvent::Connected, Some(a), None, now);
         let generation = self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
         (c.agent, c.handle, c.wrap_up) = (a, talk, wrap_up);
@@ -624,6 +645,7 @@ impl Center<'_, '_> {
         let o = *self.contacts.outbound(slot);
         let k = o.campaign as usize;
         self.campaigns[k].held -= 1;
+        self.trace_contact(slot, TraceEvent::Dropped, None, None, now);
         self.live_answer_ended(k, true, now);
         self.rec.campaign_dropped(k, o.dialed, o.result);
         let message = self.model.campaigns[k].campaign.drop_message;
@@ -657,6 +679,7 @@ impl Center<'_, '_> {
         let k = o.campaign as usize;
         let model = &self.model.campaigns[k];
         let campaign = &model.campaign;
+        self.trace_contact(slot, TraceEvent::AttemptEnded, None, Some(result), now);
         self.leave(slot, now);
         let finished =
             model.dial.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts;

@@ -11,7 +11,7 @@ use super::queue::{ContactQueue, Place};
 use super::roster::{Change, Roster};
 use crate::engine::{EventQueue, RandomStreams, Stream, Ticks};
 use crate::scenario::Break;
-use crate::stats::{CallOutcome, CallRecord, CallbackStatus, Level, Recorder};
+use crate::stats::{CallOutcome, CallRecord, CallbackStatus, Level, Recorder, TraceEvent};
 use rand::Rng;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -526,6 +526,7 @@ impl Center<'_, '_> {
             Some(p) => {
                 if self.ports_busy[p] == self.model.pool_sizes[p] {
                     self.rec.blocked(q, interval);
+                    self.trace_caller((id, q, interval.is_some()), TraceEvent::Blocked, now);
                     self.rec
                         .call(|| CallRecord::ended(id, q, interval, now, CallOutcome::Blocked, 0));
                     return;
@@ -558,6 +559,7 @@ impl Center<'_, '_> {
             offer_pending: false,
             kind: ContactKind::Inbound,
         });
+        self.trace_contact(slot, TraceEvent::Arrived, None, None, now);
         if ivr > 0 {
             let generation = self.contacts.get(slot).generation;
             self.schedule(now.saturating_add(ivr), Event::IvrDone { slot, generation });
@@ -577,6 +579,7 @@ impl Center<'_, '_> {
         let (q, interval, generation, patience) =
             (c.queue as usize, c.interval, c.generation, c.patience);
         self.rec.offered(q, interval);
+        self.trace_contact(slot, TraceEvent::Queued, None, None, now);
         if let Some(a) = self.model.routing.agent_for(q, 0, &mut self.agents) {
             // A caller whose agent's phone rings is still waiting: their timers run.
             if self.offer(slot, a, now) {
@@ -679,6 +682,7 @@ impl Center<'_, '_> {
     pub(super) fn set_agent_state(&mut self, a: u32, state: AgentState, now: Ticks) -> u32 {
         let (g, old, generation) = self.agents.set_state(a, state, now);
         self.rec.agent_moved(g, old.index(), state.index(), now);
+        self.trace_agent(a, state.name(), now);
         generation
     }
 
@@ -686,6 +690,7 @@ impl Center<'_, '_> {
     /// the group's answer time, or it answers at once. A caller offered still waits, and may
     /// abandon while it rings. Returns whether the phone rings.
     pub(super) fn offer(&mut self, slot: u32, a: u32, now: Ticks) -> bool {
+        self.trace_contact(slot, TraceEvent::OfferContact, Some(a), None, now);
         let agent = self.agents.get_mut(a);
         let g = agent.group as usize;
         agent.contact = slot;
@@ -754,6 +759,7 @@ impl Center<'_, '_> {
 
     /// Agent `a`, of group `g`, answers the caller in `slot`.
     fn answer(&mut self, slot: u32, a: u32, g: usize, now: Ticks) {
+        self.trace_contact(slot, TraceEvent::Connected, Some(a), None, now);
         self.set_agent_state(a, AgentState::Talking, now);
         self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
@@ -786,6 +792,7 @@ impl Center<'_, '_> {
         let agent = self.agents.get(a);
         let (g, slot) = (agent.group as usize, agent.contact);
         self.rec.rona(g, self.contacts.get(slot).interval);
+        self.trace_contact(slot, TraceEvent::Rona, Some(a), None, now);
         self.stop_ringing(slot, now);
         let c = self.contacts.get_mut(slot);
         c.ronas = c.ronas.saturating_add(1);
@@ -865,6 +872,8 @@ impl Center<'_, '_> {
         );
         let wait = now - c.enqueued;
         self.rec.abandoned(q, c.interval, wait, now);
+        self.trace_contact(slot, TraceEvent::Abandoned, ringing_at, None, now);
+        let c = self.contacts.get(slot);
         self.rec.call(|| CallRecord {
             ronas: u32::from(c.ronas),
             ..CallRecord::ended(c.id, q, c.interval, c.arrived, CallOutcome::Abandoned, wait)
@@ -892,6 +901,11 @@ impl Center<'_, '_> {
     fn talk_end(&mut self, slot: u32, now: Ticks) {
         let c = self.contacts.get(slot);
         let (q, a, handle, wrap_up) = (c.queue as usize, c.agent, c.handle, c.wrap_up);
+        self.trace_contact(slot, TraceEvent::ContactEnded, Some(a), None, now);
+        if wrap_up > 0 {
+            self.trace_contact(slot, TraceEvent::Acw, Some(a), None, now);
+        }
+        let c = self.contacts.get(slot);
         if c.kind != ContactKind::Outbound
             && self.model.queues[q]
                 .callback
@@ -1063,6 +1077,7 @@ impl Center<'_, '_> {
     fn agent_leaves(&mut self, a: u32, now: Ticks) {
         let agent = self.agents.get(a);
         let (g, state, scheduled) = (agent.group as usize, agent.state, !agent.leaving);
+        self.trace_agent(a, "off_shift", now);
         self.agents.remove(a);
         self.rec.agent_left(g, state.index(), scheduled, now);
     }
@@ -1096,6 +1111,7 @@ impl Center<'_, '_> {
         self.persons[g][person as usize] = Some(a);
         self.agents.enter(a, AgentState::Ready, now);
         self.rec.agent_started(g, now);
+        self.trace_agent(a, AgentState::Ready.name(), now);
         self.schedule_aux(a, now);
         // A new agent takes waiting work at once; campaigns come after.
         if !self.take_work(a, now) && !self.take_held_live(a, now) {

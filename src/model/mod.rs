@@ -15,6 +15,7 @@ mod queue;
 mod roster;
 mod routing;
 mod sampler;
+mod trace;
 
 pub use agents::AgentState;
 pub use contacts::Phase;

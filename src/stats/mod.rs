@@ -23,4 +23,4 @@ pub use metrics::{
     catalog, finish_estimate, interval_columns_shown, ratio,
 };
 pub use recorder::{IntervalSink, Level, Recorder, ReplicationMetrics};
-pub use trace::{TRACE_COLUMNS, TraceLog, TraceRecord};
+pub use trace::{CallType, TRACE_COLUMNS, TraceEvent, TraceLog, TraceRecord, TracedContact};

@@ -912,6 +912,11 @@ impl Recorder {
         t.live -= 1;
     }
 
+    /// Whether `t` is after the warm-up (agents' trace rows are written from then on).
+    pub fn after_warm_up(&self, t: Ticks) -> bool {
+        (t / self.interval) as usize >= self.first_reported
+    }
+
     /// Whether contacts arriving (or due) at `t` are counted.
     pub fn reports(&self, t: Ticks) -> bool {
         self.is_reported((t / self.interval) as usize)
@@ -1002,8 +1007,14 @@ impl Recorder {
         }
     }
 
-    /// A callback changed state (for `events.csv`); `reported` says whether its contact counts.
-    #[inline]
+    /// Whether events are traced (`events.csv`): the model builds trace rows only then.
+    #[inline(always)]
+    pub fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// An event for `events.csv`, if events are traced and `reported` (its contact, or the
+    /// agent's change, counts: it is not in the warm-up).
     pub fn trace(&mut self, reported: bool, record: TraceRecord) {
         if let (Some(log), true) = (&mut self.trace, reported)
             && let Err(e) = log.record(&record)

@@ -6,6 +6,7 @@
 
 use crate::harness::{Ccsim, csv_rows, mean_and_se};
 use ccsim::erlang::erlang_c;
+use std::collections::HashMap;
 
 const K: f64 = 3.0;
 
@@ -259,7 +260,7 @@ answer_after = { dist = "uniform", min = "0s", max = "20s" }
 rona_timeout = "15s"
 rona_not_ready = "45s"
 "#;
-    let run = Ccsim::simulate(text, &["--calls"]);
+    let run = Ccsim::simulate(text, &["--calls", "--trace"]);
     let reps = run.replications();
     let col = |m: &str| reps[&("group:agents".to_string(), m.to_string())].clone();
     let (offers, handled, ronas, minutes) = (
@@ -294,6 +295,36 @@ rona_not_ready = "45s"
         .map(|r| r["ronas"].parse::<f64>().unwrap())
         .sum();
     assert_eq!(total_ronas, ronas.iter().sum::<f64>());
+    // The trace: every agent that goes not ready for a RONA changes state again exactly
+    // 45 s later, and each RONA event names the agent that goes not ready.
+    let events = csv_rows(&run.path("out/events.csv"));
+    let millis = |e: &HashMap<String, String>| {
+        e["time"]
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_millisecond()
+    };
+    let mut rona_since = HashMap::new();
+    let mut rona_agents = Vec::new();
+    let mut timed = 0;
+    for e in &events {
+        let agent = (e["replication"].clone(), e["agent"].clone());
+        match (e["event"].as_str(), e["agent_state"].as_str()) {
+            ("RONA", _) => rona_agents.push(agent),
+            ("agent_state", state) => {
+                if let Some(since) = rona_since.remove(&agent) {
+                    assert_eq!(millis(e) - since, 45_000, "{agent:?} at {}", e["time"]);
+                    timed += 1;
+                }
+                if state == "not_ready_rona" {
+                    assert_eq!(rona_agents.pop().as_ref(), Some(&agent));
+                    rona_since.insert(agent, millis(e));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(timed as f64, ronas.iter().sum::<f64>());
 }
 
 /// Aux periods with exponential time between (54 min) and length (6 min), and no calls to

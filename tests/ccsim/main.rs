@@ -23,4 +23,5 @@ mod staff;
 mod sweep;
 mod theory;
 mod time_zones;
+mod trace;
 mod xlsx_report;
