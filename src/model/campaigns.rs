@@ -22,13 +22,13 @@ use super::CampaignModel;
 use super::agents::AgentState;
 use super::center::{Center, Event};
 use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, PortUse};
+use super::dial_list::{DialList, Record};
 use super::pacing::PacingState;
 use crate::engine::{RandomStreams, Stream, Ticks};
 use crate::scenario::{CallResult, DialMode, ResultClass};
 use crate::stats::TraceEvent;
 use rand::Rng;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// Random streams of one campaign, one per purpose.
 pub(super) struct CampaignStreams {
@@ -60,19 +60,10 @@ impl CampaignStreams {
 /// The owner of a predictive dial: none (it dials for the campaign's agents as a pool).
 const NO_OWNER: u32 = u32::MAX;
 
-/// A record to dial: its index in the list and the attempts made so far.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Record {
-    index: u32,
-    attempts: u32,
-}
-
 /// One campaign's list and hours in a replication.
 pub(super) struct CampaignState {
-    /// Records never dialed: the next one's index (records are dialed in list order).
-    next_fresh: u32,
-    /// Records waiting to be retried, by due time (then list order).
-    retries: BinaryHeap<Reverse<(Ticks, Record)>>,
+    /// Which record is dialed next.
+    list: DialList,
     /// The current or next window of its hours (open, close); `None` before the first
     /// look and after the last window.
     window: Option<(Ticks, Ticks)>,
@@ -93,8 +84,7 @@ pub(super) struct CampaignState {
 impl CampaignState {
     pub(super) fn new(model: &CampaignModel) -> CampaignState {
         CampaignState {
-            next_fresh: 0,
-            retries: BinaryHeap::new(),
+            list: DialList::new(),
             window: None,
             // Day -1 may hold a window past midnight still open at the start.
             day: -1,
@@ -160,41 +150,37 @@ impl Center<'_, '_> {
         }
     }
 
-    /// Whether campaign `k` may start a cycle at `now`: its hours are open and a record is
-    /// due.
-    fn campaign_has_work(&self, k: usize, now: Ticks) -> bool {
-        let state = &self.campaigns[k];
-        let campaign = &self.model.campaigns[k].campaign;
-        let open = state
+    /// Whether campaign `k` may start a cycle at `now`: its hours are open, a port is free
+    /// and a record may be called (records outside their windows are set to wait for them).
+    fn campaign_has_work(&mut self, k: usize, now: Ticks) -> bool {
+        let model = &self.model.campaigns[k];
+        let open = self.campaigns[k]
             .window
             .is_some_and(|(open, close)| open <= now && now < close);
         // With every port busy a cycle would only fail: it waits for a port.
-        open && campaign.port_pool.is_none_or(|p| self.port_free(p))
-            && (state.next_fresh < campaign.records
-                || state
-                    .retries
-                    .peek()
-                    .is_some_and(|Reverse((due, _))| *due <= now))
+        if !open || !model.campaign.port_pool.is_none_or(|p| self.port_free(p)) {
+            return false;
+        }
+        let mut wakes = std::mem::take(&mut self.list_wakes);
+        let ready = self.campaigns[k].list.ready(
+            model.list.as_ref(),
+            model.campaign.records,
+            now,
+            &mut wakes,
+        );
+        for at in wakes.drain(..) {
+            self.wake_campaign(k, at);
+        }
+        self.list_wakes = wakes;
+        ready
     }
 
-    /// The next record to dial at `now`: a retry that is due, else the next fresh record.
-    fn take_record(&mut self, k: usize, now: Ticks) -> Option<Record> {
-        let state = &mut self.campaigns[k];
-        if state
-            .retries
-            .peek()
-            .is_some_and(|Reverse((due, _))| *due <= now)
-        {
-            return state.retries.pop().map(|Reverse((_, r))| r);
-        }
-        if state.next_fresh < self.model.campaigns[k].campaign.records {
-            state.next_fresh += 1;
-            return Some(Record {
-                index: state.next_fresh - 1,
-                attempts: 0,
-            });
-        }
-        None
+    /// The next record to dial (callable now: `campaign_has_work` said so).
+    fn take_record(&mut self, k: usize) -> Option<Record> {
+        let model = &self.model.campaigns[k];
+        self.campaigns[k]
+            .list
+            .take(model.list.as_ref(), model.campaign.records)
     }
 
     /// Gives campaigns their ready agents after an event that freed agents (of their groups)
@@ -266,7 +252,7 @@ impl Center<'_, '_> {
             if !allowed {
                 break;
             }
-            let record = self.take_record(k, now).expect("a record is due");
+            let record = self.take_record(k).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
             self.place_dial(slot, now, false);
         }
@@ -350,7 +336,7 @@ impl Center<'_, '_> {
         let model = &self.model.campaigns[k];
         match &model.preview {
             Some(preview) => {
-                let record = self.take_record(k, now).expect("a record is due");
+                let record = self.take_record(k).expect("a record is due");
                 self.agents.get_mut(a).lines = 1;
                 let time = preview.sample(&mut self.campaign_streams[k].preview);
                 self.rec.campaign_previewed(k, time);
@@ -368,7 +354,8 @@ impl Center<'_, '_> {
                 });
                 let mut records = Vec::with_capacity(lines as usize);
                 while records.len() < lines as usize
-                    && let Some(record) = self.take_record(k, now)
+                    && (records.is_empty() || self.campaign_has_work(k, now))
+                    && let Some(record) = self.take_record(k)
                 {
                     records.push(record);
                 }
@@ -688,13 +675,11 @@ impl Center<'_, '_> {
             return;
         }
         let due = now.saturating_add(campaign.retry_after);
-        self.campaigns[k].retries.push(Reverse((
-            due,
-            Record {
-                index: o.record,
-                attempts: o.attempts,
-            },
-        )));
+        let record = Record {
+            index: o.record,
+            attempts: o.attempts,
+        };
+        self.campaigns[k].list.retry(record, due);
         if due < self.model.duration {
             self.schedule(due, Event::Campaign { campaign: k as u32 });
         }

@@ -231,6 +231,8 @@ pub(super) struct Center<'m, 'r> {
     pub(super) campaign_dispatching: bool,
     /// Agents or ports were freed that campaigns may use: they dispatch after the event.
     pub(super) campaign_wake: bool,
+    /// Window openings a campaign's list asked to be woken at (a buffer, reused).
+    pub(super) list_wakes: Vec<Ticks>,
     pub(super) in_system: u64,
     pub(super) rec: &'r mut Recorder,
 }
@@ -309,6 +311,7 @@ impl Model {
                 .collect(),
             campaign_dispatching: false,
             campaign_wake: false,
+            list_wakes: Vec::new(),
             in_system: 0,
             rec,
         };

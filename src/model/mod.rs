@@ -10,6 +10,7 @@ mod callbacks;
 mod campaigns;
 mod center;
 mod contacts;
+mod dial_list;
 mod pacing;
 mod queue;
 mod roster;
@@ -118,6 +119,8 @@ pub struct CampaignModel {
     pub dial: DialModel,
     /// Predictive mode's pacing constants.
     pub pacing: Option<pacing::Pacing>,
+    /// The list's records, from a file (`None`: a synthetic list).
+    list: Option<dial_list::ListModel>,
     /// Manual mode's clock: the most agents its groups can have ready at once, and the
     /// mean ticks between calls were that many ready (the clock is thinned to the number
     /// ready: each ready agent calls at `manual_rate`).
@@ -137,8 +140,16 @@ fn most_agents(g: &crate::scenario::AgentGroup) -> u32 {
 }
 
 impl CampaignModel {
-    fn new(c: &Campaign, groups: &[crate::scenario::AgentGroup]) -> CampaignModel {
+    fn new(
+        c: &Campaign,
+        groups: &[crate::scenario::AgentGroup],
+        calendar: &Calendar,
+    ) -> CampaignModel {
         CampaignModel {
+            list: c
+                .list
+                .as_ref()
+                .map(|records| dial_list::ListModel::new(records, calendar)),
             campaign: c.clone(),
             preview: c.preview.as_ref().map(Sampler::new),
             talk: Sampler::new(&c.talk),
@@ -261,7 +272,7 @@ impl Model {
             campaigns: s
                 .campaigns
                 .iter()
-                .map(|c| CampaignModel::new(c, &s.agent_groups))
+                .map(|c| CampaignModel::new(c, &s.agent_groups, &s.calendar()))
                 .collect(),
             group_campaigns: (0..s.agent_groups.len())
                 .map(|g| {

@@ -8,12 +8,14 @@
 
 use super::agent_group::clock_time;
 use super::callback::{DialOutcomes, RawDialKeys, ResultClass, Ring};
+use super::contact_list::{ListRecord, read_list};
 use super::distribution::Distribution;
 use super::error::ScenarioError;
 use super::raw::RawCampaign;
 use super::validate::{Checker, list_or_none};
 use super::{AgentGroup, PortPool};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// How a campaign's dials are paced to its agents.
@@ -118,7 +120,11 @@ pub struct Campaign {
     /// The clock times (from midnight, on the scenario's clock) between which it dials each
     /// day; `None`: all day. `to` before `from` runs past midnight.
     pub hours: Option<(Ticks, Ticks)>,
+    /// Records in the list.
     pub records: u32,
+    /// The list's records from a file (`list`), in the file's order; `None`: a synthetic
+    /// list of `records`, each callable at any time, all of one priority.
+    pub list: Option<Arc<[ListRecord]>>,
     pub preview: Option<Distribution>,
     pub talk: Distribution,
     pub wrap_up: Option<Distribution>,
@@ -372,16 +378,49 @@ impl Checker<'_> {
                 Some((from, to))
             }
         };
-        let records = *r.records.get_ref();
-        if !(1..=MAX_RECORDS).contains(&records) {
-            return Err(self.error(
-                r.records.span(),
-                format!("{key}.records"),
-                format!(
-                    "{records} is not a number of records in the list: from 1 to {MAX_RECORDS}"
-                ),
-            ));
-        }
+        let (records, list) = match (&r.records, &r.list) {
+            (Some(n), None) => {
+                let records = *n.get_ref();
+                if !(1..=MAX_RECORDS).contains(&records) {
+                    return Err(self.error(
+                        n.span(),
+                        format!("{key}.records"),
+                        format!(
+                            "{records} is not a number of records in the list: from 1 to {MAX_RECORDS}"
+                        ),
+                    ));
+                }
+                (records, None)
+            }
+            (None, Some(file)) => {
+                let file_key = format!("{key}.list");
+                let path = self.relative_path(file.get_ref());
+                let list = read_list(&path, &file_key)
+                    .map_err(|e| self.in_named_file(e, file.span(), &file_key, &path))?;
+                if list.len() > MAX_RECORDS as usize {
+                    return Err(self.error(
+                        file.span(),
+                        file_key,
+                        format!("the list has {} records, more than the {MAX_RECORDS} a campaign may have", list.len()),
+                    ));
+                }
+                (list.len() as u32, Some(Arc::from(list)))
+            }
+            (Some(n), Some(_)) => {
+                return Err(self.error(
+                    n.span(),
+                    format!("{key}.records"),
+                    "give either records (a synthetic list) or list (a CSV file of records), not both",
+                ));
+            }
+            (None, None) => {
+                return Err(self.error(
+                    raw.span(),
+                    format!("{key}.records"),
+                    "missing: a campaign needs a list, e.g. list = \"contacts.csv\" or records = 5000",
+                ));
+            }
+        };
         let dialing = self.dial_outcomes(
             RawDialKeys {
                 ring_timeout: &r.ring_timeout,
@@ -479,6 +518,7 @@ impl Checker<'_> {
             port_pool,
             hours,
             records,
+            list,
             preview,
             talk,
             wrap_up,

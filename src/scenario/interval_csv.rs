@@ -260,7 +260,7 @@ const MAX_SECONDS: f64 = 1e9;
 
 /// The field separator, from the header line: the most common of comma, semicolon (what
 /// spreadsheets write where the decimal mark is a comma) and tab.
-fn delimiter(text: &str) -> Option<u8> {
+pub(super) fn delimiter(text: &str) -> Option<u8> {
     let header = text.lines().find(|l| !l.trim().is_empty())?;
     [b',', b';', b'\t']
         .into_iter()
@@ -272,11 +272,11 @@ fn delimiter(text: &str) -> Option<u8> {
 }
 
 /// A column name as matched: without case and surrounding spaces.
-fn normalise(name: &str) -> String {
+pub(super) fn normalise(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioError {
+pub(super) fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioError {
     let line = e.position().map_or(0, |p| p.line() as usize);
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {

@@ -8,6 +8,7 @@ mod agent_group;
 mod calendar;
 mod callback;
 mod campaign;
+mod contact_list;
 mod distribution;
 pub mod duration;
 mod error;
@@ -24,6 +25,7 @@ pub use callback::{
     ResultClass, Ring,
 };
 pub use campaign::{Amd, Campaign, DialMode, DropWindow};
+pub use contact_list::ListRecord;
 pub use distribution::{Distribution, read_empirical};
 pub use duration::Duration;
 pub use error::ScenarioError;

@@ -163,8 +163,10 @@ pub struct RawCampaign {
     pub port_pool: Option<Spanned<String>>,
     /// Clock times between which it dials, every day (`{ from = "13:00", to = "17:00" }`).
     pub hours: Option<Spanned<RawHours>>,
-    /// Records in the list.
-    pub records: Spanned<u32>,
+    /// Records in a synthetic list (each callable at any time, all of one priority).
+    pub records: Option<Spanned<u32>>,
+    /// A CSV file of records (relative to the scenario).
+    pub list: Option<Spanned<String>>,
     /// Power mode: dials per ready agent.
     pub lines: Option<Spanned<u32>>,
     /// Preview mode: how long the agent reviews a record before the dial.

@@ -8,6 +8,7 @@ mod callbacks;
 mod campaigns;
 mod compare;
 mod conservation;
+mod contact_lists;
 mod csv_inputs;
 mod determinism;
 mod erlang_cli;
