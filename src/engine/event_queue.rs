@@ -94,7 +94,7 @@ impl<E> EventQueue<E> {
     /// With [`advance_to`](Self::advance_to) this merges the queue with an outside stream of
     /// events that is already in time order (arrivals): the stream's next event is `limit`,
     /// and at equal times the stream goes first.
-    #[inline]
+    #[inline(always)]
     pub fn pop_before(&mut self, limit: Ticks) -> Option<(Ticks, E)> {
         match self.heap.peek() {
             Some(s) if s.time < limit => self.pop(),

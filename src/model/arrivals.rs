@@ -37,6 +37,7 @@ impl<'a> ArrivalProcess<'a> {
     }
 
     /// Time of the next arrival, or `None` once the rate schedule is over.
+    #[inline(always)]
     pub fn next(&mut self, rng: &mut Stream) -> Option<Ticks> {
         // `Exp1`'s own `sample`, which inlines (`Rng::sample` does not).
         let mut budget: f64 = Exp1.sample(rng);

@@ -19,7 +19,7 @@ use crate::stats::{
     CallOutcome, CallRecord, CallbackKind, CallbackRecord, CallbackStatus, TraceEvent,
 };
 
-impl<'m> Center<'m, '_> {
+impl<'m, const TRACE: bool> Center<'m, '_, TRACE> {
     /// Creates the scheduled requests at the start: each waits (TIMER) until it is due. A
     /// request talks as its queue's callers do; its times are drawn now, in file order, from
     /// a stream of their own, so that they are the same whatever else changes.
@@ -415,7 +415,7 @@ impl<'m> Center<'m, '_> {
     }
 
     fn trace(&mut self, slot: u32, status: CallbackStatus, now: Ticks) {
-        if !self.rec.tracing() {
+        if !TRACE {
             return;
         }
         let with_agent = matches!(

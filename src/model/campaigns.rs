@@ -97,7 +97,7 @@ impl CampaignState {
     }
 }
 
-impl Center<'_, '_> {
+impl<const TRACE: bool> Center<'_, '_, TRACE> {
     /// The campaign's timer: its hours open or close, or a retry came due. Moves its window
     /// on when the last one has closed, and gives its ready agents work.
     pub(super) fn campaign_timer(&mut self, k: usize, now: Ticks) {
@@ -161,13 +161,15 @@ impl Center<'_, '_> {
         if !open || !model.campaign.port_pool.is_none_or(|p| self.port_free(p)) {
             return false;
         }
+        let Some(list) = &model.list else {
+            return self.campaigns[k]
+                .list
+                .synthetic_ready(model.campaign.records, now);
+        };
         let mut wakes = std::mem::take(&mut self.list_wakes);
-        let ready = self.campaigns[k].list.ready(
-            model.list.as_ref(),
-            model.campaign.records,
-            now,
-            &mut wakes,
-        );
+        let ready = self.campaigns[k]
+            .list
+            .ready(list, model.campaign.records, now, &mut wakes);
         for at in wakes.drain(..) {
             self.wake_campaign(k, at);
         }
@@ -176,11 +178,11 @@ impl Center<'_, '_> {
     }
 
     /// The next record to dial (callable now: `campaign_has_work` said so).
-    fn take_record(&mut self, k: usize) -> Option<Record> {
+    fn take_record(&mut self, k: usize, now: Ticks) -> Option<Record> {
         let model = &self.model.campaigns[k];
         self.campaigns[k]
             .list
-            .take(model.list.as_ref(), model.campaign.records)
+            .take(model.list.as_ref(), model.campaign.records, now)
     }
 
     /// Gives campaigns their ready agents after an event that freed agents (of their groups)
@@ -232,7 +234,7 @@ impl Center<'_, '_> {
         let cm = &model.campaigns[k];
         let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
         let window = campaign.drop_window.of(&model.calendar, now);
-        while self.campaign_has_work(k, now) {
+        loop {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             let state = &self.campaigns[k];
             let n = state.ringing + 1;
@@ -249,10 +251,11 @@ impl Center<'_, '_> {
                 .as_ref()
                 .expect("predictive")
                 .allows(pacing, n, agents, window);
-            if !allowed {
+            // Pacing first: it stops most rounds, and costs less than settling the list.
+            if !allowed || !self.campaign_has_work(k, now) {
                 break;
             }
-            let record = self.take_record(k).expect("a record is due");
+            let record = self.take_record(k, now).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
             self.place_dial(slot, now, false);
         }
@@ -336,7 +339,7 @@ impl Center<'_, '_> {
         let model = &self.model.campaigns[k];
         match &model.preview {
             Some(preview) => {
-                let record = self.take_record(k).expect("a record is due");
+                let record = self.take_record(k, now).expect("a record is due");
                 self.agents.get_mut(a).lines = 1;
                 let time = preview.sample(&mut self.campaign_streams[k].preview);
                 self.rec.campaign_previewed(k, time);
@@ -355,7 +358,7 @@ impl Center<'_, '_> {
                 let mut records = Vec::with_capacity(lines as usize);
                 while records.len() < lines as usize
                     && (records.is_empty() || self.campaign_has_work(k, now))
-                    && let Some(record) = self.take_record(k)
+                    && let Some(record) = self.take_record(k, now)
                 {
                     records.push(record);
                 }

@@ -193,7 +193,9 @@ struct GroupStreams {
 /// Weight of the newest handle time in a queue's running estimate (about the last 20 calls).
 const RECENT_HANDLE_WEIGHT: f64 = 0.05;
 
-pub(super) struct Center<'m, 'r> {
+/// `TRACE`: whether events are traced (`events.csv`). The model is compiled twice, so that a
+/// run without the trace pays nothing for it.
+pub(super) struct Center<'m, 'r, const TRACE: bool> {
     pub(super) model: &'m Model,
     pub(super) events: EventQueue<PackedEvent>,
     pub(super) streams: Vec<QueueStreams>,
@@ -240,8 +242,20 @@ pub(super) struct Center<'m, 'r> {
 impl Model {
     /// Simulates replication `replication`, reporting to `rec`.
     pub fn simulate(&self, replication: u32, rec: &mut Recorder) -> ReplicationEnd {
+        if rec.tracing() {
+            self.center::<true>(replication, rec).run()
+        } else {
+            self.center::<false>(replication, rec).run()
+        }
+    }
+
+    fn center<'r, const TRACE: bool>(
+        &self,
+        replication: u32,
+        rec: &'r mut Recorder,
+    ) -> Center<'_, 'r, TRACE> {
         let streams = RandomStreams::new(self.seed, u64::from(replication));
-        let mut c = Center {
+        Center {
             model: self,
             events: EventQueue::new(),
             streams: self
@@ -314,12 +328,11 @@ impl Model {
             list_wakes: Vec::new(),
             in_system: 0,
             rec,
-        };
-        c.run()
+        }
     }
 }
 
-impl Center<'_, '_> {
+impl<const TRACE: bool> Center<'_, '_, TRACE> {
     fn run(&mut self) -> ReplicationEnd {
         if let Some(t) = self.roster.next_time() {
             self.schedule(t, Event::Roster);
@@ -382,7 +395,7 @@ impl Center<'_, '_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn handle(&mut self, event: Event, now: Ticks) {
         let current =
             |c: &Contacts, slot, generation, phase| c.current(slot, generation, phase).is_some();

@@ -117,12 +117,18 @@ impl DialList {
         }
     }
 
-    /// Whether a record may be dialed at `now`, settling the list first: records whose time
-    /// has come join the due, and the best records outside their windows go to wait for
-    /// them. A window opening within the run that needs a wake is pushed to `wakes`.
+    /// Whether a record of a synthetic list of `records` (no windows, one priority) may be
+    /// dialed at `now`: a fresh one, or a retry come due.
+    pub(super) fn synthetic_ready(&self, records: u32, now: Ticks) -> bool {
+        self.next_fresh < records || self.timers.peek().is_some_and(|t| t.0.0 <= now)
+    }
+
+    /// Whether a record of a list file may be dialed at `now`, settling the list first:
+    /// records whose time has come join the due, and the best records outside their windows
+    /// go to wait for them. A window opening that needs a wake is pushed to `wakes`.
     pub(super) fn ready(
         &mut self,
-        list: Option<&ListModel>,
+        list: &ListModel,
         records: u32,
         now: Ticks,
         wakes: &mut Vec<Ticks>,
@@ -132,12 +138,9 @@ impl DialList {
                 break;
             }
             self.timers.pop();
-            let priority = list.map_or(0, |l| l.priority(record.index));
-            self.due.push((priority, Reverse((at, record))));
+            self.due
+                .push((list.priority(record.index), Reverse((at, record))));
         }
-        let Some(list) = list else {
-            return self.next_fresh < records || !self.due.is_empty();
-        };
         loop {
             let record = match self.best(Some(list), records) {
                 None => return false,
@@ -148,7 +151,7 @@ impl DialList {
             if at <= now {
                 return true;
             }
-            self.take(Some(list), records);
+            self.take(Some(list), records, now);
             self.timers.push(Reverse((at, record)));
             if at != self.last_wake {
                 self.last_wake = at;
@@ -175,8 +178,18 @@ impl DialList {
         }
     }
 
-    /// Takes the best record (callable now, after [`DialList::ready`] said so).
-    pub(super) fn take(&mut self, list: Option<&ListModel>, records: u32) -> Option<Record> {
+    /// Takes the best record (callable at `now`, as [`DialList::ready`] or
+    /// [`DialList::synthetic_ready`] said): for a synthetic list, a retry come due before a
+    /// fresh record.
+    pub(super) fn take(
+        &mut self,
+        list: Option<&ListModel>,
+        records: u32,
+        now: Ticks,
+    ) -> Option<Record> {
+        if list.is_none() && self.timers.peek().is_some_and(|t| t.0.0 <= now) {
+            return self.timers.pop().map(|Reverse((_, r))| r);
+        }
         match self.best(list, records)? {
             Best::Due => self.due.pop().map(|(_, Reverse((_, r)))| r),
             Best::Fresh(index) => {
@@ -262,8 +275,8 @@ mod tests {
         let mut dial = DialList::new();
         let mut wakes = Vec::new();
         let mut taken = Vec::new();
-        while dial.ready(Some(&list), 4, 0, &mut wakes) {
-            taken.push(dial.take(Some(&list), 4).unwrap().index);
+        while dial.ready(&list, 4, 0, &mut wakes) {
+            taken.push(dial.take(Some(&list), 4, 6 * HOUR).unwrap().index);
         }
         assert_eq!(
             taken,
@@ -279,19 +292,19 @@ mod tests {
             },
             HOUR,
         );
-        assert!(dial.ready(Some(&list), 4, 6 * HOUR, &mut wakes));
+        assert!(dial.ready(&list, 4, 6 * HOUR, &mut wakes));
         assert_eq!(
-            dial.take(Some(&list), 4).unwrap().index,
+            dial.take(Some(&list), 4, 6 * HOUR).unwrap().index,
             2,
             "priority 9 first"
         );
         assert_eq!(
-            dial.take(Some(&list), 4),
+            dial.take(Some(&list), 4, 6 * HOUR),
             Some(Record {
                 index: 1,
                 attempts: 1
             })
         );
-        assert!(!dial.ready(Some(&list), 4, 6 * HOUR, &mut wakes));
+        assert!(!dial.ready(&list, 4, 6 * HOUR, &mut wakes));
     }
 }

@@ -1,5 +1,6 @@
 //! The model's side of `events.csv`: each event of a contact, and each change of an agent's
-//! state, as a trace row. Rows are built only when the run traces (`--trace`); a contact's
+//! state, as a trace row. Rows are built only when the run traces (`--trace`: the model is
+//! then compiled with `TRACE`); a contact's
 //! rows are written when the contact counts (it did not arrive, or was not dialed, in the
 //! warm-up), an agent's from the end of the warm-up.
 
@@ -9,7 +10,7 @@ use crate::engine::Ticks;
 use crate::scenario::CallResult;
 use crate::stats::{CallType, TraceEvent, TraceRecord, TracedContact};
 
-impl Center<'_, '_> {
+impl<const TRACE: bool> Center<'_, '_, TRACE> {
     /// Traces `event` of the contact in `slot`, with agent `agent` (a slab index) and the
     /// `result` of the attempt that ended, if any.
     #[inline]
@@ -21,7 +22,7 @@ impl Center<'_, '_> {
         result: Option<CallResult>,
         now: Ticks,
     ) {
-        if self.rec.tracing() {
+        if TRACE {
             self.write_contact_row(slot, event, agent, result, now);
         }
     }
@@ -96,7 +97,7 @@ impl Center<'_, '_> {
         event: TraceEvent,
         now: Ticks,
     ) {
-        if !self.rec.tracing() {
+        if !TRACE {
             return;
         }
         let contact = TracedContact {
@@ -120,7 +121,7 @@ impl Center<'_, '_> {
     /// Traces agent `a`'s move to the state named `state`.
     #[inline]
     pub(super) fn trace_agent(&mut self, a: u32, state: &'static str, now: Ticks) {
-        if !self.rec.tracing() {
+        if !TRACE {
             return;
         }
         let x = self.agents.get(a);

@@ -8,8 +8,8 @@
 
 use super::agent_group::clock_time;
 use super::error::ScenarioError;
-use super::input::{excerpt, read_text};
-use super::interval_csv::{csv_error, delimiter, normalise};
+use super::input::excerpt;
+use super::interval_csv::{csv_error, delimiter, normalise, read_csv_text};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use std::path::Path;
 
@@ -42,15 +42,8 @@ const COLUMNS: [&str; 5] = ["number", "earliest", "latest", "utc_offset", "prior
 
 /// Reads the list at `path`, named by the scenario at `key`.
 pub fn read_list(path: &Path, key: &str) -> Result<Vec<ListRecord>, ScenarioError> {
-    let text = read_text(path, MAX_LIST_BYTES).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::InvalidData {
-            "it is not UTF-8 text: save it as \"CSV UTF-8\"".to_string()
-        } else {
-            e.to_string()
-        };
-        ScenarioError::file(path, format!("cannot read the file: {why}"))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = read_csv_text(path, MAX_LIST_BYTES)?;
+    let text = text.as_str();
     // A list of numbers alone has one column: no separator to find.
     let delimiter = delimiter(text).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()

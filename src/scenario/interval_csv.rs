@@ -79,16 +79,8 @@ pub fn read_column(
     grid: &IntervalGrid,
     series: Series,
 ) -> Result<Vec<f64>, ScenarioError> {
-    let text = read_text(path, MAX_TABLE_BYTES).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::InvalidData {
-            "it is not UTF-8 text: save it as \"CSV UTF-8\"".to_string()
-        } else {
-            e.to_string()
-        };
-        ScenarioError::file(path, format!("cannot read the file: {why}"))
-    })?;
-    // Excel writes a byte-order mark at the start of "CSV UTF-8" files.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = read_csv_text(path, MAX_TABLE_BYTES)?;
+    let text = text.as_str();
     let cell = |line: u64, field: usize, message: String| ScenarioError {
         file: path.to_path_buf(),
         line: line as usize,
@@ -253,6 +245,23 @@ pub fn read_column(
         ));
     }
     Ok(values)
+}
+
+/// The text of the CSV file at `path` (at most `limit` bytes), without the byte-order mark
+/// Excel writes at the start of "CSV UTF-8" files.
+pub(super) fn read_csv_text(path: &Path, limit: u64) -> Result<String, ScenarioError> {
+    let mut text = read_text(path, limit).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::InvalidData {
+            "it is not UTF-8 text: save it as \"CSV UTF-8\"".to_string()
+        } else {
+            e.to_string()
+        };
+        ScenarioError::file(path, format!("cannot read the file: {why}"))
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The longest duration a table holds (about 31 years), as for empirical files.

@@ -693,7 +693,7 @@ impl Recorder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub fn answered(
         &mut self,
