@@ -79,6 +79,11 @@ pub(super) struct CampaignState {
     busy: u32,
     /// Predictive mode's pacing.
     pacing: Option<PacingState>,
+    /// Set when its last dispatch stopped for want of agents or pacing rather than of
+    /// records, with the drop window it was in: a record coming due (a retry, a window
+    /// opening) then changes nothing until something wakes the campaign (an agent or a
+    /// line freed, which dispatches anyway) or the window turns.
+    stalled: Option<i64>,
 }
 
 impl CampaignState {
@@ -93,6 +98,7 @@ impl CampaignState {
             ringing: 0,
             busy: 0,
             pacing: model.pacing.as_ref().map(PacingState::new),
+            stalled: None,
         }
     }
 }
@@ -106,6 +112,9 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
                 if open == now {
                     // It opens now: wake when it closes.
                     self.wake_campaign(k, close);
+                } else if self.campaigns[k].stalled == Some(self.drop_window_now(k, now)) {
+                    // A record came due, which the last dispatch did not lack.
+                    return;
                 }
             }
             _ => {
@@ -117,6 +126,17 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             }
         }
         self.campaign_dispatch(k, now);
+    }
+
+    /// The drop window `now` is in, for a predictive campaign (whose pacing depends on it).
+    fn drop_window_now(&self, k: usize, now: Ticks) -> i64 {
+        let campaign = &self.model.campaigns[k].campaign;
+        match campaign.mode {
+            crate::scenario::DialMode::Predictive => {
+                campaign.drop_window.of(&self.model.calendar, now)
+            }
+            _ => 0,
+        }
     }
 
     fn wake_campaign(&mut self, k: usize, at: Ticks) {
@@ -202,34 +222,38 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             return;
         }
         self.campaign_dispatching = true;
-        match self.model.campaigns[k].campaign.mode {
+        let stalled = match self.model.campaigns[k].campaign.mode {
             crate::scenario::DialMode::Predictive => self.pace(k, now),
             // Manual calls are placed by agents on their own clock, not dispatched.
-            crate::scenario::DialMode::Manual => {}
-            _ => self.start_cycles(k, now),
-        }
+            crate::scenario::DialMode::Manual => None,
+            _ => self.start_cycles(k, now).then_some(0),
+        };
+        self.campaigns[k].stalled = stalled;
         self.campaign_dispatching = false;
     }
 
     /// Starts cycles of campaign `k` for its ready agents, longest idle first, while it has
-    /// work and more than its `idle_threshold` of them are ready.
-    fn start_cycles(&mut self, k: usize, now: Ticks) {
+    /// work and more than its `idle_threshold` of them are ready. Returns whether it stopped
+    /// for want of agents (rather than of work).
+    fn start_cycles(&mut self, k: usize, now: Ticks) -> bool {
         let campaign = &self.model.campaigns[k].campaign;
         while self.campaign_has_work(k, now) {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             if ready <= campaign.idle_threshold {
-                break;
+                return true;
             }
             let Some(a) = self.longest_idle_of(&campaign.groups) else {
-                break;
+                return true;
             };
             self.start_cycle(k, a, now);
         }
+        false
     }
 
     /// Predictive dialing (see `pacing`): places dials for campaign `k`'s agents as a pool,
-    /// none reserved, while its pacing allows one more to ring.
-    fn pace(&mut self, k: usize, now: Ticks) {
+    /// none reserved, while its pacing allows one more to ring. Returns the drop window if
+    /// it stopped for want of agents or pacing (rather than of work).
+    fn pace(&mut self, k: usize, now: Ticks) -> Option<i64> {
         let model = self.model;
         let cm = &model.campaigns[k];
         let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
@@ -239,7 +263,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             let state = &self.campaigns[k];
             let n = state.ringing + 1;
             if n > campaign.lines * (ready + state.busy) {
-                break;
+                return Some(window);
             }
             // Ready agents beyond the threshold, less those live answers holding will take.
             let free = ready
@@ -252,8 +276,11 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
                 .expect("predictive")
                 .allows(pacing, n, agents, window);
             // Pacing first: it stops most rounds, and costs less than settling the list.
-            if !allowed || !self.campaign_has_work(k, now) {
-                break;
+            if !allowed {
+                return Some(window);
+            }
+            if !self.campaign_has_work(k, now) {
+                return None;
             }
             let record = self.take_record(k, now).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
@@ -508,8 +535,9 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         }
         let state = &mut self.campaigns[k];
         state.ringing -= 1;
-        if let Some(pacing) = &mut state.pacing {
+        if let (Some(pacing), Some(constants)) = (&mut state.pacing, &model.pacing) {
             pacing.rang(
+                constants,
                 picked_live,
                 campaign.drop_window.of(&self.model.calendar, now),
             );

@@ -83,6 +83,8 @@ pub struct PacingState {
     /// Dials whose result is known, and the live answers among them.
     dials: u64,
     live: u64,
+    /// The live-answer probability learnt so far (the prior's dials included).
+    hit: f64,
     /// The current measurement window, and its live answers and drops so far.
     window: i64,
     window_live: u64,
@@ -95,6 +97,7 @@ impl PacingState {
             theta: p.theta,
             dials: 0,
             live: 0,
+            hit: PRIOR_DIALS * p.prior / PRIOR_DIALS,
             window: 0,
             window_live: 0,
             window_dropped: 0,
@@ -102,9 +105,10 @@ impl PacingState {
     }
 
     /// A dial's result is known (in measurement window `window`): live or not.
-    pub fn rang(&mut self, live: bool, window: i64) {
+    pub fn rang(&mut self, p: &Pacing, live: bool, window: i64) {
         self.dials += 1;
         self.live += u64::from(live);
+        self.hit = (self.live as f64 + PRIOR_DIALS * p.prior) / (self.dials as f64 + PRIOR_DIALS);
         if live {
             self.enter(window);
             self.window_live += 1;
@@ -137,7 +141,7 @@ impl PacingState {
         if (dropped + 1) as f64 > p.cap * (live + 1) as f64 {
             return f64::from(n) <= ready;
         }
-        let hit = (self.live as f64 + PRIOR_DIALS * p.prior) / (self.dials as f64 + PRIOR_DIALS);
+        let hit = self.hit;
         let agents = ready + busy * p.free_soon;
         expected_excess(n, hit, agents) <= self.theta * f64::from(n) * hit
     }
@@ -153,7 +157,8 @@ pub fn expected_excess(n: u32, p: f64, a: f64) -> f64 {
     if p >= 1.0 {
         return (n_f - a).max(0.0);
     }
-    let top = (a.floor() as u64).min(u64::from(n)) as u32;
+    // The cast truncates: the floor of a positive `a` (without a call to libm's floor).
+    let top = (a as u64).min(u64::from(n)) as u32;
     let odds = p / (1.0 - p);
     let mut pmf = (1.0 - p).powi(n as i32);
     let mut below = 0.0;
