@@ -53,8 +53,8 @@ pub struct QueueModel {
 pub struct DialModel {
     pub outcomes: DialOutcomes,
     answer_after: Sampler,
-    /// Results with cumulative probabilities.
-    cumulative: Vec<(f64, CallResult)>,
+    /// Results with cumulative probabilities, and how long each rings.
+    cumulative: Vec<(f64, CallResult, Ring)>,
 }
 
 impl DialModel {
@@ -68,7 +68,12 @@ impl DialModel {
                 .iter()
                 .map(|&(code, p)| {
                     total += p;
-                    (total, code)
+                    let rings = if outcomes.class(code) == ResultClass::Connected {
+                        Ring::UntilAnswered
+                    } else {
+                        code.ring()
+                    };
+                    (total, code, rings)
                 })
                 .collect(),
         }
@@ -84,17 +89,13 @@ impl DialModel {
     /// `ring_timeout` when nobody answers; `signal_after` for a network signal.
     pub fn draw(&self, results: &mut Stream, ring: &mut Stream) -> (CallResult, Ticks) {
         let u = results.random::<f64>();
-        let result = self
+        let last = self.cumulative.len() - 1;
+        let (_, result, rings) = *self
             .cumulative
             .iter()
-            .find(|(cumulative, _)| u < *cumulative)
-            .map_or(self.cumulative[self.cumulative.len() - 1].1, |r| r.1);
+            .find(|(cumulative, ..)| u < *cumulative)
+            .unwrap_or(&self.cumulative[last]);
         let o = &self.outcomes;
-        let rings = if self.class(result) == ResultClass::Connected {
-            Ring::UntilAnswered
-        } else {
-            result.ring()
-        };
         let time = match rings {
             Ring::UntilAnswered => self.answer_after.sample(ring).min(o.ring_timeout),
             Ring::UntilTimeout => o.ring_timeout,
