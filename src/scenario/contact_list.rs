@@ -9,7 +9,7 @@
 use super::agent_group::clock_time;
 use super::error::ScenarioError;
 use super::input::excerpt;
-use super::interval_csv::{csv_error, delimiter, normalise, read_csv_text};
+use super::interval_csv::{LineCounter, csv_error, delimiter, normalise, read_csv_text};
 use crate::engine::{TICKS_PER_SECOND, Ticks};
 use std::path::Path;
 
@@ -52,7 +52,7 @@ pub fn read_list(path: &Path, key: &str) -> Result<Vec<ListRecord>, ScenarioErro
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| csv_error(path, key, delimiter, &e))?
+        .map_err(|e| csv_error(path, key, delimiter, &e, text))?
         .clone();
     let mut columns = [None; COLUMNS.len()];
     for (i, h) in headers.iter().enumerate() {
@@ -83,15 +83,16 @@ pub fn read_list(path: &Path, key: &str) -> Result<Vec<ListRecord>, ScenarioErro
         ));
     }
     let mut records = Vec::new();
+    let mut lines = LineCounter::new(text);
     let mut row = csv::StringRecord::new();
     while reader
         .read_record(&mut row)
-        .map_err(|e| csv_error(path, key, delimiter, &e))?
+        .map_err(|e| csv_error(path, key, delimiter, &e, text))?
     {
         if row.iter().all(str::is_empty) {
             continue;
         }
-        let line = row.position().map_or(0, |p| p.line() as usize);
+        let line = row.position().map_or(0, |p| lines.at(p.byte()));
         let field = |c: usize| columns[c].map_or("", |i| &row[i]);
         let cell = |c: usize, message: String| ScenarioError {
             column: columns[c].map_or(0, |i| i + 1),

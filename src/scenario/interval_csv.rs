@@ -102,7 +102,7 @@ pub fn read_column(
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| csv_error(path, key, delimiter, &e))?
+        .map_err(|e| csv_error(path, key, delimiter, &e, text))?
         .clone();
     let wanted = normalise(column);
     let mut matching = headers
@@ -156,12 +156,13 @@ pub fn read_column(
     let span = (grid.intervals as u64)
         .saturating_mul(grid.interval)
         .min(i64::MAX as u64) as i64;
+    let mut lines = LineCounter::new(text);
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
-        .map_err(|e| csv_error(path, key, delimiter, &e))?
+        .map_err(|e| csv_error(path, key, delimiter, &e, text))?
     {
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p.byte())) as u64;
         // Spreadsheets write rows of empty cells below the data.
         if record.iter().all(str::is_empty) {
             continue;
@@ -226,7 +227,7 @@ pub fn read_column(
     }
     if values.len() < grid.intervals {
         // Located just past the last line read: where the rows would be.
-        let end = reader.position().line();
+        let end = lines.at(reader.position().byte());
         return Err(ScenarioError::line(
             path,
             end as usize,
@@ -245,6 +246,40 @@ pub fn read_column(
         ));
     }
     Ok(values)
+}
+
+/// The line (from 1) of byte offsets in a text, read forwards. The csv crate's own line
+/// numbers count a CRLF line end once too few, and skip blank lines.
+pub(super) struct LineCounter<'t> {
+    text: &'t str,
+    byte: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        LineCounter {
+            text,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record starting at byte `at` (offsets asked for in increasing order
+    /// cost the text once). The csv crate starts a record after a CRLF at its LF.
+    pub(super) fn at(&mut self, at: u64) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut at = (at as usize).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        if at < self.byte {
+            (self.byte, self.line) = (0, 1);
+        }
+        let newlines = bytes[self.byte..at].iter().filter(|&&b| b == b'\n').count();
+        (self.byte, self.line) = (at, self.line + newlines);
+        self.line
+    }
 }
 
 /// The text of the CSV file at `path` (at most `limit` bytes), without the byte-order mark
@@ -285,8 +320,16 @@ pub(super) fn normalise(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-pub(super) fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -> ScenarioError {
-    let line = e.position().map_or(0, |p| p.line() as usize);
+pub(super) fn csv_error(
+    path: &Path,
+    key: &str,
+    delimiter: u8,
+    e: &csv::Error,
+    text: &str,
+) -> ScenarioError {
+    let line = e
+        .position()
+        .map_or(0, |p| LineCounter::new(text).at(p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -296,7 +339,18 @@ pub(super) fn csv_error(path: &Path, key: &str, delimiter: u8, e: &csv::Error) -
             } else {
                 ": every row needs a value in every column"
             };
-            format!("this row has {len} fields where the header has {expected_len}{hint}")
+            let fields = |n: u64| {
+                if n == 1 {
+                    "1 field".to_string()
+                } else {
+                    format!("{n} fields")
+                }
+            };
+            format!(
+                "this row has {} where the header has {}{hint}",
+                fields(*len),
+                fields(*expected_len)
+            )
         }
         csv::ErrorKind::Utf8 { .. } => {
             "is not UTF-8 text: save the file as \"CSV UTF-8\"".to_string()

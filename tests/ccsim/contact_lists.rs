@@ -184,8 +184,17 @@ fn bad_lists_are_refused_at_their_line_and_column() {
         ),
         ("number,priority\n555\n", "list.csv:2", "fields"),
         ("number\n", "list.csv", "no records"),
+        // Blank lines are skipped but still counted.
+        ("number\n555\n\nabc\n", "list.csv:4:1", "not a phone number"),
     ];
-    for (file, place, what) in cases {
+    // Windows line ends must not shift the lines named.
+    for (file, place, what) in cases.iter().flat_map(|&(file, place, what)| {
+        [
+            (file.replace('\n', "\r\n"), place, what),
+            (file.to_string(), place, what),
+        ]
+    }) {
+        let file = file.as_str();
         let run = Ccsim::new()
             .file("scenario.toml", &dialing("list = \"list.csv\"", RESULTS))
             .file("list.csv", file)

@@ -165,6 +165,14 @@ fn every_kind_of_bad_forecast_is_located() {
             words: "\"many\" is not a number",
         },
         Case {
+            // Blank lines are skipped but still counted.
+            csv: "2026-03-30 08:00,10,3\n\n2026-03-30 08:30,many,4\n",
+            line: 4,
+            column: Some(2),
+            key: "queue.support.arrivals",
+            words: "\"many\" is not a number",
+        },
+        Case {
             csv: "2026-03-30 08:00,,3\n",
             line: 2,
             column: Some(2),
@@ -193,8 +201,11 @@ fn every_kind_of_bad_forecast_is_located() {
             words: "the file ends without a row for the interval starting 2026-03-30T09:00:00Z",
         },
     ];
-    for case in &cases {
+    // Windows line ends must not shift the lines named.
+    for (case, csv) in cases.iter().flat_map(|case| {
         let csv = format!("{HEADER}{}", case.csv);
+        [(case, csv.replace('\n', "\r\n")), (case, csv)]
+    }) {
         let run = Ccsim::new()
             .file("scenario.toml", &from_file())
             .file("forecast.csv", &csv)
