@@ -30,7 +30,7 @@ pub struct RunOptions {
     pub threads: usize,
     /// Write one row per contact.
     pub calls: bool,
-    /// Write one row per callback state change.
+    /// Write every contact's events and every agent's state changes (events.csv).
     pub trace: bool,
     /// Write `report.xlsx`.
     pub xlsx: bool,

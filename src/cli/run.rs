@@ -29,7 +29,7 @@ pub struct RunArgs {
     /// Also write calls.csv, one row per contact.
     #[arg(long)]
     calls: bool,
-    /// Also write events.csv, one row per callback state change.
+    /// Also write events.csv: every contact's events and every agent's state changes.
     #[arg(long)]
     trace: bool,
     /// Also write report.xlsx: the summary and interval tables with Excel charts.

@@ -459,8 +459,31 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         slot
     }
 
-    /// The agent has previewed the record: it is dialed.
+    /// The agent has previewed the record: it is dialed, unless its calling window closed
+    /// meanwhile; then it waits for the window to open again (the attempt not made), and
+    /// the agent is free.
     pub(super) fn dial_previewed(&mut self, slot: u32, now: Ticks) {
+        let o = *self.contacts.outbound(slot);
+        let k = o.campaign as usize;
+        if let Some(list) = &self.model.campaigns[k].list {
+            let opens = list.callable_from(o.record, now);
+            if opens > now {
+                self.trace_contact(slot, TraceEvent::WindowClosed, Some(o.owner), None, now);
+                self.leave(slot, now);
+                // The preview's interval stays open no longer; the record is not finished.
+                self.rec.campaign_attempt_ended(k, o.dialed, false);
+                let record = Record {
+                    index: o.record,
+                    attempts: o.attempts - 1,
+                };
+                self.campaigns[k].list.retry(record, opens);
+                if opens < self.model.duration {
+                    self.schedule(opens, Event::Campaign { campaign: k as u32 });
+                }
+                self.agent_free(o.owner, now);
+                return;
+            }
+        }
         self.contacts.enter_phase(slot, Phase::Dialing);
         self.place_dial(slot, now, true);
     }
@@ -572,10 +595,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             }
         } else if picked_live {
             // Detection took the person for a machine and hung up: a dropped call.
-            self.trace_contact(slot, TraceEvent::Dropped, None, None, now);
-            self.live_answer_ended(k, true, now);
-            self.rec.campaign_dropped(k, o.dialed, o.result);
-            self.attempt_ended(slot, CallResult::DROPPED, now);
+            self.dropped(slot, now);
         } else {
             self.attempt_ended(slot, o.result, now);
         }
@@ -660,9 +680,16 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
 
     /// A live answer held `drop_after` with no agent: the customer is dropped (DROPPED).
     pub(super) fn drop_live(&mut self, slot: u32, now: Ticks) {
+        let k = self.contacts.outbound(slot).campaign as usize;
+        self.campaigns[k].held -= 1;
+        self.dropped(slot, now);
+    }
+
+    /// The live answer in `slot` is dropped: it hears the recorded message, if the
+    /// campaign has one, and its attempt ends.
+    fn dropped(&mut self, slot: u32, now: Ticks) {
         let o = *self.contacts.outbound(slot);
         let k = o.campaign as usize;
-        self.campaigns[k].held -= 1;
         self.trace_contact(slot, TraceEvent::Dropped, None, None, now);
         self.live_answer_ended(k, true, now);
         self.rec.campaign_dropped(k, o.dialed, o.result);

@@ -69,7 +69,7 @@ impl ListModel {
     }
 
     /// The first time at or after `t` at which record `index` may be called.
-    fn callable_from(&self, index: u32, t: Ticks) -> Ticks {
+    pub(super) fn callable_from(&self, index: u32, t: Ticks) -> Ticks {
         let Some((from, to)) = self.records[index as usize].window else {
             return t;
         };

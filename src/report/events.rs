@@ -1,5 +1,5 @@
-//! `events.csv` (with `--trace`): one row per callback state change, replication by
-//! replication, in time order within each.
+//! `events.csv` (with `--trace`): every contact's events and every agent's state changes,
+//! replication by replication, in time order within each.
 
 use super::{Exporter, concatenate};
 use crate::experiment::RunResults;

@@ -230,7 +230,7 @@ pub fn read_column(
         let end = lines.at(reader.position().byte());
         return Err(ScenarioError::line(
             path,
-            end as usize,
+            end,
             key,
             format!(
                 "the file ends without a row for the interval starting {}{}; the simulation has {} intervals of {} from {}",

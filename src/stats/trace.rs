@@ -62,6 +62,9 @@ pub enum TraceEvent {
     Dropped,
     /// A campaign's dial ended without a conversation; `call_result` says how.
     AttemptEnded,
+    /// A previewed record's calling window closed before the agent dialed it: it is not
+    /// dialed, and waits for its window to open again.
+    WindowClosed,
     /// An agent's state changed (to `agent_state`).
     AgentState(&'static str),
 }
@@ -84,6 +87,7 @@ impl TraceEvent {
             TraceEvent::CustAnswered => "CustAnswered",
             TraceEvent::Dropped => "DROPPED",
             TraceEvent::AttemptEnded => "attempt_ended",
+            TraceEvent::WindowClosed => "window_closed",
             TraceEvent::AgentState(_) => "agent_state",
         }
     }

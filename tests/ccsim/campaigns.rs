@@ -795,16 +795,16 @@ results = { OK = 1 }"#,
 
 /// A recorded message for dropped calls holds each one's port for its length, and changes
 /// nothing else (the pool is large enough that no dial waits for a port): per replication,
-/// the ports' total holding time grows by exactly 10 s per drop.
+/// the ports' total holding time grows by exactly 10 s per drop — calls dropped for want of
+/// an agent (power dialing) and people detection hung up on (progressive, with `amd`).
 #[test]
 fn a_recorded_message_holds_each_dropped_call_s_port_for_its_length() {
-    let power = |message: &str| {
+    let dialer = |mode: &str, message: &str| {
         center(
             10,
             1,
             &format!(
-                r#"mode = "power"
-lines = 3
+                r#"{mode}
 port_pool = "trunk"
 records = 1000000
 talk = {{ dist = "exponential", mean = "4m" }}
@@ -817,21 +817,29 @@ results = {{ OK = 0.3, NO_ANSWER = 0.7 }}
             "[[port_pool]]\nname = \"trunk\"\nports = 50\n\n[[queue]]",
         )
     };
-    let (plain, message) = (
-        Ccsim::simulate(&power(""), &[]),
-        Ccsim::simulate(&power("drop_message = \"10s\""), &[]),
-    );
     let held = |run: &crate::harness::Run| {
         let r = run.replications();
         let key = |m: &str| ("pool:trunk".to_string(), m.to_string());
         let (n, hold) = (&r[&key("seizures")], &r[&key("port_hold_s")]);
         n.iter().zip(hold).map(|(n, h)| n * h).collect::<Vec<f64>>()
     };
-    let dropped = per_replication(&plain, "dropped");
-    assert_eq!(dropped, per_replication(&message, "dropped"));
-    assert!(dropped.iter().all(|&d| d > 0.0));
-    for ((a, b), d) in held(&plain).iter().zip(held(&message)).zip(&dropped) {
-        assert!((b - a - 10.0 * d).abs() < 0.01, "{a} + 10 × {d} vs {b}");
+    for mode in [
+        "mode = \"power\"\nlines = 3",
+        "mode = \"progressive\"\namd = { accuracy = \"80%\" }",
+    ] {
+        let (plain, message) = (
+            Ccsim::simulate(&dialer(mode, ""), &[]),
+            Ccsim::simulate(&dialer(mode, "drop_message = \"10s\""), &[]),
+        );
+        let dropped = per_replication(&plain, "dropped");
+        assert_eq!(dropped, per_replication(&message, "dropped"), "{mode}");
+        assert!(dropped.iter().all(|&d| d > 0.0), "{mode}");
+        for ((a, b), d) in held(&plain).iter().zip(held(&message)).zip(&dropped) {
+            assert!(
+                (b - a - 10.0 * d).abs() < 0.01,
+                "{mode}: {a} + 10 × {d} vs {b}"
+            );
+        }
     }
 }
 

@@ -224,3 +224,69 @@ fn bad_lists_are_refused_at_their_line_and_column() {
         assert!(run.stderr.contains("campaign.calls."), "{}", run.stderr);
     }
 }
+
+/// A previewed record whose window closes during its preview is not dialed: it waits for
+/// the next day's window, its attempt not counted, and its agent is free at once.
+#[test]
+fn a_preview_that_outlasts_its_window_is_not_dialed() {
+    // Windows 08:00–08:05 UTC; a preview takes 2 minutes, so each agent's third record
+    // (from about 08:04) is still in preview when its window closes.
+    let mut file = String::from("number,earliest,latest\n");
+    for row in 1..=40 {
+        file.push_str(&format!("555{row:04},08:00,08:05\n"));
+    }
+    let scenario = dialing("list = \"list.csv\"", "{ NO_ANSWER = 1.0 }")
+        .replace(
+            "mode = \"progressive\"",
+            "mode = \"preview\"\npreview = { dist = \"constant\", value = \"2m\" }",
+        )
+        .replace("duration = \"8h\"", "duration = \"48h\"");
+    let run = Ccsim::new()
+        .file("scenario.toml", &scenario)
+        .file("list.csv", &file)
+        .args(["run", "scenario.toml", "--out", "out", "--trace"])
+        .run()
+        .success();
+    let events = csv_rows(&run.path("out/events.csv"));
+    let minute = |e: &HashMap<String, String>| {
+        let t = &e["time"];
+        t[11..13].parse::<u32>().unwrap() * 60 + t[14..16].parse::<u32>().unwrap()
+    };
+    let mut closed = 0;
+    for (i, e) in events.iter().enumerate() {
+        if e["call_type"] != "OUTBOUND" {
+            continue;
+        }
+        match e["event"].as_str() {
+            "dialing" => assert!(
+                (8 * 60..8 * 60 + 5).contains(&minute(e)),
+                "dialed outside its window: {e:?}"
+            ),
+            "window_closed" => {
+                closed += 1;
+                assert!(minute(e) >= 8 * 60 + 5, "closed while open: {e:?}");
+                // The record's next row is its next day's offer, with the same attempt.
+                let same = |f: &HashMap<String, String>| {
+                    f["replication"] == e["replication"]
+                        && f["id"] == e["id"]
+                        && f["call_type"] == "OUTBOUND"
+                };
+                if let Some(next) = events[i + 1..].iter().find(|f| same(f)) {
+                    assert_eq!(next["event"], "eAgentOfferContact", "{next:?}");
+                    assert_eq!(next["attempts"], e["attempts"], "{next:?}");
+                    assert_eq!(&next["time"][..10], "2026-01-06", "{next:?}");
+                }
+                // The agent is free at once: its state changes at the same moment.
+                assert!(
+                    events[i + 1..]
+                        .iter()
+                        .take_while(|f| f["time"] == e["time"])
+                        .any(|f| { f["event"] == "agent_state" && f["agent"] == e["agent"] }),
+                    "the agent stayed reserved: {e:?}"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(closed >= 3, "{closed} previews outlasted their window");
+}
