@@ -7,15 +7,22 @@ use super::Ticks;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// An event with its place in the order: (time, sequence number) packed into one key, so
+/// that the heap compares once, without branches.
 struct Scheduled<E> {
-    time: Ticks,
-    seq: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Scheduled<E> {
+    fn time(&self) -> Ticks {
+        (self.key >> 64) as Ticks
+    }
 }
 
 impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key == other.key
     }
 }
 
@@ -30,7 +37,7 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     /// Reversed, so that std's max-heap pops the earliest (time, seq) first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -75,7 +82,10 @@ impl<E> EventQueue<E> {
         debug_assert!(time >= self.now, "event scheduled in the past");
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Scheduled { time, seq, event });
+        self.heap.push(Scheduled {
+            key: (u128::from(time) << 64) | u128::from(seq),
+            event,
+        });
     }
 
     /// Schedules `event` `delay` ticks from now.
@@ -86,7 +96,7 @@ impl<E> EventQueue<E> {
 
     /// Time of the next event, if any.
     pub fn peek_time(&self) -> Option<Ticks> {
-        self.heap.peek().map(|s| s.time)
+        self.heap.peek().map(|s| s.time())
     }
 
     /// Removes the next event if it comes before `limit` (strictly), advancing the clock.
@@ -97,7 +107,7 @@ impl<E> EventQueue<E> {
     #[inline(always)]
     pub fn pop_before(&mut self, limit: Ticks) -> Option<(Ticks, E)> {
         match self.heap.peek() {
-            Some(s) if s.time < limit => self.pop(),
+            Some(s) if s.time() < limit => self.pop(),
             _ => None,
         }
     }
@@ -113,7 +123,8 @@ impl<E> EventQueue<E> {
     /// Removes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Ticks, E)> {
-        let Scheduled { time, event, .. } = self.heap.pop()?;
+        let scheduled = self.heap.pop()?;
+        let (time, event) = (scheduled.time(), scheduled.event);
         self.now = time;
         self.popped += 1;
         Some((time, event))

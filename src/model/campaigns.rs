@@ -84,6 +84,11 @@ pub(super) struct CampaignState {
     /// opening) then changes nothing until something wakes the campaign (an agent or a
     /// line freed, which dispatches anyway) or the window turns.
     stalled: Option<i64>,
+    /// When the pending wake for a retry coming due is (`Ticks::MAX`: none). A retry needs
+    /// a wake only while the campaign lacks records: otherwise the events that free its
+    /// agents and lines dispatch it, and it takes the retry then. One wake at a time, at
+    /// the earliest retry, keeps the event queue short.
+    retry_wake: Ticks,
 }
 
 impl CampaignState {
@@ -99,6 +104,7 @@ impl CampaignState {
             busy: 0,
             pacing: model.pacing.as_ref().map(PacingState::new),
             stalled: None,
+            retry_wake: Ticks::MAX,
         }
     }
 }
@@ -107,6 +113,9 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
     /// The campaign's timer: its hours open or close, or a retry came due. Moves its window
     /// on when the last one has closed, and gives its ready agents work.
     pub(super) fn campaign_timer(&mut self, k: usize, now: Ticks) {
+        if now >= self.campaigns[k].retry_wake {
+            self.campaigns[k].retry_wake = Ticks::MAX;
+        }
         match self.campaigns[k].window {
             Some((open, close)) if now < close => {
                 if open == now {
@@ -230,6 +239,37 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         };
         self.campaigns[k].stalled = stalled;
         self.campaign_dispatching = false;
+        // Wake when the next retry comes due: nothing else may. (One due already lacked
+        // hours or a port, which wake the campaign themselves.)
+        if self.starved(k)
+            && let Some(due) = self.campaigns[k].list.next_timer()
+            && due > now
+        {
+            self.wake_for_retry(k, due);
+        }
+    }
+
+    /// Whether campaign `k`'s last dispatch stopped for want of records (a manual
+    /// campaign's agents look for records on their own clock).
+    fn starved(&self, k: usize) -> bool {
+        self.campaigns[k].stalled.is_none()
+            && self.model.campaigns[k].campaign.mode != crate::scenario::DialMode::Manual
+    }
+
+    /// Record that a record of campaign `k` is to be dialed again at `due`, waking the
+    /// campaign then if it lacks records and no earlier wake is pending.
+    fn retry_record(&mut self, k: usize, record: Record, due: Ticks) {
+        self.campaigns[k].list.retry(record, due);
+        if self.starved(k) {
+            self.wake_for_retry(k, due);
+        }
+    }
+
+    fn wake_for_retry(&mut self, k: usize, due: Ticks) {
+        if due < self.campaigns[k].retry_wake {
+            self.campaigns[k].retry_wake = due;
+            self.wake_campaign(k, due);
+        }
     }
 
     /// Starts cycles of campaign `k` for its ready agents, longest idle first, while it has
@@ -476,10 +516,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
                     index: o.record,
                     attempts: o.attempts - 1,
                 };
-                self.campaigns[k].list.retry(record, opens);
-                if opens < self.model.duration {
-                    self.schedule(opens, Event::Campaign { campaign: k as u32 });
-                }
+                self.retry_record(k, record, opens);
                 self.agent_free(o.owner, now);
                 return;
             }
@@ -737,9 +774,6 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             index: o.record,
             attempts: o.attempts,
         };
-        self.campaigns[k].list.retry(record, due);
-        if due < self.model.duration {
-            self.schedule(due, Event::Campaign { campaign: k as u32 });
-        }
+        self.retry_record(k, record, due);
     }
 }

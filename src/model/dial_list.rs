@@ -199,6 +199,11 @@ impl DialList {
         }
     }
 
+    /// When the next record waiting for a time (a retry, a window) comes due.
+    pub(super) fn next_timer(&self) -> Option<Ticks> {
+        self.timers.peek().map(|t| t.0.0)
+    }
+
     /// `record` is to be dialed again at `due`.
     pub(super) fn retry(&mut self, record: Record, due: Ticks) {
         self.timers.push(Reverse((due, record)));
