@@ -70,10 +70,11 @@ impl Ccsim {
             .args(&self.args)
             .current_dir(self.dir.path())
             .env("CI", "true");
+        let captured = self.stdout.is_none();
         if let Some(file) = self.stdout {
             command.stdout(file);
         }
-        let out = command.output().expect("ccsim runs");
+        let out = output_in_time(&mut command, captured);
         Run {
             dir: self.dir.path().to_path_buf(),
             code: out.status.code().unwrap_or(-1),
@@ -106,12 +107,13 @@ impl Run {
 
     /// Runs `ccsim` again in the same folder (the reports of this run are overwritten).
     pub fn again<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, args: I) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_ccsim"))
-            .args(args.into_iter().map(|a| a.as_ref().to_string()))
-            .current_dir(&self.dir)
-            .env("CI", "true")
-            .output()
-            .expect("ccsim runs")
+        output_in_time(
+            Command::new(env!("CARGO_BIN_EXE_ccsim"))
+                .args(args.into_iter().map(|a| a.as_ref().to_string()))
+                .current_dir(&self.dir)
+                .env("CI", "true"),
+            true,
+        )
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -246,4 +248,52 @@ pub fn reference(name: &str, key: &str) -> HashMap<String, HashMap<String, f64>>
             )
         })
         .collect()
+}
+
+/// The longest a test's run of ccsim may take: a run that hangs fails its test (naming
+/// its arguments) instead of holding the whole suite until CI's limit.
+const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs `command` to its end, as `Command::output` does (standard output captured unless
+/// `command` sends it elsewhere: `captured` false), within `RUN_LIMIT`.
+fn output_in_time(command: &mut Command, captured: bool) -> std::process::Output {
+    use std::process::Stdio;
+    if captured {
+        command.stdout(Stdio::piped());
+    }
+    let mut child = command.stderr(Stdio::piped()).spawn().expect("ccsim runs");
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait()));
+    let status = match finished.recv_timeout(RUN_LIMIT) {
+        Ok(status) => status.expect("ccsim's status"),
+        Err(_) => {
+            Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()
+                .ok();
+            panic!(
+                "ccsim {:?} did not finish within {RUN_LIMIT:?}",
+                command.get_args()
+            );
+        }
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().expect("standard output read"),
+        stderr: stderr.join().expect("standard error read"),
+    }
+}
+
+/// Reads a child's pipe to its end on a thread of its own (a full pipe would stall it).
+fn drain<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            pipe.read_to_end(&mut bytes).expect("ccsim's output");
+        }
+        bytes
+    })
 }

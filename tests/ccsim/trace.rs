@@ -386,3 +386,85 @@ results = { OK = 0.5, NO_ANSWER = 0.5 }
         "aux periods"
     );
 }
+
+/// A list worked through to its retries, with nothing else going on: each retry is dialed
+/// the moment it comes due (its campaign wakes for it, in every mode that dispatches), and
+/// every record is dialed `max_attempts` times.
+#[test]
+fn a_campaign_with_only_retries_left_dials_each_when_it_comes_due() {
+    for mode in ["progressive", "power", "predictive", "preview"] {
+        let scenario = format!(
+            r#"
+[simulation]
+name = "retries"
+start = "2026-01-05T08:00:00Z"
+duration = "2h"
+interval = "30m"
+replications = 2
+seed = 5
+
+[[queue]]
+name = "quiet"
+arrivals = {{ per_hour = 0 }}
+handle = {{ dist = "constant", value = "1m" }}
+
+[[agent_group]]
+name = "desk"
+queues = ["quiet"]
+staffing = {{ count = 1 }}
+
+[[agent_group]]
+name = "dialers"
+queues = []
+staffing = {{ count = 4 }}
+
+[[campaign]]
+name = "list"
+mode = "{mode}"
+preview = {{ dist = "constant", value = "10s" }}
+groups = ["dialers"]
+records = 6
+talk = {{ dist = "constant", value = "1m" }}
+results = {{ NO_ANSWER = 1.0 }}
+ring_timeout = "20s"
+retry_after = "10m"
+max_attempts = 3
+"#
+        )
+        .replace(
+            if mode == "preview" { "" } else { "preview = " },
+            if mode == "preview" {
+                ""
+            } else {
+                "# preview = "
+            },
+        );
+        let run = Ccsim::simulate(&scenario, &["--trace"]);
+        let events = csv_rows(&run.path("out/events.csv"));
+        let mut dials: HashMap<(String, String), Vec<f64>> = HashMap::new();
+        let mut ended: HashMap<(String, String), Vec<f64>> = HashMap::new();
+        for e in &events {
+            let key = (e["replication"].clone(), e["id"].clone());
+            match e["event"].as_str() {
+                // A preview's dial is due when the preview begins.
+                "dialing" if mode != "preview" => dials.entry(key).or_default().push(seconds(e)),
+                "eAgentOfferContact" if mode == "preview" => {
+                    dials.entry(key).or_default().push(seconds(e))
+                }
+                "attempt_ended" => ended.entry(key).or_default().push(seconds(e)),
+                _ => {}
+            }
+        }
+        assert_eq!(dials.len(), 12, "{mode}: every record of both replications");
+        for (key, times) in &dials {
+            assert_eq!(times.len(), 3, "{mode} {key:?}: {times:?}");
+            for (next, end) in times[1..].iter().zip(&ended[key]) {
+                assert!(
+                    (next - end - 600.0).abs() < 1e-3,
+                    "{mode} {key:?}: dialed {next} for a retry due {}",
+                    end + 600.0
+                );
+            }
+        }
+    }
+}
