@@ -104,6 +104,18 @@ impl DropWindow {
             DropWindow::ThirtyDays => calendar.day_of(t).div_euclid(30),
         }
     }
+
+    /// The window time `t` falls in, with the times it starts and ends (clamped to ticks).
+    pub fn span(self, calendar: &super::Calendar, t: Ticks) -> (i64, Ticks, Ticks) {
+        let days = match self {
+            DropWindow::Run => return (0, 0, Ticks::MAX),
+            DropWindow::Day => 1,
+            DropWindow::ThirtyDays => 30,
+        };
+        let window = self.of(calendar, t);
+        let ticks = |day: i64| calendar.at(day, 0).clamp(0, i128::from(Ticks::MAX)) as Ticks;
+        (window, ticks(window * days), ticks((window + 1) * days))
+    }
 }
 
 /// A checked `[[campaign]]`.
