@@ -44,6 +44,13 @@ const COLUMNS: [&str; 5] = ["number", "earliest", "latest", "utc_offset", "prior
 pub fn read_list(path: &Path, key: &str) -> Result<Vec<ListRecord>, ScenarioError> {
     let text = read_csv_text(path, MAX_LIST_BYTES)?;
     let text = text.as_str();
+    if text.trim().is_empty() {
+        return Err(ScenarioError::file(
+            path,
+            "the file is empty: a list is a header row naming its columns (number; optional \
+             earliest, latest, utc_offset, priority), then one record a row",
+        ));
+    }
     // A list of numbers alone has one column: no separator to find.
     let delimiter = delimiter(text).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
@@ -179,8 +186,11 @@ pub fn read_list(path: &Path, key: &str) -> Result<Vec<ListRecord>, ScenarioErro
         });
     }
     if records.is_empty() {
-        return Err(ScenarioError::file(
+        // Located just past the last line: where the records would be.
+        return Err(ScenarioError::line(
             path,
+            lines.at(text.len() as u64),
+            key,
             "the list has no records: one a row below the header",
         ));
     }

@@ -183,7 +183,9 @@ fn bad_lists_are_refused_at_their_line_and_column() {
             "not a priority",
         ),
         ("number,priority\n555\n", "list.csv:2", "fields"),
-        ("number\n", "list.csv", "no records"),
+        ("number\n", "list.csv:2", "no records"),
+        ("", "list.csv", "the file is empty"),
+        ("\n\n", "list.csv", "the file is empty"),
         // Blank lines are skipped but still counted.
         ("number\n555\n\nabc\n", "list.csv:4:1", "not a phone number"),
     ];
