@@ -23,7 +23,7 @@ use super::agents::AgentState;
 use super::center::{Center, Event};
 use super::contacts::{Contact, ContactKind, HeldPort, OutboundState, Phase, PortUse};
 use super::dial_list::{DialList, Record};
-use super::pacing::{PacingState, WindowClock};
+use super::pacing::PacingState;
 use crate::engine::{RandomStreams, Stream, Ticks};
 use crate::scenario::{CallResult, DialMode, ResultClass};
 use crate::stats::TraceEvent;
@@ -77,9 +77,8 @@ pub(super) struct CampaignState {
     ringing: u32,
     /// Agents working for it (in a cycle, a talk or its wrap-up).
     busy: u32,
-    /// Predictive mode's pacing, and the measurement window it is in.
+    /// Predictive mode's pacing.
     pacing: Option<PacingState>,
-    window_clock: WindowClock,
     /// Set when its last dispatch stopped for want of agents or pacing rather than of
     /// records, with the drop window it was in: a record coming due (a retry, a window
     /// opening) then changes nothing until something wakes the campaign (an agent or a
@@ -104,7 +103,6 @@ impl CampaignState {
             ringing: 0,
             busy: 0,
             pacing: model.pacing.as_ref().map(PacingState::new),
-            window_clock: WindowClock::new(),
             stalled: None,
             retry_wake: Ticks::MAX,
         }
@@ -143,18 +141,12 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
 
     /// The drop window `now` is in, for a predictive campaign (whose pacing depends on it).
     fn drop_window_now(&mut self, k: usize, now: Ticks) -> i64 {
-        match self.model.campaigns[k].campaign.mode {
-            crate::scenario::DialMode::Predictive => self.drop_window_at(k, now),
-            _ => 0,
-        }
-    }
-
-    /// Campaign `k`'s measurement window `now` is in.
-    fn drop_window_at(&mut self, k: usize, now: Ticks) -> i64 {
-        let kind = self.model.campaigns[k].campaign.drop_window;
+        let model = self.model;
+        let kind = model.campaigns[k].campaign.drop_window;
         self.campaigns[k]
-            .window_clock
-            .at(kind, &self.model.calendar, now)
+            .pacing
+            .as_mut()
+            .map_or(0, |p| p.window_at(kind, &model.calendar, now))
     }
 
     fn wake_campaign(&mut self, k: usize, at: Ticks) {
@@ -306,7 +298,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let model = self.model;
         let cm = &model.campaigns[k];
         let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
-        let window = self.drop_window_at(k, now);
+        let window = self.drop_window_now(k, now);
         loop {
             let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             let state = &self.campaigns[k];
@@ -602,10 +594,10 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         if picked_live || live {
             self.trace_contact(slot, TraceEvent::CustAnswered, None, Some(o.result), now);
         }
-        self.campaigns[k].ringing -= 1;
-        if let Some(constants) = &model.pacing {
-            let window = self.drop_window_at(k, now);
-            let pacing = self.campaigns[k].pacing.as_mut().expect("predictive");
+        let state = &mut self.campaigns[k];
+        state.ringing -= 1;
+        if let (Some(pacing), Some(constants)) = (&mut state.pacing, &model.pacing) {
+            let window = pacing.window_at(campaign.drop_window, &self.model.calendar, now);
             pacing.rang(constants, picked_live, window);
             // One fewer ringing: the dialer may place another.
             self.campaign_wake = true;
@@ -752,9 +744,9 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
     /// A live answer of campaign `k` talked with an agent or was `dropped`: its pacing
     /// learns from it.
     fn live_answer_ended(&mut self, k: usize, dropped: bool, now: Ticks) {
-        if let Some(pacing) = &self.model.campaigns[k].pacing {
-            let window = self.drop_window_at(k, now);
-            let state = self.campaigns[k].pacing.as_mut().expect("predictive");
+        let model = &self.model.campaigns[k];
+        if let (Some(state), Some(pacing)) = (&mut self.campaigns[k].pacing, &model.pacing) {
+            let window = state.window_at(model.campaign.drop_window, &self.model.calendar, now);
             state.live_ended(pacing, dropped, window);
         }
     }

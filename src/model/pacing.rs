@@ -90,6 +90,8 @@ pub struct PacingState {
     window: i64,
     window_live: u64,
     window_dropped: u64,
+    /// Which window the times asked about fall in.
+    clock: WindowClock,
 }
 
 impl PacingState {
@@ -102,7 +104,14 @@ impl PacingState {
             window: 0,
             window_live: 0,
             window_dropped: 0,
+            clock: WindowClock::new(),
         }
+    }
+
+    /// The measurement window of `kind` time `t` falls in.
+    #[inline]
+    pub fn window_at(&mut self, kind: DropWindow, calendar: &Calendar, t: Ticks) -> i64 {
+        self.clock.at(kind, calendar, t)
     }
 
     /// A dial's result is known (in measurement window `window`): live or not.
@@ -152,14 +161,14 @@ impl PacingState {
 
 /// A campaign's measurement window of the times asked for, remembered with its bounds:
 /// the dialer asks at every look, and windows last days.
-pub struct WindowClock {
+struct WindowClock {
     window: i64,
     from: Ticks,
     until: Ticks,
 }
 
 impl WindowClock {
-    pub fn new() -> WindowClock {
+    fn new() -> WindowClock {
         // Empty: the first look works the window out.
         WindowClock {
             window: 0,
@@ -170,7 +179,7 @@ impl WindowClock {
 
     /// The window of `kind` time `t` falls in, as `kind.of` gives it.
     #[inline]
-    pub fn at(&mut self, kind: DropWindow, calendar: &Calendar, t: Ticks) -> i64 {
+    fn at(&mut self, kind: DropWindow, calendar: &Calendar, t: Ticks) -> i64 {
         if !(self.from <= t && t < self.until) {
             (self.window, self.from, self.until) = kind.span(calendar, t);
             debug_assert_eq!(self.window, kind.of(calendar, t));
