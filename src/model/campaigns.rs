@@ -299,25 +299,27 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let cm = &model.campaigns[k];
         let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
         let window = self.drop_window_now(k, now);
+        // A dial placed changes only the number ringing: not the agents, nor what pacing
+        // has learnt.
+        let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
+        let state = &self.campaigns[k];
+        let most = campaign.lines * (ready + state.busy);
+        // Ready agents beyond the threshold, less those live answers holding will take.
+        let free = ready
+            .saturating_sub(campaign.idle_threshold)
+            .saturating_sub(state.held);
+        let agents = (f64::from(free), f64::from(state.busy));
         loop {
-            let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
             let state = &self.campaigns[k];
             let n = state.ringing + 1;
-            if n > campaign.lines * (ready + state.busy) {
-                return Some(window);
-            }
-            // Ready agents beyond the threshold, less those live answers holding will take.
-            let free = ready
-                .saturating_sub(campaign.idle_threshold)
-                .saturating_sub(state.held);
-            let agents = (f64::from(free), f64::from(state.busy));
-            let allowed = state
-                .pacing
-                .as_ref()
-                .expect("predictive")
-                .allows(pacing, n, agents, window);
             // Pacing first: it stops most rounds, and costs less than settling the list.
-            if !allowed {
+            if n > most
+                || !state
+                    .pacing
+                    .as_ref()
+                    .expect("predictive")
+                    .allows(pacing, n, agents, window)
+            {
                 return Some(window);
             }
             if !self.campaign_has_work(k, now) {
@@ -490,7 +492,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
                 cycle,
                 result: CallResult::OK,
                 misjudged: false,
-                dialed: now,
+                interval: self.rec.dial_interval(now),
                 placed: now,
             },
         );
@@ -512,7 +514,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
                 self.trace_contact(slot, TraceEvent::WindowClosed, Some(o.owner), None, now);
                 self.leave(slot, now);
                 // The preview's interval stays open no longer; the record is not finished.
-                self.rec.campaign_attempt_ended(k, o.dialed, false);
+                self.rec.campaign_attempt_ended(k, o.interval, false);
                 let record = Record {
                     index: o.record,
                     attempts: o.attempts - 1,
@@ -530,13 +532,14 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
     /// A `previewed` record's dial counts where its preview began (so that a preview begun
     /// before the end of the period is counted, whenever its dial is placed).
     fn place_dial(&mut self, slot: u32, now: Ticks, previewed: bool) {
+        let interval = self.rec.dial_interval(now);
         let o = self.contacts.outbound_mut(slot);
         o.placed = now;
         if !previewed {
-            o.dialed = now;
+            o.interval = interval;
         }
-        let (k, dialed, owner) = (o.campaign as usize, o.dialed, o.owner);
-        self.rec.campaign_dialed(k, dialed, previewed);
+        let (k, interval, owner) = (o.campaign as usize, o.interval, o.owner);
+        self.rec.campaign_dialed(k, interval, previewed);
         let (event, agent) = match self.model.campaigns[k].campaign.mode {
             DialMode::Manual => (TraceEvent::MakeCall, Some(owner)),
             DialMode::Predictive => (TraceEvent::Dialing, None),
@@ -588,7 +591,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let campaign = &model.campaign;
         let picked_live = model.dial.class(o.result) == ResultClass::Connected;
         self.rec
-            .campaign_rang(k, o.dialed, (now - o.placed, o.result), picked_live);
+            .campaign_rang(k, o.interval, (now - o.placed, o.result), picked_live);
         // What goes to an agent: a live answer, or a machine detection took for a person.
         let live = picked_live != o.misjudged;
         if picked_live || live {
@@ -687,7 +690,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let generation = self.contacts.enter_phase(slot, Phase::Talking);
         let c = self.contacts.get_mut(slot);
         (c.agent, c.handle, c.wrap_up) = (a, talk, wrap_up);
-        let dialed = self.contacts.outbound(slot).dialed;
+        let interval = self.contacts.outbound(slot).interval;
         self.set_agent_state(a, AgentState::Talking, now);
         let agent = self.agents.get_mut(a);
         agent.contact = slot;
@@ -702,10 +705,10 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             None => self.campaign_work_started(k, a, true, now),
         }
         if machine {
-            self.rec.campaign_machine_to_agent(k, dialed);
+            self.rec.campaign_machine_to_agent(k, interval);
         } else {
             self.live_answer_ended(k, false, now);
-            self.rec.campaign_connected(k, dialed, talk);
+            self.rec.campaign_connected(k, interval, talk);
         }
         self.schedule(
             now.saturating_add(talk),
@@ -727,7 +730,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let k = o.campaign as usize;
         self.trace_contact(slot, TraceEvent::Dropped, None, None, now);
         self.live_answer_ended(k, true, now);
-        self.rec.campaign_dropped(k, o.dialed, o.result);
+        self.rec.campaign_dropped(k, o.interval, o.result);
         let message = self.model.campaigns[k].campaign.drop_message;
         if message > 0 {
             // The customer hears the recorded message on the port; the attempt ends after it.
@@ -763,7 +766,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         self.leave(slot, now);
         let finished =
             model.dial.class(result) == ResultClass::Final || o.attempts >= campaign.max_attempts;
-        self.rec.campaign_attempt_ended(k, o.dialed, finished);
+        self.rec.campaign_attempt_ended(k, o.interval, finished);
         if finished {
             return;
         }

@@ -95,9 +95,9 @@ pub struct OutboundState {
     /// Answering-machine detection judged the pickup wrongly (a person for a machine, or a
     /// machine for a person).
     pub misjudged: bool,
-    /// When its figures count: when it was dialed, or for a previewed record when its
-    /// preview began (whether they are reported, and in which interval, goes by this time).
-    pub dialed: Ticks,
+    /// The interval its figures count in, if reported: where it was dialed, or for a
+    /// previewed record where its preview began.
+    pub interval: Option<u32>,
     /// When the dial was placed (its ring is timed from here).
     pub placed: Ticks,
 }

@@ -72,7 +72,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
                     attempts: Some(o.attempts),
                     result,
                 };
-                (contact, self.rec.reports(o.dialed))
+                (contact, o.interval.is_some())
             }
         };
         let agent = agent.map(|a| {

@@ -520,27 +520,24 @@ pub fn push_number(out: &mut String, v: f64) {
         out.push_str(&format!("{v:.0}"));
         return;
     }
-    // Integer arithmetic is exact and much faster than `{:.6}` for the values reports hold.
+    // Integer arithmetic is exact and much faster than `{:.6}` for the values reports hold:
+    // the digits of the value in millionths, with the point set before the last six.
     let micro = round_half_away(v * 1e6);
     if micro < 0 {
         out.push('-');
     }
-    let micro = micro.unsigned_abs();
     let mut digits = itoa::Buffer::new();
-    out.push_str(digits.format(micro / 1_000_000));
-    let mut frac = micro % 1_000_000;
-    if frac > 0 {
-        let mut width = 6;
-        while frac.is_multiple_of(10) {
-            frac /= 10;
-            width -= 1;
-        }
+    let text = digits.format(micro.unsigned_abs());
+    let (whole, frac) = text.split_at(text.len().saturating_sub(6));
+    out.push_str(if whole.is_empty() { "0" } else { whole });
+    let significant = frac.trim_end_matches('0');
+    if !significant.is_empty() {
         out.push('.');
-        let text = digits.format(frac);
-        for _ in text.len()..width {
+        // Below a millionth's 10⁵, the fraction's leading zeros are not among the digits.
+        for _ in frac.len()..6 {
             out.push('0');
         }
-        out.push_str(text);
+        out.push_str(significant);
     }
 }
 
@@ -583,6 +580,23 @@ mod tests {
         assert_eq!(number(0.123456), "0.123456");
         assert_eq!(number(10.000001), "10.000001");
         assert_eq!(number(-3.25), "-3.25");
+        // Every kind of value against the same rounding written plainly.
+        let plain = |v: f64| {
+            let m = round_half_away(v * 1e6);
+            let sign = if m < 0 { "-" } else { "" };
+            let (m, million) = (m.unsigned_abs(), 1_000_000);
+            let text = format!("{sign}{}.{:06}", m / million, m % million);
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        let mut x = 0.000_000_3_f64;
+        while x < 5e12 {
+            for v in [x, -x, x * 1.000_001_7, 1.0 / x] {
+                if v.abs() < 5e12 && v != v.trunc() {
+                    assert_eq!(number(v), plain(v), "{v}");
+                }
+            }
+            x *= 1.37;
+        }
         // Rounds as `f64::round` does, at every tie and near it.
         for x in [
             0.5,

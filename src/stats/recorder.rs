@@ -781,14 +781,17 @@ impl Recorder {
         }
     }
 
-    /// The open interval of a campaign dial placed at `dialed`, if it is reported.
-    fn dial_totals(&mut self, dialed: Ticks) -> Option<&mut IntervalTotals> {
-        let k = dialed / self.interval;
-        if self.is_reported(k as usize) {
-            Some(self.totals(k as u32))
-        } else {
-            None
-        }
+    /// The interval the clock is in, if it is reported: where a campaign dial placed (or a
+    /// preview begun) at `now` counts, to be given back with each of its figures.
+    pub fn dial_interval(&self, now: Ticks) -> Option<u32> {
+        debug_assert_eq!(self.current as u64, now / self.interval);
+        self.is_reported(self.current)
+            .then_some(self.current as u32)
+    }
+
+    /// The open interval a campaign dial counts in (see [`Recorder::dial_interval`]).
+    fn dial_totals(&mut self, interval: Option<u32>) -> Option<&mut IntervalTotals> {
+        interval.map(|k| self.totals(k))
     }
 
     /// Campaign `k`'s agent started previewing a record for `time`.
@@ -804,8 +807,8 @@ impl Recorder {
 
     /// Campaign `k` placed a dial, which counts at `dialed` (now, or a previewed record's
     /// preview start): its interval stays open until the dial has ended.
-    pub fn campaign_dialed(&mut self, k: usize, dialed: Ticks, previewed: bool) {
-        if let Some(t) = self.dial_totals(dialed) {
+    pub fn campaign_dialed(&mut self, k: usize, interval: Option<u32>, previewed: bool) {
+        if let Some(t) = self.dial_totals(interval) {
             t.campaigns[k].dials += 1;
             // A previewed record's interval is held open since its preview began.
             t.live += u64::from(!previewed);
@@ -817,11 +820,11 @@ impl Recorder {
     pub fn campaign_rang(
         &mut self,
         k: usize,
-        dialed: Ticks,
+        interval: Option<u32>,
         (ring, result): (Ticks, CallResult),
         live: bool,
     ) {
-        if let Some(t) = self.dial_totals(dialed) {
+        if let Some(t) = self.dial_totals(interval) {
             let c = &mut t.campaigns[k];
             c.ring += TickSum::from(ring);
             c.results[result.0 as usize] += 1;
@@ -831,9 +834,9 @@ impl Recorder {
 
     /// A live answer of a dial placed at `dialed` talks with an agent for `talk`: the dial
     /// has ended, and its record is finished.
-    pub fn campaign_connected(&mut self, k: usize, dialed: Ticks, talk: Ticks) {
+    pub fn campaign_connected(&mut self, k: usize, interval: Option<u32>, talk: Ticks) {
         self.campaign_finished[k] += 1;
-        if let Some(t) = self.dial_totals(dialed) {
+        if let Some(t) = self.dial_totals(interval) {
             let c = &mut t.campaigns[k];
             c.connected += 1;
             c.talk += TickSum::from(talk);
@@ -845,16 +848,16 @@ impl Recorder {
 
     /// A machine answering a dial placed at `dialed` was taken for a person and passed to an
     /// agent (its attempt ends when the agent hangs up).
-    pub fn campaign_machine_to_agent(&mut self, k: usize, dialed: Ticks) {
-        if let Some(t) = self.dial_totals(dialed) {
+    pub fn campaign_machine_to_agent(&mut self, k: usize, interval: Option<u32>) {
+        if let Some(t) = self.dial_totals(interval) {
             t.campaigns[k].machines_to_agents += 1;
         }
     }
 
     /// A live answer (result `result`) of a dial placed at `dialed` was dropped: the dial
     /// ends as DROPPED (its attempt ends next).
-    pub fn campaign_dropped(&mut self, k: usize, dialed: Ticks, result: CallResult) {
-        if let Some(t) = self.dial_totals(dialed) {
+    pub fn campaign_dropped(&mut self, k: usize, interval: Option<u32>, result: CallResult) {
+        if let Some(t) = self.dial_totals(interval) {
             let c = &mut t.campaigns[k];
             c.dropped += 1;
             c.results[result.0 as usize] -= 1;
@@ -864,9 +867,9 @@ impl Recorder {
 
     /// A dial of campaign `k` placed at `dialed` ended unconnected; `finished` says whether
     /// that finished its record (a final result, or its attempts used up).
-    pub fn campaign_attempt_ended(&mut self, k: usize, dialed: Ticks, finished: bool) {
+    pub fn campaign_attempt_ended(&mut self, k: usize, interval: Option<u32>, finished: bool) {
         self.campaign_finished[k] += u64::from(finished);
-        if let Some(t) = self.dial_totals(dialed) {
+        if let Some(t) = self.dial_totals(interval) {
             t.campaigns[k].finished += u64::from(finished);
             t.live -= 1;
             self.close_finished();
