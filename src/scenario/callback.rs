@@ -393,6 +393,13 @@ impl Checker<'_> {
             let code = CallResult::from_name(name).ok_or_else(|| {
                 self.error(p.span(), format!("{key}.results.{name}"), format!("unknown call_result \"{name}\"; allowed: the codes of the callback interaction record, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_INVALID_NUM, NO_FREE_PORT_ERROR"))
             })?;
+            if code == CallResult::DROPPED {
+                return Err(self.error(
+                    p.span(),
+                    format!("{key}.results.{name}"),
+                    "DROPPED is ccsim's own result for a live answer that found no agent (or that detection hung up on), not one a dial can be given; allowed: the network's results, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_INVALID_NUM",
+                ));
+            }
             let v = *p.get_ref();
             if !(v.is_finite() && v >= 0.0) {
                 return Err(self.error(

@@ -519,6 +519,26 @@ impl Checker<'_> {
                 "does not apply with mode = \"manual\": agents place manual calls from Ready themselves, when no inbound contact waits for them",
             ));
         }
+        // Only these modes hold a live answer without an agent; with detection, any mode
+        // may hang up on a person.
+        let holds = matches!(mode, DialMode::Power | DialMode::Predictive);
+        if !holds && let Some(d) = &r.drop_after {
+            return Err(self.error(
+                d.span(),
+                format!("{key}.drop_after"),
+                "applies only with mode = \"power\" or \"predictive\" (in the other modes a live answer's agent waits for it)",
+            ));
+        }
+        if !holds
+            && r.amd.is_none()
+            && let Some(d) = &r.drop_message
+        {
+            return Err(self.error(
+                d.span(),
+                format!("{key}.drop_message"),
+                "applies only with mode = \"power\" or \"predictive\", or with amd (nothing else drops a call)",
+            ));
+        }
         Ok(Campaign {
             manual_rate,
             max_drop_rate,

@@ -393,7 +393,7 @@ metrics! {
     RecordsLeft: "records_left", "Records left at the end", Count, LowerIsBetter, Mean, Campaigns;
     ListPenetration: "list_penetration", "Share of the list finished", Share, HigherIsBetter, RatioOfSums, Campaigns;
     AgentMinutesOutbound: "agent_minutes_outbound", "Agent minutes on the campaign", Minutes, Neutral, Mean, Campaigns;
-    ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
+    ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per present agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
     OutboundUtilisation: "outbound_utilisation", "Share of its agents' present time talking for the campaign", Share, HigherIsBetter, RatioOfSums, Campaigns;
     MachinesToAgents: "machines_to_agents", "Machines passed to agents (detection took them for people)", Count, LowerIsBetter, Mean, Amd;
     WindowDropRate: "window_drop_rate", "Abandoned rate over the measurement window so far", Share, LowerIsBetter, RatioOfSums, Campaigns;

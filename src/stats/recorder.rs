@@ -195,9 +195,12 @@ impl CampaignCounts {
                 Metric::OutboundUtilisation => Ratio::new(talking, present),
                 Metric::MachinesToAgents => v(self.machines_to_agents as f64),
                 Metric::WindowDropRate => Ratio::new(window_dropped as f64, window_live as f64),
-                Metric::ContactsPerAgentHour => {
-                    Ratio::new(self.connected as f64, agent_secs / 3600.0)
-                }
+                // Per hour of its agents' present time, as utilisation: per hour working
+                // for it would leave out a predictive dialer's agents' wait for a connect.
+                Metric::ContactsPerAgentHour => Ratio::new(
+                    self.connected as f64,
+                    present / crate::engine::TICKS_PER_SECOND as f64 / 3600.0,
+                ),
                 m => unreachable!("{m:?} is not a campaign metric"),
             },
             Column::Result(r) => v(f64::from(self.results[r.0 as usize])),

@@ -781,6 +781,12 @@ fn bad_callback_settings_are_errors() {
             "unknown call_result",
         ),
         (
+            "results = { OK = 0.6, NO_ANSWER = 0.4 }",
+            "results = { OK = 0.6, DROPPED = 0.4 }",
+            "queue.q.callback.results.DROPPED",
+            "ccsim's own result",
+        ),
+        (
             "max_attempts = 3",
             "max_attempts = 3\nresult_classes = { BUSY = \"later\" }",
             "queue.q.callback.result_classes.BUSY",

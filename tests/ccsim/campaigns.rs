@@ -75,19 +75,12 @@ fn assert_within(what: &str, (estimate, se): (f64, f64), exact: f64) {
     );
 }
 
-/// Connected calls per agent hour, a ratio of sums over replications, against `exact`.
+/// Connected calls per present agent hour (`contacts_per_agent_hour`), against `exact`.
 #[track_caller]
 fn assert_connected_per_agent_hour(run: &crate::harness::Run, exact: f64) {
-    let connected = per_replication(run, "outbound_connected");
-    let hours: Vec<f64> = per_replication(run, "agent_minutes_outbound")
-        .iter()
-        .map(|m| m / 60.0)
-        .collect();
-    assert_within(
-        "connected calls per agent hour",
-        ratio_of_sums(&connected, &hours),
-        exact,
-    );
+    run.summary()
+        .get("campaign:list", "contacts_per_agent_hour")
+        .assert_near(exact, K, "connected calls per present agent hour");
 }
 
 /// One agent dialing c = 3 lines per cycle, each live with p = 0.3, all ringing 10 s:
@@ -533,6 +526,19 @@ results = { OK = 1 }"#;
             "campaign.list.amd.accuracy",
         ),
         (format!("{good}\nlines = 2"), "campaign.list.lines"),
+        // Nothing holds a live answer, and nothing drops one, in progressive mode.
+        (
+            format!("{good}\ndrop_after = \"5s\""),
+            "campaign.list.drop_after",
+        ),
+        (
+            format!("{good}\ndrop_message = \"8s\""),
+            "campaign.list.drop_message",
+        ),
+        (
+            good.replace("OK = 1", "OK = 0.5, DROPPED = 0.5"),
+            "campaign.list.results.DROPPED",
+        ),
         (
             good.replace("results = { OK = 1 }", ""),
             "campaign.list.results",
@@ -655,7 +661,8 @@ results = {{ OK = 0.3, NO_ANSWER = 0.5, BUSY = 0.2 }}
 
 /// Predictive dialing keeps the abandoned rate under its cap over the day (the upper bound
 /// of its 95 % CI below 3 %) while it drops some (it dials ahead of its agents), and its
-/// agents spend more of their time talking than progressive dialing's on the same list.
+/// agents spend more of their time talking, and connect more calls an hour, than progressive
+/// dialing's on the same list.
 #[test]
 fn predictive_dialing_keeps_the_cap_and_talks_more_than_progressive() {
     let predictive = Ccsim::simulate(&dialing_day("predictive", ""), &[]).summary();
@@ -669,6 +676,21 @@ fn predictive_dialing_keeps_the_cap_and_talks_more_than_progressive() {
         progressive.get("campaign:list", "outbound_utilisation"),
     );
     eprintln!("talking share: predictive {p:?}, progressive {q:?}");
+    assert!(p.lo > q.hi, "predictive {p:?}, progressive {q:?}");
+    // Connected calls per present agent hour, in either mode: the team of 10 is present all
+    // 8 hours (a predictive dialer's agents waiting for a connect are present, not idle).
+    for day in [&predictive, &progressive] {
+        let per_hour = day.get("campaign:list", "contacts_per_agent_hour").mean;
+        let connected = day.get("campaign:list", "outbound_connected").mean;
+        assert!(
+            (per_hour - connected / 80.0).abs() < 1e-5 * per_hour,
+            "{per_hour} vs {connected} / 80 h"
+        );
+    }
+    let (p, q) = (
+        predictive.get("campaign:list", "contacts_per_agent_hour"),
+        progressive.get("campaign:list", "contacts_per_agent_hour"),
+    );
     assert!(p.lo > q.hi, "predictive {p:?}, progressive {q:?}");
     // Progressive dialing reserves an agent for each dial: it never drops.
     assert_eq!(progressive.get("campaign:list", "dropped").mean, 0.0);
@@ -708,7 +730,7 @@ fn the_window_rate_at_the_end_of_a_run_window_is_the_run_s_rate() {
 }
 
 /// The README's blended day compares two bundled scenarios: they must differ only in the
-/// campaign's mode (and their comments).
+/// campaign's mode, their names (each run has its own output folder) and their comments.
 #[test]
 fn the_bundled_progressive_day_differs_from_the_predictive_one_only_in_its_mode() {
     let settings = |name: &str| {
@@ -723,7 +745,9 @@ fn the_bundled_progressive_day_differs_from_the_predictive_one_only_in_its_mode(
     let predictive = settings("blended.toml");
     assert!(predictive.contains("mode = \"predictive\""));
     assert_eq!(
-        predictive.replace("mode = \"predictive\"", "mode = \"progressive\""),
+        predictive
+            .replace("mode = \"predictive\"", "mode = \"progressive\"")
+            .replace("name = \"blended\"", "name = \"blended-progressive\""),
         settings("blended-progressive.toml")
     );
 }
