@@ -140,6 +140,12 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         }
     };
     for &g in &groups {
+        if scenario.agent_groups[g].queues.is_empty() {
+            return Err(CliError::Input(format!(
+                "group {} serves no queue: `staff` finds the agents queues' targets need; size a campaign's agents by running the scenario at a few head counts (`ccsim run`, and `ccsim compare` two of them)",
+                names[g]
+            )));
+        }
         if scenario.agent_groups[g].staffing.counts().is_none() {
             return Err(CliError::Input(format!(
                 "group {} is staffed by shifts: `staff` finds agents per interval, so give the group `staffing = {{ per_interval = [...] }}` (or `count`) to search from",

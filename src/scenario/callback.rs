@@ -397,7 +397,7 @@ impl Checker<'_> {
                 return Err(self.error(
                     p.span(),
                     format!("{key}.results.{name}"),
-                    "DROPPED is ccsim's own result for a live answer that found no agent (or that detection hung up on), not one a dial can be given; allowed: the network's results, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_INVALID_NUM",
+                    "DROPPED is ccsim's own result for a live answer it drops, not one a dial can be given; allowed: the network's results, e.g. OK, BUSY, NO_ANSWER, ANSWERING_MACHINE, SIT_INVALID_NUM",
                 ));
             }
             let v = *p.get_ref();

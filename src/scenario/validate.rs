@@ -437,11 +437,11 @@ pub fn validate(path: &Path, text: &str, sha256: String) -> Result<Scenario, Sce
         });
     }
 
-    if raw.queue.is_empty() {
+    if raw.queue.is_empty() && raw.campaign.is_empty() {
         return Err(c.error(
             0..0,
             "queue",
-            "the scenario has no [[queue]]: add at least one",
+            "the scenario has no [[queue]] and no [[campaign]]: add at least one",
         ));
     }
     let mut queues = Vec::new();

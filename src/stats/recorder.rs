@@ -808,8 +808,9 @@ impl Recorder {
         }
     }
 
-    /// Campaign `k` placed a dial, which counts at `dialed` (now, or a previewed record's
-    /// preview start): its interval stays open until the dial has ended.
+    /// Campaign `k` placed a dial, which counts in `interval` (now's, or a previewed record's
+    /// preview start's; see [`Recorder::dial_interval`]): it stays open until the dial has
+    /// ended.
     pub fn campaign_dialed(&mut self, k: usize, interval: Option<u32>, previewed: bool) {
         if let Some(t) = self.dial_totals(interval) {
             t.campaigns[k].dials += 1;
@@ -818,7 +819,7 @@ impl Recorder {
         }
     }
 
-    /// A dial of campaign `k` placed at `dialed` rang for `ring` and ended with `result`, a
+    /// A dial of campaign `k` counted in `interval` rang for `ring` and ended with `result`, a
     /// live answer or not.
     pub fn campaign_rang(
         &mut self,
@@ -835,7 +836,7 @@ impl Recorder {
         }
     }
 
-    /// A live answer of a dial placed at `dialed` talks with an agent for `talk`: the dial
+    /// A live answer of a dial counted in `interval` talks with an agent for `talk`: the dial
     /// has ended, and its record is finished.
     pub fn campaign_connected(&mut self, k: usize, interval: Option<u32>, talk: Ticks) {
         self.campaign_finished[k] += 1;
@@ -849,7 +850,7 @@ impl Recorder {
         }
     }
 
-    /// A machine answering a dial placed at `dialed` was taken for a person and passed to an
+    /// A machine answering a dial counted in `interval` was taken for a person and passed to an
     /// agent (its attempt ends when the agent hangs up).
     pub fn campaign_machine_to_agent(&mut self, k: usize, interval: Option<u32>) {
         if let Some(t) = self.dial_totals(interval) {
@@ -857,7 +858,7 @@ impl Recorder {
         }
     }
 
-    /// A live answer (result `result`) of a dial placed at `dialed` was dropped: the dial
+    /// A live answer (result `result`) of a dial counted in `interval` was dropped: the dial
     /// ends as DROPPED (its attempt ends next).
     pub fn campaign_dropped(&mut self, k: usize, interval: Option<u32>, result: CallResult) {
         if let Some(t) = self.dial_totals(interval) {
@@ -868,7 +869,7 @@ impl Recorder {
         }
     }
 
-    /// A dial of campaign `k` placed at `dialed` ended unconnected; `finished` says whether
+    /// A dial of campaign `k` counted in `interval` ended unconnected; `finished` says whether
     /// that finished its record (a final result, or its attempts used up).
     pub fn campaign_attempt_ended(&mut self, k: usize, interval: Option<u32>, finished: bool) {
         self.campaign_finished[k] += u64::from(finished);

@@ -584,6 +584,72 @@ results = { OK = 1 }"#;
     );
 }
 
+/// A center that only dials out needs no queue: it runs, its campaign is worked, and its
+/// interval rows are the campaign's and its agents' only. `staff`, which sizes agents for
+/// queues, refuses its group; a scenario with neither queues nor campaigns is refused.
+#[test]
+fn a_center_that_only_dials_out_needs_no_queue() {
+    let scenario = r#"
+[simulation]
+name = "dialers"
+start = "2026-01-05T08:00:00Z"
+duration = "8h"
+interval = "1h"
+replications = 30
+seed = 7
+
+[[agent_group]]
+name = "dialers"
+queues = []
+staffing = { count = 2 }
+
+[[campaign]]
+name = "list"
+groups = ["dialers"]
+mode = "predictive"
+records = 1000000
+talk = { dist = "exponential", mean = "3m" }
+answer_after = { dist = "constant", value = "10s" }
+results = { OK = 0.4, NO_ANSWER = 0.6 }
+"#;
+    let run = Ccsim::new()
+        .file("scenario.toml", scenario)
+        .args(["run", "scenario.toml", "--out", "out", "--xlsx"])
+        .run()
+        .success();
+    assert_eq!(csv_rows(&run.path("out/intervals.csv")).len(), 0);
+    assert_eq!(csv_rows(&run.path("out/campaigns.csv")).len(), 8);
+    let summary = run.summary();
+    assert_eq!(summary.get("all", "offered").mean, 0.0);
+    let connected = summary.get("campaign:list", "outbound_connected").mean;
+    assert!(connected > 0.0);
+    // Two agents present for 8 hours.
+    let per_hour = summary.get("campaign:list", "contacts_per_agent_hour").mean;
+    assert!((per_hour - connected / 16.0).abs() < 1e-5 * per_hour);
+    let staff = Ccsim::new()
+        .file("scenario.toml", scenario)
+        .args(["staff", "scenario.toml", "--target", "service_level=0.8"])
+        .run();
+    assert_eq!(staff.code, 2, "{}", staff.stderr);
+    assert!(
+        staff.stderr.contains("group dialers serves no queue"),
+        "{}",
+        staff.stderr
+    );
+    let empty = scenario.split("[[campaign]]").next().unwrap();
+    let run = Ccsim::new()
+        .file("scenario.toml", empty)
+        .args(["run", "scenario.toml", "--out", "out"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no [[queue]] and no [[campaign]]"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.path("out").exists());
+}
+
 /// `campaigns.csv` counts each dial in the interval it was placed in, so its rows add up to
 /// the run's figures; each dial ends with one result code; and the records left at an
 /// interval's end lie between the list less the records finished by the dials placed up to
