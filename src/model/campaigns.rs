@@ -532,17 +532,15 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
     /// A `previewed` record's dial counts where its preview began (so that a preview begun
     /// before the end of the period is counted, whenever its dial is placed).
     fn place_dial(&mut self, slot: u32, now: Ticks, previewed: bool) {
-        // A previewed record's dial counts where its preview began (possibly after the
-        // period, when the recorder's clock has stopped).
+        // (A preview may end after the period, when the recorder's clock has stopped.)
         let interval = if previewed {
             self.contacts.outbound(slot).interval
         } else {
             self.rec.dial_interval(now)
         };
         let o = self.contacts.outbound_mut(slot);
-        o.placed = now;
-        o.interval = interval;
-        let (k, interval, owner) = (o.campaign as usize, o.interval, o.owner);
+        (o.placed, o.interval) = (now, interval);
+        let (k, owner) = (o.campaign as usize, o.owner);
         self.rec.campaign_dialed(k, interval, previewed);
         let (event, agent) = match self.model.campaigns[k].campaign.mode {
             DialMode::Manual => (TraceEvent::MakeCall, Some(owner)),
