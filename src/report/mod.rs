@@ -92,28 +92,29 @@ pub fn is_run_output(name: &str) -> bool {
 }
 
 /// Writes every report into `dir`, a fresh folder (see [`OutputFolder`]); returns the paths
-/// written. The files are synced to disk together, in parallel: waiting for the device once
-/// rather than once per file.
+/// written. Each file is synced to disk on a thread of its own as soon as it is written, so
+/// that the device works while the next reports are computed, and the syncs overlap rather
+/// than wait one after another.
 pub fn write_all(
     results: &RunResults,
     dir: &Path,
     exporters: &[Box<dyn Exporter>],
 ) -> std::io::Result<Vec<PathBuf>> {
     let paths: Vec<PathBuf> = exporters.iter().map(|e| dir.join(e.file_name())).collect();
-    let mut files = Vec::new();
-    for (e, path) in exporters.iter().zip(&paths) {
-        let mut out = BufWriter::with_capacity(256 << 10, create_new(path)?);
-        e.write(results, &mut out)?;
-        files.push(out.into_inner().map_err(|e| e.into_error())?);
-    }
     std::thread::scope(|scope| {
-        let syncs: Vec<_> = files
-            .iter()
-            .map(|f| scope.spawn(move || f.sync_data()))
-            .collect();
-        syncs
+        let mut syncs = Vec::new();
+        let written = exporters.iter().zip(&paths).try_for_each(|(e, path)| {
+            let mut out = BufWriter::with_capacity(256 << 10, create_new(path)?);
+            e.write(results, &mut out)?;
+            let file = out.into_inner().map_err(|e| e.into_error())?;
+            syncs.push(scope.spawn(move || file.sync_data()));
+            Ok(())
+        });
+        // Every sync is waited for, even after a failure: none outlives the scope's files.
+        let synced = syncs
             .into_iter()
-            .try_for_each(|s| s.join().expect("a sync thread does not panic"))
+            .try_fold((), |(), s| s.join().expect("a sync thread does not panic"));
+        written.and(synced)
     })?;
     Ok(paths)
 }
