@@ -197,8 +197,8 @@ impl RunResults {
                 };
                 Ok(RowReader {
                     inner: BufReader::with_capacity(capacity, source),
-                    bytes: Vec::new(),
-                    spilled,
+                    bytes: vec![0; spilled.row_len()],
+                    spilled: spilled.clone(),
                 })
             })
             .collect()
@@ -292,47 +292,51 @@ fn process_alive(_: i32) -> bool {
 pub type Row<const N: usize> = (usize, usize, [Ratio; N]);
 
 /// Which of a report's `N` columns are spilled (those it shows: scratch I/O is a good part
-/// of a run's time), and which of them with their denominators (the ratios).
-#[derive(Clone, Copy)]
+/// of a run's time), in order, and which of them with their denominators (the ratios).
+/// Worked out once: rows are many, and wide tables spill few of their columns.
+#[derive(Clone)]
 struct Spilled<const N: usize> {
-    shown: [bool; N],
-    ratio: [bool; N],
+    /// The spilled columns, each with whether it is a ratio.
+    fields: Vec<(usize, bool)>,
 }
 
 impl Spilled<{ INTERVAL_COLUMNS.len() }> {
     fn intervals(s: &Scenario) -> Self {
-        Spilled {
-            shown: interval_columns_shown(s),
-            ratio: INTERVAL_COLUMNS.map(Metric::is_ratio),
-        }
+        Spilled::of(
+            interval_columns_shown(s),
+            INTERVAL_COLUMNS.map(Metric::is_ratio),
+        )
     }
 }
 
 impl Spilled<{ AGENT_COLUMNS.len() }> {
     fn agents(s: &Scenario) -> Self {
-        Spilled {
-            shown: agent_columns_shown(s),
-            ratio: AGENT_COLUMNS.map(Column::is_ratio),
-        }
+        Spilled::of(agent_columns_shown(s), AGENT_COLUMNS.map(Column::is_ratio))
     }
 }
 
 impl Spilled<{ CAMPAIGN_COLUMNS.len() }> {
     fn campaigns(s: &Scenario) -> Self {
-        Spilled {
-            shown: campaign_columns_shown(s),
-            ratio: CAMPAIGN_COLUMNS.map(Column::is_ratio),
-        }
+        Spilled::of(
+            campaign_columns_shown(s),
+            CAMPAIGN_COLUMNS.map(Column::is_ratio),
+        )
     }
 }
 
 impl<const N: usize> Spilled<N> {
-    /// Bytes of one row.
+    fn of(shown: [bool; N], ratio: [bool; N]) -> Self {
+        Spilled {
+            fields: (0..N)
+                .filter(|&c| shown[c])
+                .map(|c| (c, ratio[c]))
+                .collect(),
+        }
+    }
+
+    /// Bytes of one row: its interval and index, then each field's words.
     fn row_len(&self) -> usize {
-        let words: usize = (0..N)
-            .filter(|&c| self.shown[c])
-            .map(|c| 1 + usize::from(self.ratio[c]))
-            .sum();
+        let words: usize = self.fields.iter().map(|&(_, r)| 1 + usize::from(r)).sum();
         8 * (2 + words)
     }
 
@@ -348,9 +352,9 @@ impl<const N: usize> Spilled<N> {
         row.clear();
         row.extend_from_slice(&(interval as u64).to_le_bytes());
         row.extend_from_slice(&(index as u64).to_le_bytes());
-        for c in (0..N).filter(|&c| self.shown[c]) {
+        for &(c, ratio) in &self.fields {
             row.extend_from_slice(&values[c].num.to_le_bytes());
-            if self.ratio[c] {
+            if ratio {
                 row.extend_from_slice(&values[c].den.to_le_bytes());
             } else {
                 debug_assert_eq!(values[c].den, 1.0, "column {c} is a plain value");
@@ -561,41 +565,35 @@ pub struct RowReader<const N: usize> {
     inner: BufReader<ScratchSource>,
     /// One row's bytes, reused.
     bytes: Vec<u8>,
-    /// The columns spilled; the others read as NaN.
+    /// The columns spilled.
     spilled: Spilled<N>,
 }
 
 impl<const N: usize> RowReader<N> {
-    /// Reads the next row into `values` (the columns not spilled become NaN); returns its
-    /// interval and queue (or group), or `None` at the end.
+    /// Reads the next row's spilled columns into `values` (the others are left as they
+    /// are); returns its interval and queue (or group), or `None` at the end.
     pub fn read_into(
         &mut self,
         values: &mut [Ratio; N],
     ) -> std::io::Result<Option<(usize, usize)>> {
-        let bytes = &mut self.bytes;
-        bytes.resize(self.spilled.row_len(), 0);
-        match self.inner.read_exact(bytes) {
+        match self.inner.read_exact(&mut self.bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
             Err(e) => return Err(e),
             Ok(()) => {}
         }
-        let word =
-            |i: usize| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"));
-        let mut i = 2;
-        let columns = self.spilled.shown.iter().zip(&self.spilled.ratio);
-        for (value, (&shown, &ratio)) in values.iter_mut().zip(columns) {
-            *value = Ratio::value(f64::NAN);
-            if !shown {
-                continue;
-            }
-            value.num = f64::from_bits(word(i));
-            i += 1;
+        let mut words = self
+            .bytes
+            .chunks_exact(8)
+            .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        let mut word = || words.next().expect("a row's words");
+        let key = (word() as usize, word() as usize);
+        for &(c, ratio) in &self.spilled.fields {
+            values[c].num = f64::from_bits(word());
             if ratio {
-                value.den = f64::from_bits(word(i));
-                i += 1;
+                values[c].den = f64::from_bits(word());
             }
         }
-        Ok(Some((word(0) as usize, word(1) as usize)))
+        Ok(Some(key))
     }
 }
 
