@@ -76,7 +76,7 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("sweep-{name}")));
-    let (keys, rows) = super::sweep::read_csv(&csv).map_err(CliError::Failed)?;
+    let sweep = super::sweep::read_csv(&csv).map_err(CliError::Failed)?;
     let folder = OutputFolder::begin(&out, |name| {
         name == "sweep.csv"
             || name == "report.html"
@@ -85,11 +85,11 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
     let failed = |e: std::io::Error| CliError::Failed(format!("writing {}: {e}", out.display()));
     report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv)).map_err(failed)?;
     report::write_new(&folder.path().join("report.html"), |w| {
-        super::sweep::write_page(w, &name, &keys, &rows)
+        super::sweep::write_page(w, &name, &sweep)
     })
     .map_err(failed)?;
     folder.commit()?;
-    super::sweep::print_table(&keys, &rows)?;
+    super::sweep::print_table(&sweep)?;
     say!(
         "\n{} sweep shards merged into {} (charts in {})",
         args.shards.len(),

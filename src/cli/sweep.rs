@@ -37,10 +37,11 @@ pub struct SweepArgs {
     shard: Option<String>,
 }
 
-/// A row of `sweep.csv`: the point's number, its values and its estimates.
+/// A row of `sweep.csv`: the point's number, its values and its estimates (one per
+/// [`Figure`] of the sweep, in order).
 type Row = (usize, Vec<String>, Vec<Option<Estimate>>);
 
-/// The metrics of a sweep row (scope `all`); those with an interval get CI columns.
+/// The run-wide figures of a sweep row (scope `all`); those with an interval get CI columns.
 const METRICS: [(Metric, bool); 9] = [
     (Metric::Offered, false),
     (Metric::ServiceLevel, true),
@@ -52,6 +53,95 @@ const METRICS: [(Metric, bool); 9] = [
     (Metric::CallbacksAccepted, false),
     (Metric::CallbackWaitS, true),
 ];
+
+/// Each campaign's figures in a sweep row, after the run-wide ones: what blending and
+/// pacing trade against inbound service.
+const CAMPAIGN_METRICS: [Metric; 6] = [
+    Metric::Dials,
+    Metric::OutboundConnected,
+    Metric::DropRate,
+    Metric::ContactsPerAgentHour,
+    Metric::OutboundUtilisation,
+    Metric::ListPenetration,
+];
+
+/// A figure of a sweep row: run-wide, or a campaign's (by its place in the scenario, and
+/// its name).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Figure {
+    campaign: Option<(usize, String)>,
+    metric: Metric,
+    ci: bool,
+}
+
+impl Figure {
+    /// The figures of a sweep of `s`: the run-wide ones, then each campaign's.
+    fn of(s: &crate::scenario::Scenario) -> Vec<Figure> {
+        let run_wide = METRICS.iter().map(|&(metric, ci)| Figure {
+            campaign: None,
+            metric,
+            ci,
+        });
+        let campaigns = s.campaigns.iter().enumerate().flat_map(|(k, c)| {
+            CAMPAIGN_METRICS.iter().map(move |&metric| Figure {
+                campaign: Some((k, c.name.clone())),
+                metric,
+                ci: true,
+            })
+        });
+        run_wide.chain(campaigns).collect()
+    }
+
+    fn scope(&self) -> Scope {
+        self.campaign
+            .as_ref()
+            .map_or(Scope::All, |&(k, _)| Scope::Campaign(k))
+    }
+
+    /// Its column in `sweep.csv`: the metric's name, after `campaign:NAME:` for a
+    /// campaign's (as `summary.csv` names the scope).
+    fn column(&self) -> String {
+        match &self.campaign {
+            None => self.metric.name().to_string(),
+            Some((_, name)) => format!("campaign:{name}:{}", self.metric.name()),
+        }
+    }
+
+    /// The figure a `sweep.csv` column names (its mean's column), the campaigns numbered in
+    /// order of appearance.
+    fn parse(column: &str, campaigns: &mut Vec<String>) -> Option<Figure> {
+        if let Some(rest) = column.strip_prefix("campaign:") {
+            let (name, metric) = rest.rsplit_once(':')?;
+            let metric = CAMPAIGN_METRICS.into_iter().find(|m| m.name() == metric)?;
+            let k = match campaigns.iter().position(|c| c == name) {
+                Some(k) => k,
+                None => {
+                    campaigns.push(name.to_string());
+                    campaigns.len() - 1
+                }
+            };
+            return Some(Figure {
+                campaign: Some((k, name.to_string())),
+                metric,
+                ci: true,
+            });
+        }
+        let &(metric, ci) = METRICS.iter().find(|(m, _)| m.name() == column)?;
+        Some(Figure {
+            campaign: None,
+            metric,
+            ci,
+        })
+    }
+
+    /// How it is titled on the page and on screen.
+    fn title(&self) -> String {
+        match &self.campaign {
+            None => self.metric.label().to_string(),
+            Some((_, name)) => format!("{}: {}", name, self.metric.label()),
+        }
+    }
+}
 
 pub fn run(args: SweepArgs) -> Result<(), CliError> {
     let path = &args.scenario;
@@ -104,6 +194,8 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     }
     let csv_path = out.join("sweep.csv");
     let keys: Vec<String> = args.sets.iter().map(|s| s.key.clone()).collect();
+    // Columns by the first point's scenario: a sweep does not add or remove campaigns.
+    let figures = Figure::of(base);
     let threads = args.threads.count();
     let bar = progress::bar(u64::from(count), "points");
     let mut rows: Vec<Row> = Vec::new();
@@ -126,21 +218,21 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         let results = experiment::run(scenario, &options, &std::env::temp_dir(), &|| {})
             .map_err(|e| CliError::Failed(format!("running {}: {e}", path.display())))?;
         let estimates = summary_estimates(&results);
-        let find = |m: Metric| {
+        let find = |f: &Figure| {
             results
                 .catalog
                 .iter()
-                .position(|&(s, x)| s == Scope::All && x == m)
+                .position(|&(s, m)| s == f.scope() && m == f.metric)
                 .map(|i| estimates[i])
         };
         rows.push((
             i,
             point.iter().map(|(_, v)| v.clone()).collect(),
-            METRICS.iter().map(|&(m, _)| find(m)).collect(),
+            figures.iter().map(find).collect(),
         ));
         // Re-written after every point, so an interrupted sweep keeps what it did.
         if folder.is_none() {
-            write_atomically(&csv_path, |w| write_csv(&keys, &rows, true, w))
+            write_atomically(&csv_path, |w| write_csv(&keys, &figures, &rows, true, w))
                 .map_err(|e| CliError::Failed(format!("{}: {e}", csv_path.display())))?;
         }
         bar.inc(1);
@@ -148,9 +240,9 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     if let (Some(folder), Some(spec)) = (folder, shard) {
         let mut header = Vec::new();
-        write_csv(&keys, &[], true, &mut header)?;
+        write_csv(&keys, &figures, &[], true, &mut header)?;
         let mut body = Vec::new();
-        write_csv(&keys, &rows, false, &mut body)?;
+        write_csv(&keys, &figures, &rows, false, &mut body)?;
         let part = crate::shard::SweepPart {
             sets: args
                 .sets
@@ -179,51 +271,108 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     }
     // The page and the table show what sweep.csv holds, as they do for merged shards.
     let mut csv = Vec::new();
-    write_csv(&keys, &rows, true, &mut csv)?;
-    let (keys, rows) = read_csv(&csv).map_err(CliError::Failed)?;
+    write_csv(&keys, &figures, &rows, true, &mut csv)?;
+    let sweep = read_csv(&csv).map_err(CliError::Failed)?;
     let page = out.join("report.html");
-    write_atomically(&page, |w| write_page(w, &base.name, &keys, &rows))
+    write_atomically(&page, |w| write_page(w, &base.name, &sweep))
         .map_err(|e| CliError::Failed(format!("{}: {e}", page.display())))?;
-    print_table(&keys, &rows)?;
+    print_table(&sweep)?;
     say!(
         "\n{} points, common random numbers across them; sweep in {} (charts in {})",
-        rows.len(),
+        sweep.rows.len(),
         csv_path.display(),
         page.display()
     );
     Ok(())
 }
 
-/// Writes the sweep's `report.html`: each metric against the swept values.
+/// A `sweep.csv` read back: its keys, figures and rows.
+pub(super) struct Sweep {
+    keys: Vec<String>,
+    figures: Vec<Figure>,
+    rows: Vec<Row>,
+}
+
+/// Writes the sweep's `report.html`: each figure against the swept values.
 pub(super) fn write_page(
     out: &mut dyn std::io::Write,
     name: &str,
-    keys: &[String],
-    rows: &[Row],
+    sweep: &Sweep,
 ) -> std::io::Result<()> {
-    let points: Vec<crate::report::SweepPoint> = rows
+    let points: Vec<crate::report::SweepPoint> = sweep
+        .rows
         .iter()
         .map(|(_, v, e)| (v.as_slice(), e.as_slice()))
         .collect();
-    let metrics: Vec<Metric> = METRICS.iter().map(|&(m, _)| m).collect();
-    crate::report::sweep_page(out, name, keys, &points, &metrics)
+    let figures: Vec<crate::report::SweepFigure> = sweep
+        .figures
+        .iter()
+        .map(|f| crate::report::SweepFigure {
+            scope: f
+                .campaign
+                .as_ref()
+                .map_or_else(|| "all".to_string(), |(_, name)| format!("campaign:{name}")),
+            title: f.title(),
+            metric: f.metric,
+        })
+        .collect();
+    crate::report::sweep_page(out, name, &sweep.keys, &points, &figures)
 }
 
-/// The keys and rows of a `sweep.csv` [`write_csv`] wrote (merged shards'), for their page
-/// and table. An empty cell is an undefined figure.
-pub(super) fn read_csv(csv: &[u8]) -> Result<(Vec<String>, Vec<Row>), String> {
+/// The keys, figures and rows of a `sweep.csv` [`write_csv`] wrote (merged shards'), for
+/// their page and table. An empty cell is an undefined figure.
+pub(super) fn read_csv(csv: &[u8]) -> Result<Sweep, String> {
     let mut reader = csv::Reader::from_reader(csv);
     let bad = |e: &dyn std::fmt::Display| format!("the merged sweep.csv: {e}");
     let header = reader.headers().map_err(|e| bad(&e))?.clone();
-    let figures: usize = METRICS.iter().map(|&(_, ci)| if ci { 3 } else { 1 }).sum();
-    let Some(key_count) = header.len().checked_sub(1 + figures) else {
+    // From the right: the campaigns' figures (each with its CI), then the run-wide ones; the
+    // keys are what is left after `point`.
+    let columns: Vec<&str> = header.iter().collect();
+    let mut end = columns.len();
+    let mut campaign_columns = Vec::new();
+    while end >= 4 && columns[end - 3].starts_with("campaign:") {
+        campaign_columns.push(columns[end - 3]);
+        end -= 3;
+    }
+    let run_wide: usize = METRICS.iter().map(|&(_, ci)| if ci { 3 } else { 1 }).sum();
+    let Some(key_count) = end.checked_sub(1 + run_wide) else {
         return Err(bad(&"its header has too few columns"));
     };
-    let keys: Vec<String> = header
+    let mut names = Vec::new();
+    let mut figures: Vec<Figure> = METRICS
         .iter()
-        .skip(1)
-        .take(key_count)
-        .map(String::from)
+        .map(|&(metric, ci)| Figure {
+            campaign: None,
+            metric,
+            ci,
+        })
+        .collect();
+    for column in campaign_columns.into_iter().rev() {
+        figures.push(
+            Figure::parse(column, &mut names)
+                .ok_or_else(|| bad(&format!("its header has an unknown column {column}")))?,
+        );
+    }
+    let expected: Vec<String> = figures
+        .iter()
+        .flat_map(|f| {
+            let c = f.column();
+            if f.ci {
+                vec![format!("{c}_ci95_low"), format!("{c}_ci95_high"), c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if let Some(column) = columns[1 + key_count..]
+        .iter()
+        .find(|c| !expected.iter().any(|e| e == *c))
+    {
+        return Err(bad(&format!("its header has an unknown column {column}")));
+    }
+    let keys: Vec<String> = columns[1..1 + key_count]
+        .iter()
+        .map(|k| k.to_string())
         .collect();
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -244,9 +393,13 @@ pub(super) fn read_csv(csv: &[u8]) -> Result<(Vec<String>, Vec<Row>), String> {
             }
         };
         let mut estimates = Vec::new();
-        for &(_, ci) in &METRICS {
+        for f in &figures {
             let mean = next()?;
-            let (ci_low, ci_high) = if ci { (next()?, next()?) } else { (mean, mean) };
+            let (ci_low, ci_high) = if f.ci {
+                (next()?, next()?)
+            } else {
+                (mean, mean)
+            };
             estimates.push(Some(Estimate {
                 mean,
                 ci_low,
@@ -256,12 +409,17 @@ pub(super) fn read_csv(csv: &[u8]) -> Result<(Vec<String>, Vec<Row>), String> {
         }
         rows.push((point, values, estimates));
     }
-    Ok((keys, rows))
+    Ok(Sweep {
+        keys,
+        figures,
+        rows,
+    })
 }
 
 /// Writes `sweep.csv`'s rows, after its header when `header`.
 fn write_csv(
     keys: &[String],
+    figures: &[Figure],
     rows: &[Row],
     header: bool,
     out: &mut dyn std::io::Write,
@@ -271,11 +429,12 @@ fn write_csv(
     let mut columns: Vec<String> = std::iter::once("point".to_string())
         .chain(keys.iter().map(|k| spreadsheet_safe(k).into_owned()))
         .collect();
-    for (m, ci) in METRICS {
-        columns.push(m.name().into());
-        if ci {
-            columns.push(format!("{}_ci95_low", m.name()));
-            columns.push(format!("{}_ci95_high", m.name()));
+    for f in figures {
+        let name = f.column();
+        columns.push(name.clone());
+        if f.ci {
+            columns.push(format!("{name}_ci95_low"));
+            columns.push(format!("{name}_ci95_high"));
         }
     }
     if header {
@@ -285,7 +444,7 @@ fn write_csv(
         let mut record: Vec<String> = std::iter::once(i.to_string())
             .chain(values.iter().map(|v| spreadsheet_safe(v).into_owned()))
             .collect();
-        for (&(_, ci), e) in METRICS.iter().zip(estimates) {
+        for (f, e) in figures.iter().zip(estimates) {
             let e = e.unwrap_or(Estimate {
                 mean: f64::NAN,
                 ci_low: f64::NAN,
@@ -293,7 +452,7 @@ fn write_csv(
                 n: 0,
             });
             record.push(number(e.mean));
-            if ci {
+            if f.ci {
                 record.push(number(e.ci_low));
                 record.push(number(e.ci_high));
             }
@@ -303,25 +462,55 @@ fn write_csv(
     w.flush()
 }
 
-pub(super) fn print_table(keys: &[String], rows: &[Row]) -> Result<(), CliError> {
-    let pct = |e: Option<Estimate>| {
-        e.filter(|e| !e.mean.is_nan())
-            .map_or("—".into(), |e| format!("{:.1} %", e.mean * 100.0))
+/// The sweep on screen: the keys, inbound service, and each campaign's connected calls and
+/// drop rate.
+pub(super) fn print_table(sweep: &Sweep) -> Result<(), CliError> {
+    /// How a figure is written in the table.
+    #[derive(Clone, Copy)]
+    enum Form {
+        Percent,
+        Seconds,
+        Count,
+    }
+    let cell = |form: Form, e: Option<Estimate>| match e.filter(|e| !e.mean.is_nan()) {
+        None => "—".to_string(),
+        Some(e) => match form {
+            Form::Percent => format!("{:.1} %", e.mean * 100.0),
+            Form::Seconds => format!("{:.1} s", e.mean),
+            Form::Count => format!("{:.0}", e.mean),
+        },
     };
-    let mut columns: Vec<(&str, Align)> = keys.iter().map(|k| (k.as_str(), Align::Right)).collect();
-    columns.extend([
-        ("service level", Align::Right),
-        ("ASA", Align::Right),
-        ("abandoned", Align::Right),
-        ("occupancy", Align::Right),
-    ]);
+    let mut shown: Vec<(String, usize, Form)> = Vec::new();
+    for (i, f) in sweep.figures.iter().enumerate() {
+        let (label, form) = match (&f.campaign, f.metric) {
+            (None, Metric::ServiceLevel) => ("service level", Form::Percent),
+            (None, Metric::AsaS) => ("ASA", Form::Seconds),
+            (None, Metric::AbandonRate) => ("abandoned", Form::Percent),
+            (None, Metric::Occupancy) => ("occupancy", Form::Percent),
+            (Some(_), Metric::OutboundConnected) => ("connected", Form::Count),
+            (Some(_), Metric::DropRate) => ("dropped", Form::Percent),
+            _ => continue,
+        };
+        let label = match &f.campaign {
+            None => label.to_string(),
+            Some((_, name)) => format!("{name}: {label}"),
+        };
+        shown.push((label, i, form));
+    }
+    let mut columns: Vec<(&str, Align)> = sweep
+        .keys
+        .iter()
+        .map(|k| (k.as_str(), Align::Right))
+        .collect();
+    columns.extend(
+        shown
+            .iter()
+            .map(|(label, _, _)| (label.as_str(), Align::Right)),
+    );
     let mut table = TextTable::new(&columns);
-    for (_, values, e) in rows {
-        let asa = e[2]
-            .filter(|e| !e.mean.is_nan())
-            .map_or("—".into(), |e| format!("{:.1} s", e.mean));
+    for (_, values, e) in &sweep.rows {
         let mut cells = values.clone();
-        cells.extend([pct(e[1]), asa, pct(e[3]), pct(e[5])]);
+        cells.extend(shown.iter().map(|&(_, i, form)| cell(form, e[i])));
         table.row(cells);
     }
     say!("{table}");

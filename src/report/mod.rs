@@ -19,7 +19,7 @@ pub use agents::AgentsCsv;
 pub use calls::CallsCsv;
 pub use campaigns::CampaignsCsv;
 pub use events::EventsCsv;
-pub use html::{ReportHtml, SweepPoint, compare_page, staff_page, sweep_page};
+pub use html::{ReportHtml, SweepFigure, SweepPoint, compare_page, staff_page, sweep_page};
 pub use intervals::IntervalsCsv;
 pub use output_folder::{OutputError, OutputFolder};
 pub use replications::ReplicationsCsv;

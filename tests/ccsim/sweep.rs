@@ -44,6 +44,14 @@ fn rows_agree_with_individual_runs_of_the_same_points() {
         .success();
     let rows = csv_rows(&dir.path("sw/sweep.csv"));
     assert_eq!(rows.len(), 6);
+    assert!(
+        !dir.read("sw/sweep.csv")
+            .lines()
+            .next()
+            .unwrap()
+            .contains("campaign:"),
+        "no campaign, no campaign columns"
+    );
     for row in &rows {
         let (agents, patience) = (
             &row["agent_group.tier1.staffing.count"],
@@ -136,4 +144,105 @@ fn a_swept_seed_changes_the_callers() {
         "3",
     ]);
     assert_eq!(both.status.code(), Some(2));
+}
+
+/// A blended center: the sweep's inbound line with a progressive campaign on its agents,
+/// who keep `threshold` of themselves idle for inbound.
+fn blended(threshold: &str) -> String {
+    format!(
+        r#"{}
+[[campaign]]
+name = "list"
+mode = "progressive"
+groups = ["tier1"]
+records = 100000
+idle_threshold = {threshold}
+talk = {{ dist = "exponential", mean = "3m" }}
+results = {{ OK = 0.35, NO_ANSWER = 0.45, BUSY = 0.2 }}
+"#,
+        scenario("11", "2m")
+    )
+}
+
+/// A sweep of a center with a campaign shows the campaign's figures beside the run-wide
+/// ones, each exactly its point's run; shards of it merge into the same sweep.
+#[test]
+fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
+    let key = "campaign.list.idle_threshold";
+    let set = format!("{key}=0,2,4");
+    let dir = Ccsim::new()
+        .file("s.toml", &blended("0"))
+        .args(["sweep", "s.toml", "--set", &set, "--out", "sw"])
+        .run()
+        .success();
+    let rows = csv_rows(&dir.path("sw/sweep.csv"));
+    assert_eq!(rows.len(), 3);
+    let campaign_figures = [
+        "dials",
+        "outbound_connected",
+        "drop_rate",
+        "contacts_per_agent_hour",
+        "outbound_utilisation",
+        "list_penetration",
+    ];
+    for row in &rows {
+        std::fs::write(dir.path("point.toml"), blended(&row[key])).unwrap();
+        assert!(
+            dir.again(["run", "point.toml", "--out", "single"])
+                .status
+                .success()
+        );
+        let s = Summary::read(&dir.path("single/summary.csv"));
+        let at = |col: &str| row[col].parse::<f64>().unwrap();
+        for metric in campaign_figures {
+            let e = s.get("campaign:list", metric);
+            let column = format!("campaign:list:{metric}");
+            assert_eq!(at(&column), e.mean, "{column} at threshold {}", row[key]);
+            assert_eq!(at(&format!("{column}_ci95_low")), e.lo, "{column}");
+            assert_eq!(at(&format!("{column}_ci95_high")), e.hi, "{column}");
+        }
+        assert_eq!(at("service_level"), s.get("all", "service_level").mean);
+    }
+    // The trade a planner sweeps the threshold for, on the same callers and records.
+    let connected: Vec<f64> = rows
+        .iter()
+        .map(|r| r["campaign:list:outbound_connected"].parse().unwrap())
+        .collect();
+    assert!(connected.windows(2).all(|w| w[0] > w[1]), "{connected:?}");
+    let page = dir.read("sw/report.html");
+    assert!(
+        page.contains("data-scope=\"campaign:list\" data-chart=\"outbound_connected\""),
+        "the page charts the campaign's figures"
+    );
+    // Its shards merge into the same sweep.csv (read back with the campaign's columns).
+    let mut merge = vec!["merge".to_string()];
+    for k in 0..2 {
+        let out = format!("part-{k}");
+        let run = dir.again([
+            "sweep",
+            "s.toml",
+            "--set",
+            &set,
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            &out,
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        merge.push(out);
+    }
+    merge.extend(["--out".to_string(), "merged".to_string()]);
+    let merged = dir.again(&merge);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert!(dir.read("sw/sweep.csv") == dir.read("merged/sweep.csv"));
+    assert!(dir.read("sw/report.html") == dir.read("merged/report.html"));
+    assert!(String::from_utf8_lossy(&merged.stdout).contains("list: connected"));
 }

@@ -9,7 +9,7 @@ mod sweep;
 
 pub use compare::compare_page;
 pub use staff::staff_page;
-pub use sweep::{SweepPoint, sweep_page};
+pub use sweep::{SweepFigure, SweepPoint, sweep_page};
 
 use super::{Exporter, IntervalEstimates, figure, summary_estimates};
 use crate::experiment::RunResults;

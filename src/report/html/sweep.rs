@@ -5,10 +5,18 @@ use crate::report::figure;
 use crate::stats::{Estimate, Metric};
 use std::io::Write;
 
-/// One point of a sweep: its values of the keys set, and its estimate of each metric.
+/// One point of a sweep: its values of the keys set, and its estimate of each figure.
 pub type SweepPoint<'a> = (&'a [String], &'a [Option<Estimate>]);
 
-/// Writes the page of a sweep of `name` over `keys`: for each of `metrics` a chart against
+/// A figure a sweep charts: its metric, the scope it is of (`all`, `campaign:NAME`) and its
+/// title.
+pub struct SweepFigure {
+    pub scope: String,
+    pub title: String,
+    pub metric: Metric,
+}
+
+/// Writes the page of a sweep of `name` over `keys`: for each of `figures` a chart against
 /// the first key's values (numbers, or the points in order), a line for each combination of
 /// the other keys' values; then the table of every point.
 pub fn sweep_page(
@@ -16,7 +24,7 @@ pub fn sweep_page(
     name: &str,
     keys: &[String],
     points: &[SweepPoint],
-    metrics: &[Metric],
+    figures: &[SweepFigure],
 ) -> std::io::Result<()> {
     page_start(
         out,
@@ -81,7 +89,8 @@ pub fn sweep_page(
             None => lines.push((label, vec![i])),
         }
     }
-    for (m, metric) in metrics.iter().enumerate() {
+    for (m, figure) in figures.iter().enumerate() {
+        let metric = figure.metric;
         if points
             .iter()
             .all(|(_, e)| e[m].is_none_or(|e| !e.mean.is_finite()))
@@ -100,7 +109,7 @@ pub fn sweep_page(
                 .collect();
             at.sort_by(|a, b| a.0.total_cmp(&b.0));
             let label = if label.is_empty() {
-                metric.label().to_string()
+                figure.title.clone()
             } else {
                 label.clone()
             };
@@ -118,7 +127,7 @@ pub fn sweep_page(
                 band: true,
             })
             .collect();
-        let title = format!("{} against {}", metric.label(), keys[0]);
+        let title = format!("{} against {}", figure.title, keys[0]);
         let svg = chart(
             &title,
             (metric.unit(), false),
@@ -127,15 +136,15 @@ pub fn sweep_page(
             None,
             (&label_of, false),
         )?;
-        chart_figure(out, "all", metric.name(), &svg)?;
+        chart_figure(out, &figure.scope, metric.name(), &svg)?;
     }
 
     write!(out, "<h2>Every point</h2>\n<table>\n<thead><tr>")?;
     for k in keys {
         write!(out, "<th>{}</th>", escape(k))?;
     }
-    for metric in metrics {
-        write!(out, "<th>{}</th>", escape(metric.label()))?;
+    for figure in figures {
+        write!(out, "<th>{}</th>", escape(&figure.title))?;
     }
     writeln!(out, "</tr></thead>\n<tbody>")?;
     for (values, estimates) in points {
@@ -143,8 +152,8 @@ pub fn sweep_page(
         for v in values.iter() {
             write!(out, "<td>{}</td>", escape(v))?;
         }
-        for (metric, e) in metrics.iter().zip(estimates.iter()) {
-            let text = e.map_or_else(|| "—".to_string(), |e| figure(e.mean, metric.unit()));
+        for (f, e) in figures.iter().zip(estimates.iter()) {
+            let text = e.map_or_else(|| "—".to_string(), |e| figure(e.mean, f.metric.unit()));
             write!(out, "<td class=\"n\">{text}</td>")?;
         }
         writeln!(out, "</tr>")?;
