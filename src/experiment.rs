@@ -570,8 +570,10 @@ pub struct RowReader<const N: usize> {
 }
 
 impl<const N: usize> RowReader<N> {
-    /// Reads the next row's spilled columns into `values` (the others are left as they
-    /// are); returns its interval and queue (or group), or `None` at the end.
+    /// Reads the next row's spilled columns into `values`: a ratio's numerator and
+    /// denominator, a plain value's number (its denominator is left as it is, so `values`
+    /// must hold `Ratio::value`s, whose is 1); the columns not spilled are left as they are.
+    /// Returns the row's interval and queue (or group), or `None` at the end.
     pub fn read_into(
         &mut self,
         values: &mut [Ratio; N],

@@ -589,12 +589,13 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
                 p.replications,
                 p.seed,
                 p.points,
+                p.header.clone(),
             )
         };
         let same = sweep(m) == sweep(&reference);
         if !same {
             return Err(format!(
-                "{} and {} are not shards of one sweep: their version, scenario, --set values, replications, seed or points differ",
+                "{} and {} are not shards of one sweep: their version, scenario, --set values, replications, seed, points or columns differ",
                 shards[0].0.display(),
                 dir.display()
             ));

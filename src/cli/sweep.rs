@@ -65,26 +65,33 @@ const CAMPAIGN_METRICS: [Metric; 6] = [
     Metric::ListPenetration,
 ];
 
-/// A figure of a sweep row: run-wide, or a campaign's (by its place in the scenario, and
-/// its name).
+/// A figure of a sweep row: run-wide, or a campaign's (by name: a sweep may set campaigns
+/// themselves, so a point need not have every campaign, nor in the same place).
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Figure {
-    campaign: Option<(usize, String)>,
+    campaign: Option<String>,
     metric: Metric,
     ci: bool,
 }
 
 impl Figure {
-    /// The figures of a sweep of `s`: the run-wide ones, then each campaign's.
-    fn of(s: &crate::scenario::Scenario) -> Vec<Figure> {
+    /// The figures of a sweep of `points`: the run-wide ones, then those of each campaign
+    /// any point has, in order of first appearance.
+    fn of(points: &[crate::scenario::Scenario]) -> Vec<Figure> {
+        let mut names: Vec<&str> = Vec::new();
+        for c in points.iter().flat_map(|s| &s.campaigns) {
+            if !names.contains(&c.name.as_str()) {
+                names.push(&c.name);
+            }
+        }
         let run_wide = METRICS.iter().map(|&(metric, ci)| Figure {
             campaign: None,
             metric,
             ci,
         });
-        let campaigns = s.campaigns.iter().enumerate().flat_map(|(k, c)| {
+        let campaigns = names.into_iter().flat_map(|name| {
             CAMPAIGN_METRICS.iter().map(move |&metric| Figure {
-                campaign: Some((k, c.name.clone())),
+                campaign: Some(name.to_string()),
                 metric,
                 ci: true,
             })
@@ -92,36 +99,40 @@ impl Figure {
         run_wide.chain(campaigns).collect()
     }
 
-    fn scope(&self) -> Scope {
-        self.campaign
-            .as_ref()
-            .map_or(Scope::All, |&(k, _)| Scope::Campaign(k))
-    }
-
-    /// Its column in `sweep.csv`: the metric's name, after `campaign:NAME:` for a
-    /// campaign's (as `summary.csv` names the scope).
-    fn column(&self) -> String {
+    /// Its scope in a run of `s`; `None` if `s` has no such campaign.
+    fn scope(&self, s: &crate::scenario::Scenario) -> Option<Scope> {
         match &self.campaign {
-            None => self.metric.name().to_string(),
-            Some((_, name)) => format!("campaign:{name}:{}", self.metric.name()),
+            None => Some(Scope::All),
+            Some(name) => s
+                .campaigns
+                .iter()
+                .position(|c| c.name == *name)
+                .map(Scope::Campaign),
         }
     }
 
-    /// The figure a `sweep.csv` column names (its mean's column), the campaigns numbered in
-    /// order of appearance.
-    fn parse(column: &str, campaigns: &mut Vec<String>) -> Option<Figure> {
+    /// Its columns in `sweep.csv`: the mean's, named by the metric (after `campaign:NAME:`
+    /// for a campaign's, as `summary.csv` names the scope), then its CI's.
+    fn columns(&self) -> Vec<String> {
+        let name = match &self.campaign {
+            None => self.metric.name().to_string(),
+            Some(campaign) => format!("campaign:{campaign}:{}", self.metric.name()),
+        };
+        if self.ci {
+            let (low, high) = (format!("{name}_ci95_low"), format!("{name}_ci95_high"));
+            vec![name, low, high]
+        } else {
+            vec![name]
+        }
+    }
+
+    /// The figure a `sweep.csv` column names (its mean's column).
+    fn parse(column: &str) -> Option<Figure> {
         if let Some(rest) = column.strip_prefix("campaign:") {
             let (name, metric) = rest.rsplit_once(':')?;
             let metric = CAMPAIGN_METRICS.into_iter().find(|m| m.name() == metric)?;
-            let k = match campaigns.iter().position(|c| c == name) {
-                Some(k) => k,
-                None => {
-                    campaigns.push(name.to_string());
-                    campaigns.len() - 1
-                }
-            };
             return Some(Figure {
-                campaign: Some((k, name.to_string())),
+                campaign: Some(name.to_string()),
                 metric,
                 ci: true,
             });
@@ -138,7 +149,7 @@ impl Figure {
     fn title(&self) -> String {
         match &self.campaign {
             None => self.metric.label().to_string(),
-            Some((_, name)) => format!("{}: {}", name, self.metric.label()),
+            Some(name) => format!("{}: {}", name, self.metric.label()),
         }
     }
 }
@@ -194,8 +205,8 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     }
     let csv_path = out.join("sweep.csv");
     let keys: Vec<String> = args.sets.iter().map(|s| s.key.clone()).collect();
-    // Columns by the first point's scenario: a sweep does not add or remove campaigns.
-    let figures = Figure::of(base);
+    // Columns by every point, shards' too: a point may set its own campaigns.
+    let figures = Figure::of(&scenarios);
     let threads = args.threads.count();
     let bar = progress::bar(u64::from(count), "points");
     let mut rows: Vec<Row> = Vec::new();
@@ -219,10 +230,11 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::Failed(format!("running {}: {e}", path.display())))?;
         let estimates = summary_estimates(&results);
         let find = |f: &Figure| {
+            let scope = f.scope(scenario)?;
             results
                 .catalog
                 .iter()
-                .position(|&(s, m)| s == f.scope() && m == f.metric)
+                .position(|&(s, m)| s == scope && m == f.metric)
                 .map(|i| estimates[i])
         };
         rows.push((
@@ -311,7 +323,7 @@ pub(super) fn write_page(
             scope: f
                 .campaign
                 .as_ref()
-                .map_or_else(|| "all".to_string(), |(_, name)| format!("campaign:{name}")),
+                .map_or_else(|| "all".to_string(), |name| format!("campaign:{name}")),
             title: f.title(),
             metric: f.metric,
         })
@@ -338,7 +350,6 @@ pub(super) fn read_csv(csv: &[u8]) -> Result<Sweep, String> {
     let Some(key_count) = end.checked_sub(1 + run_wide) else {
         return Err(bad(&"its header has too few columns"));
     };
-    let mut names = Vec::new();
     let mut figures: Vec<Figure> = METRICS
         .iter()
         .map(|&(metric, ci)| Figure {
@@ -349,26 +360,16 @@ pub(super) fn read_csv(csv: &[u8]) -> Result<Sweep, String> {
         .collect();
     for column in campaign_columns.into_iter().rev() {
         figures.push(
-            Figure::parse(column, &mut names)
+            Figure::parse(column)
                 .ok_or_else(|| bad(&format!("its header has an unknown column {column}")))?,
         );
     }
-    let expected: Vec<String> = figures
-        .iter()
-        .flat_map(|f| {
-            let c = f.column();
-            if f.ci {
-                vec![format!("{c}_ci95_low"), format!("{c}_ci95_high"), c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if let Some(column) = columns[1 + key_count..]
-        .iter()
-        .find(|c| !expected.iter().any(|e| e == *c))
-    {
-        return Err(bad(&format!("its header has an unknown column {column}")));
+    // Every figure's columns, in the order `write_csv` writes them.
+    let expected: Vec<String> = figures.iter().flat_map(Figure::columns).collect();
+    if columns[1 + key_count..] != expected {
+        return Err(bad(
+            &"its header's figure columns are not those a sweep writes",
+        ));
     }
     let keys: Vec<String> = columns[1..1 + key_count]
         .iter()
@@ -429,14 +430,7 @@ fn write_csv(
     let mut columns: Vec<String> = std::iter::once("point".to_string())
         .chain(keys.iter().map(|k| spreadsheet_safe(k).into_owned()))
         .collect();
-    for f in figures {
-        let name = f.column();
-        columns.push(name.clone());
-        if f.ci {
-            columns.push(format!("{name}_ci95_low"));
-            columns.push(format!("{name}_ci95_high"));
-        }
-    }
+    columns.extend(figures.iter().flat_map(Figure::columns));
     if header {
         w.write_record(&columns)?;
     }
@@ -493,7 +487,7 @@ pub(super) fn print_table(sweep: &Sweep) -> Result<(), CliError> {
         };
         let label = match &f.campaign {
             None => label.to_string(),
-            Some((_, name)) => format!("{name}: {label}"),
+            Some(name) => format!("{name}: {label}"),
         };
         shown.push((label, i, form));
     }

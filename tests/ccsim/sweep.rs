@@ -245,4 +245,23 @@ fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
     assert!(dir.read("sw/sweep.csv") == dir.read("merged/sweep.csv"));
     assert!(dir.read("sw/report.html") == dir.read("merged/report.html"));
     assert!(String::from_utf8_lossy(&merged.stdout).contains("list: connected"));
+    // A sweep may set the campaigns themselves: each name has its columns, empty at the
+    // points without it.
+    let renamed = dir.again([
+        "sweep",
+        "s.toml",
+        "--set",
+        "campaign.list.name=list,other",
+        "--replications",
+        "2",
+        "--out",
+        "renamed",
+    ]);
+    assert!(renamed.status.success());
+    let rows = csv_rows(&dir.path("renamed/sweep.csv"));
+    for (row, (has, lacks)) in rows.iter().zip([("list", "other"), ("other", "list")]) {
+        let dials = |name: &str| row[&format!("campaign:{name}:dials")].clone();
+        assert!(dials(has).parse::<f64>().unwrap() > 0.0, "{has}");
+        assert_eq!(dials(lacks), "", "{lacks} at the point without it");
+    }
 }
