@@ -56,10 +56,11 @@ const METRICS: [(Metric, bool); 9] = [
 
 /// Each campaign's figures in a sweep row, after the run-wide ones: what blending and
 /// pacing trade against inbound service.
-const CAMPAIGN_METRICS: [Metric; 6] = [
+const CAMPAIGN_METRICS: [Metric; 7] = [
     Metric::Dials,
     Metric::OutboundConnected,
     Metric::DropRate,
+    Metric::DropCapMet,
     Metric::ContactsPerAgentHour,
     Metric::OutboundUtilisation,
     Metric::ListPenetration,
@@ -169,6 +170,17 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
                 "{flag} and --set {key} both set it: give one"
             )));
         }
+    }
+    if let Some(twice) = args
+        .sets
+        .iter()
+        .enumerate()
+        .find(|(i, s)| args.sets[..*i].iter().any(|t| t.key == s.key))
+    {
+        return Err(CliError::Input(format!(
+            "--set {}: the key is given twice: give its values once, separated by commas",
+            twice.1.key
+        )));
     }
     let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_SCENARIO_BYTES)
         .map_err(|e| {
@@ -456,8 +468,8 @@ fn write_csv(
     w.flush()
 }
 
-/// The sweep on screen: the keys, inbound service, and each campaign's connected calls and
-/// drop rate.
+/// The sweep on screen: the keys, inbound service, and each campaign's connected calls,
+/// drop rate and share of days within its cap.
 pub(super) fn print_table(sweep: &Sweep) -> Result<(), CliError> {
     /// How a figure is written in the table.
     #[derive(Clone, Copy)]
@@ -482,7 +494,8 @@ pub(super) fn print_table(sweep: &Sweep) -> Result<(), CliError> {
             (None, Metric::AbandonRate) => ("abandoned", Form::Percent),
             (None, Metric::Occupancy) => ("occupancy", Form::Percent),
             (Some(_), Metric::OutboundConnected) => ("connected", Form::Count),
-            (Some(_), Metric::DropRate) => ("dropped", Form::Percent),
+            (Some(_), Metric::DropRate) => ("drop rate", Form::Percent),
+            (Some(_), Metric::DropCapMet) => ("days within cap", Form::Percent),
             _ => continue,
         };
         let label = match &f.campaign {

@@ -97,10 +97,20 @@ fn bad_keys_and_values_are_errors_naming_the_key() {
         ("agent_group.tier1.staffing.count=10..5", "a range goes up"),
         ("simulation.colour=red", "colour"),
         ("queue.support.handle.cv=0", "queue.support.handle.cv"),
+        // One key, two --set: which values would the rows have?
+        (
+            "queue.support.patience.mean=1m --set queue.support.patience.mean=2m",
+            "given twice",
+        ),
     ] {
+        let mut args = vec!["sweep", "s.toml"];
+        for part in set.split(" --set ") {
+            args.extend(["--set", part]);
+        }
+        args.extend(["--out", "sw"]);
         let run = Ccsim::new()
             .file("s.toml", &scenario("10", "2m"))
-            .args(["sweep", "s.toml", "--set", set, "--out", "sw"])
+            .args(args)
             .run();
         assert_eq!(run.code, 2, "{set}: {}", run.stderr);
         assert!(
@@ -181,6 +191,7 @@ fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
         "dials",
         "outbound_connected",
         "drop_rate",
+        "drop_cap_met",
         "contacts_per_agent_hour",
         "outbound_utilisation",
         "list_penetration",
