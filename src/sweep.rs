@@ -175,7 +175,18 @@ fn set_in(
                 table.remove(other);
             }
         }
-        table.insert(leaf, Item::Value(parse_value(value)));
+        let mut new = parse_value(value);
+        match table.get_mut(leaf) {
+            // The key stays with its comments, and the value with its spacing: the lines and
+            // columns an error names are still the file's.
+            Some(Item::Value(old)) => {
+                *new.decor_mut() = old.decor().clone();
+                *old = new;
+            }
+            _ => {
+                table.insert(leaf, Item::Value(new));
+            }
+        }
         return Ok(());
     };
     let here = if walked.is_empty() {

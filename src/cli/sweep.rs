@@ -283,12 +283,21 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
         crate::shard::write_sweep(folder.path(), &body, base, &scenarios, part)
             .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
         folder.commit()?;
+        let share = match count {
+            0 => format!(
+                "none of the {} points (more shards than points)",
+                points.len()
+            ),
+            _ => format!(
+                "points {first} to {} of {}",
+                first + count - 1,
+                points.len()
+            ),
+        };
         say!(
-            "Sweep shard {} of {} — points {first} to {} of {} — in {}/; merge the shards with `ccsim merge`",
+            "Sweep shard {} of {} — {share} — in {}/; merge the shards with `ccsim merge`",
             spec.index,
             spec.count,
-            (first + count).saturating_sub(1),
-            points.len(),
             out.display()
         );
         return Ok(());

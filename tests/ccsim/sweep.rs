@@ -276,3 +276,60 @@ fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
         assert_eq!(dials(lacks), "", "{lacks} at the point without it");
     }
 }
+
+/// An error in a swept value names the line and column of the key in the file, comments
+/// above it included.
+#[test]
+fn an_error_in_a_swept_value_names_the_files_own_line() {
+    let text = scenario("10", "2m").replace(
+        "patience = ",
+        "# How long callers wait.\n# (Exponential.)\npatience = ",
+    );
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("patience = "))
+        .unwrap();
+    let run = Ccsim::new()
+        .file("s.toml", &text)
+        .args([
+            "sweep",
+            "s.toml",
+            "--set",
+            "queue.support.patience.mean=-1m",
+            "--out",
+            "sw",
+        ])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("s.toml:{line}:")),
+        "line {line} expected in {}",
+        run.stderr
+    );
+}
+
+/// A shard of a sweep with fewer points than shards holds none, and says so.
+#[test]
+fn a_shard_without_points_says_so() {
+    let run = Ccsim::new()
+        .file("s.toml", &scenario("10", "2m"))
+        .args([
+            "sweep",
+            "s.toml",
+            "--set",
+            "queue.support.patience.mean=1m,2m",
+            "--replications",
+            "2",
+            "--shard",
+            "0/4",
+            "--out",
+            "part",
+        ])
+        .run()
+        .success();
+    assert!(
+        run.stdout.contains("none of the 2 points"),
+        "{}",
+        run.stdout
+    );
+}
