@@ -15,9 +15,9 @@ pub struct SweepArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
     /// A key and its values: KEY=V1,V2,… or KEY=A..B (whole numbers) or KEY=A..B..STEP.
-    /// Keys are dotted paths, naming queues, groups and pools:
-    /// queue.support.patience.mean=60s,120s or agent_group.tier1.staffing.count=10..16.
-    /// Repeat for a grid.
+    /// Keys are dotted paths, naming queues, groups, pools and campaigns:
+    /// queue.support.patience.mean=60s,120s, agent_group.tier1.staffing.count=10..16 or
+    /// campaign.renewals.idle_threshold=0..4. Repeat for a grid (each key once).
     #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
     sets: Vec<Setting>,
     /// Output folder for sweep.csv (default: output/sweep-<scenario name>/).
