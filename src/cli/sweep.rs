@@ -112,12 +112,19 @@ impl Figure {
         }
     }
 
-    /// Its columns in `sweep.csv`: the mean's, named by the metric (after `campaign:NAME:`
-    /// for a campaign's, as `summary.csv` names the scope), then its CI's.
+    /// Its scope as `summary.csv` writes it: `all`, or `campaign:NAME`.
+    fn scope_label(&self) -> String {
+        self.campaign
+            .as_ref()
+            .map_or_else(|| "all".to_string(), |name| format!("campaign:{name}"))
+    }
+
+    /// Its columns in `sweep.csv`: the mean's, named by the metric (after its scope and a
+    /// colon for a campaign's), then its CI's.
     fn columns(&self) -> Vec<String> {
         let name = match &self.campaign {
             None => self.metric.name().to_string(),
-            Some(campaign) => format!("campaign:{campaign}:{}", self.metric.name()),
+            Some(_) => format!("{}:{}", self.scope_label(), self.metric.name()),
         };
         if self.ci {
             let (low, high) = (format!("{name}_ci95_low"), format!("{name}_ci95_high"));
@@ -341,10 +348,7 @@ pub(super) fn write_page(
         .figures
         .iter()
         .map(|f| crate::report::SweepFigure {
-            scope: f
-                .campaign
-                .as_ref()
-                .map_or_else(|| "all".to_string(), |name| format!("campaign:{name}")),
+            scope: f.scope_label(),
             title: f.title(),
             metric: f.metric,
         })
