@@ -300,35 +300,40 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let (campaign, pacing) = (&cm.campaign, cm.pacing.as_ref().expect("predictive"));
         let window = self.drop_window_now(k, now);
         // A dial placed changes only the number ringing: not the agents, nor what pacing
-        // has learnt.
+        // has learnt, so one look serves the whole round.
         let ready: u32 = campaign.groups.iter().map(|&g| self.agents.ready(g)).sum();
-        let state = &self.campaigns[k];
+        let state = &mut self.campaigns[k];
         let most = campaign.lines * (ready + state.busy);
-        // Ready agents beyond the threshold, less those live answers holding will take.
-        let free = ready
-            .saturating_sub(campaign.idle_threshold)
-            .saturating_sub(state.held);
-        let agents = (f64::from(free), f64::from(state.busy));
-        loop {
-            let state = &self.campaigns[k];
-            let n = state.ringing + 1;
+        // Ready agents beyond the threshold, less those live answers holding will take;
+        // inbound callers take the ones kept idle first.
+        let unheld = ready.saturating_sub(state.held);
+        let free = unheld.saturating_sub(campaign.idle_threshold);
+        let reserve = unheld.min(campaign.idle_threshold);
+        let look = state.pacing.as_mut().expect("predictive").look(
+            pacing,
+            (free, state.busy, reserve),
+            model.interval_of(now),
+            window,
+        );
+        let stopped = loop {
+            let n = self.campaigns[k].ringing + 1;
             // Pacing first: it stops most rounds, and costs less than settling the list.
-            if n > most
-                || !state
-                    .pacing
-                    .as_ref()
-                    .expect("predictive")
-                    .allows(pacing, n, agents, window)
-            {
-                return Some(window);
+            if n > most || !look.allows(n) {
+                break Some(window);
             }
             if !self.campaign_has_work(k, now) {
-                return None;
+                break None;
             }
             let record = self.take_record(k, now).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
             self.place_dial(slot, now, false);
-        }
+        };
+        self.campaigns[k]
+            .pacing
+            .as_mut()
+            .expect("predictive")
+            .done(look);
+        stopped
     }
 
     /// Schedules manual campaign `k`'s next tick after `now`: ticks come at the rate of its

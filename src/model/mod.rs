@@ -141,25 +141,27 @@ fn most_agents(g: &crate::scenario::AgentGroup) -> u32 {
 }
 
 impl CampaignModel {
-    fn new(
-        c: &Campaign,
-        groups: &[crate::scenario::AgentGroup],
-        calendar: &Calendar,
-    ) -> CampaignModel {
+    /// Campaign `k` of scenario `s`.
+    fn new(s: &Scenario, k: usize) -> CampaignModel {
+        let (c, calendar) = (&s.campaigns[k], s.calendar());
         CampaignModel {
             list: c
                 .list
                 .as_ref()
-                .map(|records| dial_list::ListModel::new(records, calendar)),
+                .map(|records| dial_list::ListModel::new(records, &calendar)),
             campaign: c.clone(),
             preview: c.preview.as_ref().map(Sampler::new),
             talk: Sampler::new(&c.talk),
             wrap_up: c.wrap_up.as_ref().map(Sampler::new),
             dial: DialModel::new(&c.dialing),
             pacing: (c.mode == crate::scenario::DialMode::Predictive)
-                .then(|| pacing::Pacing::new(c)),
+                .then(|| pacing::Pacing::new(s, k)),
             manual: (c.mode == crate::scenario::DialMode::Manual).then(|| {
-                let most: u32 = c.groups.iter().map(|&g| most_agents(&groups[g])).sum();
+                let most: u32 = c
+                    .groups
+                    .iter()
+                    .map(|&g| most_agents(&s.agent_groups[g]))
+                    .sum();
                 let rate = c.manual_rate * f64::from(most.max(1));
                 (most, crate::engine::TICKS_PER_SECOND as f64 / rate)
             }),
@@ -270,10 +272,8 @@ impl Model {
             groups,
             pool_sizes: s.port_pools.iter().map(|p| p.ports).collect(),
             routing: Routing::new(s),
-            campaigns: s
-                .campaigns
-                .iter()
-                .map(|c| CampaignModel::new(c, &s.agent_groups, &s.calendar()))
+            campaigns: (0..s.campaigns.len())
+                .map(|k| CampaignModel::new(s, k))
                 .collect(),
             group_campaigns: (0..s.agent_groups.len())
                 .map(|g| {

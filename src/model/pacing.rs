@@ -2,29 +2,40 @@
 //!
 //! The dialer works for the campaign's agents as a pool. When something changes (an agent is
 //! freed, a dial ends, a retry comes due) it counts the agents a live answer could go to
-//! soon — `A` = the ready ones (beyond `idle_threshold`, less live answers already holding)
+//! soon — `a` = the ready ones (beyond `idle_threshold`, less live answers already holding)
 //! plus, for each agent talking or wrapping up for the campaign, the chance it is free
 //! within a live answer's ring time `h` (`h / E[talk + wrap-up]`, at most 1: exact for
-//! exponential handle times, which have no memory) — and dials while the `n` dials then
-//! ringing, each live with probability `p`, keep the expected share of live answers that find
-//! no agent within the ratio θ:
+//! exponential handle times, which have no memory). Inbound comes first, so callers who
+//! arrive while the dials ring take ready agents before a live answer can: their number `Y`
+//! is Poisson with mean `λ·h`, λ the arrival rate (this interval's) of the queues the
+//! campaign's agents serve at once (at a skill level reached without waiting); the first
+//! `idle_threshold` of them take the agents kept idle for them, the rest `W = (Y − T)⁺`
+//! the agents the dialer counted. The dialer dials while the `n` dials then ringing, each
+//! live with probability `p`, keep the expected share of live answers that find no agent
+//! within the ratio θ:
 //!
 //! ```text
-//! E[(X − A)⁺] ≤ θ · E[X],   X ~ Binomial(n, p)
+//! E[D] ≤ θ · E[X],   D = (X − (a − W)⁺)⁺,   X ~ Binomial(n, p)
 //! ```
 //!
-//! `p` is learnt from the campaign's own dials (its results table's share of connected
-//! results, as if from 50 dials, and then each dial's outcome). θ is steered by stochastic
-//! approximation so that the long-run share of live answers dropped is `drop_target`: after
-//! each live answer, `ln θ += κ (target − d) / target`, where d is 1 if it was dropped and 0
-//! if it talked (κ = 0.01). And the cap is kept over each measurement window: while one more
-//! drop would put the window's abandoned rate above `max_drop_rate`, the dialer dials only
-//! for ready agents (θ = 0, `n ≤ A` with no busy agents counted), as a progressive dialer
-//! would. Dials are also bounded by `lines` per agent working the campaign, by its free
-//! ports and by its hours.
+//! (with no inbound, `W = 0` and `E[D] = E[(X − a)⁺]`). `p` is learnt from the campaign's
+//! own dials (its results table's share of connected results, as if from 50 dials, and
+//! then each dial's outcome). θ is steered by stochastic approximation so that the
+//! long-run share of live answers dropped is `drop_target`: after each live answer,
+//! `ln θ += κ (target − d) / target`, where d is 1 if it was dropped and 0 if it talked
+//! (κ = 0.01). And the cap is kept over each measurement window: while one more drop would
+//! put the window's abandoned rate above `max_drop_rate`, the dialer counts only the agents
+//! ready now (no busy ones) and risks at most 1/20 of the cap (θ = `max_drop_rate` / 20).
+//! With no inbound that is a progressive dialer's "a dial per ready agent"; with inbound,
+//! where any dial may meet a burst of callers, a drop in this guarded state then comes about
+//! once in 20 / `max_drop_rate` live answers, while the window needs about 1 /
+//! `max_drop_rate` answers that talk to make up for one: about one window in twenty left
+//! above the cap by the guard's risk, against a guard that would stop dialing (and so never
+//! make the window up) at the first drop. Dials are also bounded by `lines` per agent
+//! working the campaign, by its free ports and by its hours.
 
 use crate::engine::Ticks;
-use crate::scenario::{Calendar, Campaign, DropWindow, ResultClass};
+use crate::scenario::{Calendar, Campaign, DropWindow, ResultClass, Scenario};
 
 /// Prior weight of the results table's live-answer probability, in dials.
 const PRIOR_DIALS: f64 = 50.0;
@@ -33,6 +44,11 @@ const GAIN: f64 = 0.01;
 /// θ's bounds: dialing never stops altogether nor overdials without limit.
 const THETA_MIN: f64 = 1e-4;
 const THETA_MAX: f64 = 0.5;
+/// The share of the cap a dial may risk while one more drop would break it.
+const GUARD_SHARE: f64 = 0.05;
+/// Inbound callers' Poisson probabilities below this (past the mean) are left out of the
+/// claim: they change the expected drops by less than the sum's rounding.
+const NEGLIGIBLE: f64 = 1e-17;
 
 /// A predictive campaign's pacing constants, from its scenario.
 pub struct Pacing {
@@ -40,6 +56,9 @@ pub struct Pacing {
     prior: f64,
     /// The chance an agent busy with the campaign is free within a live answer's ring.
     free_soon: f64,
+    /// For each interval, the inbound callers expected to claim the campaign's agents
+    /// during a live answer's ring (`λ·h`); empty when its agents serve no queue at once.
+    claims: Vec<f64>,
     cap: f64,
     /// θ's factors after a live answer that talked and one that was dropped.
     up: f64,
@@ -49,7 +68,9 @@ pub struct Pacing {
 }
 
 impl Pacing {
-    pub fn new(c: &Campaign) -> Pacing {
+    /// Campaign `k` of scenario `s`.
+    pub fn new(s: &Scenario, k: usize) -> Pacing {
+        let c: &Campaign = &s.campaigns[k];
         let d = &c.dialing;
         let prior: f64 = d
             .results
@@ -57,11 +78,37 @@ impl Pacing {
             .filter(|(r, _)| d.class(*r) == ResultClass::Connected)
             .map(|(_, p)| p)
             .sum();
+        // Until a live answer looks for an agent: its pickup, and detection's listening.
         let ring = d
             .answer_after
             .mean()
-            .min(crate::engine::secs_from_ticks(d.ring_timeout));
+            .min(crate::engine::secs_from_ticks(d.ring_timeout))
+            + c.amd
+                .map_or(0.0, |amd| crate::engine::secs_from_ticks(amd.seconds));
         let handle = c.talk.mean() + c.wrap_up.as_ref().map_or(0.0, |w| w.mean());
+        let inbound: Vec<_> = (0..s.queues.len())
+            .filter(|&q| {
+                c.groups.iter().any(|&g| {
+                    s.agent_groups[g]
+                        .level(q)
+                        .is_some_and(|l| s.queues[q].overflow_wait(l) == 0)
+                })
+            })
+            .collect();
+        let per_second = ring / crate::engine::secs_from_ticks(s.interval);
+        let claims = if inbound.is_empty() {
+            Vec::new()
+        } else {
+            (0..s.intervals())
+                .map(|i| {
+                    inbound
+                        .iter()
+                        .map(|&q| s.queues[q].arrivals.get(i))
+                        .sum::<f64>()
+                        * per_second
+                })
+                .collect()
+        };
         let target = c.drop_target;
         Pacing {
             prior,
@@ -70,6 +117,7 @@ impl Pacing {
             } else {
                 1.0
             },
+            claims,
             cap: c.max_drop_rate,
             up: GAIN.exp(),
             down: (GAIN * (target - 1.0) / target).exp(),
@@ -92,6 +140,30 @@ pub struct PacingState {
     window_dropped: u64,
     /// Which window the times asked about fall in.
     clock: WindowClock,
+    /// A look's table of inbound's claim and the probabilities it is made from, kept for
+    /// the next look's reuse.
+    claim: Vec<f64>,
+    w_pmf: Vec<f64>,
+}
+
+/// What the dialer may risk in one look at a campaign: the agents a live answer may find,
+/// inbound's claim on them, and the share of live answers it may let find none.
+pub struct Look {
+    agents: f64,
+    ratio: f64,
+    hit: f64,
+    /// `claim[x]` = E[(agents − x − W)⁺] for x = 0..=⌊agents⌋; empty when inbound claims
+    /// nothing (W = 0).
+    claim: Vec<f64>,
+}
+
+impl Look {
+    /// Whether `n` dials may ring at once.
+    #[inline]
+    pub fn allows(&self, n: u32) -> bool {
+        expected_drops(n, self.hit, self.agents, &self.claim)
+            <= self.ratio * f64::from(n) * self.hit
+    }
 }
 
 impl PacingState {
@@ -105,6 +177,8 @@ impl PacingState {
             window_live: 0,
             window_dropped: 0,
             clock: WindowClock::new(),
+            claim: Vec::new(),
+            w_pmf: Vec::new(),
         }
     }
 
@@ -141,22 +215,112 @@ impl PacingState {
         }
     }
 
-    /// Whether `n` dials may ring at once in `window` with `ready` agents free for the
-    /// campaign and `busy` working for it.
-    pub fn allows(&self, p: &Pacing, n: u32, (ready, busy): (f64, f64), window: i64) -> bool {
+    /// A look in `window` and `interval` with `free` agents ready beyond those kept idle
+    /// and `busy` working for the campaign; `reserve` ready agents are kept idle for
+    /// inbound. Give it back with [`PacingState::done`], to reuse its table.
+    pub fn look(
+        &mut self,
+        p: &Pacing,
+        (free, busy, reserve): (u32, u32, u32),
+        interval: usize,
+        window: i64,
+    ) -> Look {
         let (live, dropped) = if window == self.window {
             (self.window_live, self.window_dropped)
         } else {
             (0, 0)
         };
-        // One more drop would break the window's cap: dial only for agents ready now.
-        if (dropped + 1) as i64 as f64 > p.cap * (live + 1) as i64 as f64 {
-            return f64::from(n) <= ready;
+        // One more drop would break the window's cap: count only the agents ready now.
+        let (agents, ratio) = if (dropped + 1) as i64 as f64 > p.cap * (live + 1) as i64 as f64 {
+            (f64::from(free), p.cap * GUARD_SHARE)
+        } else {
+            (f64::from(free) + f64::from(busy) * p.free_soon, self.theta)
+        };
+        let mut claim = std::mem::take(&mut self.claim);
+        claim.clear();
+        if let Some(&mean) = p.claims.get(interval)
+            && mean > 0.0
+        {
+            claim_table(mean, reserve, agents, &mut self.w_pmf, &mut claim);
         }
-        let hit = self.hit;
-        let agents = ready + busy * p.free_soon;
-        expected_excess(n, hit, agents) <= self.theta * f64::from(n) * hit
+        Look {
+            agents,
+            ratio,
+            hit: self.hit,
+            claim,
+        }
     }
+
+    /// Takes a look back, keeping its table's room.
+    pub fn done(&mut self, look: Look) {
+        self.claim = look.claim;
+    }
+}
+
+/// Fills `claim` with E[(a − x − W)⁺] for x = 0..=⌊a⌋ (nothing for a ≤ 0), where
+/// W = (Y − reserve)⁺ and Y ~ Poisson(`mean`).
+/// `w_pmf` is room for W's probabilities.
+fn claim_table(mean: f64, reserve: u32, a: f64, w_pmf: &mut Vec<f64>, claim: &mut Vec<f64>) {
+    if a <= 0.0 {
+        return;
+    }
+    let top = a as i64 as usize;
+    // W's probabilities for w = 0..=top, left off where Y's become negligible.
+    w_pmf.clear();
+    let mut py = (-mean).exp();
+    let mut at_most = 0.0;
+    let mut y = 0u32;
+    while w_pmf.len() <= top {
+        let yf = f64::from(y);
+        if y < reserve {
+            at_most += py;
+        } else if y == reserve {
+            w_pmf.push(at_most + py);
+        } else {
+            if yf > mean && py < NEGLIGIBLE {
+                break;
+            }
+            w_pmf.push(py);
+        }
+        y += 1;
+        py *= mean / f64::from(y);
+    }
+    claim.extend((0..=top).map(|x| {
+        let b = a - x as f64;
+        w_pmf
+            .iter()
+            .take(top - x + 1)
+            .enumerate()
+            .map(|(w, q)| (b - w as f64) * q)
+            .sum::<f64>()
+    }));
+}
+
+/// E[(X − (a − W)⁺)⁺] for X ~ Binomial(n, p), W independent of it with
+/// `claim[x]` = E[(a − x − W)⁺] (see [`claim_table`]): the expected live answers of n
+/// dials that find none of `a` agents inbound left. It is n·p − E[(a − W)⁺] +
+/// E[(a − X − W)⁺], a sum over the few values of X below the agents rather than the many
+/// above. An empty `claim` is W = 0: E[(X − a)⁺].
+pub fn expected_drops(n: u32, p: f64, a: f64, claim: &[f64]) -> f64 {
+    if claim.is_empty() {
+        return expected_excess(n, p, a);
+    }
+    let n_f = f64::from(n);
+    // `claim` is not empty: a > 0, and its last index is ⌊a⌋.
+    let top = (claim.len() - 1).min(n as usize);
+    let below = if p >= 1.0 {
+        claim.get(n as usize).copied().unwrap_or(0.0)
+    } else {
+        let odds = p / (1.0 - p);
+        let mut pmf = powi(1.0 - p, n);
+        let mut below = 0.0;
+        for (x, c) in claim.iter().enumerate().take(top + 1) {
+            below += c * pmf;
+            pmf *= f64::from(n - x as u32) / (x as f64 + 1.0) * odds;
+        }
+        below
+    };
+    (n_f * p - claim[0] + below).max(0.0)
 }
 
 /// A campaign's measurement window of the times asked for, remembered with its bounds:
@@ -190,7 +354,7 @@ impl WindowClock {
 
 /// E[(X − a)⁺] for X ~ Binomial(n, p) and a ≥ 0: n·p − a + Σ_{x ≤ a} (a − x)·P(X = x), a
 /// sum over the few values below the agents available rather than the many above.
-pub fn expected_excess(n: u32, p: f64, a: f64) -> f64 {
+fn expected_excess(n: u32, p: f64, a: f64) -> f64 {
     let n_f = f64::from(n);
     if a <= 0.0 {
         return n_f * p;
@@ -288,6 +452,51 @@ mod tests {
                         (fast - slow).abs() < 1e-9,
                         "n {n} p {p} a {a}: {fast} vs {slow}"
                     );
+                }
+            }
+        }
+    }
+
+    /// E[(X − (a − W)⁺)⁺] with W = (Y − reserve)⁺, Y ~ Poisson(mean), summed over both
+    /// distributions by the definition.
+    fn drops_by_definition(n: u32, p: f64, a: f64, mean: f64, reserve: u32) -> f64 {
+        let x_pmf: Vec<f64> = (0..=n).map(|x| by_definition_pmf(n, p, x)).collect();
+        let mut total = 0.0;
+        let mut py = (-mean).exp();
+        for y in 0..200u32 {
+            let w = f64::from(y.saturating_sub(reserve));
+            let left = (a - w).max(0.0);
+            for (x, q) in x_pmf.iter().enumerate() {
+                total += py * q * (x as f64 - left).max(0.0);
+            }
+            py *= mean / f64::from(y + 1);
+        }
+        total
+    }
+
+    fn by_definition_pmf(n: u32, p: f64, x: u32) -> f64 {
+        let choose = (0..x).fold(1.0, |c, i| c * f64::from(n - i) / f64::from(i + 1));
+        choose * p.powi(x as i32) * (1.0 - p).powi((n - x) as i32)
+    }
+
+    #[test]
+    fn the_expected_drops_with_inbound_s_claim_are_those_of_the_definition() {
+        let (mut w_pmf, mut claim) = (Vec::new(), Vec::new());
+        for n in [1, 2, 5, 12, 40] {
+            for p in [0.05, 0.3, 0.7, 1.0] {
+                for a in [0.5, 1.0, 2.7, 6.0, 50.0] {
+                    for mean in [0.01, 0.5, 3.0, 20.0] {
+                        for reserve in [0, 1, 3] {
+                            claim.clear();
+                            claim_table(mean, reserve, a, &mut w_pmf, &mut claim);
+                            let fast = expected_drops(n, p, a, &claim);
+                            let slow = drops_by_definition(n, p, a, mean, reserve);
+                            assert!(
+                                (fast - slow).abs() < 1e-9,
+                                "n {n} p {p} a {a} mean {mean} reserve {reserve}: {fast} vs {slow}"
+                            );
+                        }
+                    }
                 }
             }
         }

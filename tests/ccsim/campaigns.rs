@@ -762,6 +762,47 @@ fn predictive_dialing_keeps_the_cap_and_talks_more_than_progressive() {
     assert_eq!(progressive.get("campaign:list", "dropped").mean, 0.0);
 }
 
+/// Inbound comes first: callers who arrive while a predictive dial rings take the agents it
+/// was placed for. The pacer counts that claim, so with no agents kept idle for inbound
+/// (`idle_threshold = 0`) and heavy inbound load (120 calls an hour on the bundled blended
+/// day's 14 agents) a 1 % cap still holds: the long-run share of live answers dropped has
+/// its 95 % CI below the cap, and most days (the CI's lower bound above a half) keep every
+/// window within it. Without the claim, 9 % of live answers were dropped and no day kept
+/// the cap.
+#[test]
+fn predictive_dialing_keeps_the_cap_while_inbound_takes_agents_first() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/blended.toml"
+    ))
+    .unwrap();
+    let mut replaced = 0;
+    let scenario: String = base
+        .lines()
+        .map(|l| {
+            let new = if l.starts_with("idle_threshold = ") {
+                "idle_threshold = 0"
+            } else if l.starts_with("max_drop_rate = ") {
+                "max_drop_rate = \"1%\""
+            } else if l.starts_with("arrivals = ") {
+                "arrivals = { per_hour = 120 }"
+            } else {
+                return format!("{l}\n");
+            };
+            replaced += 1;
+            format!("{new}\n")
+        })
+        .collect();
+    assert_eq!(replaced, 3, "the blended day's keys moved");
+    let day = Ccsim::simulate(&scenario, &[]).summary();
+    let drop_rate = day.get("campaign:renewals", "drop_rate");
+    let kept = day.get("campaign:renewals", "drop_cap_met");
+    eprintln!("drop rate {drop_rate:?}, days within the cap {kept:?}");
+    assert!(day.get("campaign:renewals", "dropped").mean > 0.0);
+    assert!(drop_rate.hi < 0.01, "{drop_rate:?}");
+    assert!(kept.lo > 0.5, "{kept:?}");
+}
+
 /// A tighter cap (and target) costs talk time: pacing backs off, under the same draws.
 #[test]
 fn a_tighter_cap_paces_more_slowly() {

@@ -27,7 +27,7 @@ seed = 11
 
 [[port_pool]]
 name = "trunk"
-ports = 14
+ports = 11
 
 [[queue]]
 name = "service"
