@@ -315,25 +315,20 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
             model.interval_of(now),
             window,
         );
-        let stopped = loop {
-            let n = self.campaigns[k].ringing + 1;
+        loop {
+            let state = &mut self.campaigns[k];
+            let n = state.ringing + 1;
             // Pacing first: it stops most rounds, and costs less than settling the list.
-            if n > most || !look.allows(n) {
-                break Some(window);
+            if n > most || !state.pacing.as_mut().expect("predictive").allows(&look, n) {
+                return Some(window);
             }
             if !self.campaign_has_work(k, now) {
-                break None;
+                return None;
             }
             let record = self.take_record(k, now).expect("a record is due");
             let slot = self.new_dial(k, None, record, Phase::Dialing, now);
             self.place_dial(slot, now, false);
-        };
-        self.campaigns[k]
-            .pacing
-            .as_mut()
-            .expect("predictive")
-            .done(look);
-        stopped
+        }
     }
 
     /// Schedules manual campaign `k`'s next tick after `now`: ticks come at the rate of its

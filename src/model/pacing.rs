@@ -140,30 +140,20 @@ pub struct PacingState {
     window_dropped: u64,
     /// Which window the times asked about fall in.
     clock: WindowClock,
-    /// A look's table of inbound's claim and the probabilities it is made from, kept for
-    /// the next look's reuse.
-    claim: Vec<f64>,
-    w_pmf: Vec<f64>,
+    /// Inbound arrivals during a ring, in the interval last looked in.
+    arrivals: Arrivals,
 }
 
 /// What the dialer may risk in one look at a campaign: the agents a live answer may find,
-/// inbound's claim on them, and the share of live answers it may let find none.
+/// the ready agents kept idle for inbound, whether inbound claims them, and the share of
+/// live answers it may let find none.
+#[derive(Clone, Copy)]
 pub struct Look {
     agents: f64,
     ratio: f64,
     hit: f64,
-    /// `claim[x]` = E[(agents − x − W)⁺] for x = 0..=⌊agents⌋; empty when inbound claims
-    /// nothing (W = 0).
-    claim: Vec<f64>,
-}
-
-impl Look {
-    /// Whether `n` dials may ring at once.
-    #[inline]
-    pub fn allows(&self, n: u32) -> bool {
-        expected_drops(n, self.hit, self.agents, &self.claim)
-            <= self.ratio * f64::from(n) * self.hit
-    }
+    reserve: u32,
+    claimed: bool,
 }
 
 impl PacingState {
@@ -177,8 +167,7 @@ impl PacingState {
             window_live: 0,
             window_dropped: 0,
             clock: WindowClock::new(),
-            claim: Vec::new(),
-            w_pmf: Vec::new(),
+            arrivals: Arrivals::new(),
         }
     }
 
@@ -217,7 +206,7 @@ impl PacingState {
 
     /// A look in `window` and `interval` with `free` agents ready beyond those kept idle
     /// and `busy` working for the campaign; `reserve` ready agents are kept idle for
-    /// inbound. Give it back with [`PacingState::done`], to reuse its table.
+    /// inbound.
     pub fn look(
         &mut self,
         p: &Pacing,
@@ -236,91 +225,133 @@ impl PacingState {
         } else {
             (f64::from(free) + f64::from(busy) * p.free_soon, self.theta)
         };
-        let mut claim = std::mem::take(&mut self.claim);
-        claim.clear();
-        if let Some(&mean) = p.claims.get(interval)
-            && mean > 0.0
-        {
-            claim_table(mean, reserve, agents, &mut self.w_pmf, &mut claim);
-        }
+        let claimed = match p.claims.get(interval) {
+            Some(&mean) if mean > 0.0 => {
+                self.arrivals.enter(interval, mean);
+                true
+            }
+            _ => false,
+        };
         Look {
             agents,
             ratio,
             hit: self.hit,
-            claim,
+            reserve,
+            claimed,
         }
     }
 
-    /// Takes a look back, keeping its table's room.
-    pub fn done(&mut self, look: Look) {
-        self.claim = look.claim;
-    }
-}
-
-/// Fills `claim` with E[(a − x − W)⁺] for x = 0..=⌊a⌋ (nothing for a ≤ 0), where
-/// W = (Y − reserve)⁺ and Y ~ Poisson(`mean`).
-/// `w_pmf` is room for W's probabilities.
-fn claim_table(mean: f64, reserve: u32, a: f64, w_pmf: &mut Vec<f64>, claim: &mut Vec<f64>) {
-    if a <= 0.0 {
-        return;
-    }
-    let top = a as i64 as usize;
-    // W's probabilities for w = 0..=top, left off where Y's become negligible.
-    w_pmf.clear();
-    let mut py = (-mean).exp();
-    let mut at_most = 0.0;
-    let mut y = 0u32;
-    while w_pmf.len() <= top {
-        let yf = f64::from(y);
-        if y < reserve {
-            at_most += py;
-        } else if y == reserve {
-            w_pmf.push(at_most + py);
-        } else {
-            if yf > mean && py < NEGLIGIBLE {
-                break;
-            }
-            w_pmf.push(py);
+    /// Whether `look` allows `n` dials to ring at once. Inbound's claim is worked out only
+    /// when it decides: it can only add drops, and at most E[W] of them (D ≤ (X − a)⁺ + W).
+    #[inline]
+    pub fn allows(&mut self, look: &Look, n: u32) -> bool {
+        let allowed = look.ratio * f64::from(n) * look.hit;
+        let without = expected_excess(n, look.hit, look.agents);
+        if without > allowed {
+            return false;
         }
-        y += 1;
-        py *= mean / f64::from(y);
+        if !look.claimed {
+            return true;
+        }
+        let arrivals = &mut self.arrivals;
+        without + arrivals.claim_mean(look.reserve) <= allowed
+            || expected_drops(n, look.hit, look.agents, look.reserve, arrivals) <= allowed
     }
-    claim.extend((0..=top).map(|x| {
-        let b = a - x as f64;
-        w_pmf
-            .iter()
-            .take(top - x + 1)
-            .enumerate()
-            .map(|(w, q)| (b - w as f64) * q)
-            .sum::<f64>()
-    }));
 }
 
-/// E[(X − (a − W)⁺)⁺] for X ~ Binomial(n, p), W independent of it with
-/// `claim[x]` = E[(a − x − W)⁺] (see [`claim_table`]): the expected live answers of n
-/// dials that find none of `a` agents inbound left. It is n·p − E[(a − W)⁺] +
-/// E[(a − X − W)⁺], a sum over the few values of X below the agents rather than the many
-/// above. An empty `claim` is W = 0: E[(X − a)⁺].
-pub fn expected_drops(n: u32, p: f64, a: f64, claim: &[f64]) -> f64 {
-    if claim.is_empty() {
-        return expected_excess(n, p, a);
+/// The law of Y, inbound callers arriving during a live answer's ring (Poisson) in one
+/// interval, as partial sums: `sums[j]` = (P(Y ≤ j), E[Y; Y ≤ j]), extended as far as
+/// looks need them, and no further than Y's probabilities matter.
+struct Arrivals {
+    interval: usize,
+    mean: f64,
+    /// P(Y = sums.len()), the next term.
+    next: f64,
+    sums: Vec<(f64, f64)>,
+    /// Set when the terms left are negligible: the sums stay at their last value.
+    complete: bool,
+}
+
+impl Arrivals {
+    fn new() -> Arrivals {
+        Arrivals {
+            interval: usize::MAX,
+            mean: 0.0,
+            next: 0.0,
+            sums: Vec::new(),
+            complete: true,
+        }
     }
+
+    /// Y of `mean` in `interval`, whose sums are kept while looks stay in it.
+    fn enter(&mut self, interval: usize, mean: f64) {
+        if interval != self.interval {
+            self.interval = interval;
+            self.mean = mean;
+            self.next = (-mean).exp();
+            self.sums.clear();
+            self.complete = false;
+        }
+    }
+
+    /// E[W] = E[(Y − T)⁺] = E[Y] − T + T·P(Y ≤ T) − E[Y; Y ≤ T].
+    fn claim_mean(&mut self, reserve: u32) -> f64 {
+        let (at_most, mean_part) = self.sums(reserve as usize);
+        let t = f64::from(reserve);
+        (self.mean - t + t * at_most - mean_part).max(0.0)
+    }
+
+    /// (P(Y ≤ j), E[Y; Y ≤ j]).
+    #[inline]
+    fn sums(&mut self, j: usize) -> (f64, f64) {
+        while self.sums.len() <= j && !self.complete {
+            let y = self.sums.len() as f64;
+            let (at_most, mean_part) = self.sums.last().copied().unwrap_or((0.0, 0.0));
+            self.sums
+                .push((at_most + self.next, mean_part + y * self.next));
+            self.next *= self.mean / (y + 1.0);
+            self.complete = y + 1.0 > self.mean && self.next < NEGLIGIBLE;
+        }
+        self.sums[j.min(self.sums.len() - 1)]
+    }
+}
+
+/// E[(X − (a − W)⁺)⁺] for X ~ Binomial(n, p) and W = (Y − T)⁺, T = `reserve`, Y of
+/// `arrivals`, independent: the expected live answers of n dials that find none of `a`
+/// agents inbound left. It is n·p − h(0) + E[h(X)] with h(x) = E[(a − x − W)⁺], a sum over
+/// the few values of X below the agents rather than the many above; and by parts, with
+/// j = ⌊a⌋ − x + T, h(x) = (a − x + T)·P(Y ≤ j) − E[Y; Y ≤ j] + E[Y; Y ≤ T] − T·P(Y ≤ T),
+/// a term for each x.
+fn expected_drops(n: u32, p: f64, a: f64, reserve: u32, arrivals: &mut Arrivals) -> f64 {
     let n_f = f64::from(n);
-    // `claim` is not empty: a > 0, and its last index is ⌊a⌋.
-    let top = (claim.len() - 1).min(n as usize);
+    if a <= 0.0 {
+        return n_f * p;
+    }
+    let (top, t) = (a as i64 as usize, f64::from(reserve));
+    let (at_most_t, mean_part_t) = arrivals.sums(reserve as usize);
+    let kept = mean_part_t - t * at_most_t;
+    let mut h = |x: usize| {
+        let (at_most, mean_part) = arrivals.sums(top - x + reserve as usize);
+        (a - x as f64 + t) * at_most - mean_part + kept
+    };
+    let h0 = h(0);
     let below = if p >= 1.0 {
-        claim.get(n as usize).copied().unwrap_or(0.0)
+        if n as usize <= top {
+            h(n as usize)
+        } else {
+            0.0
+        }
     } else {
         let odds = p / (1.0 - p);
         let mut pmf = powi(1.0 - p, n);
         let mut below = 0.0;
-        for (x, c) in claim.iter().enumerate().take(top + 1) {
-            below += c * pmf;
+        for x in 0..=top.min(n as usize) {
+            below += h(x) * pmf;
             pmf *= f64::from(n - x as u32) / (x as f64 + 1.0) * odds;
         }
         below
     };
-    (n_f * p - claim[0] + below).max(0.0)
+    (n_f * p - h0 + below).max(0.0)
 }
 
 /// A campaign's measurement window of the times asked for, remembered with its bounds:
@@ -481,20 +512,65 @@ mod tests {
 
     #[test]
     fn the_expected_drops_with_inbound_s_claim_are_those_of_the_definition() {
-        let (mut w_pmf, mut claim) = (Vec::new(), Vec::new());
-        for n in [1, 2, 5, 12, 40] {
-            for p in [0.05, 0.3, 0.7, 1.0] {
-                for a in [0.5, 1.0, 2.7, 6.0, 50.0] {
-                    for mean in [0.01, 0.5, 3.0, 20.0] {
-                        for reserve in [0, 1, 3] {
-                            claim.clear();
-                            claim_table(mean, reserve, a, &mut w_pmf, &mut claim);
-                            let fast = expected_drops(n, p, a, &claim);
+        for (interval, mean) in [0.01, 0.5, 3.0, 20.0].into_iter().enumerate() {
+            // One law for the whole interval, its sums extended as the looks need them.
+            let mut arrivals = Arrivals::new();
+            arrivals.enter(interval, mean);
+            for a in [0.5, 1.0, 2.7, 6.0, 50.0] {
+                for reserve in [0, 1, 3] {
+                    for n in [1, 2, 5, 12, 40] {
+                        for p in [0.05, 0.3, 0.7, 1.0] {
+                            let fast = expected_drops(n, p, a, reserve, &mut arrivals);
                             let slow = drops_by_definition(n, p, a, mean, reserve);
                             assert!(
                                 (fast - slow).abs() < 1e-9,
                                 "n {n} p {p} a {a} mean {mean} reserve {reserve}: {fast} vs {slow}"
                             );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The look's shortcuts (no inbound claim counted when even without it the dial is
+    /// refused; at most E[W] more drops) decide as the exact expected drops do.
+    #[test]
+    fn a_look_decides_as_its_expected_drops_say() {
+        let pacing = Pacing {
+            prior: 0.3,
+            free_soon: 0.1,
+            claims: Vec::new(),
+            cap: 0.03,
+            up: 1.0,
+            down: 1.0,
+            theta: 0.02,
+        };
+        for (interval, mean) in [0.01, 0.5, 3.0].into_iter().enumerate() {
+            for a in [0.5, 2.7, 6.0, 12.0] {
+                for reserve in [0, 2] {
+                    for ratio in [1e-3, 0.02, 0.3] {
+                        for hit in [0.1, 0.3, 0.7] {
+                            let mut state = PacingState::new(&pacing);
+                            state.arrivals.enter(interval, mean);
+                            let look = Look {
+                                agents: a,
+                                ratio,
+                                hit,
+                                reserve,
+                                claimed: true,
+                            };
+                            for n in 1..30 {
+                                let mut exact = Arrivals::new();
+                                exact.enter(interval, mean);
+                                let drops = expected_drops(n, hit, a, reserve, &mut exact);
+                                let allowed = ratio * f64::from(n) * hit;
+                                assert_eq!(
+                                    state.allows(&look, n),
+                                    drops <= allowed,
+                                    "n {n} a {a} mean {mean} reserve {reserve}: {drops} vs {allowed}"
+                                );
+                            }
                         }
                     }
                 }
