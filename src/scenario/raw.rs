@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a scenario: a [simulation] table, and [[queue]], [[agent_group]] and other tables"
+)]
 pub struct RawScenario {
     /// A JSON-lines file of scheduled callback requests, relative to the scenario.
     pub callback_requests: Option<Spanned<String>>,
@@ -27,7 +30,10 @@ pub struct RawScenario {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [simulation] table with start, duration and interval"
+)]
 pub struct RawSimulation {
     pub name: Option<Spanned<String>>,
     pub start: Spanned<String>,
@@ -41,7 +47,10 @@ pub struct RawSimulation {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [service_level] table such as { threshold = \"20s\", target = \"80%\" }"
+)]
 pub struct RawServiceLevel {
     pub threshold: Option<Spanned<Duration>>,
     pub definition: Option<Spanned<String>>,
@@ -50,14 +59,20 @@ pub struct RawServiceLevel {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[port_pool]] table with name and ports"
+)]
 pub struct RawPortPool {
     pub name: Spanned<String>,
     pub ports: Spanned<u32>,
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[queue]] table with name, arrivals and handle"
+)]
 pub struct RawQueue {
     pub name: Spanned<String>,
     pub port_pool: Option<Spanned<String>>,
@@ -73,7 +88,10 @@ pub struct RawQueue {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { per_hour = 120 }, { per_interval = [40, 60] } or { file = \"forecast.csv\", column = \"calls\" }"
+)]
 pub struct RawArrivals {
     pub per_interval: Option<Spanned<Vec<Spanned<f64>>>>,
     pub per_hour: Option<Spanned<f64>>,
@@ -85,7 +103,10 @@ pub struct RawArrivals {
 /// One table for every distribution; which keys apply depends on `dist`, and keys that do
 /// not apply are errors (checked in validation, where the message can say which apply).
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a distribution such as { dist = \"exponential\", mean = \"4m\" }"
+)]
 pub struct RawDistribution {
     pub dist: Spanned<String>,
     pub value: Option<Spanned<Duration>>,
@@ -99,7 +120,10 @@ pub struct RawDistribution {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an [[agent_group]] table with name and queues"
+)]
 pub struct RawAgentGroup {
     pub name: Spanned<String>,
     pub queues: Spanned<Vec<Spanned<String>>>,
@@ -118,7 +142,10 @@ pub struct RawAgentGroup {
 
 /// `[[agent_group.shift]]`: `count` agents from a clock time, every day.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a shift such as { start = \"08:00\", length = \"8h\", count = 5 }"
+)]
 pub struct RawShift {
     pub start: Spanned<String>,
     pub length: Spanned<Duration>,
@@ -128,7 +155,10 @@ pub struct RawShift {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a break such as { after = \"2h\", length = \"15m\" }"
+)]
 pub struct RawBreak {
     pub after: Spanned<Duration>,
     pub length: Spanned<Duration>,
@@ -137,14 +167,20 @@ pub struct RawBreak {
 
 /// `[agent_group.not_ready]`: random aux periods (shrinkage) while on shift.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { every = { dist = \"exponential\", mean = \"1h\" }, length = { dist = \"constant\", value = \"5m\" } }"
+)]
 pub struct RawNotReady {
     pub every: Spanned<RawDistribution>,
     pub length: Spanned<RawDistribution>,
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { count = 14 }, { per_interval = [10, 12] } or { file = \"staffing.csv\", column = \"agents\" }"
+)]
 pub struct RawStaffing {
     pub per_interval: Option<Spanned<Vec<Spanned<u32>>>>,
     pub count: Option<Spanned<u32>>,
@@ -155,7 +191,10 @@ pub struct RawStaffing {
 
 /// `[[campaign]]`: an outbound list dialed by agents of some groups.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[campaign]] table with name, mode, groups and talk"
+)]
 pub struct RawCampaign {
     pub name: Spanned<String>,
     pub mode: Spanned<String>,
@@ -201,7 +240,10 @@ pub struct RawCampaign {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { accuracy = \"90%\", seconds = \"2s\" }"
+)]
 pub struct RawAmd {
     /// The share of answers (live or machine) it judges right.
     pub accuracy: Spanned<Share>,
@@ -212,7 +254,10 @@ pub struct RawAmd {
 }
 
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { from = \"13:00\", to = \"18:00\" }"
+)]
 pub struct RawHours {
     pub from: Spanned<String>,
     pub to: Spanned<String>,
@@ -220,7 +265,7 @@ pub struct RawHours {
 
 /// `[queue.callback]`.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [queue.callback] table")]
 pub struct RawCallback {
     pub offer_after: Option<Spanned<Duration>>,
     pub offer_on_entry_over: Option<Spanned<Duration>>,
@@ -243,7 +288,10 @@ pub struct RawCallback {
 /// One line of the callback requests file, with the field names of the source (seed 000).
 /// Fields the model has no use for are still checked, so that a malformed file is caught.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object with CustomerNumber, DestinationNumber, CallbackSubroutine and OtherCallbackProperties"
+)]
 pub struct RawCallbackRequest {
     #[serde(rename = "CustomerName")]
     pub _customer_name: Option<String>,
@@ -265,7 +313,7 @@ pub struct RawCallbackRequest {
 
 /// `OtherCallbackProperties` of a request.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an object with ClientAvailableFrom")]
 pub struct RawCallbackProperties {
     #[serde(rename = "ClientAvailableFrom")]
     pub client_available_from: String,

@@ -10,7 +10,8 @@ use std::fmt;
 pub struct Share(pub f64);
 
 /// What a share may be written as, for messages.
-pub const SHARE_HELP: &str = "give a fraction from 0 to 1 (0.8) or a percentage (80%)";
+pub const SHARE_HELP: &str =
+    "give a fraction from 0 to 1 (0.8) or a percentage from 0% to 100% (80%)";
 
 impl Share {
     /// `text` as a share: a number from 0 to 1, or a percentage from 0 % to 100 %.

@@ -313,7 +313,22 @@ const CASES: &[Case] = &[
         new: "definition = \"offered\"\ntarget = 80",
         marker: "target",
         key: "service_level.target",
-        words: "80 is not a share: give a fraction from 0 to 1 (0.8) or a percentage (80%)",
+        words: "80 is not a share: give a fraction from 0 to 1 (0.8) or a percentage from 0% to 100% (80%)",
+    },
+    // A value where a table belongs: the message shows the table it wants.
+    Case {
+        old: "handle = { dist = \"lognormal\", mean = \"4m\", cv = 0.7 }",
+        new: "handle = \"4m\"",
+        marker: "handle =",
+        key: "queue.support.handle",
+        words: "expected a distribution such as { dist = \"exponential\", mean = \"4m\" }",
+    },
+    Case {
+        old: "staffing = { per_interval = [3, 4, 5, 6] }",
+        new: "staffing = 5",
+        marker: "staffing =",
+        key: "agent_group.tier1.staffing",
+        words: "expected a table such as { count = 14 }",
     },
     // Limits that keep a typo from exhausting memory or running forever.
     Case {

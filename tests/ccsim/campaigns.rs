@@ -526,6 +526,7 @@ results = { OK = 1 }"#;
             "campaign.list.amd.accuracy",
         ),
         (format!("{good}\nlines = 2"), "campaign.list.lines"),
+        (format!("{good}\nhours = \"13:00\""), "campaign.list.hours"),
         // Nothing holds a live answer, and nothing drops one, in progressive mode.
         (
             format!("{good}\ndrop_after = \"5s\""),
