@@ -266,8 +266,11 @@ fn chart(
                     segments.push(Vec::new());
                 }
             }
+            // Whether a band is drawn: figures without a CI (an expected count) have none.
+            let mut banded = false;
             for segment in segments.iter().filter(|s| !s.is_empty()) {
                 if line.band && segment.iter().all(|(_, e)| e.ci_low.is_finite()) {
+                    banded = true;
                     let upper = segment.iter().map(|(h, e)| (*h, e.ci_high * scale));
                     let lower = segment.iter().rev().map(|(h, e)| (*h, e.ci_low * scale));
                     chart
@@ -292,9 +295,9 @@ fn chart(
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
                 .map_err(|e| failed(&e))?
-                .label(if line.band && averaged {
+                .label(if banded && averaged {
                     format!("{} (band: mean of the intervals' 95 % CIs)", line.label)
-                } else if line.band {
+                } else if banded {
                     format!("{} (band: 95 % CI)", line.label)
                 } else {
                     line.label.to_string()
