@@ -4,8 +4,9 @@
 //! freed, a dial ends, a retry comes due) it counts the agents a live answer could go to
 //! soon — `a` = the ready ones (beyond `idle_threshold`, less live answers already holding)
 //! plus, for each agent talking or wrapping up for the campaign, the chance it is free
-//! within a live answer's ring time `h` (`h / E[talk + wrap-up]`, at most 1: exact for
-//! exponential handle times, which have no memory). Inbound comes first, so callers who
+//! within a live answer's ring time `h` (`h / E[talk + wrap-up]`, at most 1: a renewal
+//! process's first-order chance, a little above the exact 1 − e^(−h / E) of exponential
+//! handle times). Inbound comes first, so callers who
 //! arrive while the dials ring take ready agents before a live answer can: their number `Y`
 //! is Poisson with mean `λ·h`, λ the arrival rate (this interval's) of the queues the
 //! campaign's agents serve at once (at a skill level reached without waiting); the first
@@ -24,18 +25,19 @@
 //! long-run share of live answers dropped is `drop_target`: after each live answer,
 //! `ln θ += κ (target − d) / target`, where d is 1 if it was dropped and 0 if it talked
 //! (κ = 0.01). And the cap is kept over each measurement window: while one more drop would
-//! put the window's abandoned rate above `max_drop_rate`, the dialer counts only the agents
-//! ready now (no busy ones) and risks at most 1/20 of the cap (θ = `max_drop_rate` / 20).
-//! With no inbound that is a progressive dialer's "a dial per ready agent"; with inbound,
-//! where any dial may meet a burst of callers, a drop in this guarded state then comes about
-//! once in 20 / `max_drop_rate` live answers, while the window needs about 1 /
-//! `max_drop_rate` answers that talk to make up for one: about one window in twenty left
-//! above the cap by the guard's risk, against a guard that would stop dialing (and so never
-//! make the window up) at the first drop. Dials are also bounded by `lines` per agent
-//! working the campaign, by its free ports and by its hours.
+//! put the window's abandoned rate above `max_drop_rate` (as each window starts, until
+//! about 1 / `max_drop_rate` live answers have come), the dialer counts only the agents
+//! ready now (no busy ones), places no more dials than them — a progressive dialer's "a
+//! dial per ready agent" — and, where inbound may claim them, risks at most a twentieth of
+//! the cap (θ = min(θ, `max_drop_rate` / 20)). With inbound every dial may meet a burst of
+//! callers, so a guard risking nothing would place no dial at all while guarded; risking
+//! cap / 20, a guarded stretch of the 1 / cap live answers it takes to make up one drop
+//! sees a drop with probability about 1 − e^(−1/20) ≈ 5 % (an expected figure under the
+//! model's Poisson arrivals and mean ring time, not a bound). Dials are also bounded by
+//! `lines` per agent working the campaign, by its free ports and by its hours.
 
 use crate::engine::Ticks;
-use crate::scenario::{Calendar, Campaign, DropWindow, ResultClass, Scenario};
+use crate::scenario::{Calendar, Campaign, DropWindow, PerInterval, ResultClass, Scenario};
 
 /// Prior weight of the results table's live-answer probability, in dials.
 const PRIOR_DIALS: f64 = 50.0;
@@ -57,8 +59,8 @@ pub struct Pacing {
     /// The chance an agent busy with the campaign is free within a live answer's ring.
     free_soon: f64,
     /// For each interval, the inbound callers expected to claim the campaign's agents
-    /// during a live answer's ring (`λ·h`); empty when its agents serve no queue at once.
-    claims: Vec<f64>,
+    /// during a live answer's ring (`λ·h`); `None` when its agents serve no queue at once.
+    claims: Option<PerInterval<f64>>,
     cap: f64,
     /// θ's factors after a live answer that talked and one that was dropped.
     up: f64,
@@ -96,18 +98,22 @@ impl Pacing {
             })
             .collect();
         let per_second = ring / crate::engine::secs_from_ticks(s.interval);
+        let claim = |i: usize| {
+            inbound
+                .iter()
+                .map(|&q| s.queues[q].arrivals.get(i))
+                .sum::<f64>()
+                * per_second
+        };
         let claims = if inbound.is_empty() {
-            Vec::new()
+            None
+        } else if inbound
+            .iter()
+            .all(|&q| matches!(s.queues[q].arrivals, PerInterval::Constant(_)))
+        {
+            Some(PerInterval::Constant(claim(0)))
         } else {
-            (0..s.intervals())
-                .map(|i| {
-                    inbound
-                        .iter()
-                        .map(|&q| s.queues[q].arrivals.get(i))
-                        .sum::<f64>()
-                        * per_second
-                })
-                .collect()
+            Some(PerInterval::Values((0..s.intervals()).map(claim).collect()))
         };
         let target = c.drop_target;
         Pacing {
@@ -145,8 +151,9 @@ pub struct PacingState {
 }
 
 /// What the dialer may risk in one look at a campaign: the agents a live answer may find,
-/// the ready agents kept idle for inbound, whether inbound claims them, and the share of
-/// live answers it may let find none.
+/// the ready agents kept idle for inbound, whether inbound claims them, the share of live
+/// answers it may let find none, and whether it dials for the ready agents alone (the
+/// cap's guard).
 #[derive(Clone, Copy)]
 pub struct Look {
     agents: f64,
@@ -154,6 +161,7 @@ pub struct Look {
     hit: f64,
     reserve: u32,
     claimed: bool,
+    guarded: bool,
 }
 
 impl PacingState {
@@ -220,13 +228,14 @@ impl PacingState {
             (0, 0)
         };
         // One more drop would break the window's cap: count only the agents ready now.
-        let (agents, ratio) = if (dropped + 1) as i64 as f64 > p.cap * (live + 1) as i64 as f64 {
-            (f64::from(free), p.cap * GUARD_SHARE)
+        let guarded = (dropped + 1) as i64 as f64 > p.cap * (live + 1) as i64 as f64;
+        let (agents, ratio) = if guarded {
+            (f64::from(free), self.theta.min(p.cap * GUARD_SHARE))
         } else {
             (f64::from(free) + f64::from(busy) * p.free_soon, self.theta)
         };
-        let claimed = match p.claims.get(interval) {
-            Some(&mean) if mean > 0.0 => {
+        let claimed = match p.claims.as_ref().map(|c| c.get(interval)) {
+            Some(mean) if mean > 0.0 => {
                 self.arrivals.enter(interval, mean);
                 true
             }
@@ -238,6 +247,7 @@ impl PacingState {
             hit: self.hit,
             reserve,
             claimed,
+            guarded,
         }
     }
 
@@ -245,6 +255,9 @@ impl PacingState {
     /// when it decides: it can only add drops, and at most E[W] of them (D ≤ (X − a)⁺ + W).
     #[inline]
     pub fn allows(&mut self, look: &Look, n: u32) -> bool {
+        if look.guarded && f64::from(n) > look.agents {
+            return false;
+        }
         let allowed = look.ratio * f64::from(n) * look.hit;
         let without = expected_excess(n, look.hit, look.agents);
         if without > allowed {
@@ -265,21 +278,22 @@ impl PacingState {
 struct Arrivals {
     interval: usize,
     mean: f64,
-    /// P(Y = sums.len()), the next term.
-    next: f64,
+    /// ln P(Y = sums.len()), the next term's (in logs: e^(−mean) underflows past 708).
+    log_next: f64,
     sums: Vec<(f64, f64)>,
     /// Set when the terms left are negligible: the sums stay at their last value.
     complete: bool,
 }
 
 impl Arrivals {
+    /// No interval yet: Y = 0.
     fn new() -> Arrivals {
         Arrivals {
             interval: usize::MAX,
             mean: 0.0,
-            next: 0.0,
+            log_next: 0.0,
             sums: Vec::new(),
-            complete: true,
+            complete: false,
         }
     }
 
@@ -288,7 +302,7 @@ impl Arrivals {
         if interval != self.interval {
             self.interval = interval;
             self.mean = mean;
-            self.next = (-mean).exp();
+            self.log_next = -mean;
             self.sums.clear();
             self.complete = false;
         }
@@ -307,10 +321,11 @@ impl Arrivals {
         while self.sums.len() <= j && !self.complete {
             let y = self.sums.len() as f64;
             let (at_most, mean_part) = self.sums.last().copied().unwrap_or((0.0, 0.0));
-            self.sums
-                .push((at_most + self.next, mean_part + y * self.next));
-            self.next *= self.mean / (y + 1.0);
-            self.complete = y + 1.0 > self.mean && self.next < NEGLIGIBLE;
+            let next = self.log_next.exp();
+            self.sums.push((at_most + next, mean_part + y * next));
+            // ln(mean / (y + 1)); −∞ for a mean of 0 (Y = 0), which ends the sums.
+            self.log_next += (self.mean / (y + 1.0)).ln();
+            self.complete = y + 1.0 > self.mean && self.log_next < NEGLIGIBLE.ln();
         }
         self.sums[j.min(self.sums.len() - 1)]
     }
@@ -540,7 +555,7 @@ mod tests {
         let pacing = Pacing {
             prior: 0.3,
             free_soon: 0.1,
-            claims: Vec::new(),
+            claims: None,
             cap: 0.03,
             up: 1.0,
             down: 1.0,
@@ -559,6 +574,7 @@ mod tests {
                                 hit,
                                 reserve,
                                 claimed: true,
+                                guarded: false,
                             };
                             for n in 1..30 {
                                 let mut exact = Arrivals::new();
@@ -576,5 +592,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// While one more drop would break the cap (as a window starts), the dialer places no
+    /// more dials than agents are ready beyond the threshold — with no inbound, however
+    /// unlikely an excess live answer — and with inbound risks at most a twentieth of the
+    /// cap; busy agents are not counted.
+    #[test]
+    fn the_cap_s_guard_dials_for_ready_agents_alone() {
+        let mut pacing = Pacing {
+            prior: 0.2,
+            free_soon: 0.5,
+            claims: None,
+            cap: 0.01,
+            up: 1.0,
+            down: 1.0,
+            theta: 0.3,
+        };
+        let mut state = PacingState::new(&pacing);
+        let look = state.look(&pacing, (20, 10, 0), 0, 0);
+        assert!(look.guarded);
+        assert!(state.allows(&look, 20));
+        // 21 dials for 20 agents risk 0.2^21 of a drop: not dialed.
+        assert!(!state.allows(&look, 21));
+        // Inbound callers arrive at 0.5 per ring and nine dials in ten answer: 20 dials
+        // would lose a live answer whenever a caller or two comes; 5 only if 16 callers
+        // come within a ring.
+        pacing.claims = Some(PerInterval::Constant(0.5));
+        pacing.prior = 0.9;
+        let mut state = PacingState::new(&pacing);
+        let look = state.look(&pacing, (20, 10, 0), 0, 0);
+        assert!(state.allows(&look, 5));
+        assert!(!state.allows(&look, 20));
+        // Past the window's start, busy agents count and θ rules.
+        state.window_live = 1000;
+        let look = state.look(&pacing, (20, 10, 0), 0, 0);
+        assert!(!look.guarded && state.allows(&look, 30));
     }
 }
