@@ -421,10 +421,11 @@ pub(super) fn read_csv(csv: &[u8]) -> Result<Sweep, String> {
         let mut estimates = Vec::new();
         for f in &figures {
             let mean = next()?;
+            // A figure without CI columns has no interval to chart.
             let (ci_low, ci_high) = if f.ci {
                 (next()?, next()?)
             } else {
-                (mean, mean)
+                (f64::NAN, f64::NAN)
             };
             estimates.push(Some(Estimate {
                 mean,

@@ -225,6 +225,16 @@ fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
         page.contains("data-scope=\"campaign:list\" data-chart=\"outbound_connected\""),
         "the page charts the campaign's figures"
     );
+    // A chart's legend names the CI band only where one is drawn: calls offered, an
+    // expected count, have none.
+    let chart_of = |name: &str| {
+        let start = page
+            .find(&format!("data-scope=\"all\" data-chart=\"{name}\""))
+            .unwrap_or_else(|| panic!("no {name} chart"));
+        &page[start..start + page[start..].find("</figure>").unwrap()]
+    };
+    assert!(chart_of("service_level").contains("(band: 95 % CI)"));
+    assert!(!chart_of("offered").contains("band:"));
     // Its shards merge into the same sweep.csv (read back with the campaign's columns).
     let mut merge = vec!["merge".to_string()];
     for k in 0..2 {
