@@ -97,13 +97,14 @@ impl Pacing {
                 })
             })
             .collect();
-        let per_second = ring / crate::engine::secs_from_ticks(s.interval);
+        // The share of an interval a ring lasts: arrivals per interval to arrivals per ring.
+        let ring_share = ring / crate::engine::secs_from_ticks(s.interval);
         let claim = |i: usize| {
             inbound
                 .iter()
                 .map(|&q| s.queues[q].arrivals.get(i))
                 .sum::<f64>()
-                * per_second
+                * ring_share
         };
         let claims = if inbound.is_empty() {
             None
@@ -146,7 +147,7 @@ pub struct PacingState {
     window_dropped: u64,
     /// Which window the times asked about fall in.
     clock: WindowClock,
-    /// Inbound arrivals during a ring, in the interval last looked in.
+    /// Inbound arrivals during a ring, as last looked at.
     arrivals: Arrivals,
 }
 
@@ -236,7 +237,7 @@ impl PacingState {
         };
         let claimed = match p.claims.as_ref().map(|c| c.get(interval)) {
             Some(mean) if mean > 0.0 => {
-                self.arrivals.enter(interval, mean);
+                self.arrivals.enter(mean);
                 true
             }
             _ => false,
@@ -272,11 +273,10 @@ impl PacingState {
     }
 }
 
-/// The law of Y, inbound callers arriving during a live answer's ring (Poisson) in one
-/// interval, as partial sums: `sums[j]` = (P(Y ≤ j), E[Y; Y ≤ j]), extended as far as
-/// looks need them, and no further than Y's probabilities matter.
+/// The law of Y, inbound callers arriving during a live answer's ring (Poisson of `mean`),
+/// as partial sums: `sums[j]` = (P(Y ≤ j), E[Y; Y ≤ j]), extended as far as looks need
+/// them, and no further than Y's probabilities matter.
 struct Arrivals {
-    interval: usize,
     mean: f64,
     /// ln P(Y = sums.len()), the next term's (in logs: e^(−mean) underflows past 708).
     log_next: f64,
@@ -286,10 +286,9 @@ struct Arrivals {
 }
 
 impl Arrivals {
-    /// No interval yet: Y = 0.
+    /// Y = 0.
     fn new() -> Arrivals {
         Arrivals {
-            interval: usize::MAX,
             mean: 0.0,
             log_next: 0.0,
             sums: Vec::new(),
@@ -297,10 +296,10 @@ impl Arrivals {
         }
     }
 
-    /// Y of `mean` in `interval`, whose sums are kept while looks stay in it.
-    fn enter(&mut self, interval: usize, mean: f64) {
-        if interval != self.interval {
-            self.interval = interval;
+    /// Y of `mean`: the sums are kept while looks ask for the same law (across intervals
+    /// of one rate too).
+    fn enter(&mut self, mean: f64) {
+        if mean != self.mean {
             self.mean = mean;
             self.log_next = -mean;
             self.sums.clear();
@@ -527,10 +526,10 @@ mod tests {
 
     #[test]
     fn the_expected_drops_with_inbound_s_claim_are_those_of_the_definition() {
-        for (interval, mean) in [0.01, 0.5, 3.0, 20.0].into_iter().enumerate() {
-            // One law for the whole interval, its sums extended as the looks need them.
+        for mean in [0.01, 0.5, 3.0, 20.0] {
+            // One law for every look, its sums extended as the looks need them.
             let mut arrivals = Arrivals::new();
-            arrivals.enter(interval, mean);
+            arrivals.enter(mean);
             for a in [0.5, 1.0, 2.7, 6.0, 50.0] {
                 for reserve in [0, 1, 3] {
                     for n in [1, 2, 5, 12, 40] {
@@ -561,13 +560,13 @@ mod tests {
             down: 1.0,
             theta: 0.02,
         };
-        for (interval, mean) in [0.01, 0.5, 3.0].into_iter().enumerate() {
+        for mean in [0.01, 0.5, 3.0] {
             for a in [0.5, 2.7, 6.0, 12.0] {
                 for reserve in [0, 2] {
                     for ratio in [1e-3, 0.02, 0.3] {
                         for hit in [0.1, 0.3, 0.7] {
                             let mut state = PacingState::new(&pacing);
-                            state.arrivals.enter(interval, mean);
+                            state.arrivals.enter(mean);
                             let look = Look {
                                 agents: a,
                                 ratio,
@@ -578,7 +577,7 @@ mod tests {
                             };
                             for n in 1..30 {
                                 let mut exact = Arrivals::new();
-                                exact.enter(interval, mean);
+                                exact.enter(mean);
                                 let drops = expected_drops(n, hit, a, reserve, &mut exact);
                                 let allowed = ratio * f64::from(n) * hit;
                                 assert_eq!(
