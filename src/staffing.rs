@@ -479,21 +479,21 @@ pub fn staff(
     // As the reports give them (shares' intervals clipped to [0, 1]).
     let metrics = INTERVAL_COLUMNS.map(Some);
     let achieved = evaluation
-        .estimates()
-        .into_iter()
+        .acc
+        .iter()
         .zip(&decision.undecided)
         .enumerate()
         .map(|(i, (queues, &undecided))| IntervalResult {
             interval: first + i,
             queues: queues
-                .into_iter()
-                .map(|(q, estimates)| {
-                    let clipped = estimates
-                        .into_iter()
+                .iter()
+                .map(|(q, acc)| {
+                    let finished = acc
+                        .iter()
                         .zip(metrics)
-                        .map(|(e, metric)| finish_estimate(metric, e))
+                        .map(|(acc, metric)| finish_estimate(metric, acc))
                         .collect();
-                    (q, clipped)
+                    (*q, finished)
                 })
                 .collect(),
             undecided,

@@ -228,7 +228,7 @@ impl<'a, const N: usize> IntervalEstimates<'a, N> {
             return Ok(None);
         };
         for &c in &self.shown {
-            self.out[c] = finish_estimate(self.metrics[c], self.acc[c].estimate());
+            self.out[c] = finish_estimate(self.metrics[c], &self.acc[c]);
         }
         Ok(Some((interval, index, &self.out)))
     }

@@ -3,21 +3,21 @@
 
 use super::{Exporter, number};
 use crate::experiment::RunResults;
-use crate::stats::{Estimate, finish_estimate};
+use crate::stats::{Estimate, RatioEstimator, finish_estimate};
 use std::io::Write;
 
 pub struct SummaryCsv;
 
-/// The estimate of each catalog entry, in catalog order (shares' CIs clipped to [0, 1],
-/// shares of replications with Wilson's interval).
+/// The estimate of each catalog entry, in catalog order, as [`finish_estimate`] finishes
+/// it.
 pub fn summary_estimates(results: &RunResults) -> Vec<Estimate> {
     results
         .catalog
         .iter()
         .enumerate()
         .map(|(i, (_, metric))| {
-            let e = Estimate::from_ratios(results.replications.iter().map(|r| r.metrics[i]));
-            finish_estimate(Some(*metric), e)
+            let acc = RatioEstimator::of(results.replications.iter().map(|r| r.metrics[i]));
+            finish_estimate(Some(*metric), &acc)
         })
         .collect()
 }

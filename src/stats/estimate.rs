@@ -28,11 +28,7 @@ impl Estimate {
 
     /// The ratio estimate of per-replication (numerator, denominator) pairs.
     pub fn from_ratios(values: impl IntoIterator<Item = Ratio>) -> Estimate {
-        let mut acc = RatioEstimator::default();
-        for v in values {
-            acc.push(v);
-        }
-        acc.estimate()
+        RatioEstimator::of(values).estimate()
     }
 
     /// From plain per-replication values; NaN values (undefined in that replication) are
@@ -144,6 +140,15 @@ pub struct RatioEstimator {
 }
 
 impl RatioEstimator {
+    /// The accumulator of per-replication (numerator, denominator) pairs.
+    pub fn of(values: impl IntoIterator<Item = Ratio>) -> RatioEstimator {
+        let mut acc = RatioEstimator::default();
+        for v in values {
+            acc.push(v);
+        }
+        acc
+    }
+
     #[inline]
     pub fn push(&mut self, r: Ratio) {
         if !r.is_defined() {
@@ -183,6 +188,33 @@ impl RatioEstimator {
             ci_low: mean - h,
             ci_high: mean + h,
             n: self.n,
+        }
+    }
+}
+
+impl RatioEstimator {
+    /// `e` (this accumulator's estimate) for a share of counts — events among the contacts,
+    /// dials or records a replication counts — clipped to [0, 1]. Where every replication
+    /// counts none (or all) of them, the delta method's interval is a point however few were
+    /// counted; it is then Clopper–Pearson's exact 95 % interval for 0 (or N) of the N
+    /// counted over all replications: [0, 1 − 0.025^(1/N)] (or [0.025^(1/N), 1]), as if
+    /// they were independent.
+    pub fn share_of_counts(&self, e: Estimate) -> Estimate {
+        let pooled = (self.mean_den * self.n as f64).round();
+        let degenerate = e.n >= 2 && e.ci_low == e.ci_high && pooled >= 1.0;
+        let bound = 0.025_f64.powf(1.0 / pooled);
+        match e.mean {
+            m if degenerate && m == 0.0 => Estimate {
+                ci_low: 0.0,
+                ci_high: 1.0 - bound,
+                ..e
+            },
+            m if degenerate && m == 1.0 => Estimate {
+                ci_low: bound,
+                ci_high: 1.0,
+                ..e
+            },
+            _ => e.clipped_to_share(),
         }
     }
 }
@@ -323,5 +355,32 @@ mod tests {
         assert!(one.ci_low.is_nan() && one.ci_high.is_nan());
         let none = Estimate::from_ratios([Ratio::new(0.0, 0.0); 3]).clipped_to_share();
         assert!(none.mean.is_nan() && none.ci_low.is_nan() && none.ci_high.is_nan());
+    }
+
+    #[test]
+    fn shares_of_counts_at_their_bounds_take_clopper_pearson_s_interval() {
+        // None of 3 × 40 counted: 1 − 0.025^(1/120) = 0.030272 (Clopper–Pearson's upper bound).
+        let none = RatioEstimator::of([Ratio::new(0.0, 40.0); 3]);
+        let e = none.share_of_counts(none.estimate());
+        assert_eq!((e.mean, e.ci_low), (0.0, 0.0));
+        assert!((e.ci_high - 0.030272).abs() < 1e-6, "{e:?}");
+        // All of them, each replication counting a different number: 0.025^(1/(10+20+30)).
+        let all = RatioEstimator::of([10.0, 20.0, 30.0].map(|n| Ratio::new(n, n)));
+        let e = all.share_of_counts(all.estimate());
+        assert_eq!((e.mean, e.ci_high), (1.0, 1.0));
+        assert!(
+            (e.ci_low - 0.025_f64.powf(1.0 / 60.0)).abs() < 1e-12,
+            "{e:?}"
+        );
+        // Within the bounds, or a single replication: the delta method's interval, clipped.
+        let some = RatioEstimator::of(
+            [(1.0, 40.0), (0.0, 40.0), (2.0, 40.0)].map(|(a, b)| Ratio::new(a, b)),
+        );
+        assert_eq!(
+            some.share_of_counts(some.estimate()),
+            some.estimate().clipped_to_share()
+        );
+        let one = RatioEstimator::of([Ratio::new(0.0, 40.0)]);
+        assert!(one.share_of_counts(one.estimate()).ci_high.is_nan());
     }
 }

@@ -1,7 +1,7 @@
 //! The metrics every report uses: their names, what they are computed from, and which
 //! direction is better.
 
-use super::{Estimate, Ratio};
+use super::{Estimate, Ratio, RatioEstimator};
 use crate::engine::{TickSum, Ticks, secs_from_tick_sum};
 use crate::model::AgentState;
 use crate::scenario::{CALL_RESULTS, CallResult, Scenario, ServiceLevel, SlDefinition};
@@ -248,6 +248,11 @@ pub enum Estimator {
     /// A ratio of two of a replication's counts or sums: estimated by the ratio of their
     /// sums over replications (a long-run fraction), with a delta-method CI.
     RatioOfSums,
+    /// A share of what a replication counts (contacts, dials, records): estimated as
+    /// `RatioOfSums`, except where every replication counts none of them (or all), where the
+    /// delta method's interval shrinks to a point and Clopper–Pearson's on the pooled count
+    /// takes its place.
+    ShareOfCounts,
     /// A replication's value is 1 or 0 (it met a target or not): the share of
     /// replications, with Wilson's interval.
     ShareOfReplications,
@@ -327,16 +332,16 @@ metrics! {
     Answered: "answered", "Answered", Count, Neutral, Mean, Nothing;
     Abandoned: "abandoned", "Abandoned", Count, Neutral, Mean, Nothing;
     ShortAbandoned: "short_abandoned", "Short abandons", Count, Neutral, Mean, Nothing;
-    ServiceLevel: "service_level", "Service level", Share, HigherIsBetter, RatioOfSums, Nothing;
+    ServiceLevel: "service_level", "Service level", Share, HigherIsBetter, ShareOfCounts, Nothing;
     ServiceLevelTargetMet: "service_level_target_met", "Days meeting the service-level target", Share, HigherIsBetter, ShareOfReplications, Target;
-    PWait: "p_wait", "Share that waited", Share, LowerIsBetter, RatioOfSums, Nothing;
+    PWait: "p_wait", "Share that waited", Share, LowerIsBetter, ShareOfCounts, Nothing;
     AsaS: "asa_s", "ASA", Seconds, LowerIsBetter, RatioOfSums, Nothing;
     MeanWaitS: "mean_wait_s", "Mean wait (answered and abandoned)", Seconds, LowerIsBetter, RatioOfSums, Nothing;
     P50WaitS: "p50_wait_s", "Median wait", Seconds, LowerIsBetter, Mean, Nothing;
     P90WaitS: "p90_wait_s", "90th percentile wait", Seconds, LowerIsBetter, Mean, Nothing;
     P95WaitS: "p95_wait_s", "95th percentile wait", Seconds, LowerIsBetter, Mean, Nothing;
-    AbandonRate: "abandon_rate", "Abandon rate", Share, LowerIsBetter, RatioOfSums, Nothing;
-    BlockRate: "block_rate", "Blocking (no free port)", Share, LowerIsBetter, RatioOfSums, Nothing;
+    AbandonRate: "abandon_rate", "Abandon rate", Share, LowerIsBetter, ShareOfCounts, Nothing;
+    BlockRate: "block_rate", "Blocking (no free port)", Share, LowerIsBetter, ShareOfCounts, Nothing;
     AhtS: "aht_s", "AHT (talk and wrap-up)", Seconds, Neutral, RatioOfSums, Nothing;
     QueueMean: "queue_mean", "Mean queue length", Contacts, LowerIsBetter, Mean, Nothing;
     WaitingAtEnd: "waiting_at_end", "Waiting at the end", Contacts, LowerIsBetter, Mean, Nothing;
@@ -382,21 +387,21 @@ metrics! {
     PortMinutesBilledOutbound: "port_minutes_billed_outbound", "Port minutes billed outbound", Minutes, Neutral, Mean, PortsAndOutbound;
     Dials: "dials", "Dials", Count, Neutral, Mean, Campaigns;
     LiveAnswers: "live_answers", "Live answers", Count, Neutral, Mean, Campaigns;
-    LiveAnswerRate: "live_answer_rate", "Live answers per dial", Share, HigherIsBetter, RatioOfSums, Campaigns;
+    LiveAnswerRate: "live_answer_rate", "Live answers per dial", Share, HigherIsBetter, ShareOfCounts, Campaigns;
     OutboundConnected: "outbound_connected", "Live answers talked to an agent", Count, HigherIsBetter, Mean, Campaigns;
     Dropped: "dropped", "Dropped (no agent within drop_after)", Count, LowerIsBetter, Mean, Campaigns;
-    DropRate: "drop_rate", "Abandoned rate (dropped per live answer)", Share, LowerIsBetter, RatioOfSums, Campaigns;
+    DropRate: "drop_rate", "Abandoned rate (dropped per live answer)", Share, LowerIsBetter, ShareOfCounts, Campaigns;
     RingS: "ring_s", "Ring time per dial", Seconds, Neutral, RatioOfSums, Campaigns;
     PreviewS: "preview_s", "Preview time per record", Seconds, Neutral, RatioOfSums, PreviewCampaigns;
     OutboundTalkS: "outbound_talk_s", "Talk time per connected call", Seconds, Neutral, RatioOfSums, Campaigns;
     RecordsFinished: "records_finished", "Records finished", Count, HigherIsBetter, Mean, Campaigns;
     RecordsLeft: "records_left", "Records left at the end", Count, LowerIsBetter, Mean, Campaigns;
-    ListPenetration: "list_penetration", "Share of the list finished", Share, HigherIsBetter, RatioOfSums, Campaigns;
+    ListPenetration: "list_penetration", "Share of the list finished", Share, HigherIsBetter, ShareOfCounts, Campaigns;
     AgentMinutesOutbound: "agent_minutes_outbound", "Agent minutes on the campaign", Minutes, Neutral, Mean, Campaigns;
     ContactsPerAgentHour: "contacts_per_agent_hour", "Connected calls per present agent hour", Count, HigherIsBetter, RatioOfSums, Campaigns;
     OutboundUtilisation: "outbound_utilisation", "Share of its agents' present time talking for the campaign", Share, HigherIsBetter, RatioOfSums, Campaigns;
     MachinesToAgents: "machines_to_agents", "Machines passed to agents (detection took them for people)", Count, LowerIsBetter, Mean, Amd;
-    WindowDropRate: "window_drop_rate", "Abandoned rate over the measurement window so far", Share, LowerIsBetter, RatioOfSums, Campaigns;
+    WindowDropRate: "window_drop_rate", "Abandoned rate over the measurement window so far", Share, LowerIsBetter, ShareOfCounts, Campaigns;
     DropCapMet: "drop_cap_met", "Days with every window within the abandoned-rate cap", Share, HigherIsBetter, ShareOfReplications, Campaigns;
 }
 
@@ -438,7 +443,10 @@ impl Metric {
     /// Whether a replication's value is a ratio of two of its counts or sums (its estimate
     /// over replications is then the ratio of their sums).
     pub fn is_ratio(self) -> bool {
-        self.def().estimator == Estimator::RatioOfSums
+        matches!(
+            self.def().estimator,
+            Estimator::RatioOfSums | Estimator::ShareOfCounts
+        )
     }
 
     /// Whether scenario `s` has what the metric needs to be reported. Per-group needs
@@ -791,13 +799,16 @@ impl Column {
     }
 }
 
-/// How a report column's estimate is finished: a share's CI clipped to [0, 1]; a share of
-/// replications with Wilson's interval; any other figure's lower bound clipped at 0 (every
+/// A report column's estimate from its accumulator: a share's CI clipped to [0, 1] (a share
+/// of counts with none or all counted in every replication with Clopper–Pearson's); a share
+/// of replications with Wilson's interval; any other figure's lower bound clipped at 0 (every
 /// figure ccsim reports — counts, times, time averages — is never negative).
-pub fn finish_estimate(metric: Option<Metric>, e: Estimate) -> Estimate {
-    match metric {
-        Some(m) if m.is_share_of_replications() => e.wilson(),
-        Some(m) if m.is_share() => e.clipped_to_share(),
+pub fn finish_estimate(metric: Option<Metric>, acc: &RatioEstimator) -> Estimate {
+    let e = acc.estimate();
+    match metric.map(|m| m.def().estimator) {
+        Some(Estimator::ShareOfReplications) => e.wilson(),
+        Some(Estimator::ShareOfCounts) => acc.share_of_counts(e),
+        Some(_) if metric.is_some_and(Metric::is_share) => e.clipped_to_share(),
         _ => e.clipped_at_zero(),
     }
 }

@@ -183,3 +183,67 @@ fn only_ratio_columns_carry_denominators() {
     }
     assert!(checked > 0);
 }
+
+/// A share nobody (or everybody) in any replication is counted in — no caller waits when 20
+/// agents take 2 erlangs — is not known to a point: its interval is Clopper–Pearson's for 0
+/// (or N) of the N counted over all replications, not the delta method's zero width.
+#[test]
+fn shares_at_their_bounds_have_clopper_pearson_intervals() {
+    let scenario = r#"
+[simulation]
+name = "quiet"
+start = "2026-01-01T08:00:00Z"
+duration = "2h"
+interval = "30m"
+replications = 10
+seed = 3
+
+[[queue]]
+name = "q"
+arrivals = { per_hour = 30 }
+handle = { dist = "exponential", mean = "4m" }
+patience = { dist = "exponential", mean = "3m" }
+
+[[agent_group]]
+name = "agents"
+queues = ["q"]
+staffing = { count = 20 }
+"#;
+    let run = Ccsim::simulate(scenario, &[]);
+    let summary = run.summary();
+    let ratios = ratios(&run);
+    let counted = |metric: &str| -> f64 {
+        ratios[&("all".to_string(), metric.to_string())]
+            .iter()
+            .map(|(_, d)| d)
+            .sum()
+    };
+    for (metric, none) in [
+        ("abandon_rate", true),
+        ("p_wait", true),
+        ("service_level", false),
+    ] {
+        let (e, n) = (summary.get("all", metric), counted(metric));
+        let bound = 0.025_f64.powf(1.0 / n);
+        let expected = if none {
+            (0.0, 0.0, 1.0 - bound)
+        } else {
+            (1.0, bound, 1.0)
+        };
+        assert!(n > 100.0, "{metric}: {n} counted");
+        for (got, want) in [(e.mean, expected.0), (e.lo, expected.1), (e.hi, expected.2)] {
+            assert!((got - want).abs() < 1e-6, "{metric}: {e:?} vs {expected:?}");
+        }
+    }
+    // Each interval's too, on its own count.
+    for row in csv_rows(&run.path("out/intervals.csv")) {
+        let offered: f64 = row["offered"].parse().unwrap();
+        let high: f64 = row["abandon_rate_ci95_high"].parse().unwrap();
+        let n = (offered * 10.0).round();
+        assert_eq!(row["abandon_rate"], "0");
+        assert!(
+            (high - (1.0 - 0.025_f64.powf(1.0 / n))).abs() < 1e-6,
+            "{row:?}"
+        );
+    }
+}
