@@ -504,9 +504,20 @@ pub struct SweepPart {
     pub points: u32,
     pub first_point: u32,
     pub shard_points: u32,
+    /// The level each figure's chart marks (a target, a cap), if any.
+    #[serde(default)]
+    pub references: Vec<Option<f64>>,
 }
 
 const SWEEP_ROWS: &str = "sweep-rows.csv";
+
+/// A sweep joined from its shards: its `sweep.csv`, its scenario's name, and its charts'
+/// reference levels.
+pub struct MergedSweep {
+    pub csv: Vec<u8>,
+    pub name: String,
+    pub references: Vec<Option<f64>>,
+}
 
 /// Whether `name` is one a sweep's shard folder holds.
 pub fn is_sweep_shard_output(name: &str) -> bool {
@@ -552,9 +563,8 @@ pub fn write_sweep(
     file.sync_data()
 }
 
-/// Checks that the sweep shards at `dirs` are the whole of one sweep and gives `sweep.csv`,
-/// and the scenario's name.
-pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
+/// Checks that the sweep shards at `dirs` are the whole of one sweep and joins them.
+pub fn merge_sweep(dirs: &[PathBuf]) -> Result<MergedSweep, String> {
     let mut shards = Vec::new();
     for dir in dirs {
         let at = |what: String| format!("{}: {what}", dir.display());
@@ -617,7 +627,11 @@ pub fn merge_sweep(dirs: &[PathBuf]) -> Result<(Vec<u8>, String), String> {
     for (dir, _) in &shards {
         out.extend(std::fs::read(dir.join(SWEEP_ROWS)).map_err(|e| e.to_string())?);
     }
-    Ok((out, reference.name))
+    Ok(MergedSweep {
+        csv: out,
+        name: reference.name,
+        references: reference.part.references,
+    })
 }
 
 #[cfg(test)]

@@ -71,7 +71,11 @@ pub fn run(args: MergeArgs) -> Result<(), CliError> {
 
 /// Joins a sweep's shards into its `sweep.csv`.
 fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
-    let (csv, name) = crate::shard::merge_sweep(&args.shards).map_err(CliError::Input)?;
+    let crate::shard::MergedSweep {
+        csv,
+        name,
+        references,
+    } = crate::shard::merge_sweep(&args.shards).map_err(CliError::Input)?;
     let out = args
         .out
         .clone()
@@ -85,7 +89,7 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
     let failed = |e: std::io::Error| CliError::Failed(format!("writing {}: {e}", out.display()));
     report::write_new(&folder.path().join("sweep.csv"), |w| w.write_all(&csv)).map_err(failed)?;
     report::write_new(&folder.path().join("report.html"), |w| {
-        super::sweep::write_page(w, &name, &sweep)
+        super::sweep::write_page(w, &name, &sweep, &references)
     })
     .map_err(failed)?;
     folder.commit()?;

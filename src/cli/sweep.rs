@@ -112,6 +112,24 @@ impl Figure {
         }
     }
 
+    /// The level its chart marks in a run of `s`, if any: the service level's target, a
+    /// campaign's abandoned-rate cap.
+    fn reference(&self, s: &crate::scenario::Scenario) -> Option<f64> {
+        match (self.metric, self.scope(s)?) {
+            (Metric::ServiceLevel, Scope::All) => s.service_level.target,
+            (Metric::DropRate, Scope::Campaign(k)) => Some(s.campaigns[k].max_drop_rate),
+            _ => None,
+        }
+    }
+
+    /// What its reference line is, for the chart's legend.
+    fn reference_label(&self) -> &'static str {
+        match self.metric {
+            Metric::DropRate => "cap (max_drop_rate)",
+            _ => "target",
+        }
+    }
+
     /// Its scope as `summary.csv` writes it: `all`, or `campaign:NAME`.
     fn scope_label(&self) -> String {
         self.campaign
@@ -286,6 +304,7 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             points: points.len() as u32,
             first_point: first,
             shard_points: count,
+            references: references(&figures, &scenarios),
         };
         crate::shard::write_sweep(folder.path(), &body, base, &scenarios, part)
             .map_err(|e| CliError::Failed(format!("writing shard {}: {e}", out.display())))?;
@@ -314,7 +333,8 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     write_csv(&keys, &figures, &rows, true, &mut csv)?;
     let sweep = read_csv(&csv).map_err(CliError::Failed)?;
     let page = out.join("report.html");
-    write_atomically(&page, |w| write_page(w, &base.name, &sweep))
+    let references = references(&figures, &scenarios);
+    write_atomically(&page, |w| write_page(w, &base.name, &sweep, &references))
         .map_err(|e| CliError::Failed(format!("{}: {e}", page.display())))?;
     print_table(&sweep)?;
     say!(
@@ -326,6 +346,22 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Each figure's reference level where every point that has the figure has the same one (a
+/// sweep of the target or the cap itself marks none).
+fn references(figures: &[Figure], points: &[crate::scenario::Scenario]) -> Vec<Option<f64>> {
+    figures
+        .iter()
+        .map(|f| {
+            let mut each = points
+                .iter()
+                .filter(|s| f.scope(s).is_some())
+                .map(|s| f.reference(s));
+            let first = each.next().flatten()?;
+            each.all(|r| r == Some(first)).then_some(first)
+        })
+        .collect()
+}
+
 /// A `sweep.csv` read back: its keys, figures and rows.
 pub(super) struct Sweep {
     keys: Vec<String>,
@@ -333,11 +369,13 @@ pub(super) struct Sweep {
     rows: Vec<Row>,
 }
 
-/// Writes the sweep's `report.html`: each figure against the swept values.
+/// Writes the sweep's `report.html`: each figure against the swept values, with the
+/// `references` [`references`] gave its figures (by the figures of `sweep.csv`'s header).
 pub(super) fn write_page(
     out: &mut dyn std::io::Write,
     name: &str,
     sweep: &Sweep,
+    references: &[Option<f64>],
 ) -> std::io::Result<()> {
     let points: Vec<crate::report::SweepPoint> = sweep
         .rows
@@ -347,10 +385,16 @@ pub(super) fn write_page(
     let figures: Vec<crate::report::SweepFigure> = sweep
         .figures
         .iter()
-        .map(|f| crate::report::SweepFigure {
+        .enumerate()
+        .map(|(i, f)| crate::report::SweepFigure {
             scope: f.scope_label(),
             title: f.title(),
             metric: f.metric,
+            reference: references
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|r| (f.reference_label(), r)),
         })
         .collect();
     crate::report::sweep_page(out, name, &sweep.keys, &points, &figures)

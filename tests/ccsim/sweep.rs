@@ -227,14 +227,12 @@ fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
     );
     // A chart's legend names the CI band only where one is drawn: calls offered, an
     // expected count, have none.
-    let chart_of = |name: &str| {
-        let start = page
-            .find(&format!("data-scope=\"all\" data-chart=\"{name}\""))
-            .unwrap_or_else(|| panic!("no {name} chart"));
-        &page[start..start + page[start..].find("</figure>").unwrap()]
-    };
-    assert!(chart_of("service_level").contains("(band: 95 % CI)"));
-    assert!(!chart_of("offered").contains("band:"));
+    assert!(chart(&page, "all", "service_level").contains("(band: 95 % CI)"));
+    assert!(!chart(&page, "all", "offered").contains("band:"));
+    // The campaign's drop rate is charted against its cap (the default 3 %, the same at
+    // every point); the scenario sets no service-level target, so none is drawn.
+    assert!(chart(&page, "campaign:list", "drop_rate").contains("\ncap (max_drop_rate)\n"));
+    assert!(!chart(&page, "all", "service_level").contains("\ntarget\n"));
     // Its shards merge into the same sweep.csv (read back with the campaign's columns).
     let mut merge = vec!["merge".to_string()];
     for k in 0..2 {
@@ -285,6 +283,36 @@ fn a_sweep_shows_each_campaigns_figures_as_its_points_runs_do() {
         assert!(dials(has).parse::<f64>().unwrap() > 0.0, "{has}");
         assert_eq!(dials(lacks), "", "{lacks} at the point without it");
     }
+    // A sweep of the cap itself marks no cap; a target the points share is marked.
+    let capped = dir.again([
+        "sweep",
+        "s.toml",
+        "--set",
+        "campaign.list.max_drop_rate=2%,4%",
+        "--set",
+        "service_level.target=80%",
+        "--replications",
+        "2",
+        "--out",
+        "capped",
+    ]);
+    assert!(
+        capped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&capped.stderr)
+    );
+    let page = dir.read("capped/report.html");
+    assert!(!chart(&page, "campaign:list", "drop_rate").contains("\ncap (max_drop_rate)\n"));
+    assert!(chart(&page, "all", "service_level").contains("\ntarget\n"));
+}
+
+/// The figure of `page` that charts metric `name` of `scope`.
+#[track_caller]
+fn chart<'a>(page: &'a str, scope: &str, name: &str) -> &'a str {
+    let start = page
+        .find(&format!("data-scope=\"{scope}\" data-chart=\"{name}\""))
+        .unwrap_or_else(|| panic!("no {scope} {name} chart"));
+    &page[start..start + page[start..].find("</figure>").unwrap()]
 }
 
 /// An error in a swept value names the line and column of the key in the file, comments

@@ -14,6 +14,8 @@ pub struct SweepFigure {
     pub scope: String,
     pub title: String,
     pub metric: Metric,
+    /// A dashed line across its chart (a target, a cap): its label and level.
+    pub reference: Option<(&'static str, f64)>,
 }
 
 /// Writes the page of a sweep of `name` over `keys`: for each of `figures` a chart against
@@ -133,7 +135,7 @@ pub fn sweep_page(
             (metric.unit(), false),
             &xs,
             &drawn,
-            None,
+            figure.reference,
             (&label_of, false),
         )?;
         chart_figure(out, &figure.scope, metric.name(), &svg)?;
