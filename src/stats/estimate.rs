@@ -200,21 +200,24 @@ impl RatioEstimator {
     /// counted over all replications: [0, 1 − 0.025^(1/N)] (or [0.025^(1/N), 1]), as if
     /// they were independent.
     pub fn share_of_counts(&self, e: Estimate) -> Estimate {
+        let at_bound = e.mean == 0.0 || e.mean == 1.0;
         let pooled = (self.mean_den * self.n as f64).round();
-        let degenerate = e.n >= 2 && e.ci_low == e.ci_high && pooled >= 1.0;
+        if !(at_bound && e.n >= 2 && e.ci_low == e.ci_high && pooled >= 1.0) {
+            return e.clipped_to_share();
+        }
         let bound = 0.025_f64.powf(1.0 / pooled);
-        match e.mean {
-            m if degenerate && m == 0.0 => Estimate {
+        if e.mean == 0.0 {
+            Estimate {
                 ci_low: 0.0,
                 ci_high: 1.0 - bound,
                 ..e
-            },
-            m if degenerate && m == 1.0 => Estimate {
+            }
+        } else {
+            Estimate {
                 ci_low: bound,
                 ci_high: 1.0,
                 ..e
-            },
-            _ => e.clipped_to_share(),
+            }
         }
     }
 }

@@ -803,12 +803,16 @@ impl Column {
 /// of counts with none or all counted in every replication with Clopper–Pearson's); a share
 /// of replications with Wilson's interval; any other figure's lower bound clipped at 0 (every
 /// figure ccsim reports — counts, times, time averages — is never negative).
+#[inline(always)]
 pub fn finish_estimate(metric: Option<Metric>, acc: &RatioEstimator) -> Estimate {
     let e = acc.estimate();
-    match metric.map(|m| m.def().estimator) {
-        Some(Estimator::ShareOfReplications) => e.wilson(),
-        Some(Estimator::ShareOfCounts) => acc.share_of_counts(e),
-        Some(_) if metric.is_some_and(Metric::is_share) => e.clipped_to_share(),
+    let Some(def) = metric.map(Metric::def) else {
+        return e.clipped_at_zero();
+    };
+    match def.estimator {
+        Estimator::ShareOfReplications => e.wilson(),
+        Estimator::ShareOfCounts => acc.share_of_counts(e),
+        _ if def.unit == Unit::Share => e.clipped_to_share(),
         _ => e.clipped_at_zero(),
     }
 }
