@@ -118,7 +118,9 @@ pub struct Manifest {
     pub contents: Vec<(String, String)>,
 }
 
-const FORMAT: u32 = 1;
+/// Shards' format: 2 since sweep rows give shares at their bounds Clopper–Pearson's interval
+/// and the sweep's manifest its charts' reference levels.
+const FORMAT: u32 = 2;
 /// The largest manifest read: it lists a SHA-256 for each replication's files (about 130
 /// bytes each), so a shard of a million replications with calls and trace fits.
 const MAX_MANIFEST_BYTES: u64 = 1 << 30;
@@ -504,7 +506,8 @@ pub struct SweepPart {
     pub points: u32,
     pub first_point: u32,
     pub shard_points: u32,
-    /// The level each figure's chart marks (a target, a cap), if any.
+    /// The level each figure's chart marks (a target, a cap), if any (absent from format 1,
+    /// which is refused by its format rather than by a missing field).
     #[serde(default)]
     pub references: Vec<Option<f64>>,
 }

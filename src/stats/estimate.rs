@@ -194,31 +194,36 @@ impl RatioEstimator {
 
 impl RatioEstimator {
     /// `e` (this accumulator's estimate) for a share of counts — events among the contacts,
-    /// dials or records a replication counts — clipped to [0, 1]. Where every replication
-    /// counts none (or all) of them, the delta method's interval is a point however few were
-    /// counted; it is then Clopper–Pearson's exact 95 % interval for 0 (or N) of the N
-    /// counted over all replications: [0, 1 − 0.025^(1/N)] (or [0.025^(1/N), 1]), as if
-    /// they were independent.
+    /// dials or records a replication counts — clipped to [0, 1], or at its bound
+    /// [`share_at_bound`](Self::share_at_bound)'s 95 % interval.
     pub fn share_of_counts(&self, e: Estimate) -> Estimate {
+        match self.share_at_bound(&e, 0.95) {
+            Some((ci_low, ci_high)) => Estimate {
+                ci_low,
+                ci_high,
+                ..e
+            },
+            None => e.clipped_to_share(),
+        }
+    }
+
+    /// Where every replication counts none (or all) of a share's contacts, the delta
+    /// method's interval is a point however few were counted: for `e` (this accumulator's
+    /// estimate) so, Clopper–Pearson's exact two-sided interval at `level` for 0 (or N) of
+    /// the N counted over all replications, as if they were independent: [0, 1 − α^(1/N)]
+    /// (or [α^(1/N), 1]) with α = (1 − level) / 2. `None` elsewhere.
+    pub fn share_at_bound(&self, e: &Estimate, level: f64) -> Option<(f64, f64)> {
         let at_bound = e.mean == 0.0 || e.mean == 1.0;
         let pooled = (self.mean_den * self.n as f64).round();
         if !(at_bound && e.n >= 2 && e.ci_low == e.ci_high && pooled >= 1.0) {
-            return e.clipped_to_share();
+            return None;
         }
-        let bound = 0.025_f64.powf(1.0 / pooled);
-        if e.mean == 0.0 {
-            Estimate {
-                ci_low: 0.0,
-                ci_high: 1.0 - bound,
-                ..e
-            }
+        let bound = ((1.0 - level) / 2.0).powf(1.0 / pooled);
+        Some(if e.mean == 0.0 {
+            (0.0, 1.0 - bound)
         } else {
-            Estimate {
-                ci_low: bound,
-                ci_high: 1.0,
-                ..e
-            }
-        }
+            (bound, 1.0)
+        })
     }
 }
 

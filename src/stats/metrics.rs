@@ -440,6 +440,11 @@ impl Metric {
         self.def().estimator == Estimator::ShareOfReplications
     }
 
+    /// Whether it is a share of what a replication counts (contacts, dials, records).
+    pub fn is_share_of_counts(self) -> bool {
+        self.def().estimator == Estimator::ShareOfCounts
+    }
+
     /// Whether a replication's value is a ratio of two of its counts or sums (its estimate
     /// over replications is then the ratio of their sums).
     pub fn is_ratio(self) -> bool {
