@@ -549,7 +549,7 @@ pub(super) fn print_table(sweep: &Sweep) -> Result<(), CliError> {
         let (label, form) = match (&f.campaign, f.metric) {
             (None, Metric::ServiceLevel) => ("service level", Form::Percent),
             (None, Metric::AsaS) => ("ASA", Form::Seconds),
-            (None, Metric::AbandonRate) => ("abandoned", Form::Percent),
+            (None, Metric::AbandonRate) => ("abandon rate", Form::Percent),
             (None, Metric::Occupancy) => ("occupancy", Form::Percent),
             (Some(_), Metric::OutboundConnected) => ("connected", Form::Count),
             (Some(_), Metric::DropRate) => ("drop rate", Form::Percent),

@@ -401,11 +401,11 @@ impl Checker<'_> {
                 ));
             }
             let v = *p.get_ref();
-            if !(v.is_finite() && v >= 0.0) {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
                 return Err(self.error(
                     p.span(),
                     format!("{key}.results.{name}"),
-                    format!("{v} is not a probability"),
+                    format!("{v} is not a probability: give a number from 0 to 1 (the results' probabilities add up to 1)"),
                 ));
             }
             results.push((code, v));

@@ -389,7 +389,7 @@ metrics! {
     LiveAnswers: "live_answers", "Live answers", Count, Neutral, Mean, Campaigns;
     LiveAnswerRate: "live_answer_rate", "Live answers per dial", Share, HigherIsBetter, ShareOfCounts, Campaigns;
     OutboundConnected: "outbound_connected", "Live answers talked to an agent", Count, HigherIsBetter, Mean, Campaigns;
-    Dropped: "dropped", "Dropped (no agent within drop_after)", Count, LowerIsBetter, Mean, Campaigns;
+    Dropped: "dropped", "Dropped (no agent within drop_after)", Count, Neutral, Mean, Campaigns;
     DropRate: "drop_rate", "Abandoned rate (dropped per live answer)", Share, LowerIsBetter, ShareOfCounts, Campaigns;
     RingS: "ring_s", "Ring time per dial", Seconds, Neutral, RatioOfSums, Campaigns;
     PreviewS: "preview_s", "Preview time per record", Seconds, Neutral, RatioOfSums, PreviewCampaigns;
@@ -895,6 +895,20 @@ pub fn campaign_columns_shown(s: &Scenario) -> [bool; CAMPAIGN_COLUMNS.len()] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Abandoned callers and dropped live answers are counted as volumes (they move with
+    /// what is offered and dialed, and callbacks or pacing change what counts): their rates
+    /// say better or worse, so that `compare` judges the two alike.
+    #[test]
+    fn abandons_and_drops_are_judged_by_their_rates() {
+        for (count, rate) in [
+            (Metric::Abandoned, Metric::AbandonRate),
+            (Metric::Dropped, Metric::DropRate),
+        ] {
+            assert_eq!(count.direction(), Direction::Neutral, "{count:?}");
+            assert_eq!(rate.direction(), Direction::LowerIsBetter, "{rate:?}");
+        }
+    }
 
     #[test]
     fn the_registry_names_each_metric_once_and_finds_it_by_name() {

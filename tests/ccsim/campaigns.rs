@@ -545,6 +545,15 @@ results = { OK = 1 }"#;
             "campaign.list.results",
         ),
         (good.replace("OK = 1", "OK = 0.5"), "campaign.list.results"),
+        // A probability outside [0, 1] is named itself, not only the table's sum.
+        (
+            good.replace("OK = 1", "OK = 1.4, BUSY = -0.4"),
+            "campaign.list.results.BUSY",
+        ),
+        (
+            good.replace("OK = 1", "OK = 1.4, NO_ANSWER = 0"),
+            "campaign.list.results.OK",
+        ),
         (
             good.replace("progressive", "preview"),
             "campaign.list.preview",

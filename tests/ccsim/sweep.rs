@@ -44,6 +44,9 @@ fn rows_agree_with_individual_runs_of_the_same_points() {
         .success();
     let rows = csv_rows(&dir.path("sw/sweep.csv"));
     assert_eq!(rows.len(), 6);
+    // The table on screen names the abandon rate (a share) as such, not as a count.
+    let heading = dir.stdout.lines().next().unwrap_or_default();
+    assert!(heading.contains("abandon rate"), "{heading}");
     assert!(
         !dir.read("sw/sweep.csv")
             .lines()
