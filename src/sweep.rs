@@ -138,7 +138,16 @@ pub fn apply(
     text: &str,
     assignments: &[(String, String)],
 ) -> Result<Scenario, String> {
-    Scenario::from_text(path, &edit(path, text, assignments)?).map_err(|e: ScenarioError| {
+    let edited = edit(path, text, assignments)?;
+    Scenario::from_text(path, &edited).map_err(|mut e: ScenarioError| {
+        // A key `--set` adds has no line in the file: its line in the edited text would
+        // name another line, or none, of the file.
+        let key_of = |line: &str| line.split('=').next().map(str::trim).map(str::to_owned);
+        let line = |t: &str| t.lines().nth(e.line.wrapping_sub(1)).and_then(key_of);
+        if e.line > 0 && line(&edited) != line(text) {
+            (e.line, e.column) = (0, 0);
+            e.message = format!("{} (in a line --set adds to the file)", e.message);
+        }
         let at = assignments
             .iter()
             .map(|(k, v)| format!("{k}={v}"))

@@ -319,7 +319,7 @@ fn chart<'a>(page: &'a str, scope: &str, name: &str) -> &'a str {
 }
 
 /// An error in a swept value names the line and column of the key in the file, comments
-/// above it included.
+/// above it included; a key the sweep adds names none.
 #[test]
 fn an_error_in_a_swept_value_names_the_files_own_line() {
     let text = scenario("10", "2m").replace(
@@ -330,22 +330,26 @@ fn an_error_in_a_swept_value_names_the_files_own_line() {
         .lines()
         .position(|l| l.starts_with("patience = "))
         .unwrap();
-    let run = Ccsim::new()
-        .file("s.toml", &text)
-        .args([
-            "sweep",
-            "s.toml",
-            "--set",
-            "queue.support.patience.mean=-1m",
-            "--out",
-            "sw",
-        ])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(&format!("s.toml:{line}:")),
-        "line {line} expected in {}",
+    let sweep = |set: &str| {
+        let run = Ccsim::new()
+            .file("s.toml", &text)
+            .args(["sweep", "s.toml", "--set", set, "--out", "sw"])
+            .run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
         run.stderr
+    };
+    let stderr = sweep("queue.support.patience.mean=-1m");
+    assert!(
+        stderr.contains(&format!("s.toml:{line}:")),
+        "line {line} expected in {stderr}"
+    );
+    // A key the file does not have (misspelt) is added by the edit, on a line of its own
+    // here: no line of the file is named for it, and the message says where it came from.
+    let stderr = sweep("simulation.replicatons=3");
+    assert!(
+        stderr.contains("s.toml: `simulation.replicatons`")
+            && stderr.contains("(in a line --set adds to the file)"),
+        "{stderr}"
     );
 }
 
