@@ -190,9 +190,7 @@ impl RatioEstimator {
             n: self.n,
         }
     }
-}
 
-impl RatioEstimator {
     /// `e` (this accumulator's estimate) for a share of counts — events among the contacts,
     /// dials or records a replication counts — clipped to [0, 1], or at its bound
     /// [`share_at_bound`](Self::share_at_bound)'s 95 % interval.

@@ -811,13 +811,10 @@ impl Column {
 #[inline(always)]
 pub fn finish_estimate(metric: Option<Metric>, acc: &RatioEstimator) -> Estimate {
     let e = acc.estimate();
-    let Some(def) = metric.map(Metric::def) else {
-        return e.clipped_at_zero();
-    };
-    match def.estimator {
-        Estimator::ShareOfReplications => e.wilson(),
-        Estimator::ShareOfCounts => acc.share_of_counts(e),
-        _ if def.unit == Unit::Share => e.clipped_to_share(),
+    match metric {
+        Some(m) if m.is_share_of_replications() => e.wilson(),
+        Some(m) if m.is_share_of_counts() => acc.share_of_counts(e),
+        Some(m) if m.is_share() => e.clipped_to_share(),
         _ => e.clipped_at_zero(),
     }
 }
