@@ -1228,31 +1228,39 @@ impl Recorder {
         if let Some(e) = self.io_error {
             return Err(e);
         }
+        let all = self.all_queues();
         let values = self
             .catalog
             .iter()
-            .map(|&(scope, metric)| self.metric(scope, metric))
+            .map(|&(scope, metric)| self.metric(scope, metric, &all))
             .collect();
         Ok(ReplicationMetrics { values })
     }
 
-    fn metric(&self, scope: Scope, metric: Metric) -> Ratio {
+    /// The queues' totals pooled, for the figures of scope `all` (pooled once: a histogram
+    /// is thousands of buckets, and `all` has dozens of figures).
+    fn all_queues(&self) -> AllQueues {
+        let mut all = AllQueues {
+            counts: QueueCounts::default(),
+            waits: WaitHistogram::default(),
+            callback_waits: WaitHistogram::default(),
+            waiting: 0.0,
+        };
+        for (q, counts) in self.run_queues.iter().enumerate() {
+            all.counts.add(counts);
+            all.waits.add(&self.waits[q]);
+            all.callback_waits.add(&self.callback_waits[q]);
+            all.waiting += self.run_area[self.layout.index(Level::Waiting(q))];
+        }
+        all
+    }
+
+    fn metric(&self, scope: Scope, metric: Metric, all: &AllQueues) -> Ratio {
         let v = Ratio::value;
         let window = self.window as f64;
         let area = |l: Level| self.run_area[self.layout.index(l)];
         match scope {
             Scope::All => {
-                let mut c = QueueCounts::default();
-                let mut waits = WaitHistogram::default();
-                let mut callback_waits = WaitHistogram::default();
-                for (q, counts) in self.run_queues.iter().enumerate() {
-                    c.add(counts);
-                    waits.add(&self.waits[q]);
-                    callback_waits.add(&self.callback_waits[q]);
-                }
-                let waiting: f64 = (0..self.layout.queues)
-                    .map(|q| area(Level::Waiting(q)))
-                    .sum();
                 match metric {
                     Metric::Occupancy => {
                         let mut time = GroupTime::of(self.layout, &self.run_area, 0);
@@ -1268,7 +1276,13 @@ impl Recorder {
                         let size: f64 = self.pool_sizes.iter().map(|&s| f64::from(s)).sum();
                         Ratio::new(busy, size * window)
                     }
-                    m => self.contact_metric(m, &c, &waits, &callback_waits, waiting / window),
+                    m => self.contact_metric(
+                        m,
+                        &all.counts,
+                        &all.waits,
+                        &all.callback_waits,
+                        all.waiting / window,
+                    ),
                 }
             }
             Scope::Queue(q) => self.contact_metric(
@@ -1430,6 +1444,15 @@ impl Recorder {
             m => unreachable!("{m:?} is not a contact metric"),
         }
     }
+}
+
+/// The totals of every queue of a replication, pooled.
+struct AllQueues {
+    counts: QueueCounts,
+    waits: WaitHistogram,
+    callback_waits: WaitHistogram,
+    /// Integral of the callers waiting, value·ticks.
+    waiting: f64,
 }
 
 /// Adds `delta` to an agent level. Agent levels keep no peak (none is reported): the
