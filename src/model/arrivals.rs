@@ -36,9 +36,10 @@ impl<'a> ArrivalProcess<'a> {
         }
     }
 
-    /// Time of the next arrival, or `None` once the rate schedule is over.
+    /// Time of the next arrival and the interval it falls in (the one whose rate produced
+    /// it), or `None` once the rate schedule is over.
     #[inline(always)]
-    pub fn next(&mut self, rng: &mut Stream) -> Option<Ticks> {
+    pub fn next(&mut self, rng: &mut Stream) -> Option<(Ticks, usize)> {
         // `Exp1`'s own `sample`, which inlines (`Rng::sample` does not).
         let mut budget: f64 = Exp1.sample(rng);
         loop {
@@ -53,7 +54,7 @@ impl<'a> ArrivalProcess<'a> {
                 // Floor keeps arrivals inside the interval whose rate produced them (times
                 // are far below 2⁶³ ticks, so the signed conversion, a single instruction,
                 // is exact).
-                return Some((self.t as i64 as Ticks).min(self.last_tick));
+                return Some(((self.t as i64 as Ticks).min(self.last_tick), self.k));
             }
             budget -= room;
             self.t = self.end;
@@ -83,8 +84,13 @@ mod tests {
         for r in 0..reps {
             let mut rng = RandomStreams::new(9, r).stream("arrivals", "q");
             let mut p = ArrivalProcess::new(&rates, 3, interval);
-            while let Some(t) = p.next(&mut rng) {
-                counts[(t / interval) as usize] += 1;
+            while let Some((t, k)) = p.next(&mut rng) {
+                assert_eq!(
+                    k,
+                    (t / interval) as usize,
+                    "the interval an arrival falls in"
+                );
+                counts[k] += 1;
             }
         }
         for (k, &expected) in per_interval.iter().enumerate() {

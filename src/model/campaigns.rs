@@ -312,7 +312,7 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
         let look = state.pacing.as_mut().expect("predictive").look(
             pacing,
             (free, state.busy, reserve),
-            model.interval_of(now),
+            || model.interval_of(now),
             window,
         );
         loop {

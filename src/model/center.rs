@@ -203,9 +203,9 @@ pub(super) struct Center<'m, 'r, const TRACE: bool> {
     /// Talk and wrap-up times of scheduled callback requests.
     pub(super) request_stream: Stream,
     arrivals: Vec<ArrivalProcess<'m>>,
-    /// Each queue's next arrival. Arrivals are a stream already in time order, so they are
-    /// merged with the event queue rather than pushed through it.
-    next_arrival: Vec<Option<Ticks>>,
+    /// Each queue's next arrival and its interval. Arrivals are a stream already in time
+    /// order, so they are merged with the event queue rather than pushed through it.
+    next_arrival: Vec<Option<(Ticks, usize)>>,
     /// The earliest of `next_arrival` (time, queue); ties go to the first queue.
     earliest_arrival: Option<(Ticks, usize)>,
     roster: Roster<'m>,
@@ -496,8 +496,8 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
     fn schedule_arrival(&mut self, q: usize) {
         self.next_arrival[q] = self.arrivals[q].next(&mut self.streams[q].arrivals);
         let mut earliest: Option<(Ticks, usize)> = None;
-        for (q, &t) in self.next_arrival.iter().enumerate() {
-            if let Some(t) = t
+        for (q, &next) in self.next_arrival.iter().enumerate() {
+            if let Some((t, _)) = next
                 && earliest.is_none_or(|(e, _)| t < e)
             {
                 earliest = Some((t, q));
@@ -507,12 +507,12 @@ impl<const TRACE: bool> Center<'_, '_, TRACE> {
     }
 
     fn arrival(&mut self, q: usize, now: Ticks) {
+        let (_, k) = self.next_arrival[q].expect("the arrival being handled");
         self.schedule_arrival(q);
         let model = &self.model.queues[q];
         let s = &mut self.streams[q];
         // Every draw of a caller is taken at arrival, whatever then happens to the caller, so
         // that callers are the same when only staffing or ports change.
-        let k = self.model.interval_of(now);
         let ivr = model.ivr.as_ref().map_or(0, |d| d.at(k).sample(&mut s.ivr));
         let handle = model.handle.at(k).sample(&mut s.handle);
         let wrap_up = model

@@ -213,14 +213,14 @@ impl PacingState {
         }
     }
 
-    /// A look in `window` and `interval` with `free` agents ready beyond those kept idle
-    /// and `busy` working for the campaign; `reserve` ready agents are kept idle for
-    /// inbound.
+    /// A look in `window` with `free` agents ready beyond those kept idle and `busy` working
+    /// for the campaign; `reserve` ready agents are kept idle for inbound. `interval` gives
+    /// the interval of the look (asked only when inbound's rates vary by interval).
     pub fn look(
         &mut self,
         p: &Pacing,
         (free, busy, reserve): (u32, u32, u32),
-        interval: usize,
+        interval: impl FnOnce() -> usize,
         window: i64,
     ) -> Look {
         let (live, dropped) = if window == self.window {
@@ -235,7 +235,10 @@ impl PacingState {
         } else {
             (f64::from(free) + f64::from(busy) * p.free_soon, self.theta)
         };
-        let claimed = match p.claims.as_ref().map(|c| c.get(interval)) {
+        let claimed = match p.claims.as_ref().map(|c| match c {
+            PerInterval::Constant(mean) => *mean,
+            PerInterval::Values(means) => means[interval()],
+        }) {
             Some(mean) if mean > 0.0 => {
                 self.arrivals.enter(mean);
                 true
@@ -260,6 +263,11 @@ impl PacingState {
             return false;
         }
         let allowed = look.ratio * f64::from(n) * look.hit;
+        // E[(X − a)⁺] ≥ n·p − a: past the allowance already, the sum need not be made (its
+        // value is n·p − a plus terms that are not negative, so the decision is the same).
+        if f64::from(n) * look.hit - look.agents > allowed {
+            return false;
+        }
         let without = expected_excess(n, look.hit, look.agents);
         if without > allowed {
             return false;
@@ -609,7 +617,7 @@ mod tests {
             theta: 0.3,
         };
         let mut state = PacingState::new(&pacing);
-        let look = state.look(&pacing, (20, 10, 0), 0, 0);
+        let look = state.look(&pacing, (20, 10, 0), || 0, 0);
         assert!(look.guarded);
         assert!(state.allows(&look, 20));
         // 21 dials for 20 agents risk 0.2^21 of a drop: not dialed.
@@ -620,12 +628,12 @@ mod tests {
         pacing.claims = Some(PerInterval::Constant(0.5));
         pacing.prior = 0.9;
         let mut state = PacingState::new(&pacing);
-        let look = state.look(&pacing, (20, 10, 0), 0, 0);
+        let look = state.look(&pacing, (20, 10, 0), || 0, 0);
         assert!(state.allows(&look, 5));
         assert!(!state.allows(&look, 20));
         // Past the window's start, busy agents count and θ rules.
         state.window_live = 1000;
-        let look = state.look(&pacing, (20, 10, 0), 0, 0);
+        let look = state.look(&pacing, (20, 10, 0), || 0, 0);
         assert!(!look.guarded && state.allows(&look, 30));
     }
 }
