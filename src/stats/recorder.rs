@@ -1260,31 +1260,29 @@ impl Recorder {
         let window = self.window as f64;
         let area = |l: Level| self.run_area[self.layout.index(l)];
         match scope {
-            Scope::All => {
-                match metric {
-                    Metric::Occupancy => {
-                        let mut time = GroupTime::of(self.layout, &self.run_area, 0);
-                        for g in 1..self.layout.groups {
-                            time.add(&GroupTime::of(self.layout, &self.run_area, g));
-                        }
-                        time.occupancy()
+            Scope::All => match metric {
+                Metric::Occupancy => {
+                    let mut time = GroupTime::of(self.layout, &self.run_area, 0);
+                    for g in 1..self.layout.groups {
+                        time.add(&GroupTime::of(self.layout, &self.run_area, g));
                     }
-                    Metric::PortUtilisation => {
-                        let busy: f64 = (0..self.layout.pools)
-                            .map(|p| area(Level::PortsBusy(p)))
-                            .sum();
-                        let size: f64 = self.pool_sizes.iter().map(|&s| f64::from(s)).sum();
-                        Ratio::new(busy, size * window)
-                    }
-                    m => self.contact_metric(
-                        m,
-                        &all.counts,
-                        &all.waits,
-                        &all.callback_waits,
-                        all.waiting / window,
-                    ),
+                    time.occupancy()
                 }
-            }
+                Metric::PortUtilisation => {
+                    let busy: f64 = (0..self.layout.pools)
+                        .map(|p| area(Level::PortsBusy(p)))
+                        .sum();
+                    let size: f64 = self.pool_sizes.iter().map(|&s| f64::from(s)).sum();
+                    Ratio::new(busy, size * window)
+                }
+                m => self.contact_metric(
+                    m,
+                    &all.counts,
+                    &all.waits,
+                    &all.callback_waits,
+                    all.waiting / window,
+                ),
+            },
             Scope::Queue(q) => self.contact_metric(
                 metric,
                 &self.run_queues[q],
