@@ -2,7 +2,9 @@
 """Benchmark ccsim against the bare event loop (../shared/bench/floor) on the same workloads.
 
 Each program is timed as a whole process (start to exit), best of --runs, alternating the two
-so that both see the same machine state; the ratio is what counts. Also checks that ccsim's
+so that both see the same machine state; the ratio is what counts. Beside it, the ratio of
+ccsim's simulation alone (run.json's wall_time_s: without process start-up, reports and their
+syncs, which the floor has none of) to the floor's whole process. Also checks that ccsim's
 peak memory does not grow with the horizon (10x the horizon: at most 1.2x the peak RSS), and
 times a day of 10 000 agents on shifts with breaks (about 1 000 000 calls), which has no
 counterpart in the floor, with its peak memory; measures the memory of `--calls` when two
@@ -11,7 +13,7 @@ million rows pile up behind one open contact; times a merge of 16 shards; and re
 
 usage: python3 bench/compare.py [--runs N] [--floor DIR]
 """
-import argparse, os, re, subprocess, sys, tempfile, time
+import argparse, json, os, re, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOADS = [  # name, scenario, floor arguments (calls/min, talk min, agents, patience min, horizon min)
@@ -50,6 +52,13 @@ def ccsim_calls(out_dir):
     return total
 
 
+def simulation_seconds(out_dir):
+    """The run's simulation alone (replications and their scratch rows, without start-up,
+    reports and syncs), as run.json's wall_time_s gives it."""
+    with open(os.path.join(out_dir, "run.json")) as f:
+        return json.load(f)["wall_time_s"]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
@@ -67,22 +76,25 @@ def main():
         print(f"note: {args.floor} not found; timing ccsim alone")
 
     tmp = tempfile.mkdtemp(prefix="ccsim-bench-")
-    print(f"{'workload':<8} {'ccsim contacts/s':>16} {'floor calls/s':>14} {'ratio':>6}   (best of {args.runs})")
+    print(f"{'workload':<8} {'ccsim contacts/s':>16} {'floor calls/s':>14} {'ratio':>6} "
+          f"{'simulation alone':>17}   (best of {args.runs})")
     for name, scenario, floor_args in WORKLOADS:
         out = os.path.join(tmp, name)
         ccsim_cmd = [ccsim, "run", scenario, "--out", out, "--threads", "1"]
-        best_c, best_f, floor_calls = float("inf"), float("inf"), None
+        best_c, best_s, best_f, floor_calls = float("inf"), float("inf"), float("inf"), None
         for _ in range(args.runs):
             best_c = min(best_c, timed(ccsim_cmd)[0])
+            best_s = min(best_s, simulation_seconds(out))
             if floor:
                 t, stdout = timed([floor] + floor_args)
                 best_f = min(best_f, t)
                 floor_calls = int(re.search(r"calls=(\d+)", stdout).group(1))
         calls = ccsim_calls(out)
-        c_rate = calls / best_c
+        c_rate, s_rate = calls / best_c, calls / best_s
         if floor:
             f_rate = floor_calls / best_f
-            print(f"{name:<8} {c_rate:>16,.0f} {f_rate:>14,.0f} {c_rate / f_rate:>6.2f}")
+            print(f"{name:<8} {c_rate:>16,.0f} {f_rate:>14,.0f} {c_rate / f_rate:>6.2f} "
+                  f"{s_rate / f_rate:>17.2f}")
         else:
             print(f"{name:<8} {c_rate:>16,.0f}")
 
