@@ -148,7 +148,9 @@ pub fn run(args: StaffArgs) -> Result<(), CliError> {
         }
         if scenario.agent_groups[g].staffing.counts().is_none() {
             return Err(CliError::Input(format!(
-                "group {} is staffed by shifts: `staff` finds agents per interval, so give the group `staffing = {{ per_interval = [...] }}` (or `count`) to search from",
+                "{}:{}: group {} is staffed by shifts: `staff` finds agents per interval, so give the group `staffing = {{ per_interval = [...] }}` (or `count`) to search from",
+                scenario.path.display(),
+                scenario.agent_groups[g].staffing_line,
                 names[g]
             )));
         }

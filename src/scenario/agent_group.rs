@@ -84,6 +84,11 @@ impl Checker<'_> {
                     })
             },
         )?;
+        let staffing_line = match (&g.staffing, g.shift.first()) {
+            (Some(s), _) => self.line_column(s.span().start).0,
+            (None, Some(shift)) => self.line_column(shift.span().start).0,
+            (None, None) => self.line_column(g.name.span().start).0,
+        };
         let staffing = match (&g.staffing, g.shift.is_empty()) {
             (Some(s), true) => {
                 Staffing::Counts(self.staffing_counts(s, &format!("{key}.staffing"), grid)?)
@@ -176,6 +181,7 @@ impl Checker<'_> {
             levels,
             handle_factors,
             staffing,
+            staffing_line,
             not_ready,
             answer_after,
             rona_timeout,

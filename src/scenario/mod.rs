@@ -272,6 +272,9 @@ pub struct AgentGroup {
     /// Talk-time factor for each of `queues`.
     pub handle_factors: Vec<f64>,
     pub staffing: Staffing,
+    /// The line of the scenario file that staffs the group (its `staffing`, or its first
+    /// `[[agent_group.shift]]`): commands that cannot use its staffing name it.
+    pub staffing_line: usize,
     /// Random aux (not-ready) periods while on shift.
     pub not_ready: Option<NotReadyPolicy>,
     /// How long an agent takes to answer an offered contact (`None`: at once, auto-answer).

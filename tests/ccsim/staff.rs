@@ -359,6 +359,25 @@ fn bad_requests_exit_2() {
             run.stderr
         );
     }
+    // A group on shifts cannot be searched: the message names the line of its first shift.
+    let on_shifts = format!(
+        "{day}\n[[agent_group]]\nname = \"tier2\"\nqueues = [\"support\"]\n\n[[agent_group.shift]]\nstart = \"08:00\"\nlength = \"8h\"\ncount = 2\n"
+    );
+    let line = 1 + on_shifts
+        .lines()
+        .position(|l| l == "[[agent_group.shift]]")
+        .unwrap();
+    let run = Ccsim::new()
+        .file("s.toml", &on_shifts)
+        .args(["staff", "s.toml", "--group", "tier2"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("s.toml:{line}: group tier2 is staffed by shifts")),
+        "expected the shift's line {line} in {}",
+        run.stderr
+    );
 }
 
 /// An interval with calls is never left without agents: a target undefined there (nobody
