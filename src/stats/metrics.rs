@@ -893,6 +893,19 @@ pub fn campaign_columns_shown(s: &Scenario) -> [bool; CAMPAIGN_COLUMNS.len()] {
 mod tests {
     use super::*;
 
+    /// `campaigns.csv`'s columns are the campaign's metrics, then a count per result code in
+    /// code order: the recorder fills them by position.
+    #[test]
+    fn campaign_columns_are_the_metrics_then_the_result_codes() {
+        let k = Metric::CAMPAIGN_INTERVAL.len();
+        for (i, &m) in Metric::CAMPAIGN_INTERVAL.iter().enumerate() {
+            assert_eq!(CAMPAIGN_COLUMNS[i], Column::Metric(m));
+        }
+        for j in 0..CALL_RESULTS.len() {
+            assert_eq!(CAMPAIGN_COLUMNS[k + j], Column::Result(CallResult(j as u8)));
+        }
+    }
+
     /// Abandoned callers and dropped live answers are counted as volumes (they move with
     /// what is offered and dialed, and callbacks or pacing change what counts): their rates
     /// say better or worse, so that `compare` judges the two alike.

@@ -177,8 +177,14 @@ impl CampaignCounts {
         let secs = |t: TickSum| secs_from_tick_sum(t);
         let agent_secs = agent_time / crate::engine::TICKS_PER_SECOND as f64;
         let records = f64::from(records);
-        CAMPAIGN_COLUMNS.map(|c| match c {
-            Column::Metric(m) => match m {
+        // The columns are the campaign's metrics, then a count per result code.
+        let mut values = [v(0.0); CAMPAIGN_COLUMNS.len()];
+        let (metrics, results) = values.split_at_mut(Metric::CAMPAIGN_INTERVAL.len());
+        for (value, &n) in results.iter_mut().zip(&self.results) {
+            *value = v(f64::from(n));
+        }
+        for (value, &m) in metrics.iter_mut().zip(&Metric::CAMPAIGN_INTERVAL) {
+            *value = match m {
                 Metric::Dials => v(self.dials as f64),
                 Metric::LiveAnswers => v(self.live as f64),
                 Metric::LiveAnswerRate => Ratio::new(self.live as f64, self.dials as f64),
@@ -202,10 +208,9 @@ impl CampaignCounts {
                     present / crate::engine::TICKS_PER_SECOND as f64 / 3600.0,
                 ),
                 m => unreachable!("{m:?} is not a campaign metric"),
-            },
-            Column::Result(r) => v(f64::from(self.results[r.0 as usize])),
-            c => unreachable!("{c:?} is not a campaign column"),
-        })
+            };
+        }
+        values
     }
 }
 
