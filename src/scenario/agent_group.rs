@@ -84,15 +84,11 @@ impl Checker<'_> {
                     })
             },
         )?;
-        let staffing_line = match (&g.staffing, g.shift.first()) {
-            (Some(s), _) => self.line_column(s.span().start).0,
-            (None, Some(shift)) => self.line_column(shift.span().start).0,
-            (None, None) => self.line_column(g.name.span().start).0,
-        };
-        let staffing = match (&g.staffing, g.shift.is_empty()) {
-            (Some(s), true) => {
-                Staffing::Counts(self.staffing_counts(s, &format!("{key}.staffing"), grid)?)
-            }
+        let (staffing, staffing_line) = match (&g.staffing, g.shift.is_empty()) {
+            (Some(s), true) => (
+                Staffing::Counts(self.staffing_counts(s, &format!("{key}.staffing"), grid)?),
+                self.line_column(s.span().start).0,
+            ),
             (None, false) => {
                 let shifts = self.shifts(&g.shift, &format!("{key}.shift"))?;
                 for (i, shift) in shifts.iter().enumerate() {
@@ -104,7 +100,10 @@ impl Checker<'_> {
                         ));
                     }
                 }
-                Staffing::Shifts(shifts)
+                (
+                    Staffing::Shifts(shifts),
+                    self.line_column(g.shift[0].span().start).0,
+                )
             }
             (Some(s), false) => {
                 return Err(self.error(
